@@ -1,0 +1,77 @@
+// The port contract: what the portable kernel needs from a CPU port, declarations only.
+// Implemented by arch/host (a Linux process, for tests and simulation) and arch/arm64 (Xen guest).
+//
+// Interrupt model (the one priority space, see kernel/include/tandem/config.h): every interrupt
+// source has a level; the port masks every source whose level is <= the current level
+// (SetLevel), and DisableAll/EnableAll gate everything on top of that. The port calls
+// kernel::HandleIsr / kernel::HandleSystemTick from its interrupt entry with interrupts disabled.
+#ifndef TANDEM_ARCH_H_
+#define TANDEM_ARCH_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "os.h"
+
+namespace tandem {
+using Level = uint8_t;
+}
+
+namespace tandem::arch {
+
+// An execution context (a task's saved registers). Opaque to the kernel; ports keep it on the
+// task's own stack, so the kernel stores only this handle.
+using Context = void*;
+
+// Builds a fresh context on [stack, stack + size) that calls entry() when first switched to.
+// entry never returns.
+Context PrepareContext(void* stack, size_t size, void (*entry)());
+
+// Saves the running context into *from and resumes `to`. Returns when someone switches back.
+void SwitchContext(Context* from, Context to);
+
+// Resumes `to`, abandoning the running context (a terminated task, or StartOS's first dispatch).
+[[noreturn]] void ResumeContext(Context to);
+
+// The idle context: where the CPU goes when no task is ready. Built once per StartOS.
+Context IdleContext();
+
+// Global interrupt gate (DisableAllInterrupts, kernel critical sections). Not nested here: the
+// kernel counts nesting.
+void DisableAll();
+void EnableAll();
+bool AllDisabled();
+
+// Masks every interrupt source whose level is <= level (the GIC's priority mask on arm64).
+void SetLevel(Level level);
+
+// Registers an interrupt source with its level; the port calls kernel::HandleIsr(isr) for it.
+void ConfigureSource(uint32_t source, Level level, ISRType isr);
+
+// Starts the periodic system timer (tick_ns period) at the given level; the port calls
+// kernel::HandleSystemTick() on each tick.
+void StartSystemTimer(uint32_t tick_ns, Level level);
+void StopSystemTimer();
+
+// Called by the idle context in a loop with interrupts enabled: wait for an interrupt.
+void Idle();
+
+// Called once at the top of StartOS, before any hook or task.
+void Init();
+
+// Ends the system after ShutdownOS ran the ShutdownHook. The host port returns control to the
+// caller of StartOS; the arm64 port halts (or reports to Xen).
+[[noreturn]] void Shutdown(StatusType error);
+
+// Internal invariant broken: print and stop. Never used for external input.
+[[noreturn]] void Panic(const char* message);
+
+}  // namespace tandem::arch
+
+namespace tandem::kernel {
+// Entry points the port calls from interrupt context, interrupts disabled.
+void HandleIsr(ISRType isr);
+void HandleSystemTick();
+}  // namespace tandem::kernel
+
+#endif  // TANDEM_ARCH_H_

@@ -1,0 +1,39 @@
+# tandem_add_app(<target> OIL <file.oil> SOURCES <src>... [LIBS <lib>...] [OILC_FLAGS <flag>...])
+#
+# Builds an OSEK application: runs oilc on the OIL file (generating os_cfg.h and os_cfg.cc in
+# the build tree), then links the application's sources, the generated tables, the kernel and
+# the port of TANDEM_TARGET. On the host this is an executable; on arm64 an ELF that
+# tandem_rt_image() turns into a bootable Image.
+function(tandem_add_app target)
+  cmake_parse_arguments(APP "" "OIL" "SOURCES;LIBS;OILC_FLAGS;INCLUDE_DIRS" ${ARGN})
+  if(NOT APP_OIL)
+    message(FATAL_ERROR "tandem_add_app(${target}): OIL <file> is required")
+  endif()
+  get_filename_component(oil_abs ${APP_OIL} ABSOLUTE)
+  set(gen_dir ${CMAKE_CURRENT_BINARY_DIR}/${target}_cfg)
+  if(TANDEM_TARGET STREQUAL "host")
+    set(oilc_cmd $<TARGET_FILE:oilc>)
+    set(oilc_dep oilc)
+    list(APPEND APP_OILC_FLAGS --stack-min 262144)
+  else()
+    if(NOT TANDEM_OILC)
+      message(FATAL_ERROR "arm64 builds need -DTANDEM_OILC=<host build>/tools/oilc/oilc")
+    endif()
+    set(oilc_cmd ${TANDEM_OILC})
+    set(oilc_dep "")
+  endif()
+  set(oil_includes "")
+  foreach(inc ${APP_INCLUDE_DIRS})
+    list(APPEND oil_includes -I ${inc})
+  endforeach()
+  add_custom_command(
+    OUTPUT ${gen_dir}/os_cfg.h ${gen_dir}/os_cfg.cc
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${gen_dir}
+    COMMAND ${oilc_cmd} ${oil_includes} ${APP_OILC_FLAGS} -o ${gen_dir} ${oil_abs}
+    DEPENDS ${oil_abs} ${oilc_dep}
+    COMMENT "oilc ${APP_OIL}"
+    VERBATIM)
+  add_executable(${target} ${APP_SOURCES} ${gen_dir}/os_cfg.cc)
+  target_include_directories(${target} PRIVATE ${gen_dir})
+  target_link_libraries(${target} PRIVATE tandem_kernel tandem_port ${APP_LIBS})
+endfunction()

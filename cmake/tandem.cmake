@@ -35,5 +35,6 @@ function(tandem_add_app target)
     VERBATIM)
   add_executable(${target} ${APP_SOURCES} ${gen_dir}/os_cfg.cc)
   target_include_directories(${target} PRIVATE ${gen_dir})
-  target_link_libraries(${target} PRIVATE tandem_kernel tandem_port ${APP_LIBS})
+  # The kernel and the port call each other (services <-> interrupt entry): list the kernel twice.
+  target_link_libraries(${target} PRIVATE tandem_kernel tandem_port tandem_kernel ${APP_LIBS})
 endfunction()

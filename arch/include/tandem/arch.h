@@ -33,9 +33,6 @@ void SwitchContext(Context* from, Context to);
 // Resumes `to`, abandoning the running context (a terminated task, or StartOS's first dispatch).
 [[noreturn]] void ResumeContext(Context to);
 
-// The idle context: where the CPU goes when no task is ready. Built once per StartOS.
-Context IdleContext();
-
 // Global interrupt gate (DisableAllInterrupts, kernel critical sections). Not nested here: the
 // kernel counts nesting.
 void DisableAll();
@@ -59,9 +56,10 @@ void Idle();
 // Called once at the top of StartOS, before any hook or task.
 void Init();
 
-// Ends the system after ShutdownOS ran the ShutdownHook. The host port returns control to the
-// caller of StartOS; the arm64 port halts (or reports to Xen).
-[[noreturn]] void Shutdown(StatusType error);
+// Ends the system after ShutdownOS ran the ShutdownHook. A real target halts (the arm64 port
+// asks Xen to shut the domain down) and never returns; the host port returns, and the kernel
+// then resumes the caller of StartOS so a test can inspect the run and start the next one.
+void Shutdown(StatusType error);
 
 // Internal invariant broken: print and stop. Never used for external input.
 [[noreturn]] void Panic(const char* message);

@@ -138,6 +138,8 @@ struct Config {
   Level cat2_top_level;     // highest category-2 ISR level: SuspendOSInterrupts masks up to here
   const ReadyQueueConfig* ready_queues;  // top_task_level + 1 entries (index = level)
   TaskType* ready_storage;
+
+  Level system_timer_level;  // the system timer interrupt's level (OS TIMERPRIORITY)
 };
 
 }  // namespace tandem

@@ -1,0 +1,104 @@
+// Interrupt services (OSEK OS 2.2.3 13.3) and the ISR entry the port calls.
+#include "kernel.h"
+
+using namespace tandem;
+using namespace tandem::kernel;
+
+/// DisableAllInterrupts: disables every interrupt; not nestable (13.3.2.2).
+void DisableAllInterrupts(void) {
+  arch::DisableAll();
+  g_state.all_disabled = true;
+}
+
+/// EnableAllInterrupts: undoes DisableAllInterrupts; ignored without a prior Disable.
+void EnableAllInterrupts(void) {
+  if (!g_state.all_disabled) return;
+  g_state.all_disabled = false;
+  if (g_state.suspend_all_nesting == 0) arch::EnableAll();
+}
+
+/// SuspendAllInterrupts: nestable disabling of every interrupt.
+void SuspendAllInterrupts(void) {
+  arch::DisableAll();
+  ++g_state.suspend_all_nesting;
+}
+
+/// ResumeAllInterrupts: ends one SuspendAllInterrupts level; ignored without a prior Suspend.
+void ResumeAllInterrupts(void) {
+  if (g_state.suspend_all_nesting == 0) return;
+  if (--g_state.suspend_all_nesting == 0 && !g_state.all_disabled) arch::EnableAll();
+}
+
+/// SuspendOSInterrupts: nestable masking of category 2 interrupts (and everything ranked
+/// below the highest category 2 level on the one scale). Category 1 ISRs keep running.
+void SuspendOSInterrupts(void) {
+  CriticalSection cs;
+  ++g_state.suspend_os_nesting;
+  ApplyLevel();
+}
+
+/// ResumeOSInterrupts: ends one SuspendOSInterrupts level; ignored without a prior Suspend.
+void ResumeOSInterrupts(void) {
+  CriticalSection cs;
+  if (g_state.suspend_os_nesting == 0) return;
+  --g_state.suspend_os_nesting;
+  ApplyLevel();
+}
+
+namespace tandem::kernel {
+
+namespace {
+
+// Runs an interrupt handler body at `level`, nested inside whatever was running.
+template <typename Body>
+void RunIsr(IsrCategory category, ISRType isr, Level level, Body body) {
+  const CallLevel saved_call = g_state.call_level;
+  const ISRType saved_isr = g_state.running_isr;
+  const Level saved_level = g_state.isr_level;
+  // The interrupt-service state belongs to the interrupted code: an ISR starts with a clean
+  // slate and must leave it clean (OSEK 13.3: Suspend/Resume pairs inside the ISR).
+  const bool saved_all_disabled = g_state.all_disabled;
+  const uint32_t saved_suspend_all = g_state.suspend_all_nesting;
+  const uint32_t saved_suspend_os = g_state.suspend_os_nesting;
+  g_state.all_disabled = false;
+  g_state.suspend_all_nesting = 0;
+  g_state.suspend_os_nesting = 0;
+
+  ++g_state.isr_nesting;
+  g_state.call_level = category == IsrCategory::kOne ? CallLevel::kIsr1 : CallLevel::kIsr2;
+  g_state.running_isr = isr;
+  g_state.isr_level = level;
+  ApplyLevel();
+  arch::EnableAll();
+  body();
+  arch::DisableAll();
+  if (isr != INVALID_ISR) ReleaseAllIsrResources(isr);
+  --g_state.isr_nesting;
+  g_state.call_level = saved_call;
+  g_state.running_isr = saved_isr;
+  g_state.isr_level = saved_level;
+  g_state.all_disabled = saved_all_disabled;
+  g_state.suspend_all_nesting = saved_suspend_all;
+  g_state.suspend_os_nesting = saved_suspend_os;
+  ApplyLevel();
+  // Leaving the outermost category 2 ISR is a rescheduling point (OSEK 4.6.1).
+  if (g_state.isr_nesting == 0 && category == IsrCategory::kTwo) Dispatch();
+}
+
+}  // namespace
+
+void HandleIsr(ISRType isr) {
+  if (g_state.cfg == nullptr || isr >= Cfg().isr_count) arch::Panic("interrupt for unknown ISR");
+  const IsrConfig& cfg = Cfg().isrs[isr];
+  RunIsr(cfg.category, isr, cfg.level, [&cfg] { cfg.entry(); });
+}
+
+void HandleSystemTick() {
+  if (g_state.cfg == nullptr || Cfg().system_counter == kNone) return;
+  RunIsr(IsrCategory::kTwo, INVALID_ISR, Cfg().system_timer_level, [] {
+    CriticalSection cs;
+    TickCounter(Cfg().system_counter);
+  });
+}
+
+}  // namespace tandem::kernel

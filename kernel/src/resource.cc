@@ -1,0 +1,120 @@
+// Resource management with the OSEK priority ceiling protocol (OSEK OS 2.2.3 8, 13.4).
+// The ceiling lives on the one priority scale: occupying a resource shared with an ISR masks
+// that ISR (and every source below it) until the release.
+#include "kernel.h"
+
+using namespace tandem;
+using namespace tandem::kernel;
+
+namespace tandem::kernel {
+
+void ResetResources() {
+  for (uint16_t r = 0; r < Cfg().resource_count; ++r) {
+    Cfg().resource_controls[r] = ResourceControl{false, kNone, 0, 0, false, 0};
+  }
+  for (uint16_t i = 0; i < Cfg().isr_count; ++i) Cfg().isr_controls[i].last_resource = kNone;
+}
+
+void ReleaseAllIsrResources(ISRType isr) {
+  IsrControl& ic = Cfg().isr_controls[isr];
+  while (ic.last_resource != kNone) {
+    ResourceControl& rc = Cfg().resource_controls[ic.last_resource];
+    rc.occupied = false;
+    ic.last_resource = rc.previous;
+  }
+}
+
+}  // namespace tandem::kernel
+
+namespace {
+
+// The static level of the caller: a task's base priority or an ISR's level.
+Level CallerStaticLevel() {
+  if (InIsr()) return Cfg().isrs[g_state.running_isr].level;
+  return TaskCfg(g_state.running).base_level;
+}
+
+bool CallerMayUse(ResourceType r) {
+  const uint64_t bit = uint64_t{1} << r;
+  if (InIsr()) return (Cfg().isrs[g_state.running_isr].resources & bit) != 0;
+  return (TaskCfg(g_state.running).resources & bit) != 0;
+}
+
+ResourceType& CallerLastResource() {
+  if (InIsr()) return Cfg().isr_controls[g_state.running_isr].last_resource;
+  return Tcb(g_state.running).last_resource;
+}
+
+bool ValidResource(ResourceType r) {
+  return r < Cfg().resource_count && Cfg().resources[r].kind != ResourceKind::kInternal;
+}
+
+}  // namespace
+
+/// GetResource: occupies ResID and raises the caller to its ceiling.
+/// Extended: E_OS_ID (invalid or internal resource), E_OS_ACCESS (already occupied, or the
+/// caller's static priority is above the ceiling, or the caller may not use it), E_OS_CALLEVEL.
+StatusType GetResource(ResourceType ResID) {
+  CriticalSection cs;
+  if (Extended()) {
+    if (!CalledFromTaskOrIsr2()) return Fail(E_OS_CALLEVEL, OSServiceId_GetResource, ResID);
+    if (!ValidResource(ResID)) return Fail(E_OS_ID, OSServiceId_GetResource, ResID);
+    const ResourceConfig& rcfg = Cfg().resources[ResID];
+    if (Cfg().resource_controls[ResID].occupied || CallerStaticLevel() > rcfg.ceiling ||
+        !CallerMayUse(ResID)) {
+      return Fail(E_OS_ACCESS, OSServiceId_GetResource, ResID);
+    }
+  }
+  const ResourceConfig& rcfg = Cfg().resources[ResID];
+  ResourceControl& rc = Cfg().resource_controls[ResID];
+  ResourceType& last = CallerLastResource();
+  rc.occupied = true;
+  rc.previous = last;
+  rc.owner_is_isr = InIsr();
+  last = ResID;
+  if (InIsr()) {
+    rc.owner = g_state.running_isr;
+    rc.saved_irq_level = g_state.isr_level;
+    if (rcfg.ceiling > g_state.isr_level) g_state.isr_level = rcfg.ceiling;
+  } else {
+    TaskControl& tcb = Tcb(g_state.running);
+    rc.owner = g_state.running;
+    rc.saved_running_level = tcb.running_level;
+    rc.saved_irq_level = tcb.irq_level;
+    Level sched = rcfg.ceiling > Cfg().top_task_level ? Cfg().top_task_level : rcfg.ceiling;
+    if (sched > tcb.running_level) tcb.running_level = sched;
+    if (rcfg.ceiling > tcb.irq_level) tcb.irq_level = rcfg.ceiling;
+  }
+  ApplyLevel();
+  return E_OK;
+}
+
+/// ReleaseResource: releases ResID (the most recently occupied one) and restores the priority.
+/// Extended: E_OS_ID, E_OS_NOFUNC (not occupied by the caller, or not the last one occupied),
+/// E_OS_ACCESS (the caller's static priority is above the ceiling), E_OS_CALLEVEL.
+StatusType ReleaseResource(ResourceType ResID) {
+  CriticalSection cs;
+  if (Extended()) {
+    if (!CalledFromTaskOrIsr2()) return Fail(E_OS_CALLEVEL, OSServiceId_ReleaseResource, ResID);
+    if (!ValidResource(ResID)) return Fail(E_OS_ID, OSServiceId_ReleaseResource, ResID);
+    if (CallerStaticLevel() > Cfg().resources[ResID].ceiling) {
+      return Fail(E_OS_ACCESS, OSServiceId_ReleaseResource, ResID);
+    }
+    if (CallerLastResource() != ResID) return Fail(E_OS_NOFUNC, OSServiceId_ReleaseResource, ResID);
+  }
+  ResourceControl& rc = Cfg().resource_controls[ResID];
+  if (!rc.occupied) return E_OK;
+  rc.occupied = false;
+  CallerLastResource() = rc.previous;
+  if (InIsr()) {
+    g_state.isr_level = rc.saved_irq_level;
+    ApplyLevel();
+    return E_OK;
+  }
+  TaskControl& tcb = Tcb(g_state.running);
+  tcb.running_level = rc.saved_running_level;
+  tcb.irq_level = rc.saved_irq_level;
+  ApplyLevel();
+  Dispatch();
+  return E_OK;
+}

@@ -1,0 +1,142 @@
+// Task management services (OSEK OS 2.2.3 13.2).
+#include "kernel.h"
+
+using namespace tandem;
+using namespace tandem::kernel;
+
+namespace tandem::kernel {
+
+static bool ValidTask(TaskType t) { return t < Cfg().task_count; }
+
+StatusType ActivateTaskInternal(TaskType task) {
+  TaskControl& tcb = Tcb(task);
+  if (tcb.activations >= TaskCfg(task).max_activations) return E_OS_LIMIT;
+  ++tcb.activations;
+  if (tcb.state == SUSPENDED) {
+    tcb.events_set = 0;  // OSEK 13.5: events are cleared when an extended task is activated
+    tcb.events_waited = 0;
+    tcb.state = READY;
+  }
+  PushBack(TaskCfg(task).base_level, task);
+  return E_OK;
+}
+
+// The running task gives up the CPU for good: account the activation and run the next task.
+[[noreturn]] static void TerminateRunning() {
+  const TaskType self = g_state.running;
+  TaskControl& tcb = Tcb(self);
+  CallPostTaskHook();
+  tcb.started = false;
+  --tcb.activations;
+  tcb.state = tcb.activations > 0 ? READY : SUSPENDED;
+  LeaveRunning();
+  arch::Panic("terminated task resumed");
+}
+
+}  // namespace tandem::kernel
+
+/// ActivateTask: moves TaskID from suspended to ready, or records one more activation.
+/// Standard: E_OK, E_OS_LIMIT (too many activations). Extended: also E_OS_ID (invalid task),
+/// E_OS_CALLEVEL (called from a hook or a category 1 ISR).
+StatusType ActivateTask(TaskType TaskID) {
+  CriticalSection cs;
+  if (Extended()) {
+    if (!CalledFromTaskOrIsr2()) return Fail(E_OS_CALLEVEL, OSServiceId_ActivateTask, TaskID);
+    if (!ValidTask(TaskID)) return Fail(E_OS_ID, OSServiceId_ActivateTask, TaskID);
+  }
+  const StatusType status = ActivateTaskInternal(TaskID);
+  if (status != E_OK) return Fail(status, OSServiceId_ActivateTask, TaskID);
+  Dispatch();
+  return E_OK;
+}
+
+/// TerminateTask: ends the calling task. Does not return on success.
+/// Extended: E_OS_RESOURCE (a resource is still occupied), E_OS_CALLEVEL (not a task).
+StatusType TerminateTask(void) {
+  CriticalSection cs;
+  if (Extended()) {
+    if (!CalledFromTask()) return Fail(E_OS_CALLEVEL, OSServiceId_TerminateTask);
+    if (Tcb(g_state.running).last_resource != kNone) {
+      return Fail(E_OS_RESOURCE, OSServiceId_TerminateTask);
+    }
+  }
+  TerminateRunning();
+}
+
+/// ChainTask: terminates the calling task and activates TaskID (possibly itself).
+/// Standard: E_OS_LIMIT (too many activations of TaskID; the caller is not terminated).
+/// Extended: also E_OS_ID, E_OS_RESOURCE, E_OS_CALLEVEL.
+StatusType ChainTask(TaskType TaskID) {
+  CriticalSection cs;
+  if (Extended()) {
+    if (!CalledFromTask()) return Fail(E_OS_CALLEVEL, OSServiceId_ChainTask, TaskID);
+    if (!ValidTask(TaskID)) return Fail(E_OS_ID, OSServiceId_ChainTask, TaskID);
+    if (Tcb(g_state.running).last_resource != kNone) {
+      return Fail(E_OS_RESOURCE, OSServiceId_ChainTask, TaskID);
+    }
+  }
+  const TaskType self = g_state.running;
+  if (TaskID != self) {
+    if (Tcb(TaskID).activations >= TaskCfg(TaskID).max_activations) {
+      return Fail(E_OS_LIMIT, OSServiceId_ChainTask, TaskID);
+    }
+    (void)ActivateTaskInternal(TaskID);
+  } else {
+    // Chaining to itself: the running activation ends and a new one is queued; the count of
+    // activations does not change (OSEK 13.2.3.3).
+    ++Tcb(self).activations;
+    PushBack(TaskCfg(self).base_level, self);
+  }
+  TerminateRunning();
+}
+
+/// Schedule: lets a higher-priority ready task run (releases the internal resource meanwhile).
+/// Extended: E_OS_CALLEVEL (not a task), E_OS_RESOURCE (a resource is occupied).
+StatusType Schedule(void) {
+  CriticalSection cs;
+  if (Extended()) {
+    if (!CalledFromTask()) return Fail(E_OS_CALLEVEL, OSServiceId_Schedule);
+    if (Tcb(g_state.running).last_resource != kNone) {
+      return Fail(E_OS_RESOURCE, OSServiceId_Schedule);
+    }
+  }
+  if (g_state.call_level != CallLevel::kTask) return E_OK;
+  TaskControl& tcb = Tcb(g_state.running);
+  const TaskConfig& cfg = TaskCfg(g_state.running);
+  // Drop to the base priority (internal resource and non-preemptive "RES_SCHEDULER" released),
+  // offer the CPU, then take the dispatch level back when we run again.
+  tcb.running_level = cfg.base_level;
+  tcb.irq_level = cfg.base_level;
+  ApplyLevel();
+  Dispatch();
+  tcb.running_level = DispatchLevel(g_state.running);
+  tcb.irq_level = DispatchIrqLevel(g_state.running);
+  ApplyLevel();
+  return E_OK;
+}
+
+/// GetTaskID: the running task, or INVALID_TASK. Always E_OK.
+StatusType GetTaskID(TaskRefType TaskID) {
+  CriticalSection cs;
+  if (Extended() && !CalledFromHookOrTaskOrIsr2()) {
+    return Fail(E_OS_CALLEVEL, OSServiceId_GetTaskID, reinterpret_cast<uintptr_t>(TaskID));
+  }
+  *TaskID = g_state.running;
+  return E_OK;
+}
+
+/// GetTaskState: the state of TaskID. Extended: E_OS_ID, E_OS_CALLEVEL.
+StatusType GetTaskState(TaskType TaskID, TaskStateRefType State) {
+  CriticalSection cs;
+  if (Extended()) {
+    if (!CalledFromHookOrTaskOrIsr2()) {
+      return Fail(E_OS_CALLEVEL, OSServiceId_GetTaskState, TaskID,
+                  reinterpret_cast<uintptr_t>(State));
+    }
+    if (!ValidTask(TaskID)) {
+      return Fail(E_OS_ID, OSServiceId_GetTaskState, TaskID, reinterpret_cast<uintptr_t>(State));
+    }
+  }
+  *State = Tcb(TaskID).state;
+  return E_OK;
+}

@@ -1,0 +1,77 @@
+// The one place that includes Xen's public headers (libxen-dev, /usr/include/xen).
+//
+// Tandem RT is an arm64 guest, so the ARM ABI (xen/arch-arm.h: 64-bit xen_ulong_t, one legacy
+// vcpu_info in shared_info, ...) is what every file must see, also in host unit tests built on
+// x86-64. xen/xen.h selects the architecture from the compiler's predefined macros, testing
+// __x86_64__ before __aarch64__, so on a non-arm64 host this header hides __x86_64__ and
+// pretends __aarch64__ while (and only while) the Xen headers are read. The Xen headers include
+// nothing but each other, so no C library header sees the change. See docs/xen-layer.md.
+//
+// The build adds an include directory whose "xen" entry links to /usr/include/xen, so the
+// cross compiler can find these headers without seeing the host's /usr/include.
+#ifndef TANDEM_XEN_ABI_H_
+#define TANDEM_XEN_ABI_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+// Interface version of Xen 4.17's headers (the hypervisor Tandem runs on); must be fixed before
+// xen-compat.h picks the legacy interface.
+#ifndef __XEN_INTERFACE_VERSION__
+#define __XEN_INTERFACE_VERSION__ 0x00040e00
+#endif
+
+#if !defined(__aarch64__)
+#if defined(__i386__)
+#error "host unit tests of the Xen layer need a 64-bit host"
+#endif
+#if defined(__x86_64__)
+#define TANDEM_XEN_RESTORE_X86_64
+#undef __x86_64__
+#endif
+#define __aarch64__ 1
+#define TANDEM_XEN_FAKED_AARCH64
+#endif
+
+#include <xen/xen.h>  // NOLINT: order matters, see above
+#include <xen/errno.h>
+#include <xen/event_channel.h>
+#include <xen/grant_table.h>
+#include <xen/hvm/hvm_op.h>
+#include <xen/hvm/params.h>
+#include <xen/io/console.h>
+#include <xen/io/xs_wire.h>
+#include <xen/memory.h>
+#include <xen/sched.h>
+#include <xen/version.h>
+
+#ifdef TANDEM_XEN_FAKED_AARCH64
+#undef __aarch64__
+#undef TANDEM_XEN_FAKED_AARCH64
+#endif
+#ifdef TANDEM_XEN_RESTORE_X86_64
+#define __x86_64__ 1
+#undef TANDEM_XEN_RESTORE_X86_64
+#endif
+
+// The ARM ABI really was selected (xen/arch-arm.h, "Guest ABI"): these are its facts.
+static_assert(sizeof(xen_ulong_t) == 8, "arch-arm.h: xen_ulong_t is 64 bits on ARM");
+static_assert(XEN_LEGACY_MAX_VCPUS == 1, "arch-arm.h: one legacy vcpu_info in shared_info");
+// (The same numbers hold in the arm64 cross build, which checks them against the real ABI.)
+static_assert(sizeof(struct vcpu_info) == 56, "xen.h/arch-arm.h: vcpu_info is 56 bytes on ARM");
+static_assert(offsetof(struct shared_info, evtchn_pending) == 56,
+              "xen.h: evtchn_pending follows the one legacy vcpu_info");
+static_assert(sizeof(struct shared_info) == 1104, "xen.h/arch-arm.h: shared_info on ARM");
+static_assert(sizeof(grant_entry_v1_t) == 8, "grant_table.h: v1 entries are 8 bytes");
+static_assert(sizeof(struct xenstore_domain_interface) == 2048 + 28,
+              "xs_wire.h: two 1 KiB rings, indices, features, connection, error");
+static_assert(sizeof(struct xsd_sockmsg) == 16, "xs_wire.h: message header is 4 x u32");
+
+namespace tandem::xen {
+
+inline constexpr uint64_t kPageSize = 4096;  // XEN_PAGE_SIZE: Xen's ARM ABI uses 4 KiB pages.
+inline constexpr unsigned kPageShift = 12;
+
+}  // namespace tandem::xen
+
+#endif  // TANDEM_XEN_ABI_H_

@@ -1,0 +1,160 @@
+"""The dom0 initramfs: busybox, Xen toolstack + library closure, Xen modules, /init, the RTOS.
+
+Written as a newc cpio by Python (no root needed for /dev/console), uncompressed: under TCG the
+kernel unpacks a plain cpio faster than it inflates a gzip one, and QEMU's loader copies it in
+no time.
+"""
+
+import os
+import pathlib
+import stat
+
+from . import fetch as fetchmod
+from .config import Platform
+from .util import REPO, PlatformError, log
+from .xlcfg import RT_DIR, rtos_kernel_path, xl_config
+
+XEN_BIN = f"usr/lib/xen-{fetchmod.XEN_VER}/bin"
+# What dom0 runs (init, `xl`, tests); their NEEDED closure is added automatically.
+TOOLS = [f"{XEN_BIN}/{t}" for t in ("xl", "xenstored", "xenconsoled", "xen-init-dom0",
+                                    "init-dom0less", "xenconsole", "libxl-save-helper")]
+TOOLS += ["usr/bin/xenstore"]
+# dlopen()ed, so invisible to the NEEDED walk: glibc loads libgcc_s for pthread_cancel (xl).
+DLOPENED = ["libgcc_s.so.1"]
+XENSTORE_LINKS = ["read", "write", "ls", "list", "rm", "chmod", "exists", "watch"]
+MODULES = ["xen-privcmd.ko", "xenfs/xenfs.ko", "xen-evtchn.ko", "xen-gntdev.ko",
+           "xen-gntalloc.ko"]
+INIT = REPO / "platform" / "dom0" / "init"
+DEFAULT_EXTRA_BIN = REPO / "build" / "arm64-linux" / "bin"
+
+
+class _Cpio:
+    """newc writer (the format the kernel's initramfs unpacker reads: init/initramfs.c)."""
+
+    def __init__(self, f):
+        self.f, self.ino, self.names = f, 1000, set()
+
+    def _hdr(self, name, mode, size, rdev=(0, 0)):
+        self.ino += 1
+        fields = [self.ino, mode, 0, 0, 1, 0, size, 0, 0, rdev[0], rdev[1], len(name) + 1, 0]
+        h = b"070701" + b"".join(b"%08X" % v for v in fields) + name.encode() + b"\0"
+        self.f.write(h + b"\0" * (-len(h) % 4))
+
+    def _data(self, data):
+        self.f.write(data + b"\0" * (-len(data) % 4))
+
+    def dirs(self, path):
+        parts = path.strip("/").split("/")[:-1]
+        for i in range(1, len(parts) + 1):
+            self.dir("/".join(parts[:i]))
+
+    def dir(self, name):
+        if name not in self.names:
+            self.names.add(name)
+            self.dirs(name)
+            self._hdr(name, stat.S_IFDIR | 0o755, 0)
+
+    def file(self, name, data: bytes, mode=0o644):
+        name = name.strip("/")
+        if name in self.names:
+            return
+        self.dirs(name)
+        self.names.add(name)
+        self._hdr(name, stat.S_IFREG | mode, len(data))
+        self._data(data)
+
+    def symlink(self, name, target):
+        name = name.strip("/")
+        if name in self.names:
+            return
+        self.dirs(name)
+        self.names.add(name)
+        self._hdr(name, stat.S_IFLNK | 0o777, len(target))
+        self._data(target.encode())
+
+    def chardev(self, name, major, minor):
+        self.dirs(name)
+        self.names.add(name)
+        self._hdr(name, stat.S_IFCHR | 0o600, 0, (major, minor))
+
+    def trailer(self):
+        self._hdr("TRAILER!!!", 0, 0)
+        self.f.write(b"\0" * (-self.f.tell() % 512))
+
+
+def _copy_path(c: _Cpio, root: pathlib.Path, rel: str):
+    """Copies root/rel into the archive, following symlinks as symlinks (libc's ld-linux)."""
+    src = root / rel
+    if src.is_symlink():
+        c.symlink(rel, os.readlink(src))
+        target = (src.parent / os.readlink(src)).resolve()
+        _copy_path(c, root, str(target.relative_to(root.resolve())))
+    else:
+        c.file(rel, src.read_bytes(), 0o755 if os.access(src, os.X_OK) else 0o644)
+
+
+def build(p: Platform, art: fetchmod.Artifacts, out: pathlib.Path, route: str,
+          with_rtos: bool, extra_bins=(), overlays=(), scenarios=()) -> pathlib.Path:
+    root = art.dom0_root
+    elfs = [root / t for t in TOOLS]
+    for e in elfs:
+        if not e.exists():
+            raise PlatformError(f"{e} missing from the fetched toolstack; rerun platform/fetch")
+    extra = []
+    for d in extra_bins:
+        d = pathlib.Path(d)
+        if d.is_dir():
+            extra += [f for f in sorted(d.iterdir()) if f.is_file() and os.access(f, os.X_OK)]
+        elif d.is_file():
+            extra.append(d)
+    libs, missing = fetchmod.lib_closure(root, elfs + extra)
+    for so in DLOPENED:
+        lib = fetchmod.find_lib(root, so)
+        if lib is None:
+            missing[so] = ["dlopen"]
+        libs[so] = lib
+    if missing:
+        raise PlatformError(f"libraries missing for the dom0 image: {missing}")
+    tmp = out.with_suffix(".tmp")
+    with open(tmp, "wb") as f:
+        c = _Cpio(f)
+        for d in ("dev", "proc", "sys", "tmp", "run", "var", "etc", "root", "lib", "bin"):
+            c.dir(d)
+        c.chardev("dev/console", 5, 1)
+        c.file("init", INIT.read_bytes(), 0o755)
+        c.file("bin/busybox", (root / "bin/busybox").read_bytes(), 0o755)
+        for t in TOOLS:
+            _copy_path(c, root, t)
+        for ln in XENSTORE_LINKS:
+            c.symlink(f"usr/bin/xenstore-{ln}", "xenstore")
+        for so, path in sorted(libs.items()):
+            rel = str(path.relative_to(root))
+            _copy_path(c, root, rel)
+        _copy_path(c, root, "lib/ld-linux-aarch64.so.1")
+        for m in MODULES:
+            c.file(f"lib/modules/xen/{pathlib.Path(m).name}", (art.modules / m).read_bytes())
+        env = {"TANDEM_ROUTE": route, "TANDEM_RT_NAME": p.rtos_name,
+               "TANDEM_RT_ENHANCED": int(p.rtos_enhanced),
+               "TANDEM_GPIO_PINS": ",".join(map(str, p.gpio_exported_pins))}
+        c.file("etc/tandem/platform.env",
+               "".join(f"{k}={v}\n" for k, v in env.items()).encode())
+        c.file(f"{RT_DIR.strip('/')}/{p.rtos_name}.cfg", xl_config(p).encode())
+        c.file("etc/xen/xl.conf", b"# xl.conf(5): defaults are fine for Tandem\n")
+        if with_rtos:
+            c.file(rtos_kernel_path(p), p.rtos_image.read_bytes())
+        for e in extra:
+            c.file(f"usr/local/bin/{e.name}", e.read_bytes(), 0o755)
+        for s in scenarios:
+            s = pathlib.Path(s)
+            c.file(f"etc/tandem/scenarios/{s.name}", s.read_bytes(), 0o755)
+        for ov in overlays:
+            ov = pathlib.Path(ov)
+            for f in sorted(ov.rglob("*")):
+                if f.is_file():
+                    mode = 0o755 if os.access(f, os.X_OK) else 0o644
+                    c.file(str(f.relative_to(ov)), f.read_bytes(), mode)
+        c.trailer()
+    tmp.replace(out)
+    log(f"dom0 initramfs {out} ({out.stat().st_size >> 20} MiB, {len(c.names)} entries"
+        f"{', extra: ' + ', '.join(e.name for e in extra) if extra else ''})")
+    return out

@@ -1,0 +1,84 @@
+"""Puts a bootable system together for one route and returns the QEMU command line."""
+
+import dataclasses
+import pathlib
+import shlex
+import shutil
+
+from . import dtree, fetch, initramfs, rtos
+from .config import Platform
+from .util import REPO, PlatformError, log, need_tools
+from .xlcfg import xl_config
+
+ROUTES = ("xl", "dom0less")
+
+
+@dataclasses.dataclass
+class System:
+    route: str
+    outdir: pathlib.Path
+    argv: list             # QEMU command line without the console (-serial) arguments
+    monitor: pathlib.Path  # HMP unix socket
+    console_log: pathlib.Path
+    platform: Platform
+
+    def qemu_argv(self, console: str) -> list:
+        """console: "stdio" (plain, Ctrl-A passes through), "mux" (-serial mon:stdio)."""
+        if console == "mux":
+            return self.argv + ["-serial", "mon:stdio"]
+        return self.argv + ["-chardev", "stdio,id=con,signal=off", "-serial", "chardev:con"]
+
+
+def default_outdir(route: str) -> pathlib.Path:
+    return REPO / "build" / "platform" / route
+
+
+def prepare(p: Platform, route: str, outdir: pathlib.Path = None, rtos_image_given=False,
+            build_rtos=True, extra_bins=None, overlays=(), scenarios=(), kernel_args="",
+            icount=None) -> System:
+    if route not in ROUTES:
+        raise PlatformError(f"unknown route {route!r}: use one of {', '.join(ROUTES)}")
+    need_tools("qemu-system-aarch64", "dtc")
+    outdir = pathlib.Path(outdir or default_outdir(route))
+    outdir.mkdir(parents=True, exist_ok=True)
+    art = fetch.fetch()
+    rtos.ensure_image(p, given=rtos_image_given, build=build_rtos)
+    shutil.copyfile(art.kernel, outdir / "dom0-Image")
+    if extra_bins is None:
+        extra_bins = [initramfs.DEFAULT_EXTRA_BIN]
+    ramdisk = initramfs.build(p, art, outdir / "dom0-initramfs.cpio", route,
+                              with_rtos=(route == "xl"), extra_bins=extra_bins,
+                              overlays=overlays, scenarios=scenarios)
+    (outdir / f"{p.rtos_name}.cfg").write_text(xl_config(p))
+    k = dtree.Module("dom0-kernel", outdir / "dom0-Image")
+    r = dtree.Module("dom0-ramdisk", ramdisk)
+    mods = [k, r]
+    domu_k = domu_dtb = None
+    if route == "dom0less":
+        shutil.copyfile(p.rtos_image, outdir / f"{p.rtos_name}.bin")
+        domu_k = dtree.Module("rtos", outdir / f"{p.rtos_name}.bin")
+        mods.append(domu_k)
+        if p.gpio_passthrough:
+            domu_dtb = dtree.Module("rtos-dtb", dtree.compile_dts(
+                dtree.partial_dts(p), outdir / f"{p.rtos_name}-passthrough.dtb"))
+            mods.append(domu_dtb)
+    dtree.place(p, mods)
+    # The Linux command line carries the route so one initramfs layout serves both.
+    p_args = p.dom0_bootargs + f" tandem.route={route}" + (f" {kernel_args}" if kernel_args else "")
+    p_run = dataclasses.replace(p, dom0_bootargs=p_args)
+    qdtb = dtree.dump_qemu_dtb(p, outdir.parent)
+    dtb = dtree.compile_dts(dtree.host_dts(p_run, qdtb, k, r, domu_k, domu_dtb),
+                            outdir / "host.dtb")
+    monitor = outdir / "monitor.sock"
+    argv = ["qemu-system-aarch64", *dtree.qemu_machine_args(p), "-display", "none",
+            "-no-reboot", "-kernel", str(art.xen), "-dtb", str(dtb),
+            "-monitor", f"unix:{monitor},server=on,wait=off"]
+    ic = p.icount if icount is None else icount
+    if ic:
+        argv += ["-icount", ic]
+    for m in mods:
+        argv += ["-device", f"loader,file={m.path},addr={m.addr:#x},force-raw=on"]
+    sysm = System(route, outdir, argv, monitor, outdir / "console.log", p)
+    (outdir / "qemu-cmdline.txt").write_text(shlex.join(sysm.qemu_argv("stdio")) + "\n")
+    log(f"route {route}: files in {outdir}")
+    return sysm

@@ -1,0 +1,96 @@
+// Operations of the command channel and their wire arguments, shared by the RTOS and Linux.
+// Every op lists, per argument word, the largest value it accepts; unused words must be zero so
+// that a later minor version can give them meaning. See docs/protocol.md, "Operations".
+#ifndef TANDEM_CHANNEL_OPS_H_
+#define TANDEM_CHANNEL_OPS_H_
+
+#include <stdint.h>
+
+#include "tandem/channel/wire.h"
+
+namespace tandem::channel {
+
+enum class Op : uint16_t {
+  // arg[0..3]: anything, echoed in result[0..3]; payload echoed. Answered by the channel itself.
+  kPing = 0x0001,
+  // arg[0] pin, arg[1] level (0/1).
+  kGpioSet = 0x0100,
+  // arg[0] pin. result[0] level.
+  kGpioGet = 0x0101,
+  // arg[0] pin. result[0] new level.
+  kGpioToggle = 0x0102,
+  // arg[0] pin, arg[1] GpioDirection, arg[2] initial level of an output (0/1).
+  kGpioConfigure = 0x0103,
+  // arg[0] task index. result[0] activations, [1] deadline misses, [2] worst response time in
+  // microseconds (saturating at 2^32-1), [3] number of tasks; payload: task name, no NUL.
+  kTaskStats = 0x0200,
+};
+
+// Ops in [kAppOpFirst, kAppOpLast] belong to applications (Server::RegisterAppCommand); the
+// channel checks only flags and payload_len for them, the application checks its arguments.
+inline constexpr uint16_t kAppOpFirst = 0x8000;
+inline constexpr uint16_t kAppOpLast = 0xFFFF;
+constexpr bool IsAppOp(uint16_t op) { return op >= kAppOpFirst; }
+
+inline constexpr uint32_t kGpioMaxPin = 1023;  // arg limit; which pins exist is the RTOS config's
+inline constexpr uint32_t kMaxTaskIndex = 0xFFFF;
+
+enum class GpioDirection : uint32_t { kInput = 0, kOutput = 1 };
+
+// Response::status. Zero is success; everything else says why the RTOS did not act.
+enum class WireStatus : uint32_t {
+  kOk = 0,
+  kUnknownOp = 1,         // op not in the table and no application registered it
+  kBadArgument = 2,       // an argument word is out of range (or an unused one is non-zero)
+  kBadPayload = 3,        // payload_len > kMaxPayload or not allowed for the op
+  kBadFlags = 4,          // flags non-zero
+  kPermissionDenied = 5,  // e.g. the pin is not exported to Linux by the RTOS configuration
+  kNotSupported = 6,      // known op, but this RTOS has no handler for it
+  kBusy = 7,              // the handler cannot act now; retrying later may succeed
+  kHardwareError = 8,     // the device did not do what was asked
+  kInternal = 9,          // handler bug (returned an invalid response)
+};
+
+struct OpSpec {
+  Op op;
+  uint32_t arg_max[4];   // inclusive upper bound per word; 0 = must be zero
+  uint32_t payload_max;  // bytes
+};
+
+inline constexpr uint32_t kAny = 0xFFFFFFFF;
+
+inline constexpr OpSpec kOpSpecs[] = {
+    {Op::kPing, {kAny, kAny, kAny, kAny}, kMaxPayload},
+    {Op::kGpioSet, {kGpioMaxPin, 1, 0, 0}, 0},
+    {Op::kGpioGet, {kGpioMaxPin, 0, 0, 0}, 0},
+    {Op::kGpioToggle, {kGpioMaxPin, 0, 0, 0}, 0},
+    {Op::kGpioConfigure, {kGpioMaxPin, 1, 1, 0}, 0},
+    {Op::kTaskStats, {kMaxTaskIndex, 0, 0, 0}, 0},
+};
+
+constexpr const OpSpec* FindOpSpec(uint16_t op) {
+  for (const OpSpec& spec : kOpSpecs) {
+    if (static_cast<uint16_t>(spec.op) == op) return &spec;
+  }
+  return nullptr;
+}
+
+// Validates a request already copied out of shared memory against the op table. App ops get the
+// generic checks only; whether one is registered is the server's business. Never reads twice:
+// the argument is a private copy.
+constexpr WireStatus ValidateRequest(const Request& r) {
+  if (r.flags != 0) return WireStatus::kBadFlags;
+  if (r.payload_len > kMaxPayload) return WireStatus::kBadPayload;
+  if (IsAppOp(r.op)) return WireStatus::kOk;
+  const OpSpec* spec = FindOpSpec(r.op);
+  if (spec == nullptr) return WireStatus::kUnknownOp;
+  if (r.payload_len > spec->payload_max) return WireStatus::kBadPayload;
+  for (int i = 0; i < 4; ++i) {
+    if (r.arg[i] > spec->arg_max[i]) return WireStatus::kBadArgument;
+  }
+  return WireStatus::kOk;
+}
+
+}  // namespace tandem::channel
+
+#endif  // TANDEM_CHANNEL_OPS_H_

@@ -1,0 +1,131 @@
+// The RTOS side of the command channel (the Xen frontend): consumes requests, answers them.
+//
+// Everything on the request page is untrusted input. Per pass the server reads Linux's header
+// and req_prod once, refuses a req_prod more than kSlotCount ahead of its own consumer index
+// (libxenvchan's XSA-86 fix: freeze the ring rather than trust it), copies each slot out once
+// and validates the copy (XSA-155), and answers every consumed request with exactly one
+// response, an error status for malformed ones.
+//
+// Threading: one server task owns a Server; OnNotification() is the only call meant for the
+// event-channel ISR (a counter increment). No heap, no exceptions, no OS includes.
+#ifndef TANDEM_CHANNEL_SERVER_H_
+#define TANDEM_CHANNEL_SERVER_H_
+
+#include <stdint.h>
+#include <xen/io/xenbus.h>
+
+#include "tandem/channel/ops.h"
+#include "tandem/channel/transport.h"
+#include "tandem/channel/wire.h"
+
+namespace tandem::channel {
+
+// Handles one operation. `response` arrives with id and op filled in and everything else zero;
+// the handler fills result/payload and returns the status to send. It runs in the server task.
+class CommandHandler {
+ public:
+  virtual WireStatus Handle(const Request& request, Response& response) = 0;
+
+ protected:
+  ~CommandHandler() = default;
+};
+
+enum class ServerStatus : uint8_t {
+  kOk,
+  kBadOp,         // not a core op (SetHandler) / not in the app range (RegisterAppCommand)
+  kAlreadyTaken,  // the app op is registered already
+  kTableFull,     // kMaxAppCommands reached
+  kMisaligned,    // the pages are not page-aligned
+};
+
+struct ServerCounters {
+  uint64_t requests = 0;         // requests consumed (valid or not)
+  uint64_t rejected = 0;         // answered with a validation error (malformed)
+  uint64_t broken = 0;           // broken-peer detections
+  uint64_t notify_sent = 0;
+  uint64_t notify_received = 0;
+  uint64_t version_refused = 0;
+  uint64_t attaches = 0;         // successful handshakes
+  uint64_t detaches = 0;         // sessions ended by Linux (close or restart)
+};
+
+struct PollResult {
+  uint32_t handled = 0;  // requests consumed in this call
+  bool more = false;     // call Poll again: the budget ran out or requests arrived after re-arm
+};
+
+class Server {
+ public:
+  static constexpr uint32_t kMaxAppCommands = 16;
+
+  // `requests` is Linux's page (only ever read), `responses` ours. Neither is touched before
+  // Init().
+  Server(const RequestPage* requests, ResponsePage* responses, Notifier& notifier);
+
+  // (Re)initialises the response page: magic, version, sizes, generation = previous + 1 (so a
+  // restarted RTOS is told apart from the old one), state InitWait; then notifies, so a waiting
+  // Linux notices the restart.
+  [[nodiscard]] ServerStatus Init();
+
+  // Installs the handler for a core op (not kPing, which the channel answers itself).
+  [[nodiscard]] ServerStatus SetHandler(Op op, CommandHandler* handler);
+  // Registers an application command in [kAppOpFirst, kAppOpLast].
+  [[nodiscard]] ServerStatus RegisterAppCommand(uint16_t op, CommandHandler* handler);
+
+  // Call when the event channel fired (counts it; the work is done by Poll).
+  // Safe from an ISR on the server's CPU.
+  void OnNotification() { __atomic_fetch_add(&counters_.notify_received, 1, __ATOMIC_RELAXED); }
+
+  // Non-blocking: follows Linux's connection state, then consumes at most `budget` requests,
+  // publishes their responses (one notification at most, only if Linux asked for it), and if it
+  // drained the ring re-arms req_event and re-checks, as RING_FINAL_CHECK_FOR_REQUESTS. When
+  // `more` is false the ring was empty after re-arming: Linux will notify for the next request,
+  // so the caller may unmask the event channel and sleep.
+  PollResult Poll(uint32_t budget = kSlotCount);
+
+  // Orderly shutdown: Closing, then Closed; notifies.
+  void Close();
+
+  XenbusState state() const { return state_; }
+  uint32_t generation() const { return generation_; }
+  const ServerCounters& counters() const { return counters_; }
+
+ private:
+  struct PeerHeader {  // one private copy of Linux's header per pass
+    uint32_t magic, version, state, session, generation, req_prod;
+  };
+  PeerHeader ReadPeer() const;
+  void FollowPeer(const PeerHeader& peer);
+  void Attach(const PeerHeader& peer);
+  void SetState(XenbusState state, ConnectionError error);
+  void MarkBroken();
+  void Dispatch(const Request& request, Response& response);
+  void PushResponses();
+  void PublishCounters();
+  void SendNotify();
+
+  const RequestPage* const req_page_;
+  ResponsePage* const rsp_page_;
+  Notifier& notifier_;
+
+  XenbusState state_ = XenbusStateClosed;
+  uint32_t generation_ = 0;
+  uint32_t session_ = 0;          // attached (or refused / broken) Linux session
+  uint32_t req_cons_ = 0;         // private consumer index
+  uint32_t rsp_prod_pvt_ = 0;     // responses written, not yet published
+  uint32_t rsp_prod_pub_ = 0;     // last published rsp_prod
+
+  CommandHandler* core_handlers_[sizeof(kOpSpecs) / sizeof(kOpSpecs[0])] = {};
+  struct AppEntry {
+    uint16_t op;
+    CommandHandler* handler;
+  };
+  AppEntry apps_[kMaxAppCommands] = {};
+  uint32_t app_count_ = 0;
+
+  ServerCounters counters_;
+};
+
+}  // namespace tandem::channel
+
+#endif  // TANDEM_CHANNEL_SERVER_H_

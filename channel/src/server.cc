@@ -1,0 +1,274 @@
+// The RTOS side of the command channel. See server.h for the rules and docs/protocol.md for the
+// reasons (XSA-86, XSA-155, Xen public/io/ring.h event indices).
+#include "tandem/channel/server.h"
+
+#include <stdint.h>
+
+#include "tandem/channel/shared_access.h"
+
+namespace tandem::channel {
+namespace {
+
+int CoreIndex(uint16_t op) {
+  for (uint32_t i = 0; i < sizeof(kOpSpecs) / sizeof(kOpSpecs[0]); ++i) {
+    if (static_cast<uint16_t>(kOpSpecs[i].op) == op) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+}  // namespace
+
+Server::Server(const RequestPage* requests, ResponsePage* responses, Notifier& notifier)
+    : req_page_(requests), rsp_page_(responses), notifier_(notifier) {}
+
+ServerStatus Server::Init() {
+  if (reinterpret_cast<uintptr_t>(req_page_) % kPageSize != 0 ||
+      reinterpret_cast<uintptr_t>(rsp_page_) % kPageSize != 0) {
+    return ServerStatus::kMisaligned;
+  }
+  ResponsePageHeader* h = &rsp_page_->header;
+  // Our own page: a previous incarnation's generation is ours to trust. A fresh (zeroed) page
+  // starts at 1; 0 is never used so that Linux's zeroed header never matches.
+  const bool had_magic = LoadRelaxed(&h->magic) == kResponsePageMagic;
+  generation_ = had_magic ? LoadRelaxed(&h->generation) + 1 : 1;
+  if (generation_ == 0) generation_ = 1;
+  session_ = 0;
+  req_cons_ = rsp_prod_pvt_ = rsp_prod_pub_ = 0;
+
+  // Closed while rewriting, so Linux never sees a half-written header as connected.
+  StoreRelease(&h->state, static_cast<uint32_t>(XenbusStateClosed));
+  StoreRelaxed(&h->magic, kResponsePageMagic);
+  StoreRelaxed(&h->version, kProtocolVersion);
+  StoreRelaxed(&h->slot_count, static_cast<uint16_t>(kSlotCount));
+  StoreRelaxed(&h->slot_size, static_cast<uint16_t>(kSlotSize));
+  StoreRelaxed(&h->ring_offset, static_cast<uint16_t>(kRingOffset));
+  StoreRelaxed(&h->generation, generation_);
+  StoreRelaxed(&h->session, 0u);
+  StoreRelaxed(&h->rsp_prod, 0u);
+  StoreRelaxed(&h->req_cons, 0u);
+  StoreRelaxed(&h->req_event, 0u);
+  PublishCounters();
+  SetState(XenbusStateInitWait, ConnectionError::kNone);
+  SendNotify();
+  return ServerStatus::kOk;
+}
+
+ServerStatus Server::SetHandler(Op op, CommandHandler* handler) {
+  const int index = CoreIndex(static_cast<uint16_t>(op));
+  if (index < 0 || op == Op::kPing) return ServerStatus::kBadOp;
+  core_handlers_[index] = handler;
+  return ServerStatus::kOk;
+}
+
+ServerStatus Server::RegisterAppCommand(uint16_t op, CommandHandler* handler) {
+  if (!IsAppOp(op) || handler == nullptr) return ServerStatus::kBadOp;
+  for (uint32_t i = 0; i < app_count_; ++i) {
+    if (apps_[i].op == op) return ServerStatus::kAlreadyTaken;
+  }
+  if (app_count_ == kMaxAppCommands) return ServerStatus::kTableFull;
+  apps_[app_count_++] = AppEntry{op, handler};
+  return ServerStatus::kOk;
+}
+
+Server::PeerHeader Server::ReadPeer() const {
+  const RequestPageHeader* h = &req_page_->header;
+  PeerHeader p;
+  // Session first, with acquire: Linux resets its indices before it publishes a new session,
+  // so whatever we read below belongs to that session or a later one.
+  p.session = LoadAcquire(&h->session);
+  p.state = LoadAcquire(&h->state);
+  p.magic = LoadRelaxed(&h->magic);
+  p.version = LoadRelaxed(&h->version);
+  p.generation = LoadRelaxed(&h->generation);
+  p.req_prod = LoadRelaxed(&h->req_prod);
+  return p;
+}
+
+void Server::FollowPeer(const PeerHeader& peer) {
+  const bool peer_up = peer.state == XenbusStateConnected && peer.session != 0;
+  switch (state_) {
+    case XenbusStateConnected:
+      if (peer_up && peer.session == session_) return;
+      // Linux closed, or restarted with a new session: the old session's requests are dropped.
+      ++counters_.detaches;
+      SetState(XenbusStateInitWait, ConnectionError::kNone);
+      [[fallthrough]];
+    case XenbusStateInitWait:
+    case XenbusStateClosing:  // frozen after a broken peer: only a new session revives it
+      if (!peer_up || peer.session == session_) return;
+      if (peer.magic != kRequestPageMagic || VersionMajor(peer.version) != kVersionMajor) {
+        session_ = peer.session;  // refuse this session once, not on every pass
+        ++counters_.version_refused;
+        StoreRelaxed(&rsp_page_->header.session, session_);
+        SetState(XenbusStateInitWait, ConnectionError::kVersionMismatch);
+        SendNotify();
+        return;
+      }
+      // Opened against an earlier incarnation of this RTOS: Linux must re-read our header.
+      if (peer.generation != generation_) return;
+      Attach(peer);
+      return;
+    default:
+      return;
+  }
+}
+
+void Server::Attach(const PeerHeader& peer) {
+  ResponsePageHeader* h = &rsp_page_->header;
+  session_ = peer.session;
+  // Linux chooses the starting index (any value: the arithmetic is modulo 2^32).
+  req_cons_ = rsp_prod_pvt_ = rsp_prod_pub_ = peer.req_prod;
+  StoreRelaxed(&h->rsp_prod, rsp_prod_pub_);
+  StoreRelaxed(&h->req_cons, req_cons_);
+  StoreRelaxed(&h->req_event, req_cons_ + 1);
+  // The indices above are published by the release store of the session: Linux reads the
+  // session (acquire) before it trusts them.
+  StoreRelease(&h->session, session_);
+  SetState(XenbusStateConnected, ConnectionError::kNone);
+  ++counters_.attaches;
+  SendNotify();
+}
+
+void Server::SetState(XenbusState state, ConnectionError error) {
+  state_ = state;
+  StoreRelaxed(&rsp_page_->header.error, static_cast<uint32_t>(error));
+  StoreRelease(&rsp_page_->header.state, static_cast<uint32_t>(state));
+}
+
+void Server::MarkBroken() {
+  // libxenvchan after XSA-86: "locking up the ring is better than the alternatives". We stop
+  // consuming and tell Linux; a new handshake (new session) starts from a clean state.
+  ++counters_.broken;
+  SetState(XenbusStateClosing, ConnectionError::kBrokenPeer);
+  SendNotify();
+}
+
+void Server::Close() {
+  PushResponses();
+  SetState(XenbusStateClosing, ConnectionError::kShutdown);
+  SetState(XenbusStateClosed, ConnectionError::kShutdown);
+  PublishCounters();
+  SendNotify();
+}
+
+PollResult Server::Poll(uint32_t budget) {
+  PollResult result;
+  if (state_ != XenbusStateInitWait && state_ != XenbusStateConnected &&
+      state_ != XenbusStateClosing) {
+    return result;
+  }
+  FollowPeer(ReadPeer());
+  if (state_ != XenbusStateConnected) {
+    PublishCounters();
+    return result;
+  }
+  const RequestPageHeader* peer = &req_page_->header;
+  for (;;) {
+    // Read once per pass; the slots up to it are then ordered by the acquire.
+    const uint32_t prod = LoadAcquire(&peer->req_prod);
+    if (static_cast<uint32_t>(prod - req_cons_) > kSlotCount) {
+      MarkBroken();
+      break;
+    }
+    while (req_cons_ != prod && result.handled < budget) {
+      const Request request = CopyOut<Request>(&req_page_->ring[req_cons_ & kSlotMask]);
+      ++req_cons_;
+      ++counters_.requests;
+      ++result.handled;
+      Response response{};
+      Dispatch(request, response);
+      CopyIn(&rsp_page_->ring[rsp_prod_pvt_ & kSlotMask], response);
+      ++rsp_prod_pvt_;
+    }
+    PushResponses();
+    if (req_cons_ != prod) {  // budget spent with requests left
+      result.more = true;
+      break;
+    }
+    // RING_FINAL_CHECK_FOR_REQUESTS: ask to be notified for the next request, then look again
+    // so a request published between our read and the re-arm is not left sleeping.
+    StoreRelaxed(&rsp_page_->header.req_event, req_cons_ + 1);
+    FullBarrier();
+    if (LoadAcquire(&peer->req_prod) == req_cons_) break;
+    if (result.handled >= budget) {
+      result.more = true;
+      break;
+    }
+  }
+  PublishCounters();
+  return result;
+}
+
+void Server::Dispatch(const Request& request, Response& response) {
+  response.id = request.id;
+  response.op = request.op;
+  const WireStatus valid = ValidateRequest(request);
+  if (valid != WireStatus::kOk) {
+    ++counters_.rejected;
+    response.status = static_cast<uint32_t>(valid);
+    return;
+  }
+  if (request.op == static_cast<uint16_t>(Op::kPing)) {
+    for (int i = 0; i < 4; ++i) response.result[i] = request.arg[i];
+    response.payload_len = request.payload_len;
+    for (uint32_t i = 0; i < request.payload_len; ++i) response.payload[i] = request.payload[i];
+    return;
+  }
+  CommandHandler* handler = nullptr;
+  if (IsAppOp(request.op)) {
+    for (uint32_t i = 0; i < app_count_; ++i) {
+      if (apps_[i].op == request.op) handler = apps_[i].handler;
+    }
+    if (handler == nullptr) {
+      ++counters_.rejected;
+      response.status = static_cast<uint32_t>(WireStatus::kUnknownOp);
+      return;
+    }
+  } else {
+    handler = core_handlers_[CoreIndex(request.op)];  // valid: ValidateRequest found the op
+    if (handler == nullptr) {
+      response.status = static_cast<uint32_t>(WireStatus::kNotSupported);
+      return;
+    }
+  }
+  WireStatus status = handler->Handle(request, response);
+  response.id = request.id;  // a handler cannot answer for another request
+  response.op = request.op;
+  if (response.payload_len > kMaxPayload) {
+    response = Response{};
+    response.id = request.id;
+    response.op = request.op;
+    status = WireStatus::kInternal;
+  }
+  response.status = static_cast<uint32_t>(status);
+}
+
+void Server::PushResponses() {
+  if (rsp_prod_pvt_ == rsp_prod_pub_) return;
+  const uint32_t old_prod = rsp_prod_pub_;
+  rsp_prod_pub_ = rsp_prod_pvt_;
+  StoreRelaxed(&rsp_page_->header.req_cons, req_cons_);
+  StoreRelease(&rsp_page_->header.rsp_prod, rsp_prod_pub_);
+  // RING_PUSH_RESPONSES_AND_CHECK_NOTIFY: full barrier between publishing rsp_prod and reading
+  // Linux's rsp_event (read once).
+  FullBarrier();
+  const uint32_t event = LoadRelaxed(&req_page_->header.rsp_event);
+  if (NeedsNotify(old_prod, rsp_prod_pub_, event)) SendNotify();
+}
+
+void Server::PublishCounters() {
+  ResponsePageHeader* h = &rsp_page_->header;
+  StoreRelaxed(&h->requests, counters_.requests);
+  StoreRelaxed(&h->rejected, counters_.rejected);
+  StoreRelaxed(&h->broken, counters_.broken);
+  StoreRelaxed(&h->notify_sent, counters_.notify_sent);
+  StoreRelaxed(&h->notify_received, LoadRelaxed(&counters_.notify_received));
+  StoreRelaxed(&h->version_refused, counters_.version_refused);
+}
+
+void Server::SendNotify() {
+  ++counters_.notify_sent;
+  notifier_.Notify();
+}
+
+}  // namespace tandem::channel

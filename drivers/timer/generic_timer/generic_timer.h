@@ -1,0 +1,115 @@
+// The EL1 virtual timer of the Arm generic timer (Arm ARM D11 "The Generic Timer in AArch64
+// state"), as a drift-free periodic tick.
+//
+// System registers go through a `Sys` type with Read(TimerReg) / Write(TimerReg, v) / Isb() (real
+// mrs/msr in arch/arm64, a fake in host tests). The compare value advances by exactly one period
+// per tick (CVAL += period) instead of being re-armed from "now", so interrupt latency never
+// accumulates into drift; a tick handled late re-fires at once until the timer has caught up.
+//
+// Under Xen the virtual timer's interrupt is forwarded to the guest after Xen sets IMASK in the
+// guest's CNTV_CTL_EL0 (xen/arch/arm/vtimer.c): the handler must rewrite CTL with IMASK clear,
+// which Acknowledge() does.
+#ifndef TANDEM_DRIVERS_TIMER_GENERIC_TIMER_GENERIC_TIMER_H_
+#define TANDEM_DRIVERS_TIMER_GENERIC_TIMER_GENERIC_TIMER_H_
+
+#include <stdint.h>
+
+#include "tandem/result.h"
+
+namespace tandem::drivers {
+
+enum class TimerReg : uint8_t { kCntfrq, kCntvct, kCntvCtl, kCntvCval };
+
+namespace cntv_ctl {  // Arm ARM D13.8 CNTV_CTL_EL0
+inline constexpr uint64_t kEnable = 1u << 0;
+inline constexpr uint64_t kImask = 1u << 1;
+inline constexpr uint64_t kIstatus = 1u << 2;
+}  // namespace cntv_ctl
+
+enum class TimerError : uint8_t {
+  kNoFrequency,   // CNTFRQ_EL0 reads 0 and the device tree gave no clock-frequency
+  kBadPeriod,     // period shorter than one counter tick
+};
+
+const char* TimerErrorName(TimerError error);
+
+template <typename Sys>
+class GenericTimer {
+ public:
+  explicit GenericTimer(Sys sys) : sys_(sys) {}
+
+  // `dt_frequency_hz`: the timer node's clock-frequency (0 if absent: CNTFRQ_EL0 is then used,
+  // which firmware is supposed to have programmed, Arm ARM D11.1.2).
+  Result<void, TimerError> Init(uint32_t dt_frequency_hz) {
+    frequency_hz_ =
+        dt_frequency_hz != 0 ? dt_frequency_hz : static_cast<uint32_t>(sys_.Read(TimerReg::kCntfrq));
+    if (frequency_hz_ == 0) return MakeError(TimerError::kNoFrequency);
+    return {};
+  }
+
+  // Starts a periodic tick of `period_ns`; the first tick comes one period from now.
+  Result<void, TimerError> Start(uint32_t period_ns) {
+    if (frequency_hz_ == 0) return MakeError(TimerError::kNoFrequency);
+    const uint64_t ticks = uint64_t{frequency_hz_} * period_ns / 1000000000u;
+    if (ticks == 0) return MakeError(TimerError::kBadPeriod);
+    period_ticks_ = ticks;
+    sys_.Write(TimerReg::kCntvCtl, cntv_ctl::kImask);
+    deadline_ = Now() + period_ticks_;
+    sys_.Write(TimerReg::kCntvCval, deadline_);
+    sys_.Write(TimerReg::kCntvCtl, cntv_ctl::kEnable);
+    sys_.Isb();
+    return {};
+  }
+
+  void Stop() {
+    sys_.Write(TimerReg::kCntvCtl, cntv_ctl::kImask);
+    period_ticks_ = 0;
+  }
+
+  // From the timer interrupt: true if a period has elapsed (the caller delivers one tick), false
+  // for a spurious call. Arms the next deadline and re-opens the interrupt (IMASK clear).
+  bool Acknowledge() {
+    if (period_ticks_ == 0) return false;
+    if ((sys_.Read(TimerReg::kCntvCtl) & cntv_ctl::kIstatus) == 0 && Now() < deadline_) {
+      sys_.Write(TimerReg::kCntvCtl, cntv_ctl::kEnable);
+      return false;
+    }
+    deadline_ += period_ticks_;
+    if (Now() >= deadline_) ++late_ticks_;  // behind by more than a period: fires again at once
+    sys_.Write(TimerReg::kCntvCval, deadline_);
+    sys_.Write(TimerReg::kCntvCtl, cntv_ctl::kEnable);
+    sys_.Isb();
+    return true;
+  }
+
+  // CNTVCT_EL0, ordered after earlier instructions (the ISB, Arm ARM D11.2.2).
+  uint64_t Now() {
+    sys_.Isb();
+    return sys_.Read(TimerReg::kCntvct);
+  }
+
+  uint32_t frequency_hz() const { return frequency_hz_; }
+  uint64_t period_ticks() const { return period_ticks_; }
+  uint64_t deadline() const { return deadline_; }
+  // Ticks acknowledged while already more than one period late.
+  uint64_t late_ticks() const { return late_ticks_; }
+
+ private:
+  Sys sys_;
+  uint32_t frequency_hz_ = 0;
+  uint64_t period_ticks_ = 0;
+  uint64_t deadline_ = 0;
+  uint64_t late_ticks_ = 0;
+};
+
+inline const char* TimerErrorName(TimerError error) {
+  switch (error) {
+    case TimerError::kNoFrequency: return "generic timer frequency unknown (CNTFRQ_EL0 is 0)";
+    case TimerError::kBadPeriod: return "tick period shorter than one counter tick";
+  }
+  return "unknown timer error";
+}
+
+}  // namespace tandem::drivers
+
+#endif  // TANDEM_DRIVERS_TIMER_GENERIC_TIMER_GENERIC_TIMER_H_

@@ -1,0 +1,100 @@
+// oilc: the OIL 2.5 configuration compiler of Tandem RT. See docs/oil.md.
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "compiler.h"
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitInputError = 1;
+constexpr int kExitUsage = 2;
+
+void Usage(std::ostream& out) {
+  out << "usage: oilc [-I DIR]... [--stack-min BYTES] -o OUTDIR FILE.oil\n"
+         "       oilc --help | --version\n\n"
+         "Reads an OIL 2.5 application and writes OUTDIR/os_cfg.h and OUTDIR/os_cfg.cc, the\n"
+         "static configuration of Tandem RT (files are rewritten only if their content changes).\n\n"
+         "  -I DIR             search DIR for #include files (after the including file's\n"
+         "                     directory for \"file\", before it for <file>)\n"
+         "  --stack-min BYTES  raise every task's STACKSIZE to at least BYTES\n"
+         "  -o OUTDIR          output directory (created if missing)\n\n"
+         "Exit status: 0 ok (warnings allowed), 1 errors in the input, 2 bad usage.\n";
+}
+
+int BadUsage(const std::string& what) {
+  std::cerr << "oilc: " << what << "\n";
+  Usage(std::cerr);
+  return kExitUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  oilc::CompileOptions options;
+  std::string out_dir;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&](std::string& into) {
+      if (i + 1 >= args.size()) return false;
+      into = args[++i];
+      return true;
+    };
+    if (a == "--help" || a == "-h") {
+      Usage(std::cout);
+      return kExitOk;
+    } else if (a == "--version") {
+      std::cout << "oilc " << OILC_VERSION << " (OIL 2.5, Tandem RT)\n";
+      return kExitOk;
+    } else if (a == "-I") {
+      std::string dir;
+      if (!value(dir)) return BadUsage("-I needs a directory");
+      options.include_dirs.push_back(dir);
+    } else if (a.rfind("-I", 0) == 0) {
+      options.include_dirs.push_back(a.substr(2));
+    } else if (a == "-o") {
+      if (!value(out_dir)) return BadUsage("-o needs a directory");
+    } else if (a == "--stack-min") {
+      std::string n;
+      if (!value(n)) return BadUsage("--stack-min needs a number of bytes");
+      char* end = nullptr;
+      const unsigned long long v = std::strtoull(n.c_str(), &end, 0);
+      if (n.empty() || *end != '\0' || v > 0xFFFFFFFFull || n[0] == '-') {
+        return BadUsage("--stack-min: '" + n + "' is not a number of bytes");
+      }
+      options.stack_min = static_cast<uint32_t>(v);
+    } else if (!a.empty() && a[0] == '-') {
+      return BadUsage("unknown option '" + a + "'");
+    } else if (options.input.empty()) {
+      options.input = a;
+    } else {
+      return BadUsage("more than one input file ('" + options.input + "', '" + a + "')");
+    }
+  }
+  if (options.input.empty()) return BadUsage("no input file");
+  if (out_dir.empty()) return BadUsage("no output directory (-o OUTDIR)");
+
+  oilc::CompileResult result = oilc::Compile(options);
+  for (const oilc::Diagnostic& d : result.diagnostics.all()) {
+    std::cerr << oilc::Diagnostics::Format(d) << "\n";
+  }
+  if (!result.ok) {
+    std::cerr << "oilc: " << result.diagnostics.error_count() << " error(s), nothing written\n";
+    return kExitInputError;
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(out_dir, ec);
+  for (const auto& [name, content] : {std::pair<const char*, const std::string&>{
+                                          "os_cfg.h", result.output.header},
+                                      {"os_cfg.cc", result.output.source}}) {
+    const std::string path = out_dir + "/" + name;
+    if (!oilc::WriteIfChanged(path, content)) {
+      return BadUsage("cannot write " + path + " (is -o " + out_dir + " a writable directory?)");
+    }
+  }
+  return kExitOk;
+}

@@ -1,0 +1,184 @@
+// tandem-bench measurements. See bench_core.h.
+#include "bench_core.h"
+
+#include <algorithm>
+#include <deque>
+#include <iomanip>
+#include <sstream>
+
+#include "tandem/channel/ops.h"
+
+namespace tandem_bench {
+namespace {
+
+using libtandem::Errc;
+using libtandem::Result;
+
+libtandem::Request PingRequest(uint64_t i) {
+  libtandem::Request r{};
+  r.op = static_cast<uint16_t>(tandem::channel::Op::kPing);
+  r.arg[0] = static_cast<uint32_t>(i);
+  r.arg[1] = static_cast<uint32_t>(i >> 32);
+  return r;
+}
+
+Result<void> CheckEcho(const libtandem::Response& rsp, uint64_t i) {
+  if (rsp.status != 0 || rsp.result[0] != static_cast<uint32_t>(i) ||
+      rsp.result[1] != static_cast<uint32_t>(i >> 32)) {
+    return libtandem::Fail(Errc::kProtocol,
+                           "ping " + std::to_string(i) + " came back wrong (status " +
+                               std::to_string(rsp.status) + ")",
+                           "the channel mixes up responses; check the RTOS console");
+  }
+  return {};
+}
+
+struct Snapshot {
+  uint64_t ls, lr, rs, rr, t;
+};
+Snapshot Take(libtandem::Session& s) {
+  const libtandem::RtosCounters rc = s.ReadRtosCounters();
+  return {s.counters().notify_sent, s.counters().notify_received, rc.notify_sent,
+          rc.notify_received, s.xen().NowNs()};
+}
+void Finish(libtandem::Session& s, const Snapshot& a, PhaseResult& r) {
+  const Snapshot b = Take(s);
+  r.elapsed_ns = b.t - a.t;
+  r.linux_notify_sent = b.ls - a.ls;
+  r.linux_notify_received = b.lr - a.lr;
+  r.rtos_notify_sent = b.rs - a.rs;
+  r.rtos_notify_received = b.rr - a.rr;
+}
+
+std::string Us(uint64_t ns) {
+  std::ostringstream o;
+  o << std::fixed << std::setprecision(1) << static_cast<double>(ns) / 1000.0;
+  return o.str();
+}
+std::string Ratio(double x) {
+  std::ostringstream o;
+  o << std::fixed << std::setprecision(4) << x;
+  return o.str();
+}
+
+}  // namespace
+
+Percentiles Summarize(std::vector<uint64_t>& samples) {
+  Percentiles p;
+  if (samples.empty()) return p;
+  std::sort(samples.begin(), samples.end());
+  auto rank = [&](double q) {
+    size_t i = static_cast<size_t>(q * static_cast<double>(samples.size()) + 0.999999);
+    return samples[std::clamp<size_t>(i, 1, samples.size()) - 1];
+  };
+  p.min_ns = samples.front();
+  p.max_ns = samples.back();
+  p.p50_ns = rank(0.50);
+  p.p90_ns = rank(0.90);
+  p.p99_ns = rank(0.99);
+  double sum = 0;
+  for (uint64_t s : samples) sum += static_cast<double>(s);
+  p.mean_ns = sum / static_cast<double>(samples.size());
+  return p;
+}
+
+Result<PhaseResult> RunIsolated(libtandem::Session& s, uint64_t n, uint64_t timeout_ns) {
+  PhaseResult r;
+  r.name = "isolated";
+  std::vector<uint64_t> lat;
+  lat.reserve(n);
+  const Snapshot start = Take(s);
+  for (uint64_t i = 0; i < n; ++i) {
+    const uint64_t t0 = s.xen().NowNs();
+    Result<libtandem::Response> rsp = s.Call(PingRequest(i), timeout_ns);
+    LIBTANDEM_TRY(rsp);
+    lat.push_back(s.xen().NowNs() - t0);
+    LIBTANDEM_TRY(CheckEcho(rsp.value(), i));
+  }
+  Finish(s, start, r);
+  r.commands = n;
+  r.latency = Summarize(lat);
+  return r;
+}
+
+Result<PhaseResult> RunBurst(libtandem::Session& s, uint64_t n, uint64_t timeout_ns) {
+  PhaseResult r;
+  r.name = "burst";
+  struct InFlight {
+    uint64_t id, seq, t0;
+  };
+  std::deque<InFlight> pending;
+  std::vector<uint64_t> lat;
+  lat.reserve(n);
+  const Snapshot start = Take(s);
+  uint64_t submitted = 0;
+  while (lat.size() < n) {
+    // Fill the ring, publish the batch once (at most one notification for all of it).
+    bool queued = false;
+    while (submitted < n && s.in_flight() < tandem::channel::kSlotCount) {
+      Result<uint64_t> id = s.Submit(PingRequest(submitted));
+      LIBTANDEM_TRY(id);
+      pending.push_back({id.value(), submitted, s.xen().NowNs()});
+      ++submitted;
+      queued = true;
+    }
+    if (queued) s.Flush();
+    bool progress = false;
+    for (auto it = pending.begin(); it != pending.end();) {
+      Result<std::optional<libtandem::Response>> got = s.TryTake(it->id);
+      LIBTANDEM_TRY(got);
+      if (!got.value()) {
+        ++it;
+        continue;
+      }
+      lat.push_back(s.xen().NowNs() - it->t0);
+      LIBTANDEM_TRY(CheckEcho(*got.value(), it->seq));
+      it = pending.erase(it);
+      progress = true;
+    }
+    if (!progress) LIBTANDEM_TRY(s.WaitProgress(s.xen().NowNs() + timeout_ns));
+  }
+  Finish(s, start, r);
+  r.commands = n;
+  r.latency = Summarize(lat);
+  return r;
+}
+
+std::string ToJson(const PhaseResult& r) {
+  std::ostringstream o;
+  o << std::fixed << std::setprecision(4) << "{\"phase\":\"" << r.name
+    << "\",\"commands\":" << r.commands << ",\"elapsed_ns\":" << r.elapsed_ns
+    << ",\"latency_ns\":{\"min\":" << r.latency.min_ns << ",\"p50\":" << r.latency.p50_ns
+    << ",\"p90\":" << r.latency.p90_ns << ",\"p99\":" << r.latency.p99_ns
+    << ",\"max\":" << r.latency.max_ns << ",\"mean\":" << r.latency.mean_ns
+    << "},\"linux\":{\"notify_sent\":" << r.linux_notify_sent
+    << ",\"notify_received\":" << r.linux_notify_received
+    << ",\"notify_sent_per_command\":" << r.PerCommand(r.linux_notify_sent)
+    << ",\"notify_received_per_command\":" << r.PerCommand(r.linux_notify_received)
+    << "},\"rtos\":{\"notify_sent\":" << r.rtos_notify_sent
+    << ",\"notify_received\":" << r.rtos_notify_received
+    << ",\"notify_sent_per_command\":" << r.PerCommand(r.rtos_notify_sent)
+    << ",\"notify_received_per_command\":" << r.PerCommand(r.rtos_notify_received) << "}}";
+  return o.str();
+}
+
+std::string ToText(const PhaseResult& r) {
+  std::ostringstream o;
+  const double secs = static_cast<double>(r.elapsed_ns) / 1e9;
+  o << r.name << ": " << r.commands << " commands in " << std::fixed << std::setprecision(3)
+    << secs * 1000 << " ms";
+  if (secs > 0)
+    o << " (" << std::setprecision(0) << static_cast<double>(r.commands) / secs << " commands/s)";
+  o << "\n  latency us: min " << Us(r.latency.min_ns) << "  p50 " << Us(r.latency.p50_ns)
+    << "  p90 " << Us(r.latency.p90_ns) << "  p99 " << Us(r.latency.p99_ns) << "  max "
+    << Us(r.latency.max_ns) << "  mean " << Us(static_cast<uint64_t>(r.latency.mean_ns))
+    << "\n  Linux notifications: sent " << r.linux_notify_sent << " ("
+    << Ratio(r.PerCommand(r.linux_notify_sent)) << "/command), received " << r.linux_notify_received
+    << " (" << Ratio(r.PerCommand(r.linux_notify_received))
+    << "/command)\n  RTOS notifications:  sent " << r.rtos_notify_sent << " ("
+    << Ratio(r.PerCommand(r.rtos_notify_sent)) << "/command), received " << r.rtos_notify_received
+    << " (" << Ratio(r.PerCommand(r.rtos_notify_received)) << "/command)\n";
+  return o.str();
+}
+
+}  // namespace tandem_bench

@@ -1,0 +1,43 @@
+// tandem-bench's measurements over a libtandem Session: an isolated round trip (one ping in
+// flight at a time) and a burst (N pings pipelined through the ring, up to kSlotCount in flight),
+// each with latency percentiles and the notifications both sides sent and received per command
+// (Linux: the Client's counters; RTOS: the counters it publishes on its response page).
+#ifndef TANDEM_BENCH_CORE_H_
+#define TANDEM_BENCH_CORE_H_
+
+#include <stdint.h>
+
+#include <string>
+#include <vector>
+
+#include "libtandem/session.h"
+
+namespace tandem_bench {
+
+struct Percentiles {
+  uint64_t min_ns = 0, p50_ns = 0, p90_ns = 0, p99_ns = 0, max_ns = 0;
+  double mean_ns = 0;
+};
+// Nearest-rank percentiles of `samples` (sorted in place).
+Percentiles Summarize(std::vector<uint64_t>& samples);
+
+struct PhaseResult {
+  std::string name;
+  uint64_t commands = 0;
+  uint64_t elapsed_ns = 0;
+  Percentiles latency;
+  uint64_t linux_notify_sent = 0, linux_notify_received = 0;
+  uint64_t rtos_notify_sent = 0, rtos_notify_received = 0;
+  double PerCommand(uint64_t n) const { return commands ? static_cast<double>(n) / commands : 0; }
+};
+
+// `timeout_ns` bounds each command (isolated) or the progress between two completions (burst).
+libtandem::Result<PhaseResult> RunIsolated(libtandem::Session& s, uint64_t n, uint64_t timeout_ns);
+libtandem::Result<PhaseResult> RunBurst(libtandem::Session& s, uint64_t n, uint64_t timeout_ns);
+
+std::string ToJson(const PhaseResult& r);
+std::string ToText(const PhaseResult& r);
+
+}  // namespace tandem_bench
+
+#endif  // TANDEM_BENCH_CORE_H_

@@ -1,0 +1,125 @@
+// A connection to one RTOS domain's command channel: the grant mappings (request page read-write,
+// response page read-only), the bound event channel, and the channel's Linux-side endpoint
+// (tandem::channel::Client, docs/protocol.md) driven over them.
+//
+// Two ways to use it (issue 4):
+//   - persistent: Session::Open once, many Call()s or Submit/Flush/WaitProgress for throughput;
+//   - self-contained transaction (the seed's mode): Transact() = open, one call, close.
+//
+// Every wait polls the event-channel fd with a deadline, in slices, and between slices asks Xen
+// whether the domain is still there, so a destroyed, dying or paused domain gives kDomainDown
+// within the timeout instead of a hang.
+//
+// Only one client may drive a channel (the request page has a single writer): Open claims it
+// under /local/domain/0/backend/tandem/<domid>/ (owner = our pid, state = XenbusState,
+// frontend, frontend-id) and Close removes that directory. A claim by a dead process is taken
+// over; a live one gives kBusy when the timeout runs out.
+#ifndef LIBTANDEM_SESSION_H_
+#define LIBTANDEM_SESSION_H_
+
+#include <stdint.h>
+
+#include <memory>
+#include <string>
+
+#include "libtandem/discovery.h"
+#include "libtandem/error.h"
+#include "libtandem/xen_backend.h"
+#include "tandem/channel/client.h"
+#include "tandem/channel/transport.h"
+#include "tandem/channel/wire.h"
+
+namespace libtandem {
+
+using tandem::channel::Request;
+using tandem::channel::Response;
+
+// Counters the RTOS publishes on its response page (refreshed after each of its server passes).
+struct RtosCounters {
+  uint64_t requests = 0;
+  uint64_t rejected = 0;
+  uint64_t broken = 0;
+  uint64_t notify_sent = 0;
+  uint64_t notify_received = 0;
+  uint32_t generation = 0;
+};
+
+std::string BackendPath(uint32_t domid);
+
+class Session {
+ public:
+  // How long a wait sleeps before checking that the domain still runs.
+  static constexpr uint64_t kLivenessSliceNs = 50'000'000;
+
+  // Reads and validates the published keys, claims the channel, maps, binds, handshakes.
+  // `timeout_ns` bounds the whole open.
+  static Result<std::unique_ptr<Session>> Open(XenBackend& xen, uint32_t domid,
+                                               uint64_t timeout_ns);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Submit + Flush + wait for the response. A response with a non-OK WireStatus is returned as a
+  // value (the caller decides what "refused" means for its command).
+  Result<Response> Call(const Request& request, uint64_t timeout_ns);
+
+  // Pipelining, for throughput: Submit queues (kBusy when kSlotCount commands are in flight),
+  // Flush publishes the batch (one notification at most), WaitProgress sleeps until at least one
+  // command completed or the channel changed, TryTake collects a response (nullopt: pending).
+  Result<uint64_t> Submit(const Request& request);
+  void Flush();
+  Result<void> WaitProgress(uint64_t deadline_ns);
+  Result<std::optional<Response>> TryTake(uint64_t id);
+  void Abandon(uint64_t id) { client_->Abandon(id); }
+  uint32_t in_flight() const { return client_->in_flight(); }
+
+  // Ends the session: Closed on the request page, notify, unbind, unmap, release the claim.
+  // Idempotent; the destructor calls it.
+  void Close();
+
+  const ChannelInfo& info() const { return info_; }
+  const tandem::channel::ClientCounters& counters() const { return client_->counters(); }
+  RtosCounters ReadRtosCounters() const;
+  XenBackend& xen() { return xen_; }
+
+ private:
+  class EvtchnNotifier final : public tandem::channel::Notifier {
+   public:
+    EvtchnNotifier(XenBackend& xen) : xen_(xen) {}
+    void Notify() override;
+    XenBackend& xen_;
+    uint32_t port_ = 0;
+    bool failed_ = false;  // a notify failed (the domain went away): reported by the next wait
+  };
+
+  Session(XenBackend& xen, ChannelInfo info);
+  Result<void> Claim(uint64_t deadline_ns);
+  Result<void> Attach(uint64_t deadline_ns);
+  void SetBackendState(uint32_t state);
+  // Sleeps on the event channel (in liveness slices) until `done()` after a client Poll() is
+  // true, or fails with kTimeout / kDomainDown / kXen at the deadline.
+  template <typename Done>
+  Result<void> PumpUntil(Done done, uint64_t deadline_ns, const char* waiting_for);
+  Error TimeoutError(const char* waiting_for);
+  Error ClientError(tandem::channel::ClientStatus status);
+  std::string Who() const;
+
+  XenBackend& xen_;
+  ChannelInfo info_;
+  EvtchnNotifier notifier_;
+  void* request_page_ = nullptr;
+  void* response_page_ = nullptr;
+  bool port_bound_ = false;
+  bool claimed_ = false;
+  bool closed_ = false;
+  bool seen_paused_ = false;
+  std::unique_ptr<tandem::channel::Client> client_;
+};
+
+// The seed's self-contained transaction: open, one call, close, all within `timeout_ns`.
+Result<Response> Transact(XenBackend& xen, uint32_t domid, const Request& request,
+                          uint64_t timeout_ns);
+
+}  // namespace libtandem
+
+#endif  // LIBTANDEM_SESSION_H_

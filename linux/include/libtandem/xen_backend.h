@@ -1,0 +1,73 @@
+// The seam between libtandem's logic and Xen's tool libraries. Every Xen call libtandem makes goes
+// through this interface: the real implementation (xen_backend_real.cc) wraps libxenstore,
+// libxenevtchn, libxengnttab and libxenctrl; unit tests inject a fake that scripts XenStore, the
+// event channel, the grant mappings, the domain's run state and the clock.
+#ifndef LIBTANDEM_XEN_BACKEND_H_
+#define LIBTANDEM_XEN_BACKEND_H_
+
+#include <stdint.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "libtandem/error.h"
+
+namespace libtandem {
+
+enum class DomainRunState : uint8_t {
+  kRunning,   // exists and is not paused (may be blocked waiting for an interrupt)
+  kPaused,    // `xl pause`d (or being created/saved): it will not answer until unpaused
+  kShutdown,  // shut down or crashed, not yet destroyed
+  kDying,     // being destroyed
+  kAbsent,    // no such domain (destroyed)
+};
+
+const char* DomainRunStateName(DomainRunState state);
+
+class XenBackend {
+ public:
+  using Txn = uint32_t;  // xs_transaction_t; 0 = no transaction (XBT_NULL)
+
+  virtual ~XenBackend() = default;
+
+  // XenStore (libxenstore). A missing node is not an error: Read/Directory return nullopt.
+  virtual Result<std::optional<std::string>> StoreRead(Txn t, const std::string& path) = 0;
+  virtual Result<std::optional<std::vector<std::string>>> StoreDirectory(
+      Txn t, const std::string& path) = 0;
+  virtual Result<void> StoreWrite(Txn t, const std::string& path, const std::string& value) = 0;
+  virtual Result<void> StoreRemove(Txn t, const std::string& path) = 0;
+  virtual Result<Txn> StoreBegin() = 0;
+  // Returns false when the transaction conflicted (EAGAIN) and must be retried.
+  virtual Result<bool> StoreEnd(Txn t, bool abort) = 0;
+
+  // The domain's run state (libxenctrl; falls back to XenStore's view where libxenctrl is not
+  // usable, which cannot see "paused").
+  virtual Result<DomainRunState> GetDomainState(uint32_t domid) = 0;
+
+  // Event channels (libxenevtchn). Bind returns the local port.
+  virtual Result<uint32_t> EvtchnBind(uint32_t domid, uint32_t remote_port) = 0;
+  virtual Result<void> EvtchnUnbind(uint32_t local_port) = 0;
+  virtual Result<void> EvtchnNotify(uint32_t local_port) = 0;
+  // Waits up to timeout_ns for `local_port` to fire; consumes and unmasks it. Never blocks longer.
+  virtual Result<bool> EvtchnWait(uint32_t local_port, uint64_t timeout_ns) = 0;
+
+  // Grant mappings (libxengnttab): one page of `domid`'s grant `ref`.
+  virtual Result<void*> GrantMap(uint32_t domid, uint32_t ref, bool writable) = 0;
+  virtual Result<void> GrantUnmap(void* page) = 0;
+
+  // The process environment (injected so tests control time and "other" clients).
+  virtual uint64_t NowNs() = 0;
+  virtual void SleepNs(uint64_t ns) = 0;
+  virtual int SelfPid() = 0;
+  virtual bool ProcessAlive(int pid) = 0;
+};
+
+// Opens the real Xen libraries. Fails with kXen and a message that says whether this is not a
+// Xen domain at all or xenstored is not reachable.
+Result<std::unique_ptr<XenBackend>> OpenXenBackend();
+
+}  // namespace libtandem
+
+#endif  // LIBTANDEM_XEN_BACKEND_H_

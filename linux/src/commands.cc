@@ -1,0 +1,193 @@
+// Typed commands over a CommandPort. See commands.h; the operations are tandem/channel/ops.h.
+#include "libtandem/commands.h"
+
+#include <string.h>
+
+namespace libtandem {
+namespace {
+
+using tandem::channel::GpioDirection;
+using tandem::channel::kGpioMaxPin;
+using tandem::channel::Op;
+using tandem::channel::WireStatus;
+
+// Task counts and names come from the RTOS: bounded here so a broken RTOS cannot make us loop.
+constexpr uint32_t kMaxTasks = 256;
+
+Request MakeRequest(Op op, uint32_t a0 = 0, uint32_t a1 = 0, uint32_t a2 = 0) {
+  Request r{};
+  r.op = static_cast<uint16_t>(op);
+  r.arg[0] = a0;
+  r.arg[1] = a1;
+  r.arg[2] = a2;
+  return r;
+}
+
+Result<void> CheckPin(uint32_t pin) {
+  if (pin > kGpioMaxPin) {
+    return Fail(Errc::kUsage, "pin " + std::to_string(pin) + " is out of range (0.." +
+                                  std::to_string(kGpioMaxPin) + ")");
+  }
+  return {};
+}
+
+// Sends and turns a non-OK status into kRefused; `what` names the command in messages.
+Result<Response> Send(CommandPort& port, const Request& request, const std::string& what,
+                      uint64_t timeout_ns) {
+  Result<Response> r = port.Call(request, timeout_ns);
+  LIBTANDEM_TRY(r);
+  const Response& rsp = r.value();
+  if (rsp.op != request.op) {
+    return Fail(Errc::kProtocol,
+                what + ": the RTOS answered another operation (0x" + std::to_string(rsp.op) + ")",
+                "the RTOS's channel is misbehaving; check its console");
+  }
+  const auto status = static_cast<WireStatus>(rsp.status);
+  if (status == WireStatus::kOk) return rsp;
+  std::string hint;
+  switch (status) {
+    case WireStatus::kPermissionDenied:
+      hint = "the RTOS configuration does not export this to Linux; see its application config";
+      break;
+    case WireStatus::kUnknownOp:
+    case WireStatus::kNotSupported:
+      hint = "this RTOS image does not implement the command";
+      break;
+    case WireStatus::kBusy:
+      hint = "retry later";
+      break;
+    case WireStatus::kBadArgument:
+      hint =
+          "check the arguments against `tandemctl " + what.substr(0, what.find(' ')) + " --help`";
+      break;
+    default:
+      hint = "check the RTOS console";
+      break;
+  }
+  return Fail(Errc::kRefused, "the RTOS refused " + what + ": " + WireStatusName(rsp.status), hint);
+}
+
+std::string Printable(const uint8_t* bytes, uint32_t len) {
+  std::string s;
+  for (uint32_t i = 0; i < len; ++i) {
+    const char c = static_cast<char>(bytes[i]);
+    s += (c >= 0x20 && c < 0x7F) ? c : '?';
+  }
+  return s;
+}
+
+}  // namespace
+
+const char* WireStatusName(uint32_t status) {
+  switch (static_cast<WireStatus>(status)) {
+    case WireStatus::kOk:
+      return "ok";
+    case WireStatus::kUnknownOp:
+      return "unknown operation";
+    case WireStatus::kBadArgument:
+      return "bad argument";
+    case WireStatus::kBadPayload:
+      return "bad payload";
+    case WireStatus::kBadFlags:
+      return "bad flags";
+    case WireStatus::kPermissionDenied:
+      return "permission denied";
+    case WireStatus::kNotSupported:
+      return "not supported";
+    case WireStatus::kBusy:
+      return "busy";
+    case WireStatus::kHardwareError:
+      return "hardware error";
+    case WireStatus::kInternal:
+      return "internal error in the RTOS";
+  }
+  return "unknown status";
+}
+
+Result<void> Ping(CommandPort& port, uint64_t timeout_ns) {
+  static uint32_t sequence = 0;
+  Request r = MakeRequest(Op::kPing, 0x54414E44 /* 'TAND' */, ++sequence, 0xA5A5A5A5);
+  r.arg[3] = ~sequence;
+  static constexpr char kEcho[] = "tandem ping";
+  r.payload_len = sizeof(kEcho) - 1;
+  memcpy(r.payload, kEcho, r.payload_len);
+  Result<Response> rsp = Send(port, r, "ping", timeout_ns);
+  LIBTANDEM_TRY(rsp);
+  const Response& a = rsp.value();
+  if (memcmp(a.result, r.arg, sizeof(r.arg)) != 0 || a.payload_len != r.payload_len ||
+      memcmp(a.payload, r.payload, r.payload_len) != 0) {
+    return Fail(Errc::kProtocol, "ping: the RTOS's echo differs from what was sent",
+                "the channel corrupts data; check the RTOS console");
+  }
+  return {};
+}
+
+Result<void> GpioSet(CommandPort& port, uint32_t pin, uint32_t level, uint64_t timeout_ns) {
+  LIBTANDEM_TRY(CheckPin(pin));
+  if (level > 1) return Fail(Errc::kUsage, "level must be 0 or 1");
+  Result<Response> r = Send(port, MakeRequest(Op::kGpioSet, pin, level),
+                            "gpio set on pin " + std::to_string(pin), timeout_ns);
+  LIBTANDEM_TRY(r);
+  return {};
+}
+
+static Result<uint32_t> Level(const Result<Response>& r, const std::string& what) {
+  LIBTANDEM_TRY(r);
+  if (r.value().result[0] > 1) {
+    return Fail(Errc::kProtocol,
+                what + ": the RTOS reported level " + std::to_string(r.value().result[0]),
+                "the RTOS's GPIO handler is misbehaving");
+  }
+  return r.value().result[0];
+}
+
+Result<uint32_t> GpioGet(CommandPort& port, uint32_t pin, uint64_t timeout_ns) {
+  LIBTANDEM_TRY(CheckPin(pin));
+  const std::string what = "gpio get on pin " + std::to_string(pin);
+  return Level(Send(port, MakeRequest(Op::kGpioGet, pin), what, timeout_ns), what);
+}
+
+Result<uint32_t> GpioToggle(CommandPort& port, uint32_t pin, uint64_t timeout_ns) {
+  LIBTANDEM_TRY(CheckPin(pin));
+  const std::string what = "gpio toggle on pin " + std::to_string(pin);
+  return Level(Send(port, MakeRequest(Op::kGpioToggle, pin), what, timeout_ns), what);
+}
+
+Result<void> GpioConfigure(CommandPort& port, uint32_t pin, GpioDirection dir,
+                           uint32_t initial_level, uint64_t timeout_ns) {
+  LIBTANDEM_TRY(CheckPin(pin));
+  if (initial_level > 1) return Fail(Errc::kUsage, "the initial level must be 0 or 1");
+  Result<Response> r =
+      Send(port, MakeRequest(Op::kGpioConfigure, pin, static_cast<uint32_t>(dir), initial_level),
+           "gpio configure on pin " + std::to_string(pin), timeout_ns);
+  LIBTANDEM_TRY(r);
+  return {};
+}
+
+Result<std::vector<TaskStats>> GetTaskStats(CommandPort& port, uint64_t timeout_ns) {
+  std::vector<TaskStats> out;
+  uint32_t count = 1;
+  for (uint32_t i = 0; i < count; ++i) {
+    Result<Response> r = Send(port, MakeRequest(Op::kTaskStats, i),
+                              "stats of task " + std::to_string(i), timeout_ns);
+    LIBTANDEM_TRY(r);
+    const Response& a = r.value();
+    if (i == 0) {
+      count = a.result[3];
+      if (count == 0 || count > kMaxTasks) {
+        return Fail(Errc::kProtocol, "stats: the RTOS reported " + std::to_string(count) + " tasks",
+                    "the RTOS's statistics handler is misbehaving");
+      }
+    }
+    TaskStats t;
+    t.index = i;
+    t.name = Printable(a.payload, std::min<uint32_t>(a.payload_len, tandem::channel::kMaxPayload));
+    t.activations = a.result[0];
+    t.deadline_misses = a.result[1];
+    t.worst_response_us = a.result[2];
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+}  // namespace libtandem

@@ -1,0 +1,257 @@
+// Domain discovery and strict parsing of the RTOS's XenStore keys. See discovery.h.
+#include "libtandem/discovery.h"
+
+#include <xen/event_channel.h>
+#include <xen/grant_table.h>
+#include <xen/io/xenbus.h>
+#include <xen/xen.h>
+
+#include <algorithm>
+#include <map>
+
+#include "tandem/channel/wire.h"
+
+namespace libtandem {
+namespace {
+
+// The RTOS's keys under data/tandem (docs/protocol.md, "XenStore"). One table so that a change of
+// the published layout is a change here only.
+constexpr const char* kKeyVersion = "version";
+constexpr const char* kKeyRequestRef = "ring-ref0";   // request page, Linux writes
+constexpr const char* kKeyResponseRef = "ring-ref1";  // response page, read-only for dom0
+constexpr const char* kKeyEventChannel = "event-channel";
+constexpr const char* kKeyState = "state";
+
+// Bounds from Xen's public headers: grant refs below GNTTAB_NR_RESERVED_ENTRIES belong to the
+// toolstack (console, XenStore: public/grant_table.h); port 0 is never a valid event channel and
+// the FIFO ABI has EVTCHN_FIFO_NR_CHANNELS ports (public/event_channel.h); domids stop below
+// DOMID_FIRST_RESERVED (public/xen.h).
+constexpr uint32_t kFirstUsableGrantRef = GNTTAB_NR_RESERVED_ENTRIES;
+constexpr uint32_t kMaxGrantRef = 0xFFFFFFFE;  // all-ones is the frontends' "invalid ref"
+constexpr uint32_t kMaxEventChannel = EVTCHN_FIFO_NR_CHANNELS - 1;
+constexpr uint32_t kMaxDomid = DOMID_FIRST_RESERVED - 1;
+
+std::string DomainPath(uint32_t domid) { return "/local/domain/" + std::to_string(domid); }
+
+// What a data/tandem state means for `tandemctl list`.
+std::string ChannelSummary(XenBackend& xen, uint32_t domid) {
+  Result<ChannelInfo> info = ReadChannel(xen, domid);
+  if (info.ok()) return XenbusStateName(info.value().state);
+  switch (info.error().code) {
+    case Errc::kVersionMismatch:
+      return "version-mismatch";
+    case Errc::kNotPublished:
+      return "invalid";
+    default:
+      return "unreadable";
+  }
+}
+
+}  // namespace
+
+std::optional<uint32_t> ParseDecimal(std::string_view text, uint32_t max) {
+  if (text.empty() || text.size() > 10) return std::nullopt;
+  if (text.size() > 1 && text[0] == '0') return std::nullopt;
+  uint64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + static_cast<uint64_t>(c - '0');
+  }
+  if (value > max) return std::nullopt;
+  return static_cast<uint32_t>(value);
+}
+
+bool ValidDomainName(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  return std::all_of(name.begin(), name.end(),
+                     [](char c) { return c > 0x20 && c < 0x7F && c != '/'; });
+}
+
+const char* XenbusStateName(uint32_t state) {
+  switch (state) {
+    case XenbusStateUnknown:
+      return "unknown";
+    case XenbusStateInitialising:
+      return "initialising";
+    case XenbusStateInitWait:
+      return "initwait";
+    case XenbusStateInitialised:
+      return "initialised";
+    case XenbusStateConnected:
+      return "connected";
+    case XenbusStateClosing:
+      return "closing";
+    case XenbusStateClosed:
+      return "closed";
+    case XenbusStateReconfiguring:
+      return "reconfiguring";
+    case XenbusStateReconfigured:
+      return "reconfigured";
+  }
+  return "invalid";
+}
+
+Result<std::vector<DomainEntry>> ListDomains(XenBackend& xen) {
+  Result<std::optional<std::vector<std::string>>> ids = xen.StoreDirectory(0, "/local/domain");
+  LIBTANDEM_TRY(ids);
+  std::vector<DomainEntry> out;
+  if (!ids.value()) return out;
+  for (const std::string& id_text : *ids.value()) {
+    std::optional<uint32_t> domid = ParseDecimal(id_text, kMaxDomid);
+    if (!domid || *domid == 0) continue;  // not a domain directory, or dom0 (ourselves)
+    DomainEntry e;
+    e.domid = *domid;
+    const std::string base = DomainPath(e.domid);
+    Result<std::optional<std::string>> name = xen.StoreRead(0, base + "/name");
+    LIBTANDEM_TRY(name);
+    if (name.value() && ValidDomainName(*name.value())) e.name = *name.value();
+    Result<std::optional<std::vector<std::string>>> dir =
+        xen.StoreDirectory(0, base + "/" + std::string(kFrontendDir));
+    LIBTANDEM_TRY(dir);
+    e.published = dir.value().has_value();
+    e.channel = e.published ? ChannelSummary(xen, e.domid) : "none";
+    out.push_back(std::move(e));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const DomainEntry& a, const DomainEntry& b) { return a.domid < b.domid; });
+  return out;
+}
+
+Result<DomainEntry> ResolveDomain(XenBackend& xen, std::string_view selector) {
+  Result<std::vector<DomainEntry>> all = ListDomains(xen);
+  LIBTANDEM_TRY(all);
+  const std::vector<DomainEntry>& domains = all.value();
+  if (selector.empty()) {
+    std::vector<const DomainEntry*> tandem;
+    for (const DomainEntry& e : domains) {
+      if (e.published) tandem.push_back(&e);
+    }
+    if (tandem.size() == 1) return *tandem[0];
+    if (tandem.empty()) {
+      return Fail(Errc::kDomainNotFound,
+                  "no domain publishes a Tandem channel (no /local/domain/*/data/tandem in "
+                  "XenStore)",
+                  "start the RTOS (xl create) and check `xl list`; `tandemctl list` shows every "
+                  "domain");
+    }
+    std::string names;
+    for (const DomainEntry* e : tandem) {
+      names += (names.empty() ? "" : ", ") + (e->name.empty() ? std::to_string(e->domid) : e->name);
+    }
+    return Fail(Errc::kUsage, "several domains publish a Tandem channel: " + names,
+                "choose one with --domain NAME|ID");
+  }
+  if (std::optional<uint32_t> id = ParseDecimal(selector, kMaxDomid)) {
+    for (const DomainEntry& e : domains) {
+      if (e.domid == *id) return e;
+    }
+    return Fail(Errc::kDomainNotFound,
+                "no domain with id " + std::string(selector) + " (no /local/domain/" +
+                    std::string(selector) + " in XenStore)",
+                "`xl list` or `tandemctl list` shows the running domains");
+  }
+  for (const DomainEntry& e : domains) {
+    if (e.name == selector) return e;
+  }
+  return Fail(Errc::kDomainNotFound, "no domain named '" + std::string(selector) + "'",
+              "`xl list` or `tandemctl list` shows the running domains");
+}
+
+Result<ChannelInfo> ReadChannel(XenBackend& xen, uint32_t domid) {
+  const std::string dir = DomainPath(domid) + "/" + std::string(kFrontendDir);
+  const char* keys[] = {kKeyVersion, kKeyRequestRef, kKeyResponseRef, kKeyEventChannel, kKeyState};
+  std::map<std::string, std::optional<std::string>> raw;
+  std::optional<std::string> name;
+  // The RTOS writes all keys in one transaction; reading them in one makes the set consistent.
+  for (int attempt = 0;; ++attempt) {
+    Result<XenBackend::Txn> t = xen.StoreBegin();
+    LIBTANDEM_TRY(t);
+    raw.clear();
+    for (const char* key : keys) {
+      Result<std::optional<std::string>> v = xen.StoreRead(t.value(), dir + "/" + key);
+      if (!v.ok()) {
+        (void)xen.StoreEnd(t.value(), /*abort=*/true);
+        return tandem::Error<Error>{v.error()};
+      }
+      raw[key] = v.value();
+    }
+    Result<std::optional<std::string>> n = xen.StoreRead(t.value(), DomainPath(domid) + "/name");
+    if (!n.ok()) {
+      (void)xen.StoreEnd(t.value(), /*abort=*/true);
+      return tandem::Error<Error>{n.error()};
+    }
+    name = n.value();
+    Result<bool> committed = xen.StoreEnd(t.value(), /*abort=*/false);
+    LIBTANDEM_TRY(committed);
+    if (committed.value()) break;
+    if (attempt == 8) {
+      return Fail(Errc::kXen, "XenStore transaction on " + dir + " kept conflicting",
+                  "the RTOS may be rewriting its keys in a loop; retry");
+    }
+  }
+
+  ChannelInfo info;
+  info.domid = domid;
+  if (name && ValidDomainName(*name)) info.name = *name;
+  const std::string where = " (" + dir + ")";
+  if (std::all_of(std::begin(keys), std::end(keys),
+                  [&](const char* k) { return !raw[k].has_value(); })) {
+    return Fail(Errc::kNotPublished,
+                "domain " + std::to_string(domid) + " publishes no Tandem channel" + where,
+                "is it a Tandem RT domain, and has it finished booting? `tandemctl list`");
+  }
+  auto number = [&](const char* key, uint32_t min, uint32_t max) -> Result<uint32_t> {
+    const std::optional<std::string>& v = raw[key];
+    if (!v) {
+      return Fail(Errc::kNotPublished,
+                  "the Tandem channel of domain " + std::to_string(domid) +
+                      " is incomplete: " + dir + "/" + key + " is missing",
+                  "the RTOS may still be starting; retry, or check its console");
+    }
+    std::optional<uint32_t> n = ParseDecimal(*v, max);
+    if (!n || *n < min) {
+      std::string shown = v->substr(0, 32);
+      for (char& c : shown) {
+        if (c < 0x20 || c >= 0x7F) c = '?';
+      }
+      return Fail(Errc::kNotPublished,
+                  dir + "/" + key + " = '" + shown + "' is not valid (expected a decimal in [" +
+                      std::to_string(min) + ", " + std::to_string(max) + "])",
+                  "the RTOS published a malformed channel; check its version and console");
+    }
+    return *n;
+  };
+  Result<uint32_t> version = number(kKeyVersion, 0, 0xFFFFFFFF);
+  LIBTANDEM_TRY(version);
+  info.version = version.value();
+  if (tandem::channel::VersionMajor(info.version) != tandem::channel::kVersionMajor) {
+    return Fail(Errc::kVersionMismatch,
+                "domain " + std::to_string(domid) + " speaks Tandem protocol " +
+                    std::to_string(tandem::channel::VersionMajor(info.version)) + "." +
+                    std::to_string(info.version & 0xFFFF) + ", this tandemctl speaks " +
+                    std::to_string(tandem::channel::kVersionMajor) + "." +
+                    std::to_string(tandem::channel::kVersionMinor),
+                "use the tandemctl built with the same Tandem release as the RTOS image");
+  }
+  Result<uint32_t> state = number(kKeyState, 0, XenbusStateReconfigured);
+  LIBTANDEM_TRY(state);
+  info.state = state.value();
+  Result<uint32_t> rq = number(kKeyRequestRef, kFirstUsableGrantRef, kMaxGrantRef);
+  LIBTANDEM_TRY(rq);
+  Result<uint32_t> rs = number(kKeyResponseRef, kFirstUsableGrantRef, kMaxGrantRef);
+  LIBTANDEM_TRY(rs);
+  if (rq.value() == rs.value()) {
+    return Fail(Errc::kNotPublished,
+                dir + ": the request and response pages have the same grant reference " +
+                    std::to_string(rq.value()),
+                "the RTOS published a malformed channel; check its console");
+  }
+  info.request_ref = rq.value();
+  info.response_ref = rs.value();
+  Result<uint32_t> port = number(kKeyEventChannel, 1, kMaxEventChannel);
+  LIBTANDEM_TRY(port);
+  info.event_channel = port.value();
+  return info;
+}
+
+}  // namespace libtandem

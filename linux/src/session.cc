@@ -1,0 +1,370 @@
+// Session: grant mappings + event channel + the channel's Client. See session.h.
+#include "libtandem/session.h"
+
+#include <xen/io/xenbus.h>
+
+#include <algorithm>
+#include <optional>
+
+#include "tandem/channel/shared_access.h"
+
+namespace libtandem {
+
+using tandem::channel::ClientPhase;
+using tandem::channel::ClientStatus;
+
+namespace {
+
+bool Usable(uint32_t xenbus_state) {
+  return xenbus_state == XenbusStateInitWait || xenbus_state == XenbusStateInitialised ||
+         xenbus_state == XenbusStateConnected;
+}
+
+}  // namespace
+
+std::string BackendPath(uint32_t domid) {
+  return "/local/domain/0/backend/tandem/" + std::to_string(domid);
+}
+
+void Session::EvtchnNotifier::Notify() {
+  if (!xen_.EvtchnNotify(port_).ok()) failed_ = true;
+}
+
+Session::Session(XenBackend& xen, ChannelInfo info)
+    : xen_(xen), info_(std::move(info)), notifier_(xen) {}
+
+Session::~Session() { Close(); }
+
+std::string Session::Who() const {
+  return "domain " + std::to_string(info_.domid) +
+         (info_.name.empty() ? "" : " (" + info_.name + ")");
+}
+
+Result<std::unique_ptr<Session>> Session::Open(XenBackend& xen, uint32_t domid,
+                                               uint64_t timeout_ns) {
+  const uint64_t deadline = xen.NowNs() + timeout_ns;
+  Result<ChannelInfo> info = ReadChannel(xen, domid);
+  LIBTANDEM_TRY(info);
+  std::unique_ptr<Session> s(new Session(xen, info.value()));
+  if (!Usable(info.value().state)) {
+    return Fail(Errc::kNotPublished,
+                "the Tandem channel of " + s->Who() + " is in state " +
+                    XenbusStateName(info.value().state) + ", not ready for a connection",
+                "the RTOS is starting or shutting its channel down; retry, or check its console");
+  }
+  LIBTANDEM_TRY(s->Claim(deadline));
+  LIBTANDEM_TRY(s->Attach(deadline));
+  return s;
+}
+
+Result<void> Session::Claim(uint64_t deadline_ns) {
+  const std::string base = BackendPath(info_.domid);
+  const std::string self = std::to_string(xen_.SelfPid());
+  for (;;) {
+    Result<XenBackend::Txn> t = xen_.StoreBegin();
+    LIBTANDEM_TRY(t);
+    Result<std::optional<std::string>> owner = xen_.StoreRead(t.value(), base + "/owner");
+    if (!owner.ok()) {
+      (void)xen_.StoreEnd(t.value(), true);
+      return tandem::Error<Error>{owner.error()};
+    }
+    int holder = 0;
+    if (owner.value()) {
+      // Our own subtree, but still parsed strictly: anything odd counts as "no owner".
+      std::optional<uint32_t> pid = ParseDecimal(*owner.value(), 0x7FFFFFFF);
+      if (pid && static_cast<int>(*pid) != xen_.SelfPid() && xen_.ProcessAlive(*pid)) {
+        holder = static_cast<int>(*pid);
+      }
+    }
+    if (holder == 0) {
+      const std::pair<std::string, std::string> nodes[] = {
+          {"owner", self},
+          {"state", std::to_string(XenbusStateInitialising)},
+          {"frontend",
+           "/local/domain/" + std::to_string(info_.domid) + "/" + std::string(kFrontendDir)},
+          {"frontend-id", std::to_string(info_.domid)},
+      };
+      for (const auto& [key, value] : nodes) {
+        Result<void> w = xen_.StoreWrite(t.value(), base + "/" + key, value);
+        if (!w.ok()) {
+          (void)xen_.StoreEnd(t.value(), true);
+          return tandem::Error<Error>{w.error()};
+        }
+      }
+      Result<bool> committed = xen_.StoreEnd(t.value(), false);
+      LIBTANDEM_TRY(committed);
+      if (committed.value()) {
+        claimed_ = true;
+        return {};
+      }
+      continue;  // conflict: someone else touched the claim, look again
+    }
+    (void)xen_.StoreEnd(t.value(), true);
+    const uint64_t now = xen_.NowNs();
+    if (now >= deadline_ns) {
+      return Fail(Errc::kBusy,
+                  "the Tandem channel of " + Who() + " is in use by process " +
+                      std::to_string(holder) + " (" + base + "/owner)",
+                  "one client at a time drives a channel: wait for it to finish (a tandem-bench "
+                  "run?) or stop it");
+    }
+    xen_.SleepNs(std::min<uint64_t>(deadline_ns - now, 10'000'000));
+  }
+}
+
+Result<void> Session::Attach(uint64_t deadline_ns) {
+  Result<void*> rq = xen_.GrantMap(info_.domid, info_.request_ref, /*writable=*/true);
+  LIBTANDEM_TRY(rq);
+  request_page_ = rq.value();
+  Result<void*> rs = xen_.GrantMap(info_.domid, info_.response_ref, /*writable=*/false);
+  LIBTANDEM_TRY(rs);
+  response_page_ = rs.value();
+  Result<uint32_t> port = xen_.EvtchnBind(info_.domid, info_.event_channel);
+  LIBTANDEM_TRY(port);
+  notifier_.port_ = port.value();
+  port_bound_ = true;
+
+  client_ = std::make_unique<tandem::channel::Client>(
+      static_cast<tandem::channel::RequestPage*>(request_page_),
+      static_cast<const tandem::channel::ResponsePage*>(response_page_), notifier_);
+  // The RTOS publishes in XenStore after initialising its page, so "not ready" here is either a
+  // race with its restart or a broken RTOS: retry until the deadline, then say which.
+  for (;;) {
+    tandem::Result<void, ClientStatus> c = client_->Connect();
+    if (c.ok()) break;
+    if (c.error() != ClientStatus::kPeerNotReady && c.error() != ClientStatus::kPeerClosed) {
+      return tandem::Error<Error>{ClientError(c.error())};
+    }
+    const uint64_t now = xen_.NowNs();
+    if (now >= deadline_ns) {
+      Error e = ClientError(c.error());
+      if (e.code == Errc::kProtocol || e.code == Errc::kNotPublished) {
+        e = Error{Errc::kNotPublished,
+                  "the RTOS in " + Who() + " published its channel but its response page says: " +
+                      tandem::channel::ClientStatusName(c.error()),
+                  "the RTOS may be restarting its channel; retry, or check its console"};
+      }
+      return tandem::Error<Error>{e};
+    }
+    Result<bool> ev =
+        xen_.EvtchnWait(notifier_.port_, std::min(deadline_ns - now, kLivenessSliceNs));
+    LIBTANDEM_TRY(ev);
+  }
+  Result<void> up = PumpUntil(
+      [&] {
+        return client_->phase() == ClientPhase::kConnected ||
+               client_->phase() == ClientPhase::kFailed;
+      },
+      deadline_ns, "the RTOS to accept the session");
+  LIBTANDEM_TRY(up);
+  if (client_->phase() != ClientPhase::kConnected) {
+    return tandem::Error<Error>{ClientError(client_->last_error())};
+  }
+  SetBackendState(XenbusStateConnected);
+  return {};
+}
+
+void Session::SetBackendState(uint32_t state) {
+  // Informational (for `xenstore-ls` and the RTOS's tooling); the protocol's state lives on the
+  // request page, so a failed write here changes nothing.
+  (void)xen_.StoreWrite(0, BackendPath(info_.domid) + "/state", std::to_string(state));
+}
+
+template <typename Done>
+Result<void> Session::PumpUntil(Done done, uint64_t deadline_ns, const char* waiting_for) {
+  for (;;) {
+    client_->Poll();
+    if (done()) return {};
+    if (notifier_.failed_) {
+      Result<DomainRunState> st = xen_.GetDomainState(info_.domid);
+      if (st.ok() && st.value() != DomainRunState::kRunning &&
+          st.value() != DomainRunState::kPaused) {
+        return tandem::Error<Error>{TimeoutError(waiting_for)};
+      }
+      return Fail(Errc::kXen,
+                  "cannot notify " + Who() + " on event channel " + std::to_string(notifier_.port_),
+                  "the domain's end of the channel may be closed; check `xl list`");
+    }
+    if (client_->PrepareWait()) continue;  // answers arrived while arming: no sleep
+    const uint64_t now = xen_.NowNs();
+    if (now >= deadline_ns) return tandem::Error<Error>{TimeoutError(waiting_for)};
+    Result<bool> ev =
+        xen_.EvtchnWait(notifier_.port_, std::min(deadline_ns - now, kLivenessSliceNs));
+    LIBTANDEM_TRY(ev);
+    if (ev.value()) {
+      client_->OnNotification();
+      continue;
+    }
+    // A quiet slice: is the domain still there? Paused is not fatal (it may be unpaused before
+    // the deadline); gone is.
+    Result<DomainRunState> st = xen_.GetDomainState(info_.domid);
+    LIBTANDEM_TRY(st);
+    if (st.value() == DomainRunState::kPaused) {
+      seen_paused_ = true;
+    } else if (st.value() != DomainRunState::kRunning) {
+      return tandem::Error<Error>{TimeoutError(waiting_for)};
+    }
+  }
+}
+
+Error Session::TimeoutError(const char* waiting_for) {
+  Result<DomainRunState> st = xen_.GetDomainState(info_.domid);
+  if (st.ok()) {
+    switch (st.value()) {
+      case DomainRunState::kPaused:
+        return Error{Errc::kDomainDown,
+                     Who() + " is paused: no answer while waiting for " + waiting_for,
+                     "unpause it (xl unpause " + std::to_string(info_.domid) + ") and retry"};
+      case DomainRunState::kShutdown:
+      case DomainRunState::kDying:
+      case DomainRunState::kAbsent:
+        return Error{Errc::kDomainDown,
+                     Who() + " is " + DomainRunStateName(st.value()) + " (while waiting for " +
+                         waiting_for + ")",
+                     "restart the RTOS (xl create) and retry; `xl list` shows the domains"};
+      case DomainRunState::kRunning:
+        break;
+    }
+  }
+  return Error{Errc::kTimeout,
+               "no answer from " + Who() + " while waiting for " + waiting_for +
+                   (seen_paused_ ? " (the domain was paused for part of the wait)" : ""),
+               "the RTOS's command server may be stuck or starved: check its console (xl console " +
+                   std::to_string(info_.domid) +
+                   "); under QEMU emulation a larger --timeout may be needed"};
+}
+
+Error Session::ClientError(ClientStatus status) {
+  if (status != ClientStatus::kRingFull) {
+    Result<DomainRunState> st = xen_.GetDomainState(info_.domid);
+    if (st.ok() && st.value() != DomainRunState::kRunning &&
+        st.value() != DomainRunState::kPaused) {
+      return TimeoutError("the command");
+    }
+  }
+  const std::string what = tandem::channel::ClientStatusName(status);
+  switch (status) {
+    case ClientStatus::kVersionMismatch:
+      return Error{Errc::kVersionMismatch,
+                   Who() + " refused the session: its channel speaks another protocol version",
+                   "use the tandemctl built with the same Tandem release as the RTOS image"};
+    case ClientStatus::kPeerNotReady:
+      return Error{Errc::kNotPublished, Who() + ": " + what,
+                   "the RTOS has not initialised its channel yet; retry"};
+    case ClientStatus::kTimeout:
+      return TimeoutError("the command");
+    case ClientStatus::kRingFull:
+      return Error{Errc::kBusy, "all command slots of the channel to " + Who() + " are in flight",
+                   "collect answers before submitting more"};
+    case ClientStatus::kBadPeerHeader:
+    case ClientStatus::kPeerReset:
+    case ClientStatus::kPeerClosed:
+    case ClientStatus::kBrokenPeer:
+    case ClientStatus::kNotConnected:
+      return Error{Errc::kProtocol, "channel to " + Who() + ": " + what,
+                   "retry; if it persists, check the RTOS console for a channel error"};
+    case ClientStatus::kOk:
+    case ClientStatus::kPending:
+    case ClientStatus::kUnknownId:
+    case ClientStatus::kMisaligned:
+      break;
+  }
+  return Error{Errc::kInternal, "libtandem: unexpected channel status '" + what + "'",
+               "please report this"};
+}
+
+Result<Response> Session::Call(const Request& request, uint64_t timeout_ns) {
+  const uint64_t deadline = xen_.NowNs() + timeout_ns;
+  Result<uint64_t> id = Submit(request);
+  LIBTANDEM_TRY(id);
+  Flush();
+  std::optional<tandem::Result<Response, ClientStatus>> got;
+  Result<void> w = PumpUntil(
+      [&] {
+        tandem::Result<Response, ClientStatus> r = client_->Take(id.value());
+        if (!r.ok() && r.error() == ClientStatus::kPending) return false;
+        got = r;
+        return true;
+      },
+      deadline, "the answer");
+  if (!w.ok()) {
+    client_->Abandon(id.value());
+    return tandem::Error<Error>{w.error()};
+  }
+  if (!got->ok()) return tandem::Error<Error>{ClientError(got->error())};
+  return got->value();
+}
+
+Result<uint64_t> Session::Submit(const Request& request) {
+  if (closed_) return Fail(Errc::kInternal, "libtandem: Submit on a closed session");
+  tandem::Result<uint64_t, ClientStatus> id = client_->Submit(request);
+  if (!id.ok()) return tandem::Error<Error>{ClientError(id.error())};
+  return id.value();
+}
+
+void Session::Flush() { client_->Flush(); }
+
+Result<void> Session::WaitProgress(uint64_t deadline_ns) {
+  const uint64_t before = client_->counters().completed;
+  const uint64_t losses = client_->counters().peer_losses;
+  LIBTANDEM_TRY(PumpUntil(
+      [&] {
+        return client_->counters().completed != before ||
+               client_->counters().peer_losses != losses ||
+               client_->phase() != ClientPhase::kConnected;
+      },
+      deadline_ns, "answers"));
+  if (client_->phase() != ClientPhase::kConnected && client_->counters().completed == before) {
+    return tandem::Error<Error>{ClientError(client_->last_error())};
+  }
+  return {};
+}
+
+Result<std::optional<Response>> Session::TryTake(uint64_t id) {
+  tandem::Result<Response, ClientStatus> r = client_->Take(id);
+  if (r.ok()) return std::optional<Response>(r.value());
+  if (r.error() == ClientStatus::kPending) return std::optional<Response>();
+  return tandem::Error<Error>{ClientError(r.error())};
+}
+
+RtosCounters Session::ReadRtosCounters() const {
+  using tandem::channel::LoadRelaxed;
+  RtosCounters c;
+  if (response_page_ == nullptr) return c;
+  const auto* h = &static_cast<const tandem::channel::ResponsePage*>(response_page_)->header;
+  c.requests = LoadRelaxed(&h->requests);
+  c.rejected = LoadRelaxed(&h->rejected);
+  c.broken = LoadRelaxed(&h->broken);
+  c.notify_sent = LoadRelaxed(&h->notify_sent);
+  c.notify_received = LoadRelaxed(&h->notify_received);
+  c.generation = LoadRelaxed(&h->generation);
+  return c;
+}
+
+void Session::Close() {
+  if (closed_) return;
+  closed_ = true;
+  // Teardown is best effort: the domain may already be gone, and every step must still run so
+  // that nothing stays mapped or bound in this process.
+  if (client_) client_->Disconnect();
+  if (port_bound_) (void)xen_.EvtchnUnbind(notifier_.port_);
+  port_bound_ = false;
+  if (response_page_ != nullptr) (void)xen_.GrantUnmap(response_page_);
+  if (request_page_ != nullptr) (void)xen_.GrantUnmap(request_page_);
+  response_page_ = request_page_ = nullptr;
+  if (claimed_) (void)xen_.StoreRemove(0, BackendPath(info_.domid));
+  claimed_ = false;
+}
+
+Result<Response> Transact(XenBackend& xen, uint32_t domid, const Request& request,
+                          uint64_t timeout_ns) {
+  const uint64_t deadline = xen.NowNs() + timeout_ns;
+  Result<std::unique_ptr<Session>> s = Session::Open(xen, domid, timeout_ns);
+  LIBTANDEM_TRY(s);
+  const uint64_t now = xen.NowNs();
+  Result<Response> r = s.value()->Call(request, deadline > now ? deadline - now : 0);
+  s.value()->Close();
+  return r;
+}
+
+}  // namespace libtandem

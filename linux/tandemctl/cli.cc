@@ -1,0 +1,366 @@
+// tandemctl: command line (CLI11), one command per run, exit status = libtandem::Errc.
+#include "cli.h"
+
+#include <CLI/CLI.hpp>
+#include <iomanip>
+#include <sstream>
+
+#include "libtandem/commands.h"
+#include "libtandem/discovery.h"
+#include "libtandem/session.h"
+#include "output.h"
+
+namespace tandemctl {
+namespace {
+
+using libtandem::Errc;
+using libtandem::Error;
+using libtandem::Result;
+
+constexpr const char* kExitCodes =
+    "Exit status:\n"
+    "  0  success\n"
+    "  1  internal error (a bug: please report it)\n"
+    "  2  usage error, or several Tandem domains and no --domain\n"
+    "  3  domain not found\n"
+    "  4  the domain publishes no (valid) Tandem channel in XenStore\n"
+    "  5  protocol version mismatch between tandemctl and the RTOS\n"
+    "  6  timeout: no answer within --timeout\n"
+    "  7  refused by the RTOS (pin not exported, bad argument, unsupported)\n"
+    "  8  Xen error (not running in a Xen domain, xenstored unreachable, a Xen call failed)\n"
+    "  9  the domain is paused, shutting down or was destroyed\n"
+    " 10  protocol error: the RTOS reset the channel or answered wrongly\n"
+    " 11  busy: another client holds the channel\n"
+    "Documentation: docs/tandemctl.md";
+
+struct Options {
+  std::string domain;
+  bool json = false;
+  uint32_t timeout_ms = 2000;
+  uint32_t pin = 0;
+  uint32_t level = 0;
+  std::string direction;
+};
+
+class Runner {
+ public:
+  Runner(const Options& o, const BackendFactory& open_backend, std::ostream& out, std::ostream& err)
+      : o_(o), open_backend_(open_backend), out_(out), err_(err) {}
+
+  int List();
+  int Ping();
+  int GpioSet();
+  int GpioGet();
+  int GpioToggle();
+  int GpioConfigure();
+  int Stats();
+
+ private:
+  int Report(const Error& e) { return ReportError(e, o_.json, out_, err_); }
+  // Opens Xen, resolves --domain, opens a session; on failure prints and returns the exit code.
+  int Connect();
+  uint64_t Remaining() const {
+    const uint64_t now = xen_->NowNs();
+    return deadline_ > now ? deadline_ - now : 0;
+  }
+  JsonObject Base(const char* command) const {
+    JsonObject j;
+    j.Add("ok", true).Add("command", command);
+    j.AddRaw("domain", JsonObject()
+                           .Add("id", static_cast<uint64_t>(domain_.domid))
+                           .Add("name", domain_.name)
+                           .Render());
+    return j;
+  }
+  std::string Who() const {
+    return (domain_.name.empty() ? "domain" : domain_.name) + " (domain " +
+           std::to_string(domain_.domid) + ")";
+  }
+  static const char* LevelName(uint32_t level) { return level ? "high" : "low"; }
+
+  const Options& o_;
+  const BackendFactory& open_backend_;
+  std::ostream& out_;
+  std::ostream& err_;
+  std::unique_ptr<libtandem::XenBackend> xen_;
+  libtandem::DomainEntry domain_;
+  std::unique_ptr<libtandem::Session> session_;
+  std::unique_ptr<libtandem::SessionPort> port_;
+  uint64_t deadline_ = 0;
+};
+
+int Runner::Connect() {
+  Result<std::unique_ptr<libtandem::XenBackend>> xen = open_backend_();
+  if (!xen.ok()) return Report(xen.error());
+  xen_ = std::move(xen.value());
+  deadline_ = xen_->NowNs() + uint64_t{o_.timeout_ms} * 1'000'000;
+  Result<libtandem::DomainEntry> d = libtandem::ResolveDomain(*xen_, o_.domain);
+  if (!d.ok()) return Report(d.error());
+  domain_ = d.value();
+  Result<std::unique_ptr<libtandem::Session>> s =
+      libtandem::Session::Open(*xen_, domain_.domid, Remaining());
+  if (!s.ok()) return Report(s.error());
+  session_ = std::move(s.value());
+  port_ = std::make_unique<libtandem::SessionPort>(*session_);
+  return 0;
+}
+
+int Runner::List() {
+  Result<std::unique_ptr<libtandem::XenBackend>> xen = open_backend_();
+  if (!xen.ok()) return Report(xen.error());
+  Result<std::vector<libtandem::DomainEntry>> all = libtandem::ListDomains(*xen.value());
+  if (!all.ok()) return Report(all.error());
+  if (o_.json) {
+    std::vector<std::string> items;
+    for (const auto& d : all.value()) {
+      items.push_back(JsonObject()
+                          .Add("id", static_cast<uint64_t>(d.domid))
+                          .Add("name", d.name)
+                          .Add("tandem", d.published)
+                          .Add("channel", d.channel)
+                          .Render());
+    }
+    out_ << JsonObject()
+                .Add("ok", true)
+                .Add("command", "list")
+                .AddRaw("domains", JsonArray(items))
+                .Render()
+         << "\n";
+    return 0;
+  }
+  out_ << std::left << std::setw(6) << "ID" << std::setw(24) << "NAME"
+       << "TANDEM CHANNEL\n";
+  for (const auto& d : all.value()) {
+    out_ << std::left << std::setw(6) << d.domid << std::setw(24) << (d.name.empty() ? "-" : d.name)
+         << (d.published ? d.channel : "-") << "\n";
+  }
+  if (all.value().empty()) out_ << "(no domains other than dom0)\n";
+  return 0;
+}
+
+int Runner::Ping() {
+  if (int rc = Connect()) return rc;
+  const uint64_t start = xen_->NowNs();
+  Result<void> r = libtandem::Ping(*port_, Remaining());
+  if (!r.ok()) return Report(r.error());
+  const uint64_t rtt_ns = xen_->NowNs() - start;
+  if (o_.json) {
+    out_ << Base("ping").Add("rtt_us", rtt_ns / 1000).Render() << "\n";
+  } else {
+    std::ostringstream ms;
+    ms << std::fixed << std::setprecision(3) << static_cast<double>(rtt_ns) / 1e6;
+    out_ << "pong from " << Who() << " in " << ms.str() << " ms\n";
+  }
+  return 0;
+}
+
+int Runner::GpioSet() {
+  if (int rc = Connect()) return rc;
+  Result<void> r = libtandem::GpioSet(*port_, o_.pin, o_.level, Remaining());
+  if (!r.ok()) return Report(r.error());
+  if (o_.json) {
+    out_ << Base("gpio set").Add("pin", uint64_t{o_.pin}).Add("level", uint64_t{o_.level}).Render()
+         << "\n";
+  } else {
+    out_ << "pin " << o_.pin << " set to " << o_.level << " (" << LevelName(o_.level) << ") on "
+         << Who() << "\n";
+  }
+  return 0;
+}
+
+int Runner::GpioGet() {
+  if (int rc = Connect()) return rc;
+  Result<uint32_t> r = libtandem::GpioGet(*port_, o_.pin, Remaining());
+  if (!r.ok()) return Report(r.error());
+  if (o_.json) {
+    out_ << Base("gpio get").Add("pin", uint64_t{o_.pin}).Add("level", uint64_t{r.value()}).Render()
+         << "\n";
+  } else {
+    out_ << "pin " << o_.pin << ": " << r.value() << " (" << LevelName(r.value()) << ")\n";
+  }
+  return 0;
+}
+
+int Runner::GpioToggle() {
+  if (int rc = Connect()) return rc;
+  Result<uint32_t> r = libtandem::GpioToggle(*port_, o_.pin, Remaining());
+  if (!r.ok()) return Report(r.error());
+  if (o_.json) {
+    out_ << Base("gpio toggle")
+                .Add("pin", uint64_t{o_.pin})
+                .Add("level", uint64_t{r.value()})
+                .Render()
+         << "\n";
+  } else {
+    out_ << "pin " << o_.pin << " toggled: now " << r.value() << " (" << LevelName(r.value())
+         << ")\n";
+  }
+  return 0;
+}
+
+int Runner::GpioConfigure() {
+  if (int rc = Connect()) return rc;
+  const auto dir = o_.direction == "out" ? tandem::channel::GpioDirection::kOutput
+                                         : tandem::channel::GpioDirection::kInput;
+  Result<void> r = libtandem::GpioConfigure(*port_, o_.pin, dir, o_.level, Remaining());
+  if (!r.ok()) return Report(r.error());
+  if (o_.json) {
+    out_ << Base("gpio configure")
+                .Add("pin", uint64_t{o_.pin})
+                .Add("direction", o_.direction)
+                .Add("level", uint64_t{o_.level})
+                .Render()
+         << "\n";
+  } else {
+    out_ << "pin " << o_.pin << " configured as "
+         << (o_.direction == "out" ? "output, initial level " + std::to_string(o_.level)
+                                   : std::string("input"))
+         << "\n";
+  }
+  return 0;
+}
+
+int Runner::Stats() {
+  if (int rc = Connect()) return rc;
+  Result<std::vector<libtandem::TaskStats>> r = libtandem::GetTaskStats(*port_, Remaining());
+  if (!r.ok()) return Report(r.error());
+  const libtandem::RtosCounters rtos = session_->ReadRtosCounters();
+  if (o_.json) {
+    std::vector<std::string> tasks;
+    for (const auto& t : r.value()) {
+      tasks.push_back(JsonObject()
+                          .Add("index", uint64_t{t.index})
+                          .Add("name", t.name)
+                          .Add("activations", uint64_t{t.activations})
+                          .Add("deadline_misses", uint64_t{t.deadline_misses})
+                          .Add("worst_response_us", uint64_t{t.worst_response_us})
+                          .Render());
+    }
+    const std::string channel = JsonObject()
+                                    .Add("requests", rtos.requests)
+                                    .Add("rejected", rtos.rejected)
+                                    .Add("broken", rtos.broken)
+                                    .Add("rtos_notify_sent", rtos.notify_sent)
+                                    .Add("rtos_notify_received", rtos.notify_received)
+                                    .Add("generation", uint64_t{rtos.generation})
+                                    .Render();
+    out_ << Base("stats").AddRaw("tasks", JsonArray(tasks)).AddRaw("channel", channel).Render()
+         << "\n";
+    return 0;
+  }
+  out_ << "Tasks of " << Who() << ":\n";
+  out_ << std::left << std::setw(6) << "#" << std::setw(20) << "NAME" << std::right << std::setw(12)
+       << "ACTIVATIONS" << std::setw(17) << "DEADLINE-MISSES" << std::setw(16) << "WORST-RESP-US"
+       << "\n";
+  for (const auto& t : r.value()) {
+    out_ << std::left << std::setw(6) << t.index << std::setw(20) << (t.name.empty() ? "-" : t.name)
+         << std::right << std::setw(12) << t.activations << std::setw(17) << t.deadline_misses
+         << std::setw(16)
+         << (t.worst_response_us == 0xFFFFFFFF ? std::string(">4294967294")
+                                               : std::to_string(t.worst_response_us))
+         << "\n";
+  }
+  out_ << "Channel (RTOS side): " << rtos.requests << " requests, " << rtos.rejected
+       << " rejected, " << rtos.broken << " broken-peer events, notifications sent "
+       << rtos.notify_sent << " / received " << rtos.notify_received << ", generation "
+       << rtos.generation << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int RunTandemctl(int argc, const char* const* argv, const BackendFactory& open_backend,
+                 std::ostream& out, std::ostream& err) {
+  Options o;
+  CLI::App app{
+      "tandemctl: talk to the Tandem RT real-time OS from Linux dom0 over its Xen command "
+      "channel (grant-mapped ring + event channel)",
+      "tandemctl"};
+  app.footer(kExitCodes);
+  app.set_version_flag("--version", std::string("tandemctl ") + TANDEM_VERSION + " (protocol " +
+                                        std::to_string(tandem::channel::kVersionMajor) + "." +
+                                        std::to_string(tandem::channel::kVersionMinor) + ")");
+  app.option_defaults()->always_capture_default();
+  app.add_option("-d,--domain", o.domain,
+                 "RTOS domain, by name or id (default: the only domain publishing a channel)");
+  app.add_flag("-j,--json", o.json, "print one JSON object on stdout (errors too)");
+  app.add_option("-t,--timeout", o.timeout_ms,
+                 "milliseconds the whole command may take, connection included")
+      ->check(CLI::Range(1u, 600000u));
+  app.require_subcommand(1);
+
+  enum class Cmd { kNone, kList, kPing, kSet, kGet, kToggle, kConfigure, kStats } cmd = Cmd::kNone;
+  auto* list = app.add_subcommand("list", "list the domains and whether they publish a channel");
+  list->callback([&] { cmd = Cmd::kList; });
+  app.add_subcommand("ping", "round trip through the channel (the RTOS echoes)")->callback([&] {
+    cmd = Cmd::kPing;
+  });
+  app.add_subcommand("stats",
+                     "per-task statistics (activations, deadline misses, worst "
+                     "response time) and the RTOS's channel counters")
+      ->callback([&] { cmd = Cmd::kStats; });
+  auto* gpio = app.add_subcommand("gpio", "GPIO pins the RTOS exports to Linux");
+  gpio->require_subcommand(1);
+  const auto pin_check = CLI::Range(0u, tandem::channel::kGpioMaxPin);
+  auto* set = gpio->add_subcommand("set", "drive an output pin: gpio set <pin> <0|1>");
+  set->add_option("pin", o.pin, "pin number")->required()->check(pin_check);
+  set->add_option("level", o.level, "0 (low) or 1 (high)")->required()->check(CLI::Range(0u, 1u));
+  set->callback([&] { cmd = Cmd::kSet; });
+  auto* get = gpio->add_subcommand("get", "read a pin: gpio get <pin>");
+  get->add_option("pin", o.pin, "pin number")->required()->check(pin_check);
+  get->callback([&] { cmd = Cmd::kGet; });
+  auto* toggle = gpio->add_subcommand("toggle", "invert an output pin: gpio toggle <pin>");
+  toggle->add_option("pin", o.pin, "pin number")->required()->check(pin_check);
+  toggle->callback([&] { cmd = Cmd::kToggle; });
+  auto* configure =
+      gpio->add_subcommand("configure", "set a pin's direction: gpio configure <pin> in|out");
+  configure->add_option("pin", o.pin, "pin number")->required()->check(pin_check);
+  configure->add_option("direction", o.direction, "in or out")
+      ->required()
+      ->check(CLI::IsMember({"in", "out"}));
+  configure->add_option("--level", o.level, "initial level of an output (0 or 1)")
+      ->check(CLI::Range(0u, 1u));
+  configure->callback([&] { cmd = Cmd::kConfigure; });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e, out, err);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e, out, err);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e, out, err);
+  } catch (const CLI::ParseError& e) {
+    Error usage{Errc::kUsage, e.what(), "run `tandemctl --help` (or `tandemctl <command> --help`)"};
+    return ReportError(usage, o.json, out, err);
+  }
+
+  Runner run(o, open_backend, out, err);
+  try {
+    switch (cmd) {
+      case Cmd::kList:
+        return run.List();
+      case Cmd::kPing:
+        return run.Ping();
+      case Cmd::kSet:
+        return run.GpioSet();
+      case Cmd::kGet:
+        return run.GpioGet();
+      case Cmd::kToggle:
+        return run.GpioToggle();
+      case Cmd::kConfigure:
+        return run.GpioConfigure();
+      case Cmd::kStats:
+        return run.Stats();
+      case Cmd::kNone:
+        break;
+    }
+  } catch (const std::exception& e) {
+    return ReportError(Error{Errc::kInternal, std::string("unexpected: ") + e.what(), ""}, o.json,
+                       out, err);
+  }
+  return ReportError(Error{Errc::kUsage, "no command given", "run `tandemctl --help`"}, o.json, out,
+                     err);
+}
+
+}  // namespace tandemctl

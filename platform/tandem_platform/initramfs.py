@@ -134,7 +134,7 @@ def build(p: Platform, art: fetchmod.Artifacts, out: pathlib.Path, route: str,
         for m in MODULES:
             c.file(f"lib/modules/xen/{pathlib.Path(m).name}", (art.modules / m).read_bytes())
         env = {"TANDEM_ROUTE": route, "TANDEM_RT_NAME": p.rtos_name,
-               "TANDEM_RT_ENHANCED": int(p.rtos_enhanced),
+               "TANDEM_RT_ENHANCED": int(p.rtos_enhanced), "TANDEM_RT_PCPU": p.rtos_pcpu,
                "TANDEM_GPIO_PINS": ",".join(map(str, p.gpio_exported_pins))}
         c.file("etc/tandem/platform.env",
                "".join(f"{k}={v}\n" for k, v in env.items()).encode())

@@ -29,6 +29,20 @@ class System:
         return self.argv + ["-chardev", "stdio,id=con,signal=off", "-serial", "chardev:con"]
 
 
+SCHED_KCONFIG = {"null": "SCHED_NULL", "credit": "SCHED_CREDIT", "credit2": "SCHED_CREDIT2",
+                 "rtds": "SCHED_RTDS", "arinc653": "SCHED_ARINC653"}
+
+
+def check_xen_config(p: Platform, kconfig: pathlib.Path):
+    """Refuses a scheduler the fetched Xen lacks (Xen would silently fall back to credit2)."""
+    sym = SCHED_KCONFIG.get(p.scheduler)
+    if sym is None:
+        raise PlatformError(f"[xen] scheduler {p.scheduler!r}: use one of {sorted(SCHED_KCONFIG)}")
+    if kconfig.exists() and f"CONFIG_{sym}=y" not in kconfig.read_text().split():
+        raise PlatformError(f"[xen] scheduler = {p.scheduler}: the fetched Xen ({kconfig.name}) "
+                            f"has CONFIG_{sym} unset; pick a scheduler it has (credit2)")
+
+
 def default_outdir(route: str) -> pathlib.Path:
     return REPO / "build" / "platform" / route
 
@@ -42,6 +56,7 @@ def prepare(p: Platform, route: str, outdir: pathlib.Path = None, rtos_image_giv
     outdir = pathlib.Path(outdir or default_outdir(route))
     outdir.mkdir(parents=True, exist_ok=True)
     art = fetch.fetch()
+    check_xen_config(p, art.xen.with_name(art.xen.name + ".config"))
     rtos.ensure_image(p, given=rtos_image_given, build=build_rtos)
     shutil.copyfile(art.kernel, outdir / "dom0-Image")
     if extra_bins is None:

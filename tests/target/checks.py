@@ -1,0 +1,177 @@
+"""Checks that run against one shared Boot. Each takes (boot, profile) and raises CheckFailed.
+
+A profile says what the RTOS image prints and does, so the same checks serve the demo and the
+boot-plumbing probe. Checks for other areas (OSEK scenarios, tandemctl) register here too.
+"""
+
+import re
+import time
+
+from target import PL061_DATA, PL061_DIR, CheckFailed, require
+
+PROFILES = {
+    # apps/demo: status line once a second, a control task toggling a GPIO pin at 1 kHz.
+    "demo": {"first_line": r"tandem-rt: [^\r\n]*",
+             "status_line": r"tandem-rt: t=(\d+)s ctrl=\d+ misses=(\d+)[^\r\n]*",
+             "status_count": 2, "gpio": ("toggle", 0)},
+    # The throw-away boot probe: one line, then DIR=0xff DATA=0xa5, then WFI.
+    "probe": {"first_line": r"TANDEM-PROBE: hello[^\r\n]*",
+              "status_line": r"TANDEM-PROBE: gpio written", "status_count": 1,
+              "gpio": ("value", 0xA5)},
+}
+
+CHECKS = {}
+
+
+def check(*routes):
+    def reg(fn):
+        CHECKS[fn.__name__] = (routes, fn)
+        return fn
+    return reg
+
+
+def _xl_list(boot):
+    _, out = boot.sh("xl list")
+    rows = {}
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) >= 6 and f[1].isdigit():
+            rows[f[0]] = {"id": int(f[1]), "mem": int(f[2]), "vcpus": int(f[3]), "state": f[4]}
+    return rows, out
+
+
+@check("xl", "dom0less")
+def dom0_ready(boot, prof):
+    boot.wait_ready()
+
+
+@check("xl", "dom0less")
+def gpio_hidden_from_dom0(boot, prof):
+    """xen,passthrough: Xen gives dom0 the node with status = "disabled" and maps neither its
+    MMIO nor its interrupt, so Linux creates no device for it."""
+    node = boot.platform.gpio_node.strip("/")
+    _, status = boot.sh(f"cat /proc/device-tree/{node}/status 2>/dev/null; echo", check=False)
+    status = status.strip().strip("\0")
+    require(status in ("", "disabled") and "okay" not in status,
+            f"dom0's device tree has {node} with status {status!r}")
+    _, exists = boot.sh(f"test -e /proc/device-tree/{node} && echo present; echo", check=False)
+    require(status == "disabled" or "present" not in exists,
+            f"dom0's device tree has {node} without status = \"disabled\"")
+    unit = node.split("@")[-1]
+    _, devs = boot.sh("ls /sys/bus/amba/devices/ 2>/dev/null; echo", check=False)
+    require(not any(unit in d for d in devs.split()),
+            f"Linux created an AMBA device for {node}: {devs.split()}")
+
+
+@check("xl", "dom0less")
+def rtos_listed(boot, prof):
+    name = boot.platform.rtos_name
+    rows, out = _xl_list(boot)
+    require(name in rows, f"`xl list` has no domain {name}:\n{out}")
+    st = rows[name]["state"]
+    # r = running, b = blocked (idle in WFI between timer interrupts); both mean alive.
+    require(re.fullmatch(r"[rb-]{2}-{4}", st) and ("r" in st or "b" in st),
+            f"domain {name} state {st!r} is not running/blocked:\n{out}")
+    require(rows[name]["mem"] in range(boot.platform.rtos_memory_mb - 1,
+                                       boot.platform.rtos_memory_mb + 2),
+            f"domain {name} has {rows[name]['mem']} MiB, config says "
+            f"{boot.platform.rtos_memory_mb}:\n{out}")
+
+
+@check("xl", "dom0less")
+def rtos_on_its_pcpu(boot, prof):
+    name, pcpu = boot.platform.rtos_name, boot.platform.rtos_pcpu
+    _, out = boot.sh(f"xl vcpu-list {name}")
+    rows = [ln.split() for ln in out.splitlines() if ln.split()[:1] == [name]]
+    require(len(rows) == boot.platform.rtos_vcpus, f"`xl vcpu-list` rows for {name}:\n{out}")
+    # Columns: Name ID VCPU CPU State Time(s) Affinity(Hard/Soft)
+    require(rows[0][3] == str(pcpu), f"vCPU 0 of {name} runs on CPU {rows[0][3]}, want {pcpu}:"
+            f"\n{out}")
+    # Hard affinity: `cpus` on route xl, `xl vcpu-pin` by dom0's /init on route dom0less.
+    require(rows[0][6] == str(pcpu), f"hard affinity {rows[0][6]}, want {pcpu}:\n{out}")
+    _, out0 = boot.sh("xl vcpu-list Domain-0")
+    d0 = [ln.split() for ln in out0.splitlines() if ln.startswith("Domain-0")]
+    require(d0 and d0[0][3] == str(boot.platform.dom0_pcpu) and
+            d0[0][6] == str(boot.platform.dom0_pcpu), f"dom0 not pinned to its pCPU:\n{out0}")
+
+
+@check("xl")
+def rtos_console_xl(boot, prof):
+    """The guest's vpl011 output, logged by xenconsoled and copied onto dom0's console."""
+    name = boot.platform.rtos_name
+    pre = re.escape(f"[{name}] ")
+    boot.con.pos = 0
+    boot.con.expect(pre + prof["first_line"], 20, what=f"RTOS first line via xenconsoled")
+    for i in range(prof["status_count"]):
+        boot.con.expect(pre + prof["status_line"], 20, what=f"RTOS status line {i + 1}")
+    _, out = boot.sh(f"cat /var/log/xen/console/guest-{name}-vuart0.log")
+    require(re.search(prof["first_line"], out), f"xenconsoled log lacks the RTOS line:\n{out}")
+
+
+@check("dom0less")
+def rtos_boots_before_dom0(boot, prof):
+    """dom0less: the RTOS prints before Linux prints its first line (seed's boot-time worry)."""
+    txt = boot.con.text()
+    m_rt = re.search(r"\(XEN\) DOM\d+: " + prof["first_line"], txt)
+    m_linux = re.search(r"Booting Linux on physical CPU", txt)
+    require(m_rt is not None, "the RTOS's first line never appeared as (XEN) DOMn: ...")
+    require(m_linux is not None, "dom0's first kernel line never appeared")
+    require(m_rt.start() < m_linux.start(),
+            f"RTOS line at offset {m_rt.start()} comes after Linux's at {m_linux.start()}")
+    boot.con.pos = 0
+    for i in range(prof["status_count"]):
+        boot.con.expect(r"\(XEN\) DOM\d+: " + prof["status_line"], 20,
+                        what=f"RTOS status line {i + 1}")
+
+
+@check("dom0less")
+def rtos_has_xenstore(boot, prof):
+    if not boot.platform.rtos_enhanced:
+        return
+    _, out = boot.sh("xl domid " + boot.platform.rtos_name)
+    domid = out.strip().splitlines()[-1]
+    _, port = boot.sh(f"xenstore-read /local/domain/{domid}/store/port")
+    require(port.strip().isdigit(), f"no XenStore port for domain {domid}: {port!r}")
+
+
+@check("xl", "dom0less")
+def gpio_seen_by_monitor(boot, prof):
+    """Reads the PL061 through QEMU's monitor: independent of both guests."""
+    kind, arg = prof["gpio"]
+    if kind == "value":
+        deadline = time.monotonic() + 10
+        while True:
+            data, dr = boot.read_reg(PL061_DATA), boot.read_reg(PL061_DIR)
+            if (data, dr) == (arg, 0xFF) or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        require(dr == 0xFF, f"PL061 DIR = {dr:#x}, want 0xff")
+        require(data == arg, f"PL061 DATA = {data:#x}, want {arg:#x}")
+        return
+    pin = arg
+    require(boot.read_reg(PL061_DIR) >> pin & 1, f"PL061 pin {pin} is not an output")
+    seen = set()
+    deadline = time.monotonic() + 5
+    while len(seen) < 2 and time.monotonic() < deadline:
+        seen.add(boot.read_reg(PL061_DATA) >> pin & 1)
+    require(seen == {0, 1}, f"PL061 pin {pin} never changed in 5 s (always {seen})")
+
+
+@check("xl", "dom0less")
+def xen_console_switch(boot, prof):
+    """Three Ctrl-A hand the console to Xen ('h' lists its debug keys) and back to dom0."""
+    boot.console_input("Xen")
+    boot.con.send("h")
+    boot.con.expect(r"'h' pressed -> showing installed handlers", 10, what="Xen debug key 'h'")
+    boot.console_input("DOM0")
+    boot.sh("true")
+
+
+def for_route(route, names=None):
+    sel = [(n, fn) for n, (routes, fn) in CHECKS.items() if route in routes]
+    if names:
+        unknown = set(names) - set(CHECKS)
+        if unknown:
+            raise CheckFailed(f"unknown checks {sorted(unknown)}; known: {sorted(CHECKS)}")
+        sel = [(n, fn) for n, fn in sel if n in names]
+    return sel

@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""Boots one route once and runs the target checks against it.
+
+  tests/target/run_target_tests.py --route xl --rtos-image build/arm64/apps/demo/tandem-rt-demo.bin
+
+Exit status 0 only when every selected check passed. Console log and generated files go to
+build/target/<route>/ (or --out); the log path is printed on failure.
+"""
+import argparse
+import pathlib
+import sys
+import time
+import traceback
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import checks  # noqa: E402
+import target  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--route", required=True, choices=("xl", "dom0less"))
+    ap.add_argument("--rtos-image", required=True)
+    ap.add_argument("--profile", default="demo", choices=sorted(checks.PROFILES))
+    ap.add_argument("--check", action="append", help="run only these checks (repeatable)")
+    ap.add_argument("--timeout", type=float, default=120, help="boot timeout, seconds")
+    ap.add_argument("--out", help="output directory")
+    ap.add_argument("--echo", action="store_true", help="copy the console to stdout")
+    a = ap.parse_args()
+    image = pathlib.Path(a.rtos_image)
+    if not image.is_file():
+        print(f"target tests: FAIL: RTOS image {image} does not exist. Build it with\n"
+              f"  cmake --preset host-debug && cmake --build --preset host-debug --target oilc\n"
+              f"  cmake --preset arm64 && cmake --build --preset arm64\n"
+              f"or point -DTANDEM_RTOS_IMAGE=... at an image (see docs/platform.md).",
+              file=sys.stderr)
+        return 2
+    prof = checks.PROFILES[a.profile]
+    t0 = time.monotonic()
+    results = []
+    try:
+        selected = checks.for_route(a.route, a.check)
+        boot = target.Boot(a.route, image, a.out, timeout=a.timeout, echo=a.echo)
+    except Exception as e:  # set-up errors: missing tools, fetch failure, bad config
+        print(f"target tests: FAIL: cannot set up route {a.route}: {e}", file=sys.stderr)
+        return 2
+    with boot:
+        for name, fn in selected:
+            t = time.monotonic()
+            try:
+                fn(boot, prof)
+                results.append((name, None))
+                print(f"[PASS] {a.route}/{name} ({time.monotonic() - t:.1f} s)", flush=True)
+            except (target.CheckFailed, target.PlatformError) as e:
+                results.append((name, str(e)))
+                print(f"[FAIL] {a.route}/{name}: {e}", flush=True)
+            except Exception:
+                results.append((name, traceback.format_exc()))
+                print(f"[FAIL] {a.route}/{name}: harness error\n{traceback.format_exc()}")
+            if not boot.con.alive():
+                print(f"[FAIL] QEMU exited (status {boot.con.proc.returncode}); stopping")
+                break
+        times = dict(boot.times)
+    failed = [n for n, e in results if e]
+    skipped = len(selected) - len(results)
+    ready = times.get("dom0_ready")
+    print(f"route {a.route}: {len(results) - len(failed)} passed, {len(failed)} failed"
+          f"{f', {skipped} not run' if skipped else ''}; QEMU start to dom0 ready "
+          f"{f'{ready:.1f} s' if ready else 'n/a'}; whole run {time.monotonic() - t0:.1f} s; "
+          f"console log {boot.system.console_log}")
+    return 1 if failed or skipped else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,112 @@
+"""Target-test harness: one QEMU boot of Xen + dom0 + Tandem RT, shared by many checks.
+
+Standard library only (the console/monitor drivers live in platform/tandem_platform/console.py).
+A Boot owns QEMU: its serial console (dom0's shell and Xen's console, which share the PL011;
+three Ctrl-A switch between them) and QEMU's HMP monitor on a unix socket for reading device
+registers from outside both guests.
+"""
+
+import pathlib
+import re
+import sys
+import time
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "platform"))
+from tandem_platform import config, console, system  # noqa: E402
+from tandem_platform.console import CTRL_A, Fatal, Timeout  # noqa: E402,F401
+from tandem_platform.util import PlatformError  # noqa: E402,F401
+
+READY = "TANDEM-DOM0: ready"
+# PL061 registers (ARM PrimeCell GPIO PL061 TRM, 3.3): DATA at 0x000-0x3fc is masked by address
+# bits [9:2], so offset 0x3fc reads all eight pins; DIR at 0x400.
+PL061_DATA = 0x3FC
+PL061_DIR = 0x400
+
+
+class CheckFailed(AssertionError):
+    pass
+
+
+def require(cond, msg):
+    if not cond:
+        raise CheckFailed(msg)
+
+
+class Boot:
+    """Boots one route; use as a context manager. Records wall times in self.times."""
+
+    def __init__(self, route, rtos_image, outdir=None, kernel_args="", timeout=120, echo=False,
+                 conf=None):
+        self.route = route
+        self.timeout = timeout
+        self.times = {}
+        t0 = time.monotonic()
+        self.platform = config.load(conf, rtos_image=rtos_image)
+        self.system = system.prepare(self.platform, route,
+                                     outdir or REPO / "build" / "target" / route,
+                                     rtos_image_given=True, build_rtos=False,
+                                     kernel_args=kernel_args)
+        self.times["prepare"] = time.monotonic() - t0
+        self.t_qemu = time.monotonic()
+        self.con = console.Console(self.system.qemu_argv("stdio"), self.system.console_log,
+                                   echo=echo)
+        self.mon = None
+        self._seq = 0
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        if self.mon:
+            self.mon.close()
+        self.con.close()
+
+    def since_start(self) -> float:
+        return time.monotonic() - self.t_qemu
+
+    def monitor(self) -> console.Monitor:
+        if self.mon is None:
+            self.mon = console.Monitor(self.system.monitor)
+        return self.mon
+
+    def wait_ready(self):
+        """Waits for dom0's /init to finish (toolstack up, RTOS started) and its shell."""
+        if "dom0_ready" not in self.times:
+            self.con.expect(READY, self.timeout, what=f"dom0 marker '{READY}'")
+            self.times["dom0_ready"] = self.since_start()
+            # The shell prints its banner and a prompt; busybox ash may ask the terminal for the
+            # cursor position (ESC[6n) once, so give it a line of its own before real commands.
+            self.con.expect(r"# ", 30, what="dom0 shell prompt")
+            self.sh("true", timeout=30)
+
+    def sh(self, cmd, timeout=30, check=True):
+        """Runs cmd in dom0's shell; returns (status, output). The markers are printed by
+        printf so the shell's echo of the typed line never matches them."""
+        self._seq += 1
+        n = self._seq
+        self.con.sendline(f"printf '%s_%s\\n' __TB {n}; {cmd}; printf '%s_%s %s\\n' __TE {n} $?")
+        self.con.expect(rf"__TB_{n}\r*\n", timeout, what=f"start of `{cmd}`")
+        start = self.con.pos
+        m = self.con.expect(rf"__TE_{n} (\d+)", timeout, what=f"end of `{cmd}`")
+        out = self.con.text(start)[: m.start() - start].replace("\r", "")
+        status = int(m.group(1))
+        if check and status != 0:
+            raise CheckFailed(f"dom0 `{cmd}` exited {status}:\n{out}")
+        return status, out
+
+    def console_input(self, want="Xen", tries=4):
+        """Moves the console's input to "Xen", "DOM0" or "DOMn": three Ctrl-A step through
+        dom0, each dom0less domain with a vpl011, then Xen (xen/drivers/char/console.c)."""
+        for _ in range(tries):
+            self.con.send(CTRL_A * 3)
+            m = self.con.expect(r"\*\*\* Serial input to (\S+)", 10, what="console switch")
+            if m.group(1).decode() == want:
+                return
+        raise CheckFailed(f"console input never reached {want} after {tries} switches")
+
+    def read_reg(self, offset) -> int:
+        return self.monitor().read32(self.platform.gpio_base + offset)

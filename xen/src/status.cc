@@ -22,6 +22,7 @@ const char* XenStatusName(XenStatus status) {
     case XenStatus::kBadArgument: return "bad argument (rejected before the hypercall)";
     case XenStatus::kInUse: return "grant still in use by the peer";
     case XenStatus::kNotReady: return "not ready";
+    case XenStatus::kBrokenPeer: return "peer broke the shared ring protocol";
     case XenStatus::kOther: return "other error";
   }
   return "unknown";

@@ -26,6 +26,7 @@ enum class XenStatus : uint8_t {
   kBadArgument,     // rejected by this layer before any hypercall
   kInUse,           // grant still mapped by the peer (GTF_reading/GTF_writing)
   kNotReady,        // e.g. HVM param not yet set (dom0less XenStore page)
+  kBrokenPeer,      // a shared ring's indices are impossible: the peer is broken (XSA-86)
   kOther,           // any other errno / GNTST value
 };
 

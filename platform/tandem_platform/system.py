@@ -85,6 +85,9 @@ def prepare(p: Platform, route: str, outdir: pathlib.Path = None, rtos_image_giv
     dtb = dtree.compile_dts(dtree.host_dts(p_run, qdtb, k, r, domu_k, domu_dtb),
                             outdir / "host.dtb")
     monitor = outdir / "monitor.sock"
+    if len(str(monitor)) > 100:  # sun_path holds 108 bytes
+        import tempfile
+        monitor = pathlib.Path(tempfile.mkdtemp(prefix="tandem-qemu-")) / "monitor.sock"
     argv = ["qemu-system-aarch64", *dtree.qemu_machine_args(p), "-display", "none",
             "-no-reboot", "-kernel", str(art.xen), "-dtb", str(dtb),
             "-monitor", f"unix:{monitor},server=on,wait=off"]

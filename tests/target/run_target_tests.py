@@ -25,6 +25,7 @@ def main():
     ap.add_argument("--check", action="append", help="run only these checks (repeatable)")
     ap.add_argument("--timeout", type=float, default=120, help="boot timeout, seconds")
     ap.add_argument("--out", help="output directory")
+    ap.add_argument("--config", help="platform description (default platform/tandem-qemu.conf)")
     ap.add_argument("--echo", action="store_true", help="copy the console to stdout")
     a = ap.parse_args()
     image = pathlib.Path(a.rtos_image)
@@ -40,7 +41,8 @@ def main():
     results = []
     try:
         selected = checks.for_route(a.route, a.check)
-        boot = target.Boot(a.route, image, a.out, timeout=a.timeout, echo=a.echo)
+        boot = target.Boot(a.route, image, a.out, timeout=a.timeout, echo=a.echo,
+                           conf=a.config)
     except Exception as e:  # set-up errors: missing tools, fetch failure, bad config
         print(f"target tests: FAIL: cannot set up route {a.route}: {e}", file=sys.stderr)
         return 2

@@ -11,6 +11,7 @@ import json
 import pathlib
 import re
 import subprocess
+import sys
 import time
 
 from .util import PlatformError, cache_dir, log, need_tools, run
@@ -88,8 +89,9 @@ class _Apt:
             return found[-1]
         log(f"downloading {pkg}")
         for attempt in (0, 1):
-            p = subprocess.run(["apt-get", *self.opts, "-q", "download", pkg], cwd=self.debs,
-                               text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            # apt's own progress goes to the terminal (stdout), errors are kept for the report.
+            p = subprocess.run(["apt-get", *self.opts, "download", pkg], cwd=self.debs,
+                               text=True, stdout=sys.stderr, stderr=subprocess.PIPE)
             found = sorted(self.debs.glob(f"{pkg}_*_*.deb"))
             if p.returncode == 0 and found:
                 return found[-1]

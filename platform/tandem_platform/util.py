@@ -37,13 +37,27 @@ def run(cmd, quiet=False, **kw) -> subprocess.CompletedProcess:
     return p
 
 
+HOST_PACKAGES = {"qemu-system-aarch64": "qemu-system-arm", "dtc": "device-tree-compiler",
+                 "aarch64-linux-gnu-readelf": "binutils-aarch64-linux-gnu", "cpio": "cpio",
+                 "apt-get": "apt", "dpkg-deb": "dpkg", "cmake": "cmake", "ninja": "ninja-build",
+                 "aarch64-linux-gnu-g++": "g++-aarch64-linux-gnu", "tar": "tar"}
+
+
 def need_tools(*tools: str) -> None:
-    """Fails with the Debian package to install when a host tool is missing."""
-    pkg = {"qemu-system-aarch64": "qemu-system-arm", "dtc": "device-tree-compiler",
-           "aarch64-linux-gnu-readelf": "binutils-aarch64-linux-gnu", "cpio": "cpio",
-           "apt-get": "apt", "dpkg-deb": "dpkg", "cmake": "cmake", "ninja": "ninja-build",
-           "aarch64-linux-gnu-g++": "g++-aarch64-linux-gnu"}
+    """Installs missing host tools with apt-get when running as root on Debian (quietly, and
+    not at all when everything is present); otherwise fails naming the packages."""
     missing = [t for t in tools if shutil.which(t) is None]
-    if missing:
-        pkgs = " ".join(sorted({pkg.get(t, t) for t in missing}))
-        raise PlatformError(f"missing host tools {missing}: apt-get install {pkgs}")
+    if not missing:
+        return
+    pkgs = sorted({HOST_PACKAGES.get(t, t) for t in missing})
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        log(f"installing host packages: {' '.join(pkgs)}")
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        cmd = ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *pkgs]
+        if subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL).returncode != 0:
+            subprocess.run(["apt-get", "update", "-qq"], env=env, stdout=subprocess.DEVNULL)
+            subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL)
+        missing = [t for t in tools if shutil.which(t) is None]
+        if not missing:
+            return
+    raise PlatformError(f"missing host tools {missing}: apt-get install {' '.join(pkgs)}")

@@ -36,8 +36,10 @@ def require(cond, msg):
 class Boot:
     """Boots one route; use as a context manager. Records wall times in self.times."""
 
-    def __init__(self, route, rtos_image, outdir=None, kernel_args="", timeout=120, echo=False,
-                 conf=None):
+    def __init__(self, route, rtos_image, outdir=None, kernel_args="tandem.follow=0", timeout=120,
+                 echo=False, conf=None):
+        # tandem.follow=0: the RTOS console is read from xenconsoled's log on demand instead of
+        # being copied onto dom0's console, where it would interleave with command output.
         self.route = route
         self.timeout = timeout
         self.times = {}

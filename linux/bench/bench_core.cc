@@ -115,7 +115,8 @@ Result<PhaseResult> RunBurst(libtandem::Session& s, uint64_t n, uint64_t timeout
   while (lat.size() < n) {
     // Fill the ring, publish the batch once (at most one notification for all of it).
     bool queued = false;
-    while (submitted < n && s.in_flight() < tandem::channel::kSlotCount) {
+    // pending.size() bounds both ring slots and the Client's entries (answered, not yet taken).
+    while (submitted < n && pending.size() < tandem::channel::kSlotCount) {
       Result<uint64_t> id = s.Submit(PingRequest(submitted));
       LIBTANDEM_TRY(id);
       pending.push_back({id.value(), submitted, s.xen().NowNs()});

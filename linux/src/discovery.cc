@@ -242,8 +242,8 @@ Result<ChannelInfo> ReadChannel(XenBackend& xen, uint32_t domid) {
   LIBTANDEM_TRY(rs);
   if (rq.value() == rs.value()) {
     return Fail(Errc::kNotPublished,
-                dir + ": the request and response pages have the same grant reference " +
-                    std::to_string(rq.value()),
+                dir + ": " + kKeyRequestRef + " and " + kKeyResponseRef +
+                    " name the same grant reference " + std::to_string(rq.value()),
                 "the RTOS published a malformed channel; check its console");
   }
   info.request_ref = rq.value();

@@ -1,0 +1,149 @@
+// Discovery and strict parsing of what an RTOS publishes in XenStore.
+#include "libtandem/discovery.h"
+
+#include <gtest/gtest.h>
+
+#include "fake_xen.h"
+#include "tandem/channel/wire.h"
+
+namespace libtandem::testing {
+namespace {
+
+TEST(ParseDecimal, AcceptsOnlyPlainBoundedDecimals) {
+  EXPECT_EQ(ParseDecimal("0", 10), 0u);
+  EXPECT_EQ(ParseDecimal("42", 100), 42u);
+  EXPECT_EQ(ParseDecimal("4294967295", 0xFFFFFFFF), 0xFFFFFFFFu);
+  for (const char* bad : {"", " 1", "1 ", "+1", "-1", "0x10", "007", "1e3", "12a", "4294967296",
+                          "99999999999", "1\n"}) {
+    EXPECT_FALSE(ParseDecimal(bad, 0xFFFFFFFF).has_value()) << "'" << bad << "'";
+  }
+  EXPECT_FALSE(ParseDecimal(std::string_view("1\0", 2), 10).has_value());
+  EXPECT_FALSE(ParseDecimal("11", 10).has_value());
+}
+
+class DiscoveryTest : public ::testing::Test {
+ protected:
+  DiscoveryTest() : rtos_(xen_, 3, "tandem-rt") {
+    xen_.store["/local/domain/0/name"] = "Domain-0";
+    rtos_.Publish();
+  }
+  std::string Key(const char* k) { return "/local/domain/3/data/tandem/" + std::string(k); }
+  FakeXen xen_;
+  FakeRtos rtos_;
+};
+
+TEST_F(DiscoveryTest, ListsDomainsOtherThanDom0) {
+  xen_.store["/local/domain/7/name"] = "linux-guest";
+  auto all = ListDomains(xen_);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all.value().size(), 2u);
+  EXPECT_EQ(all.value()[0].domid, 3u);
+  EXPECT_EQ(all.value()[0].name, "tandem-rt");
+  EXPECT_TRUE(all.value()[0].published);
+  EXPECT_EQ(all.value()[0].channel, "initwait");
+  EXPECT_EQ(all.value()[1].domid, 7u);
+  EXPECT_FALSE(all.value()[1].published);
+}
+
+TEST_F(DiscoveryTest, ResolvesByNameIdOrTheOnlyTandemDomain) {
+  xen_.store["/local/domain/7/name"] = "linux-guest";
+  EXPECT_EQ(ResolveDomain(xen_, "tandem-rt").value().domid, 3u);
+  EXPECT_EQ(ResolveDomain(xen_, "3").value().domid, 3u);
+  EXPECT_EQ(ResolveDomain(xen_, "").value().domid, 3u);
+  EXPECT_EQ(ResolveDomain(xen_, "7").value().name, "linux-guest");
+  auto missing = ResolveDomain(xen_, "nope");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, Errc::kDomainNotFound);
+  EXPECT_NE(missing.error().message.find("nope"), std::string::npos);
+  EXPECT_EQ(ResolveDomain(xen_, "9").error().code, Errc::kDomainNotFound);
+}
+
+TEST_F(DiscoveryTest, DefaultIsAmbiguousWithTwoTandemDomains) {
+  FakeRtos second(xen_, 4, "tandem-rt-2");
+  second.Publish();
+  auto r = ResolveDomain(xen_, "");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, Errc::kUsage);
+  EXPECT_NE(r.error().message.find("tandem-rt-2"), std::string::npos);
+  EXPECT_NE(r.error().hint.find("--domain"), std::string::npos);
+}
+
+TEST_F(DiscoveryTest, NoTandemDomainIsNotFound) {
+  xen_.store.erase(Key("version"));
+  for (const char* k : {"ring-ref0", "ring-ref1", "event-channel", "state"})
+    xen_.store.erase(Key(k));
+  EXPECT_EQ(ResolveDomain(xen_, "").error().code, Errc::kDomainNotFound);
+  EXPECT_EQ(ReadChannel(xen_, 3).error().code, Errc::kNotPublished);
+}
+
+TEST_F(DiscoveryTest, ReadsAValidChannel) {
+  auto c = ReadChannel(xen_, 3);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c.value().name, "tandem-rt");
+  EXPECT_EQ(c.value().request_ref, FakeRtos::kRequestRef);
+  EXPECT_EQ(c.value().response_ref, FakeRtos::kResponseRef);
+  EXPECT_EQ(c.value().event_channel, FakeRtos::kRemotePort);
+  EXPECT_EQ(c.value().version, tandem::channel::kProtocolVersion);
+}
+
+TEST_F(DiscoveryTest, MissingKeyIsNamed) {
+  xen_.store.erase(Key("event-channel"));
+  auto c = ReadChannel(xen_, 3);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error().code, Errc::kNotPublished);
+  EXPECT_NE(c.error().message.find("event-channel is missing"), std::string::npos);
+}
+
+TEST_F(DiscoveryTest, MalformedValuesAreRejected) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"ring-ref0", "-1"},    {"ring-ref0", "7"},           // reserved grant
+      {"ring-ref1", "0x20"},  {"ring-ref1", "10"},          // same as the request ref
+      {"event-channel", "0"}, {"event-channel", "131072"},  // beyond the FIFO ABI
+      {"state", "9"},         {"state", "connected"},
+      {"version", "65536 "},  {"ring-ref0", "4294967295"},
+  };
+  for (const auto& [key, value] : cases) {
+    FakeXen xen;
+    FakeRtos rtos(xen, 3, "tandem-rt");
+    rtos.Publish();
+    xen.store["/local/domain/3/data/tandem/" + std::string(key)] = value;
+    auto c = ReadChannel(xen, 3);
+    ASSERT_FALSE(c.ok()) << key << "=" << value;
+    EXPECT_EQ(c.error().code, Errc::kNotPublished) << key << "=" << value;
+    EXPECT_NE(c.error().message.find(key), std::string::npos) << c.error().message;
+  }
+}
+
+TEST_F(DiscoveryTest, ControlCharactersAreNotEchoedRaw) {
+  xen_.store[Key("state")] = std::string("\x1b[2J", 4);
+  auto c = ReadChannel(xen_, 3);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error().message.find('\x1b'), std::string::npos);
+}
+
+TEST_F(DiscoveryTest, OtherMajorVersionIsAMismatch) {
+  xen_.store[Key("version")] = std::to_string((tandem::channel::kVersionMajor + 1) << 16);
+  auto c = ReadChannel(xen_, 3);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error().code, Errc::kVersionMismatch);
+  // A newer minor of the same major is fine.
+  xen_.store[Key("version")] = std::to_string(tandem::channel::kProtocolVersion + 3);
+  EXPECT_TRUE(ReadChannel(xen_, 3).ok());
+}
+
+TEST_F(DiscoveryTest, TransactionConflictsAreRetried) {
+  xen_.conflicts_to_inject = 3;
+  EXPECT_TRUE(ReadChannel(xen_, 3).ok());
+  xen_.conflicts_to_inject = 100;
+  auto c = ReadChannel(xen_, 3);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error().code, Errc::kXen);
+}
+
+TEST_F(DiscoveryTest, XenStoreFailureIsAXenError) {
+  xen_.xenstore_error = true;
+  EXPECT_EQ(ListDomains(xen_).error().code, Errc::kXen);
+}
+
+}  // namespace
+}  // namespace libtandem::testing

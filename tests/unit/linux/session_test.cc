@@ -1,0 +1,235 @@
+// Session over the fake Xen with the channel's real Server as the RTOS.
+#include "libtandem/session.h"
+
+#include <gtest/gtest.h>
+#include <xen/io/xenbus.h>
+
+#include "fake_xen.h"
+#include "libtandem/commands.h"
+
+namespace libtandem::testing {
+namespace {
+
+constexpr uint64_t kMs = 1'000'000;
+constexpr uint64_t kTimeout = 500 * kMs;
+
+class SessionTest : public ::testing::Test {
+ protected:
+  SessionTest() : rtos_(xen_, 3, "tandem-rt") { rtos_.Publish(); }
+  std::unique_ptr<Session> Open() {
+    auto s = Session::Open(xen_, 3, kTimeout);
+    EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
+    return s.ok() ? std::move(s.value()) : nullptr;
+  }
+  FakeXen xen_;
+  FakeRtos rtos_;
+};
+
+TEST_F(SessionTest, OpenMapsRequestWritableResponseReadOnlyAndClaims) {
+  auto s = Open();
+  ASSERT_TRUE(s);
+  ASSERT_EQ(xen_.map_log.size(), 2u);
+  EXPECT_EQ(xen_.map_log[0].ref, FakeRtos::kRequestRef);
+  EXPECT_TRUE(xen_.map_log[0].writable);
+  EXPECT_EQ(xen_.map_log[1].ref, FakeRtos::kResponseRef);
+  EXPECT_FALSE(xen_.map_log[1].writable);
+  EXPECT_EQ(xen_.bound.size(), 1u);
+  EXPECT_EQ(rtos_.server->state(), XenbusStateConnected);
+  EXPECT_EQ(xen_.store["/local/domain/0/backend/tandem/3/owner"], "1000");
+  EXPECT_EQ(xen_.store["/local/domain/0/backend/tandem/3/state"],
+            std::to_string(XenbusStateConnected));
+  EXPECT_EQ(xen_.store["/local/domain/0/backend/tandem/3/frontend-id"], "3");
+  s->Close();
+  EXPECT_TRUE(xen_.mapped.empty());
+  EXPECT_TRUE(xen_.bound.empty());
+  EXPECT_EQ(xen_.store.count("/local/domain/0/backend/tandem/3/owner"), 0u);
+  // The RTOS saw us leave and is ready for the next client.
+  rtos_.Run();
+  EXPECT_EQ(rtos_.server->state(), XenbusStateInitWait);
+}
+
+TEST_F(SessionTest, CommandsRoundTrip) {
+  auto s = Open();
+  ASSERT_TRUE(s);
+  SessionPort port(*s);
+  EXPECT_TRUE(Ping(port, kTimeout).ok());
+  EXPECT_TRUE(GpioSet(port, 2, 1, kTimeout).ok());
+  EXPECT_EQ(rtos_.levels[2], 1u);
+  EXPECT_EQ(GpioGet(port, 2, kTimeout).value(), 1u);
+  EXPECT_EQ(GpioToggle(port, 2, kTimeout).value(), 0u);
+  EXPECT_TRUE(GpioConfigure(port, 1, tandem::channel::GpioDirection::kOutput, 1, kTimeout).ok());
+  EXPECT_TRUE(rtos_.outputs[1]);
+  EXPECT_EQ(rtos_.levels[1], 1u);
+  auto stats = GetTaskStats(port, kTimeout);
+  ASSERT_TRUE(stats.ok()) << stats.error().message;
+  ASSERT_EQ(stats.value().size(), 2u);
+  EXPECT_EQ(stats.value()[0].name, "demo");
+  EXPECT_EQ(stats.value()[0].activations, 1200u);
+  EXPECT_EQ(stats.value()[1].name, "command_server");
+}
+
+TEST_F(SessionTest, IsolatedCallCostsOneNotificationEachWay) {
+  auto s = Open();
+  ASSERT_TRUE(s);
+  SessionPort port(*s);
+  ASSERT_TRUE(Ping(port, kTimeout).ok());  // settle the event indices after the handshake
+  const auto before = s->counters();
+  const RtosCounters rtos_before = s->ReadRtosCounters();
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(Ping(port, kTimeout).ok());
+  EXPECT_EQ(s->counters().notify_sent - before.notify_sent, 20u);
+  EXPECT_EQ(s->counters().notify_received - before.notify_received, 20u);
+  const RtosCounters rtos_after = s->ReadRtosCounters();
+  EXPECT_EQ(rtos_after.notify_sent - rtos_before.notify_sent, 20u);
+  EXPECT_EQ(rtos_after.requests - rtos_before.requests, 20u);
+}
+
+TEST_F(SessionTest, UnexportedPinIsRefusedWithAClearMessage) {
+  auto s = Open();
+  ASSERT_TRUE(s);
+  SessionPort port(*s);
+  auto r = GpioSet(port, 5, 1, kTimeout);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, Errc::kRefused);
+  EXPECT_NE(r.error().message.find("pin 5"), std::string::npos);
+  EXPECT_NE(r.error().message.find("permission denied"), std::string::npos);
+  EXPECT_NE(r.error().hint.find("export"), std::string::npos);
+  EXPECT_EQ(GpioGet(port, 4000, kTimeout).error().code, Errc::kUsage);  // caught before sending
+}
+
+TEST_F(SessionTest, StuckRtosTimesOutWithinTheTimeout) {
+  auto s = Open();
+  ASSERT_TRUE(s);
+  rtos_.responsive = false;
+  SessionPort port(*s);
+  const uint64_t start = xen_.NowNs();
+  auto r = Ping(port, 300 * kMs);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, Errc::kTimeout);
+  EXPECT_LE(xen_.NowNs() - start, 300 * kMs + Session::kLivenessSliceNs);
+  EXPECT_GE(xen_.NowNs() - start, 300 * kMs);
+  // The abandoned command does not poison the session once the RTOS is back.
+  rtos_.responsive = true;
+  rtos_.kicked = true;
+  EXPECT_TRUE(Ping(port, kTimeout).ok());
+}
+
+TEST_F(SessionTest, PausedDomainIsReportedAsSuchAtTheDeadline) {
+  auto s = Open();
+  ASSERT_TRUE(s);
+  xen_.run_state[3] = DomainRunState::kPaused;
+  SessionPort port(*s);
+  auto r = GpioGet(port, 1, 200 * kMs);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, Errc::kDomainDown);
+  EXPECT_NE(r.error().message.find("paused"), std::string::npos);
+  EXPECT_NE(r.error().hint.find("xl unpause 3"), std::string::npos);
+}
+
+TEST_F(SessionTest, UnpausedBeforeTheDeadlineStillSucceeds) {
+  auto s = Open();
+  ASSERT_TRUE(s);
+  xen_.run_state[3] = DomainRunState::kPaused;
+  int waits = 0;
+  xen_.on_wait = [&] {
+    if (++waits == 4) xen_.run_state[3] = DomainRunState::kRunning;  // `xl unpause` meanwhile
+  };
+  SessionPort port(*s);
+  rtos_.levels[1] = 1;
+  auto r = GpioGet(port, 1, 1000 * kMs);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r.value(), 1u);
+  EXPECT_GE(waits, 4);
+}
+
+TEST_F(SessionTest, DomainDestroyedMidCommandFailsWithinOneSlice) {
+  auto s = Open();
+  ASSERT_TRUE(s);
+  SessionPort port(*s);
+  // `xl destroy` after the request was published, before the RTOS ran.
+  xen_.on_wait = [&] { xen_.run_state.erase(3); };
+  const uint64_t start = xen_.NowNs();
+  auto r = GpioSet(port, 1, 1, 5000 * kMs);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, Errc::kDomainDown);
+  EXPECT_NE(r.error().message.find("destroyed"), std::string::npos);
+  EXPECT_LE(xen_.NowNs() - start, 2 * Session::kLivenessSliceNs);
+  s->Close();  // teardown still releases everything although the domain is gone
+  EXPECT_TRUE(xen_.mapped.empty());
+  EXPECT_TRUE(xen_.bound.empty());
+}
+
+TEST_F(SessionTest, RtosRestartMidCommandIsAProtocolError) {
+  auto s = Open();
+  ASSERT_TRUE(s);
+  rtos_.responsive = false;
+  Request q{};
+  q.op = static_cast<uint16_t>(tandem::channel::Op::kPing);
+  auto id = s->Submit(q);
+  ASSERT_TRUE(id.ok());
+  s->Flush();
+  (void)rtos_.server->Init();  // the RTOS reinitialises its channel (new generation)
+  rtos_.responsive = true;
+  auto w = s->WaitProgress(xen_.NowNs() + kTimeout);
+  auto got = s->TryTake(id.value());
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.error().code, Errc::kProtocol);
+  (void)w;
+}
+
+TEST_F(SessionTest, ChannelNotReadyIsNotPublished) {
+  xen_.store["/local/domain/3/data/tandem/state"] = std::to_string(XenbusStateClosed);
+  auto s = Session::Open(xen_, 3, kTimeout);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, Errc::kNotPublished);
+  EXPECT_NE(s.error().message.find("closed"), std::string::npos);
+  EXPECT_TRUE(xen_.mapped.empty());
+}
+
+TEST_F(SessionTest, PageVersionMismatchIsReported) {
+  // XenStore says 1.x, but the page header says another major: believe the page.
+  rtos_.response_page->header.version = (tandem::channel::kVersionMajor + 1) << 16;
+  auto s = Session::Open(xen_, 3, kTimeout);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, Errc::kVersionMismatch);
+  EXPECT_TRUE(xen_.mapped.empty());
+  EXPECT_TRUE(xen_.bound.empty());
+}
+
+TEST_F(SessionTest, LiveOwnerMakesItBusyDeadOwnerIsTakenOver) {
+  xen_.store["/local/domain/0/backend/tandem/3/owner"] = "4242";
+  xen_.live_pids.insert(4242);
+  auto busy = Session::Open(xen_, 3, 100 * kMs);
+  ASSERT_FALSE(busy.ok());
+  EXPECT_EQ(busy.error().code, Errc::kBusy);
+  EXPECT_NE(busy.error().message.find("4242"), std::string::npos);
+  xen_.live_pids.erase(4242);  // that process died without cleaning up
+  auto s = Session::Open(xen_, 3, kTimeout);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(xen_.store["/local/domain/0/backend/tandem/3/owner"], "1000");
+}
+
+TEST_F(SessionTest, TransactMapsAndUnmapsPerCommand) {
+  Request q{};
+  q.op = static_cast<uint16_t>(tandem::channel::Op::kGpioGet);
+  q.arg[0] = 3;
+  rtos_.levels[3] = 1;
+  for (int i = 0; i < 3; ++i) {
+    auto r = Transact(xen_, 3, q, kTimeout);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r.value().result[0], 1u);
+    EXPECT_TRUE(xen_.mapped.empty());
+    EXPECT_TRUE(xen_.bound.empty());
+  }
+  EXPECT_EQ(xen_.map_log.size(), 6u);
+  TransactionPort port(xen_, 3);
+  EXPECT_TRUE(Ping(port, kTimeout).ok());
+}
+
+TEST_F(SessionTest, MissingDomainFailsToOpen) {
+  auto s = Session::Open(xen_, 9, kTimeout);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, Errc::kNotPublished);
+}
+
+}  // namespace
+}  // namespace libtandem::testing

@@ -1,0 +1,147 @@
+// tandemctl end to end over the fake Xen: output, JSON, and one exit status per error class.
+#include <gtest/gtest.h>
+#include <xen/io/xenbus.h>
+
+#include <sstream>
+#include <vector>
+
+#include "cli.h"
+#include "fake_xen.h"
+
+namespace libtandem::testing {
+namespace {
+
+class TandemctlTest : public ::testing::Test {
+ protected:
+  TandemctlTest() : rtos_(xen_, 3, "tandem-rt") {
+    xen_.store["/local/domain/0/name"] = "Domain-0";
+    rtos_.Publish();
+  }
+
+  int Run(std::vector<const char*> args) {
+    args.insert(args.begin(), "tandemctl");
+    out_.str("");
+    err_.str("");
+    return tandemctl::RunTandemctl(
+        static_cast<int>(args.size()), args.data(),
+        [this]() -> Result<std::unique_ptr<XenBackend>> {
+          if (no_xen_) {
+            return Fail(Errc::kXen, "not running in a Xen domain", "run it in dom0");
+          }
+          return std::unique_ptr<XenBackend>(std::make_unique<BorrowedXen>(xen_));
+        },
+        out_, err_);
+  }
+
+  FakeXen xen_;
+  FakeRtos rtos_;
+  bool no_xen_ = false;
+  std::ostringstream out_, err_;
+};
+
+TEST_F(TandemctlTest, HelpAndVersionSucceedAndDocumentExitCodes) {
+  EXPECT_EQ(Run({"--help"}), 0);
+  EXPECT_NE(out_.str().find("Exit status"), std::string::npos);
+  EXPECT_NE(out_.str().find("11  busy"), std::string::npos);
+  EXPECT_EQ(Run({"gpio", "set", "--help"}), 0);
+  EXPECT_NE(out_.str().find("pin"), std::string::npos);
+  EXPECT_EQ(Run({"--version"}), 0);
+  EXPECT_NE(out_.str().find("protocol 1."), std::string::npos);
+}
+
+TEST_F(TandemctlTest, UsageErrorsExit2) {
+  EXPECT_EQ(Run({}), 2);
+  EXPECT_EQ(Run({"gpio"}), 2);
+  EXPECT_EQ(Run({"gpio", "set", "3"}), 2);
+  EXPECT_EQ(Run({"gpio", "set", "3", "2"}), 2);
+  EXPECT_NE(err_.str().find("--help"), std::string::npos);
+  EXPECT_EQ(Run({"gpio", "set", "x", "1"}), 2);
+  EXPECT_EQ(Run({"gpio", "configure", "3", "sideways"}), 2);
+  EXPECT_EQ(Run({"--timeout", "0", "ping"}), 2);
+  EXPECT_EQ(Run({"frobnicate"}), 2);
+  EXPECT_EQ(rtos_.commands_seen, 0u);
+}
+
+TEST_F(TandemctlTest, GpioSetThenGet) {
+  EXPECT_EQ(Run({"gpio", "set", "3", "1"}), 0) << err_.str();
+  EXPECT_NE(out_.str().find("pin 3 set to 1"), std::string::npos);
+  EXPECT_EQ(rtos_.levels[3], 1u);
+  EXPECT_EQ(Run({"gpio", "get", "3"}), 0);
+  EXPECT_EQ(out_.str(), "pin 3: 1 (high)\n");
+  EXPECT_EQ(Run({"--json", "gpio", "toggle", "3"}), 0);
+  EXPECT_NE(out_.str().find("\"ok\":true"), std::string::npos);
+  EXPECT_NE(out_.str().find("\"level\":0"), std::string::npos);
+  EXPECT_NE(out_.str().find("\"name\":\"tandem-rt\""), std::string::npos);
+  EXPECT_EQ(Run({"gpio", "configure", "2", "out", "--level", "1"}), 0) << err_.str();
+  EXPECT_TRUE(rtos_.outputs[2]);
+  // Nothing stays mapped or claimed between runs.
+  EXPECT_TRUE(xen_.mapped.empty());
+  EXPECT_EQ(xen_.store.count("/local/domain/0/backend/tandem/3/owner"), 0u);
+}
+
+TEST_F(TandemctlTest, ListPingStats) {
+  xen_.store["/local/domain/8/name"] = "other";
+  EXPECT_EQ(Run({"list"}), 0);
+  EXPECT_NE(out_.str().find("tandem-rt"), std::string::npos);
+  EXPECT_NE(out_.str().find("other"), std::string::npos);
+  EXPECT_EQ(Run({"--json", "list"}), 0);
+  EXPECT_NE(out_.str().find("{\"id\":3,\"name\":\"tandem-rt\",\"tandem\":true"), std::string::npos);
+  EXPECT_EQ(Run({"-d", "tandem-rt", "ping"}), 0);
+  EXPECT_NE(out_.str().find("pong from tandem-rt (domain 3)"), std::string::npos);
+  EXPECT_EQ(Run({"stats"}), 0);
+  EXPECT_NE(out_.str().find("demo"), std::string::npos);
+  EXPECT_NE(out_.str().find("command_server"), std::string::npos);
+  EXPECT_EQ(Run({"--json", "stats"}), 0);
+  EXPECT_NE(out_.str().find("\"deadline_misses\":0"), std::string::npos);
+}
+
+TEST_F(TandemctlTest, EachErrorClassHasItsExitStatus) {
+  EXPECT_EQ(Run({"-d", "nope", "ping"}), 3);
+  EXPECT_NE(err_.str().find("no domain named 'nope'"), std::string::npos);
+
+  xen_.store["/local/domain/8/name"] = "plain-guest";
+  EXPECT_EQ(Run({"-d", "plain-guest", "ping"}), 4);
+
+  EXPECT_EQ(Run({"gpio", "set", "5", "1"}), 7);
+  EXPECT_NE(err_.str().find("permission denied"), std::string::npos);
+
+  rtos_.responsive = false;
+  EXPECT_EQ(Run({"--timeout", "300", "ping"}), 6);
+  EXPECT_NE(err_.str().find("no answer"), std::string::npos);
+  rtos_.responsive = true;
+
+  xen_.run_state[3] = DomainRunState::kPaused;
+  EXPECT_EQ(Run({"--timeout", "300", "ping"}), 9);
+  EXPECT_NE(err_.str().find("paused"), std::string::npos);
+  xen_.run_state[3] = DomainRunState::kRunning;
+
+  xen_.store["/local/domain/0/backend/tandem/3/owner"] = "4242";
+  xen_.live_pids.insert(4242);
+  EXPECT_EQ(Run({"--timeout", "50", "ping"}), 11);
+  xen_.live_pids.erase(4242);
+
+  no_xen_ = true;
+  EXPECT_EQ(Run({"--json", "list"}), 8);
+  EXPECT_NE(out_.str().find("\"code\":\"xen-error\",\"exit\":8"), std::string::npos);
+  no_xen_ = false;
+
+  xen_.store["/local/domain/3/data/tandem/version"] = std::to_string(7 << 16);
+  EXPECT_EQ(Run({"ping"}), 5);
+}
+
+TEST_F(TandemctlTest, AmbiguousDefaultDomainIsAUsageError) {
+  FakeRtos second(xen_, 4, "tandem-rt-2");
+  second.Publish();
+  EXPECT_EQ(Run({"ping"}), 2);
+  EXPECT_NE(err_.str().find("--domain"), std::string::npos);
+  EXPECT_EQ(Run({"-d", "4", "ping"}), 0);
+}
+
+TEST_F(TandemctlTest, RtosResetMidCommandIsAProtocolError) {
+  // The RTOS reinitialises its channel while handling the command, before answering.
+  rtos_.on_command = [&] { (void)rtos_.server->Init(); };
+  EXPECT_EQ(Run({"gpio", "get", "1"}), 10) << err_.str();
+}
+
+}  // namespace
+}  // namespace libtandem::testing

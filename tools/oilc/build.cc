@@ -22,19 +22,103 @@ bool IsTrue(const Param* p) { return p != nullptr && p->value.text == "TRUE"; }
 // Object names become C macros (os_cfg.h) and parts of identifiers: they must not be C/C++
 // keywords or names that os.h and the generated code rely on.
 bool IsReservedName(const std::string& s) {
-  static const std::set<std::string> kReserved = {
-      "alignas", "alignof", "and", "asm", "auto", "bool", "break", "case", "catch", "char",
-      "class", "const", "constexpr", "continue", "default", "delete", "do", "double", "else",
-      "enum", "explicit", "export", "extern", "false", "float", "for", "friend", "goto", "if",
-      "inline", "int", "long", "mutable", "namespace", "new", "noexcept", "not", "nullptr",
-      "operator", "or", "private", "protected", "public", "register", "return", "short",
-      "signed", "sizeof", "static", "struct", "switch", "template", "this", "throw", "true",
-      "try", "typedef", "typename", "union", "unsigned", "using", "virtual", "void", "volatile",
-      "while", "uint8_t", "uint16_t", "uint32_t", "uint64_t", "size_t", "tandem", "TASK", "ISR",
-      "ALARMCALLBACK", "StatusType", "TaskType", "TaskRefType", "TaskStateType", "ResourceType",
-      "EventMaskType", "TickType", "AlarmType", "CounterType", "AppModeType", "ISRType",
-      "AlarmBaseType", "E_OK", "RUNNING", "WAITING", "READY", "SUSPENDED", "INVALID_TASK",
-      "INVALID_ISR", "OSTICKDURATION", "OSMAXALLOWEDVALUE", "OSTICKSPERBASE", "OSMINCYCLE"};
+  static const std::set<std::string> kReserved = {"alignas",
+                                                  "alignof",
+                                                  "and",
+                                                  "asm",
+                                                  "auto",
+                                                  "bool",
+                                                  "break",
+                                                  "case",
+                                                  "catch",
+                                                  "char",
+                                                  "class",
+                                                  "const",
+                                                  "constexpr",
+                                                  "continue",
+                                                  "default",
+                                                  "delete",
+                                                  "do",
+                                                  "double",
+                                                  "else",
+                                                  "enum",
+                                                  "explicit",
+                                                  "export",
+                                                  "extern",
+                                                  "false",
+                                                  "float",
+                                                  "for",
+                                                  "friend",
+                                                  "goto",
+                                                  "if",
+                                                  "inline",
+                                                  "int",
+                                                  "long",
+                                                  "mutable",
+                                                  "namespace",
+                                                  "new",
+                                                  "noexcept",
+                                                  "not",
+                                                  "nullptr",
+                                                  "operator",
+                                                  "or",
+                                                  "private",
+                                                  "protected",
+                                                  "public",
+                                                  "register",
+                                                  "return",
+                                                  "short",
+                                                  "signed",
+                                                  "sizeof",
+                                                  "static",
+                                                  "struct",
+                                                  "switch",
+                                                  "template",
+                                                  "this",
+                                                  "throw",
+                                                  "true",
+                                                  "try",
+                                                  "typedef",
+                                                  "typename",
+                                                  "union",
+                                                  "unsigned",
+                                                  "using",
+                                                  "virtual",
+                                                  "void",
+                                                  "volatile",
+                                                  "while",
+                                                  "uint8_t",
+                                                  "uint16_t",
+                                                  "uint32_t",
+                                                  "uint64_t",
+                                                  "size_t",
+                                                  "tandem",
+                                                  "TASK",
+                                                  "ISR",
+                                                  "ALARMCALLBACK",
+                                                  "StatusType",
+                                                  "TaskType",
+                                                  "TaskRefType",
+                                                  "TaskStateType",
+                                                  "ResourceType",
+                                                  "EventMaskType",
+                                                  "TickType",
+                                                  "AlarmType",
+                                                  "CounterType",
+                                                  "AppModeType",
+                                                  "ISRType",
+                                                  "AlarmBaseType",
+                                                  "E_OK",
+                                                  "RUNNING",
+                                                  "WAITING",
+                                                  "READY",
+                                                  "SUSPENDED",
+                                                  "INVALID_TASK",
+                                                  "INVALID_ISR",
+                                                  "OSTICKDURATION",
+                                                  "OSMAXALLOWEDVALUE",
+                                                  "OSTICKSPERBASE",
+                                                  "OSMINCYCLE"};
   return kReserved.count(s) != 0 || s.rfind("oilc_", 0) == 0 || s.rfind("E_OS_", 0) == 0 ||
          s.rfind("OSServiceId_", 0) == 0;
 }
@@ -60,13 +144,14 @@ class Builder {
       return;
     }
     for (size_t i = 1; i < file.cpus.size(); ++i) {
-      diags_.Error(file.cpus[i].location,
-                   "second CPU '" + file.cpus[i].name + "' (the first is '" + file.cpus[0].name +
-                       "')",
-                   "exactly one CPU per application (Tandem RT runs one OSEK CPU per domain)");
+      diags_.Error(
+          file.cpus[i].location,
+          "second CPU '" + file.cpus[i].name + "' (the first is '" + file.cpus[0].name + "')",
+          "exactly one CPU per application (Tandem RT runs one OSEK CPU per domain)");
     }
     const Cpu& cpu = file.cpus[0];
     m_.cpu_name = cpu.name;
+    m_.cpu_location = cpu.location;
     m_.app_modes.push_back({"OSDEFAULTAPPMODE", cpu.location});
     m_.resources.push_back({"RES_SCHEDULER", cpu.location, ResourceKind::kStandard, {}, 0, kNoId});
     ids_["APPMODE"]["OSDEFAULTAPPMODE"] = 0;
@@ -84,6 +169,7 @@ class Builder {
       static const std::vector<AttrDef> kNoDefs;
       const std::string owner = obj.type + " " + obj.name;
       std::vector<Param> params = impl_.Check(owner, defs ? *defs : kNoDefs, obj.params, diags_);
+      RejectAuto(obj.type, owner, params);
       if (obj.type == "OS") {
         if (have_os) {
           diags_.Error(obj.name_location, "second OS object '" + obj.name + "'",
@@ -122,13 +208,29 @@ class Builder {
  private:
   // ---- collection ----
 
+  // An implementation part may declare any attribute WITH_AUTO, but oilc only knows how to choose
+  // an EVENT's MASK; any other AUTO value is an error rather than a silent guess.
+  void RejectAuto(const std::string& type, const std::string& owner, std::vector<Param>& params) {
+    for (Param& p : params) {
+      if (p.invalid) continue;
+      if (p.value.kind == Value::Kind::kAuto && !(type == "EVENT" && p.name == "MASK")) {
+        diags_.Error(p.value.location,
+                     "AUTO for " + p.name + " of " + owner + " (oilc chooses only EVENT MASKs)",
+                     "a concrete value");
+        p.invalid = true;
+      }
+      RejectAuto(type, p.name + " = " + p.value.text + " of " + owner, p.value.params);
+    }
+  }
+
   bool Declare(const ObjectDef& obj) {
     if (obj.type == "RESOURCE" && obj.name == "RES_SCHEDULER") return true;
     if (obj.type == "APPMODE" && obj.name == "OSDEFAULTAPPMODE") return true;
     if (IsReservedName(obj.name)) {
       diags_.Error(obj.name_location,
-                   "object name '" + obj.name + "' is reserved (a C/C++ keyword or a name of "
-                   "os.h or the generated code)",
+                   "object name '" + obj.name +
+                       "' is reserved (a C/C++ keyword or a name of "
+                       "os.h or the generated code)",
                    "another name");
       return false;
     }
@@ -155,9 +257,9 @@ class Builder {
                        const std::string& example) {
     const Param* p = FindParam(params, name);
     if (p == nullptr) {
-      diags_.Error(obj.name_location, obj.type + " " + obj.name + " has no " + name,
-                   "'" + std::string(name) + " = " + example + ";' in " + obj.type + " " +
-                       obj.name);
+      diags_.Error(
+          obj.name_location, obj.type + " " + obj.name + " has no " + name,
+          "'" + std::string(name) + " = " + example + ";' in " + obj.type + " " + obj.name);
       return nullptr;
     }
     return p->invalid ? nullptr : p;
@@ -168,10 +270,10 @@ class Builder {
                              const std::string& example) {
     const Param* p = FindParam(outer.value.params, name);
     if (p == nullptr) {
-      diags_.Error(outer.value.location,
-                   outer.name + " = " + outer.value.text + " of " + owner + " has no " + name,
-                   "'" + outer.name + " = " + outer.value.text + " { " + name + " = " + example +
-                       "; }'");
+      diags_.Error(
+          outer.value.location,
+          outer.name + " = " + outer.value.text + " of " + owner + " has no " + name,
+          "'" + outer.name + " = " + outer.value.text + " { " + name + " = " + example + "; }'");
       return nullptr;
     }
     return p->invalid ? nullptr : p;
@@ -208,6 +310,10 @@ class Builder {
   }
 
   void AppMode(const ObjectDef& obj) {
+    if (obj.name == "OSDEFAULTAPPMODE") {  // always mode 0 (os.h defines it)
+      m_.app_modes[0].location = obj.name_location;
+      return;
+    }
     NextId("APPMODE", obj.name, m_.app_modes.size());
     m_.app_modes.push_back({obj.name, obj.name_location});
   }
@@ -278,8 +384,8 @@ class Builder {
     if (const Param* p = Get(params, "RESOURCEPROPERTY")) {
       if (p->value.text == "LINKED") {
         r.kind = ResourceKind::kLinked;
-        r.linked_to = OneRef(RequireNested(*p, "RESOURCE " + obj.name, "LINKEDRESOURCE",
-                                           "<resource>"));
+        r.linked_to =
+            OneRef(RequireNested(*p, "RESOURCE " + obj.name, "LINKEDRESOURCE", "<resource>"));
       } else if (p->value.text == "INTERNAL") {
         r.kind = ResourceKind::kInternal;
       }
@@ -422,8 +528,8 @@ class Builder {
     std::string what = "undefined " + std::string(type) + " '" + ref.name + "' in " + owner;
     auto other = names_.find(ref.name);
     if (other != names_.end()) {
-      what = "'" + ref.name + "' in " + owner + " is " + A(other->second.first) + ", not " +
-             A(type);
+      what =
+          "'" + ref.name + "' in " + owner + " is " + A(other->second.first) + ", not " + A(type);
     }
     diags_.Error(ref.location, what, "the name of " + A(type) + " defined in CPU " + m_.cpu_name);
   }
@@ -448,7 +554,8 @@ class Builder {
     }
     for (oilc::Isr& isr : m_.isrs) ResolveList(isr.resources, "RESOURCE", "ISR " + isr.name);
     for (oilc::Resource& r : m_.resources) {
-      if (r.kind == ResourceKind::kLinked) ResolveRef(r.linked_to, "RESOURCE", "RESOURCE " + r.name);
+      if (r.kind == ResourceKind::kLinked)
+        ResolveRef(r.linked_to, "RESOURCE", "RESOURCE " + r.name);
     }
     for (oilc::Alarm& a : m_.alarms) {
       const std::string owner = "ALARM " + a.name;
@@ -508,8 +615,7 @@ class Builder {
                        " of COUNTER " + c.name,
                    "ALARMTIME <= " + std::to_string(c.max_allowed_value));
     }
-    if (a.cycle_time != 0 &&
-        (a.cycle_time < c.min_cycle || a.cycle_time > c.max_allowed_value)) {
+    if (a.cycle_time != 0 && (a.cycle_time < c.min_cycle || a.cycle_time > c.max_allowed_value)) {
       diags_.Error(a.cycle_time_location,
                    "CYCLETIME " + std::to_string(a.cycle_time) + " of ALARM " + a.name +
                        " is outside COUNTER " + c.name + "'s limits",
@@ -523,15 +629,14 @@ class Builder {
   Model& m_;
   Diagnostics& diags_;
   std::map<std::string, std::pair<std::string, Location>> names_;  // name -> (type, where)
-  std::map<std::string, std::map<std::string, int>> ids_;            // type -> name -> id
+  std::map<std::string, std::map<std::string, int>> ids_;          // type -> name -> id
   std::map<std::string, Location> activation_location_;
 };
 
 }  // namespace
 
-bool BuildModel(const OilFile& file, const Location& file_location,
-                const ImplementationModel& impl, const BuildOptions& options, Model& model,
-                Diagnostics& diags) {
+bool BuildModel(const OilFile& file, const Location& file_location, const ImplementationModel& impl,
+                const BuildOptions& options, Model& model, Diagnostics& diags) {
   const int errors_before = diags.error_count();
   Builder(impl, options, model, diags).Run(file, file_location);
   if (diags.error_count() != errors_before) return false;

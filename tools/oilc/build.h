@@ -19,9 +19,8 @@ struct BuildOptions {
 };
 
 // Returns false if any error was reported (the model is then incomplete).
-bool BuildModel(const OilFile& file, const Location& file_location,
-                const ImplementationModel& impl, const BuildOptions& options, Model& model,
-                Diagnostics& diags);
+bool BuildModel(const OilFile& file, const Location& file_location, const ImplementationModel& impl,
+                const BuildOptions& options, Model& model, Diagnostics& diags);
 
 }  // namespace oilc
 

@@ -26,9 +26,9 @@ CompileResult Compile(const CompileOptions& options) {
   if (!file.version) {
     diags.Warning(file_location, "no OIL_VERSION; assuming \"2.5\"");
   } else if (*file.version != "2.5") {
-    diags.Warning(file.version_location,
-                  "OIL_VERSION \"" + *file.version + "\" read as OIL 2.5 (the version oilc "
-                  "implements)");
+    diags.Warning(file.version_location, "OIL_VERSION \"" + *file.version +
+                                             "\" read as OIL 2.5 (the version oilc "
+                                             "implements)");
   }
   ImplementationModel impl;
   for (const Implementation& part : builtin.implementations) impl.Add(part);

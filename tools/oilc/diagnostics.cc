@@ -2,14 +2,12 @@
 
 namespace oilc {
 
-void Diagnostics::Error(const Location& at, const std::string& what,
-                        const std::string& expected) {
+void Diagnostics::Error(const Location& at, const std::string& what, const std::string& expected) {
   all_.push_back({Severity::kError, at, what + ", expected " + expected});
   ++error_count_;
 }
 
-void Diagnostics::Fatal(const Location& at, const std::string& what,
-                        const std::string& expected) {
+void Diagnostics::Fatal(const Location& at, const std::string& what, const std::string& expected) {
   Error(at, what, expected);
   throw FatalError();
 }

@@ -33,8 +33,7 @@ class Diagnostics {
   // Records "<what>, expected <expected>".
   void Error(const Location& at, const std::string& what, const std::string& expected);
   // Records the error and throws FatalError.
-  [[noreturn]] void Fatal(const Location& at, const std::string& what,
-                          const std::string& expected);
+  [[noreturn]] void Fatal(const Location& at, const std::string& what, const std::string& expected);
   void Warning(const Location& at, const std::string& message);
 
   bool HasErrors() const { return error_count_ > 0; }

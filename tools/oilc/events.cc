@@ -32,14 +32,16 @@ void AssignEventMasks(Model& m, Diagnostics& diags) {
     uint64_t used = 0;
     for (size_t t : owners[e]) {
       for (const Ref& other : m.tasks[t].events) {
-        if (assigned[static_cast<size_t>(other.id)]) used |= m.events[static_cast<size_t>(other.id)].mask;
+        if (assigned[static_cast<size_t>(other.id)])
+          used |= m.events[static_cast<size_t>(other.id)].mask;
       }
     }
     if (used == ~uint64_t{0}) {
       const Task& t = m.tasks[owners[e][0]];
-      diags.Error(ev.location, "no free event bit for EVENT " + ev.name + " (TASK " + t.name +
-                                   " already uses all 64)",
-                  "at most 64 event bits per task (EventMaskType is 64 bits)");
+      diags.Error(
+          ev.location,
+          "no free event bit for EVENT " + ev.name + " (TASK " + t.name + " already uses all 64)",
+          "at most 64 event bits per task (EventMaskType is 64 bits)");
       continue;
     }
     ev.mask = ~used & (used + 1);  // lowest clear bit

@@ -74,9 +74,8 @@ void Header(const Model& m, const std::string& source_name, std::ostringstream& 
     h << "/* The system counter, " << c.name << " */\n"
       << Define("OSMAXALLOWEDVALUE", "TickType", Dec(c.max_allowed_value))
       << Define("OSTICKSPERBASE", "TickType", Dec(c.ticks_per_base))
-      << Define("OSMINCYCLE", "TickType", Dec(c.min_cycle))
-      << "#define OSTICKDURATION ((uint32_t)" << Dec(c.tick_duration_ns.value_or(0))
-      << ") /* nanoseconds */\n";
+      << Define("OSMINCYCLE", "TickType", Dec(c.min_cycle)) << "#define OSTICKDURATION ((uint32_t)"
+      << Dec(c.tick_duration_ns.value_or(0)) << ") /* nanoseconds */\n";
   }
 
   h << "\n/* Entry points, with C linkage so the TASK(), ISR() and ALARMCALLBACK() definitions\n"
@@ -90,19 +89,26 @@ std::string Hook(bool on, const char* name) { return on ? std::string("&") + nam
 
 const char* ActionName(AlarmActionKind k) {
   switch (k) {
-    case AlarmActionKind::kActivateTask: return "tandem::AlarmAction::kActivateTask";
-    case AlarmActionKind::kSetEvent: return "tandem::AlarmAction::kSetEvent";
-    case AlarmActionKind::kCallback: return "tandem::AlarmAction::kCallback";
-    case AlarmActionKind::kIncrementCounter: return "tandem::AlarmAction::kIncrementCounter";
+    case AlarmActionKind::kActivateTask:
+      return "tandem::AlarmAction::kActivateTask";
+    case AlarmActionKind::kSetEvent:
+      return "tandem::AlarmAction::kSetEvent";
+    case AlarmActionKind::kCallback:
+      return "tandem::AlarmAction::kCallback";
+    case AlarmActionKind::kIncrementCounter:
+      return "tandem::AlarmAction::kIncrementCounter";
   }
   return "?";
 }
 
 const char* KindName(ResourceKind k) {
   switch (k) {
-    case ResourceKind::kStandard: return "tandem::ResourceKind::kStandard";
-    case ResourceKind::kLinked: return "tandem::ResourceKind::kLinked";
-    case ResourceKind::kInternal: return "tandem::ResourceKind::kInternal";
+    case ResourceKind::kStandard:
+      return "tandem::ResourceKind::kStandard";
+    case ResourceKind::kLinked:
+      return "tandem::ResourceKind::kLinked";
+    case ResourceKind::kInternal:
+      return "tandem::ResourceKind::kInternal";
   }
   return "?";
 }
@@ -126,13 +132,12 @@ void Tables(const Model& m, std::ostringstream& s) {
   if (!m.tasks.empty()) {
     s << "\nconst tandem::TaskConfig oilc_tasks[] = {\n";
     for (const Task& t : m.tasks) {
-      s << "    {/*name=*/" << Str(t.name) << ", /*entry=*/&Func" << t.name
-        << ", /*base_level=*/" << t.level << ", /*internal_ceiling=*/" << t.internal_ceiling
-        << ",\n     /*preemptive=*/" << Bool(t.preemptive)
-        << ", /*max_activations=*/" << t.activation << ", /*extended=*/" << Bool(t.extended())
-        << ", /*events=*/" << Hex(t.event_mask, true)
-        << ",\n     /*autostart_modes=*/" << Hex(t.autostart_bits)
-        << ", /*resources=*/" << Hex(t.resource_bits, true) << ", /*stack=*/oilc_stack_" << t.name
+      s << "    {/*name=*/" << Str(t.name) << ", /*entry=*/&Func" << t.name << ", /*base_level=*/"
+        << t.level << ", /*internal_ceiling=*/" << t.internal_ceiling << ",\n     /*preemptive=*/"
+        << Bool(t.preemptive) << ", /*max_activations=*/" << t.activation << ", /*extended=*/"
+        << Bool(t.extended()) << ", /*events=*/" << Hex(t.event_mask, true)
+        << ",\n     /*autostart_modes=*/" << Hex(t.autostart_bits) << ", /*resources=*/"
+        << Hex(t.resource_bits, true) << ", /*stack=*/oilc_stack_" << t.name
         << ", /*stack_size=*/sizeof(oilc_stack_" << t.name << ")},\n";
     }
     s << "};\n";
@@ -149,8 +154,8 @@ void Tables(const Model& m, std::ostringstream& s) {
   }
   s << "\nconst tandem::ResourceConfig oilc_resources[] = {\n";
   for (const Resource& r : m.resources) {
-    s << "    {/*name=*/" << Str(r.name) << ", /*kind=*/" << KindName(r.kind)
-      << ", /*ceiling=*/" << r.ceiling << ", /*linked=*/" << Id(r.linked) << "},\n";
+    s << "    {/*name=*/" << Str(r.name) << ", /*kind=*/" << KindName(r.kind) << ", /*ceiling=*/"
+      << r.ceiling << ", /*linked=*/" << Id(r.linked) << "},\n";
   }
   s << "};\n";
   if (!m.counters.empty()) {
@@ -166,20 +171,20 @@ void Tables(const Model& m, std::ostringstream& s) {
   if (!m.alarms.empty()) {
     s << "\nconst tandem::AlarmConfig oilc_alarms[] = {\n";
     for (const Alarm& a : m.alarms) {
-      const bool task = a.action == AlarmActionKind::kActivateTask ||
-                        a.action == AlarmActionKind::kSetEvent;
+      const bool task =
+          a.action == AlarmActionKind::kActivateTask || a.action == AlarmActionKind::kSetEvent;
       const uint64_t event = a.action == AlarmActionKind::kSetEvent
                                  ? m.events[static_cast<size_t>(a.event.id)].mask
                                  : 0;
-      s << "    {/*name=*/" << Str(a.name) << ", /*counter=*/" << a.counter.id
-        << ", /*action=*/" << ActionName(a.action) << ",\n     /*task=*/"
+      s << "    {/*name=*/" << Str(a.name) << ", /*counter=*/" << a.counter.id << ", /*action=*/"
+        << ActionName(a.action) << ",\n     /*task=*/"
         << (task ? std::to_string(a.task.id) : "tandem::kNone") << ", /*event=*/"
         << Hex(event, true) << ", /*callback=*/"
         << (a.action == AlarmActionKind::kCallback ? "&AlarmCallback" + a.callback
-                                                    : std::string("nullptr"))
+                                                   : std::string("nullptr"))
         << ", /*counter_to_increment=*/"
         << (a.action == AlarmActionKind::kIncrementCounter ? Id(a.counter_to_increment.id)
-                                                            : "tandem::kNone")
+                                                           : "tandem::kNone")
         << ",\n     /*autostart_modes=*/" << Hex(a.autostart_bits) << ", /*autostart_time=*/"
         << Dec(a.alarm_time) << ", /*autostart_cycle=*/" << Dec(a.cycle_time)
         << ", /*autostart_absolute=*/" << Bool(a.absolute) << "},\n";
@@ -200,9 +205,8 @@ void AppConfig(const Model& m, std::ostringstream& s) {
   s << "namespace tandem {\n\nextern const Config kAppConfig;\n\nconst Config kAppConfig = {\n"
     << "    /*name=*/" << Str(m.cpu_name) << ",\n"
     << "    /*extended_status=*/" << Bool(os.extended_status) << ",\n"
-    << "    /*hooks=*/{/*startup=*/" << Hook(os.startup_hook, "StartupHook")
-    << ", /*shutdown=*/" << Hook(os.shutdown_hook, "ShutdownHook")
-    << ", /*error=*/" << Hook(os.error_hook, "ErrorHook")
+    << "    /*hooks=*/{/*startup=*/" << Hook(os.startup_hook, "StartupHook") << ", /*shutdown=*/"
+    << Hook(os.shutdown_hook, "ShutdownHook") << ", /*error=*/" << Hook(os.error_hook, "ErrorHook")
     << ",\n               /*pre_task=*/" << Hook(os.pre_task_hook, "PreTaskHook")
     << ", /*post_task=*/" << Hook(os.post_task_hook, "PostTaskHook") << "},\n"
     << "    /*use_get_service_id=*/" << Bool(os.use_get_service_id) << ",\n"
@@ -245,8 +249,7 @@ Generated Generate(const Model& m, const std::string& source_name) {
 
   std::ostringstream s;
   s << "// Generated by oilc from " << source_name << ". Do not edit.\n"
-    << "// The static configuration of CPU " << m.cpu_name
-    << " (kernel/include/tandem/config.h).\n"
+    << "// The static configuration of CPU " << m.cpu_name << " (kernel/include/tandem/config.h).\n"
     << "\n"
     << "// os_cfg.h turns every object name into a macro, and an application may well call an\n"
     << "// EVENT Shutdown or a TASK Init: the kernel headers below must not see those macros.\n"

@@ -7,15 +7,24 @@ namespace {
 
 const char* TypeName(const AttrDef& def) {
   switch (def.type) {
-    case AttrType::kUint32: return "UINT32";
-    case AttrType::kInt32: return "INT32";
-    case AttrType::kUint64: return "UINT64";
-    case AttrType::kInt64: return "INT64";
-    case AttrType::kFloat: return "FLOAT";
-    case AttrType::kEnum: return "ENUM";
-    case AttrType::kBoolean: return "BOOLEAN";
-    case AttrType::kString: return "STRING";
-    case AttrType::kRef: return "reference";
+    case AttrType::kUint32:
+      return "UINT32";
+    case AttrType::kInt32:
+      return "INT32";
+    case AttrType::kUint64:
+      return "UINT64";
+    case AttrType::kInt64:
+      return "INT64";
+    case AttrType::kFloat:
+      return "FLOAT";
+    case AttrType::kEnum:
+      return "ENUM";
+    case AttrType::kBoolean:
+      return "BOOLEAN";
+    case AttrType::kString:
+      return "STRING";
+    case AttrType::kRef:
+      return "reference";
   }
   return "?";
 }
@@ -29,6 +38,28 @@ std::string Join(const std::vector<std::string>& items, const char* last_sep) {
   return out;
 }
 
+// The bounds of the integer types themselves.
+void TypeBounds(AttrType type, Number& lo, Number& hi) {
+  switch (type) {
+    case AttrType::kUint32:
+      lo = {0, false};
+      hi = {UINT32_MAX, false};
+      break;
+    case AttrType::kInt32:
+      lo = {0x80000000ull, true};
+      hi = {INT32_MAX, false};
+      break;
+    case AttrType::kInt64:
+      lo = {0x8000000000000000ull, true};
+      hi = {INT64_MAX, false};
+      break;
+    default:
+      lo = {0, false};
+      hi = {UINT64_MAX, false};
+      break;
+  }
+}
+
 std::string Expected(const AttrDef& def) {
   switch (def.type) {
     case AttrType::kUint32:
@@ -36,7 +67,11 @@ std::string Expected(const AttrDef& def) {
     case AttrType::kUint64:
     case AttrType::kInt64: {
       std::string what = std::string("a ") + TypeName(def) + " number";
-      if (def.has_range && def.range_list.empty()) {
+      if (!def.has_range) {
+        Number lo, hi;
+        TypeBounds(def.type, lo, hi);
+        what += " in [" + lo.ToString() + ".." + hi.ToString() + "]";
+      } else if (def.range_list.empty()) {
         what += " in [" + def.range_lo.ToString() + ".." + def.range_hi.ToString() + "]";
       } else if (def.has_range) {
         std::vector<std::string> items;
@@ -45,8 +80,10 @@ std::string Expected(const AttrDef& def) {
       }
       return what;
     }
-    case AttrType::kFloat: return "a FLOAT number";
-    case AttrType::kString: return "a string";
+    case AttrType::kFloat:
+      return "a FLOAT number";
+    case AttrType::kString:
+      return "a string";
     case AttrType::kRef:
       return std::string("the name of ") +
              (std::string("AEIOU").find(def.ref_object[0]) != std::string::npos ? "an " : "a ") +
@@ -60,16 +97,6 @@ std::string Expected(const AttrDef& def) {
     }
   }
   return "?";
-}
-
-// The bounds of the integer types themselves.
-void TypeBounds(AttrType type, Number& lo, Number& hi) {
-  switch (type) {
-    case AttrType::kUint32: lo = {0, false}; hi = {UINT32_MAX, false}; break;
-    case AttrType::kInt32: lo = {0x80000000ull, true}; hi = {INT32_MAX, false}; break;
-    case AttrType::kInt64: lo = {0x8000000000000000ull, true}; hi = {INT64_MAX, false}; break;
-    default: lo = {0, false}; hi = {UINT64_MAX, false}; break;
-  }
 }
 
 }  // namespace

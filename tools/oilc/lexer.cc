@@ -126,8 +126,8 @@ class Lexer {
         Advance();
         while (!AtEnd() && IsIdentChar(Peek())) Advance();
       }
-      if ((text_[pos_ - 1] == 'e' || text_[pos_ - 1] == 'E') &&
-          (Peek() == '-' || Peek() == '+') && IsDigit(Peek(1))) {
+      if ((text_[pos_ - 1] == 'e' || text_[pos_ - 1] == 'E') && (Peek() == '-' || Peek() == '+') &&
+          IsDigit(Peek(1))) {
         is_float = true;
         Advance();
         while (!AtEnd() && IsIdentChar(Peek())) Advance();
@@ -205,14 +205,30 @@ class Lexer {
     const char c = Peek();
     TokenKind kind;
     switch (c) {
-      case '{': kind = TokenKind::kLBrace; break;
-      case '}': kind = TokenKind::kRBrace; break;
-      case '[': kind = TokenKind::kLBracket; break;
-      case ']': kind = TokenKind::kRBracket; break;
-      case '=': kind = TokenKind::kEquals; break;
-      case ';': kind = TokenKind::kSemicolon; break;
-      case ':': kind = TokenKind::kColon; break;
-      case ',': kind = TokenKind::kComma; break;
+      case '{':
+        kind = TokenKind::kLBrace;
+        break;
+      case '}':
+        kind = TokenKind::kRBrace;
+        break;
+      case '[':
+        kind = TokenKind::kLBracket;
+        break;
+      case ']':
+        kind = TokenKind::kRBracket;
+        break;
+      case '=':
+        kind = TokenKind::kEquals;
+        break;
+      case ';':
+        kind = TokenKind::kSemicolon;
+        break;
+      case ':':
+        kind = TokenKind::kColon;
+        break;
+      case ',':
+        kind = TokenKind::kComma;
+        break;
       case '.':
         if (Peek(1) == '.') {
           Advance();

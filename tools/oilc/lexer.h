@@ -21,8 +21,7 @@ struct LexOptions {
 // `#include "f"` searches the including file's directory, then the -I directories;
 // `#include <f>` the -I directories, then the including file's directory. Throws FatalError
 // (after reporting) on the first lexical error, a missing include file or an include cycle.
-std::vector<Token> Tokenize(const std::string& path, const LexOptions& options,
-                            Diagnostics& diags);
+std::vector<Token> Tokenize(const std::string& path, const LexOptions& options, Diagnostics& diags);
 
 // The same for text already in memory (the built-in implementation part).
 std::vector<Token> TokenizeText(const std::string& path, const std::string& text,

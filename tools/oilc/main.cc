@@ -17,7 +17,8 @@ void Usage(std::ostream& out) {
   out << "usage: oilc [-I DIR]... [--stack-min BYTES] -o OUTDIR FILE.oil\n"
          "       oilc --help | --version\n\n"
          "Reads an OIL 2.5 application and writes OUTDIR/os_cfg.h and OUTDIR/os_cfg.cc, the\n"
-         "static configuration of Tandem RT (files are rewritten only if their content changes).\n\n"
+         "static configuration of Tandem RT (files are rewritten only if their content "
+         "changes).\n\n"
          "  -I DIR             search DIR for #include files (after the including file's\n"
          "                     directory for \"file\", before it for <file>)\n"
          "  --stack-min BYTES  raise every task's STACKSIZE to at least BYTES\n"
@@ -88,9 +89,9 @@ int main(int argc, char** argv) {
   }
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
-  for (const auto& [name, content] : {std::pair<const char*, const std::string&>{
-                                          "os_cfg.h", result.output.header},
-                                      {"os_cfg.cc", result.output.source}}) {
+  for (const auto& [name, content] :
+       {std::pair<const char*, const std::string&>{"os_cfg.h", result.output.header},
+        {"os_cfg.cc", result.output.source}}) {
     const std::string path = out_dir + "/" + name;
     if (!oilc::WriteIfChanged(path, content)) {
       return BadUsage("cannot write " + path + " (is -o " + out_dir + " a writable directory?)");

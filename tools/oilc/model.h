@@ -12,8 +12,8 @@
 
 namespace oilc {
 
-inline constexpr int kMaxLevel = 63;       // tandem::kMaxLevel: the ready bitmap is one word
-inline constexpr int kMaxAppModes = 32;    // autostart_modes is a 32-bit mask
+inline constexpr int kMaxLevel = 63;     // tandem::kMaxLevel: the ready bitmap is one word
+inline constexpr int kMaxAppModes = 32;  // autostart_modes is a 32-bit mask
 inline constexpr uint32_t kDefaultSystemTickNs = 1000000;
 inline constexpr int kNoId = -1;
 
@@ -130,11 +130,12 @@ struct ReadyQueue {
 
 struct Model {
   std::string cpu_name;
+  Location cpu_location;
   Os os;
-  std::vector<AppMode> app_modes;    // [0] is OSDEFAULTAPPMODE
+  std::vector<AppMode> app_modes;  // [0] is OSDEFAULTAPPMODE
   std::vector<Task> tasks;
   std::vector<Isr> isrs;
-  std::vector<Resource> resources;   // [0] is RES_SCHEDULER
+  std::vector<Resource> resources;  // [0] is RES_SCHEDULER
   std::vector<Event> events;
   std::vector<Counter> counters;
   std::vector<Alarm> alarms;
@@ -144,7 +145,7 @@ struct Model {
   int top_task_level = 0;
   int top_level = 0;
   int cat2_top_level = 0;
-  int system_timer_level = 0;  // 0 when there is no system counter
+  int system_timer_level = 0;            // 0 when there is no system counter
   std::vector<ReadyQueue> ready_queues;  // index = level, 0..top_task_level
   int ready_storage_size = 0;
 };

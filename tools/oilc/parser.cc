@@ -8,13 +8,14 @@ struct TypeKeyword {
   AttrType type;
 };
 constexpr TypeKeyword kTypeKeywords[] = {
-    {"UINT32", AttrType::kUint32}, {"INT32", AttrType::kInt32},   {"UINT64", AttrType::kUint64},
-    {"INT64", AttrType::kInt64},   {"FLOAT", AttrType::kFloat},   {"ENUM", AttrType::kEnum},
+    {"UINT32", AttrType::kUint32},   {"INT32", AttrType::kInt32},   {"UINT64", AttrType::kUint64},
+    {"INT64", AttrType::kInt64},     {"FLOAT", AttrType::kFloat},   {"ENUM", AttrType::kEnum},
     {"BOOLEAN", AttrType::kBoolean}, {"STRING", AttrType::kString},
 };
 
 bool EndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() > suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() > suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 class Parser {
@@ -55,8 +56,7 @@ class Parser {
   }
   const Token& Expect(TokenKind kind, const std::string& context) {
     if (!At(kind)) {
-      diags_.Fatal(Cur().location, "unexpected " + Describe(Cur()) + " " + context,
-                   Describe(kind));
+      diags_.Fatal(Cur().location, "unexpected " + Describe(Cur()) + " " + context, Describe(kind));
     }
     return Take();
   }
@@ -186,8 +186,8 @@ class Parser {
       def.range_lo = first;
       def.range_hi = TakeNumber("after '..'");
       if (def.range_hi < def.range_lo) {
-        diags_.Fatal(def.location, "empty range [" + first.ToString() + ".." +
-                                       def.range_hi.ToString() + "]",
+        diags_.Fatal(def.location,
+                     "empty range [" + first.ToString() + ".." + def.range_hi.ToString() + "]",
                      "a lower bound not above the upper bound");
       }
     } else {
@@ -223,11 +223,10 @@ class Parser {
   void Enumerators(AttrDef& def, bool boolean) {
     if (boolean) Take();  // ENUM already consumed its '['
     do {
-      const Token& t = Expect(TokenKind::kIdentifier, boolean ? "in BOOLEAN values"
-                                                               : "in an ENUM enumeration");
+      const Token& t =
+          Expect(TokenKind::kIdentifier, boolean ? "in BOOLEAN values" : "in an ENUM enumeration");
       if (boolean && t.text != "TRUE" && t.text != "FALSE") {
-        diags_.Fatal(t.location, "unexpected '" + t.text + "' in BOOLEAN values",
-                     "TRUE or FALSE");
+        diags_.Fatal(t.location, "unexpected '" + t.text + "' in BOOLEAN values", "TRUE or FALSE");
       }
       Enumerator e;
       e.name = t.text;

@@ -28,8 +28,8 @@ Keys ComputeKeys(const Model& m) {
       k.isr.push_back({max_task + (isr.category == 1 ? 2 : 1), 0});
     }
   }
-  k.timer = m.os.timer_priority ? PriorityKey{*m.os.timer_priority, 0}
-                                : PriorityKey{max_task + 1, 0};
+  k.timer =
+      m.os.timer_priority ? PriorityKey{*m.os.timer_priority, 0} : PriorityKey{max_task + 1, 0};
   return k;
 }
 
@@ -46,15 +46,16 @@ void ComputeLevels(Model& m, Diagnostics& diags) {
   const int used = static_cast<int>(all.size());
   if (used > kMaxLevel) {
     // Point at a participant that got a level above the limit.
-    Location at;
+    Location at = m.os.timer_priority ? m.os.timer_priority_location : m.cpu_location;
     for (size_t i = 0; i < m.tasks.size(); ++i) {
       if (level[k.task[i]] > kMaxLevel) at = m.tasks[i].location;
     }
     for (size_t i = 0; i < m.isrs.size(); ++i) {
       if (level[k.isr[i]] > kMaxLevel) at = m.isrs[i].location;
     }
-    diags.Error(at, "the tasks, ISRs and system timer need " + std::to_string(used) +
-                        " distinct priority levels",
+    diags.Error(at,
+                "the tasks, ISRs and system timer need " + std::to_string(used) +
+                    " distinct priority levels",
                 "at most " + std::to_string(kMaxLevel) +
                     " (the kernel's ready bitmap is one 64-bit word): share priorities");
     return;
@@ -81,8 +82,7 @@ void ComputeLevels(Model& m, Diagnostics& diags) {
     if (isr.level <= m.top_task_level) {
       below = "the highest task level " + std::to_string(m.top_task_level);
     } else if (isr.level <= m.cat2_top_level) {
-      below = "a category 2 ISR or the system timer at level " +
-              std::to_string(m.cat2_top_level);
+      below = "a category 2 ISR or the system timer at level " + std::to_string(m.cat2_top_level);
     }
     if (!below.empty()) {
       diags.Error(isr.priority ? isr.priority_location : isr.location,
@@ -130,7 +130,8 @@ int ResolveLink(const Model& m, int start, Diagnostics& diags, std::set<int>& re
 
 void MarkUsed(std::vector<bool>& used, int id, const std::vector<int>& target) {
   used[static_cast<size_t>(id)] = true;
-  if (target[static_cast<size_t>(id)] != kNoId) used[static_cast<size_t>(target[static_cast<size_t>(id)])] = true;
+  if (target[static_cast<size_t>(id)] != kNoId)
+    used[static_cast<size_t>(target[static_cast<size_t>(id)])] = true;
 }
 
 void ComputeCeilings(Model& m, Diagnostics& diags) {
@@ -162,7 +163,8 @@ void ComputeCeilings(Model& m, Diagnostics& diags) {
         t.internal_resource = ref.id;
       }
       const int tgt = target[static_cast<size_t>(ref.id)];
-      if (tgt != kNoId) ceiling[static_cast<size_t>(tgt)] = std::max(ceiling[static_cast<size_t>(tgt)], t.level);
+      if (tgt != kNoId)
+        ceiling[static_cast<size_t>(tgt)] = std::max(ceiling[static_cast<size_t>(tgt)], t.level);
     }
   }
   for (Isr& isr : m.isrs) {
@@ -181,7 +183,8 @@ void ComputeCeilings(Model& m, Diagnostics& diags) {
         continue;
       }
       isr.resource_bits |= uint64_t{1} << ref.id;
-      if (tgt != kNoId) ceiling[static_cast<size_t>(tgt)] = std::max(ceiling[static_cast<size_t>(tgt)], isr.level);
+      if (tgt != kNoId)
+        ceiling[static_cast<size_t>(tgt)] = std::max(ceiling[static_cast<size_t>(tgt)], isr.level);
     }
   }
   for (size_t r = 0; r < m.resources.size(); ++r) {
@@ -221,6 +224,15 @@ void ComputeReadyQueues(Model& m) {
   m.ready_storage_size = offset;
 }
 
+// ReadyQueueConfig holds 16-bit offsets and capacities.
+void CheckReadyQueues(const Model& m, Diagnostics& diags) {
+  if (m.ready_storage_size > 0xFFFF) {
+    diags.Error(m.cpu_location,
+                "the ready queues need " + std::to_string(m.ready_storage_size) + " entries",
+                "at most 65535 (fewer tasks or ACTIVATIONs)");
+  }
+}
+
 }  // namespace
 
 void AssignLevels(Model& m, Diagnostics& diags) {
@@ -229,6 +241,7 @@ void AssignLevels(Model& m, Diagnostics& diags) {
   if (diags.error_count() != errors) return;
   ComputeCeilings(m, diags);
   ComputeReadyQueues(m);
+  CheckReadyQueues(m, diags);
 }
 
 }  // namespace oilc

@@ -134,7 +134,7 @@ TEST(GeneratedRich, Resources) {
   EXPECT_EQ(r[LogAlias].kind, tandem::ResourceKind::kLinked);
   EXPECT_EQ(r[LogAlias].linked, Log);
   EXPECT_EQ(r[LogAlias].ceiling, 3);
-  EXPECT_EQ(r[Gpio].ceiling, 6);           // Control(5), Gpio0(6)
+  EXPECT_EQ(r[Gpio].ceiling, 6);  // Control(5), Gpio0(6)
   EXPECT_EQ(r[Group].kind, tandem::ResourceKind::kInternal);
   EXPECT_EQ(r[Group].ceiling, 5);
   EXPECT_EQ(r[Ring].linked, tandem::kNone);

@@ -75,15 +75,19 @@ constexpr const char* kTask = "ACTIVATION = 1; SCHEDULE = FULL;";
 TEST(Levels, IsrsInterleaveWithTasksOnOneScale) {
   // Keys: task q -> (q,1), ISR p -> (p,0). Sorted: A(1,1) I3(3,0) I5(5,0) B(5,1) I7(7,0)=J7
   // C(10,1) I11(11,0).
-  const CompileResult r = Good(std::string() +
-      "  TASK A { PRIORITY = 1; " + kTask + " };\n"
-      "  TASK B { PRIORITY = 5; " + kTask + " };\n"
-      "  TASK C { PRIORITY = 10; " + kTask + " };\n"
-      "  ISR I3 { CATEGORY = 2; SOURCE = 1; PRIORITY = 3; };\n"
-      "  ISR I5 { CATEGORY = 2; SOURCE = 2; PRIORITY = 5; };\n"
-      "  ISR I7 { CATEGORY = 2; SOURCE = 3; PRIORITY = 7; };\n"
-      "  ISR J7 { CATEGORY = 2; SOURCE = 4; PRIORITY = 7; };\n"
-      "  ISR I11 { CATEGORY = 2; SOURCE = 5; PRIORITY = 11; };\n");
+  const CompileResult r = Good(std::string() + "  TASK A { PRIORITY = 1; " + kTask +
+                               " };\n"
+                               "  TASK B { PRIORITY = 5; " +
+                               kTask +
+                               " };\n"
+                               "  TASK C { PRIORITY = 10; " +
+                               kTask +
+                               " };\n"
+                               "  ISR I3 { CATEGORY = 2; SOURCE = 1; PRIORITY = 3; };\n"
+                               "  ISR I5 { CATEGORY = 2; SOURCE = 2; PRIORITY = 5; };\n"
+                               "  ISR I7 { CATEGORY = 2; SOURCE = 3; PRIORITY = 7; };\n"
+                               "  ISR J7 { CATEGORY = 2; SOURCE = 4; PRIORITY = 7; };\n"
+                               "  ISR I11 { CATEGORY = 2; SOURCE = 5; PRIORITY = 11; };\n");
   const Model& m = r.model;
   EXPECT_EQ(TaskNamed(m, "A").level, 1);
   EXPECT_EQ(IsrNamed(m, "I3").level, 2);
@@ -100,12 +104,15 @@ TEST(Levels, IsrsInterleaveWithTasksOnOneScale) {
 }
 
 TEST(Levels, IsrsWithoutPriorityRankAboveAllTasks) {
-  const CompileResult r = Good(std::string() +
-      "  TASK A { PRIORITY = 2; " + kTask + " };\n"
-      "  TASK B { PRIORITY = 9; " + kTask + " };\n"
-      "  ISR Cat2 { CATEGORY = 2; SOURCE = 1; };\n"
-      "  ISR Cat1 { CATEGORY = 1; SOURCE = 2; };\n"
-      "  COUNTER SystemCounter { MAXALLOWEDVALUE = 99; TICKSPERBASE = 1; MINCYCLE = 1; };\n");
+  const CompileResult r =
+      Good(std::string() + "  TASK A { PRIORITY = 2; " + kTask +
+           " };\n"
+           "  TASK B { PRIORITY = 9; " +
+           kTask +
+           " };\n"
+           "  ISR Cat2 { CATEGORY = 2; SOURCE = 1; };\n"
+           "  ISR Cat1 { CATEGORY = 1; SOURCE = 2; };\n"
+           "  COUNTER SystemCounter { MAXALLOWEDVALUE = 99; TICKSPERBASE = 1; MINCYCLE = 1; };\n");
   const Model& m = r.model;
   EXPECT_EQ(TaskNamed(m, "A").level, 1);
   EXPECT_EQ(TaskNamed(m, "B").level, 2);
@@ -118,10 +125,15 @@ TEST(Levels, IsrsWithoutPriorityRankAboveAllTasks) {
 
 TEST(Levels, TimerPriorityPlacesTheSystemTimer) {
   Files f;
-  f.files["app.oil"] = std::string(
-      "CPU cpu {\n  OS os { TIMERPRIORITY = 3; };\n"
-      "  TASK A { PRIORITY = 1; ") + kTask + " };\n"
-      "  TASK B { PRIORITY = 3; " + kTask + " };\n"
+  f.files["app.oil"] =
+      std::string(
+          "CPU cpu {\n  OS os { TIMERPRIORITY = 3; };\n"
+          "  TASK A { PRIORITY = 1; ") +
+      kTask +
+      " };\n"
+      "  TASK B { PRIORITY = 3; " +
+      kTask +
+      " };\n"
       "  COUNTER Tick { SYSTEMCOUNTER = TRUE; MAXALLOWEDVALUE = 99; TICKSPERBASE = 1;\n"
       "                 MINCYCLE = 1; TICKDURATION = 250000; };\n};\n";
   const CompileResult r = f.Compile();
@@ -135,31 +147,41 @@ TEST(Levels, TimerPriorityPlacesTheSystemTimer) {
 }
 
 TEST(Resources, CeilingIsTheHighestUserLevelTasksAndIsrs) {
-  const CompileResult r = Good(std::string() +
-      "  TASK A { PRIORITY = 1; " + kTask + " RESOURCE = R; RESOURCE = OnlyTasks; };\n"
-      "  TASK B { PRIORITY = 4; " + kTask + " RESOURCE = OnlyTasks; };\n"
-      "  TASK C { PRIORITY = 8; " + kTask + " };\n"
-      "  ISR I { CATEGORY = 2; SOURCE = 1; PRIORITY = 2; RESOURCE = R; };\n"
-      "  RESOURCE R;\n  RESOURCE OnlyTasks;\n");
+  const CompileResult r =
+      Good(std::string() + "  TASK A { PRIORITY = 1; " + kTask +
+           " RESOURCE = R; RESOURCE = OnlyTasks; };\n"
+           "  TASK B { PRIORITY = 4; " +
+           kTask +
+           " RESOURCE = OnlyTasks; };\n"
+           "  TASK C { PRIORITY = 8; " +
+           kTask +
+           " };\n"
+           "  ISR I { CATEGORY = 2; SOURCE = 1; PRIORITY = 2; RESOURCE = R; };\n"
+           "  RESOURCE R;\n  RESOURCE OnlyTasks;\n");
   const Model& m = r.model;
   // Levels: A 1, I 2, B 3, C 4.
   EXPECT_EQ(ResNamed(m, "R").ceiling, 2);
   EXPECT_EQ(ResNamed(m, "OnlyTasks").ceiling, 3);
   EXPECT_EQ(m.resources[0].name, "RES_SCHEDULER");
-  EXPECT_EQ(m.resources[0].ceiling, 4);  // the top task level
+  EXPECT_EQ(m.resources[0].ceiling, 4);                // the top task level
   EXPECT_EQ(TaskNamed(m, "A").resource_bits, 0b111u);  // RES_SCHEDULER, R, OnlyTasks
   EXPECT_EQ(TaskNamed(m, "C").resource_bits, 0b1u);    // RES_SCHEDULER only
   EXPECT_EQ(IsrNamed(m, "I").resource_bits, 0b10u);
 }
 
 TEST(Resources, LinkedResourcesShareTheResolvedTargetsCeiling) {
-  const CompileResult r = Good(std::string() +
-      "  TASK A { PRIORITY = 1; " + kTask + " RESOURCE = Base; };\n"
-      "  TASK B { PRIORITY = 6; " + kTask + " RESOURCE = L2; };\n"
-      "  TASK C { PRIORITY = 9; " + kTask + " };\n"
-      "  RESOURCE L2 { RESOURCEPROPERTY = LINKED { LINKEDRESOURCE = L1; }; };\n"
-      "  RESOURCE L1 { RESOURCEPROPERTY = LINKED { LINKEDRESOURCE = Base; }; };\n"
-      "  RESOURCE Base { RESOURCEPROPERTY = STANDARD; };\n");
+  const CompileResult r =
+      Good(std::string() + "  TASK A { PRIORITY = 1; " + kTask +
+           " RESOURCE = Base; };\n"
+           "  TASK B { PRIORITY = 6; " +
+           kTask +
+           " RESOURCE = L2; };\n"
+           "  TASK C { PRIORITY = 9; " +
+           kTask +
+           " };\n"
+           "  RESOURCE L2 { RESOURCEPROPERTY = LINKED { LINKEDRESOURCE = L1; }; };\n"
+           "  RESOURCE L1 { RESOURCEPROPERTY = LINKED { LINKEDRESOURCE = Base; }; };\n"
+           "  RESOURCE Base { RESOURCEPROPERTY = STANDARD; };\n");
   const Model& m = r.model;
   const int base = 3;  // RES_SCHEDULER, L2, L1, Base
   EXPECT_EQ(m.resources[base].name, "Base");
@@ -173,11 +195,15 @@ TEST(Resources, LinkedResourcesShareTheResolvedTargetsCeiling) {
 }
 
 TEST(Resources, InternalResourceCeilingComesFromItsTasks) {
-  const CompileResult r = Good(std::string() +
-      "  TASK A { PRIORITY = 1; " + kTask + " RESOURCE = Group; };\n"
-      "  TASK B { PRIORITY = 3; " + kTask + " RESOURCE = Group; };\n"
-      "  TASK C { PRIORITY = 7; " + kTask + " };\n"
-      "  RESOURCE Group { RESOURCEPROPERTY = INTERNAL; };\n");
+  const CompileResult r = Good(std::string() + "  TASK A { PRIORITY = 1; " + kTask +
+                               " RESOURCE = Group; };\n"
+                               "  TASK B { PRIORITY = 3; " +
+                               kTask +
+                               " RESOURCE = Group; };\n"
+                               "  TASK C { PRIORITY = 7; " +
+                               kTask +
+                               " };\n"
+                               "  RESOURCE Group { RESOURCEPROPERTY = INTERNAL; };\n");
   const Model& m = r.model;
   EXPECT_EQ(ResNamed(m, "Group").kind, ResourceKind::kInternal);
   EXPECT_EQ(ResNamed(m, "Group").ceiling, 2);
@@ -187,14 +213,16 @@ TEST(Resources, InternalResourceCeilingComesFromItsTasks) {
 }
 
 TEST(Events, AutoMasksAvoidTheBitsOfEveryOwningTask) {
-  const CompileResult r = Good(std::string() +
-      "  TASK A { PRIORITY = 1; " + kTask + " EVENT = Fixed; EVENT = A1; EVENT = Shared; };\n"
-      "  TASK B { PRIORITY = 2; " + kTask + " EVENT = B1; EVENT = Shared; EVENT = B2; };\n"
-      "  EVENT Fixed { MASK = 0x1; };\n"
-      "  EVENT A1 { MASK = AUTO; };\n"
-      "  EVENT B1;\n"
-      "  EVENT Shared { MASK = AUTO; };\n"
-      "  EVENT B2 { MASK = 0x100000000; };\n");
+  const CompileResult r = Good(std::string() + "  TASK A { PRIORITY = 1; " + kTask +
+                               " EVENT = Fixed; EVENT = A1; EVENT = Shared; };\n"
+                               "  TASK B { PRIORITY = 2; " +
+                               kTask +
+                               " EVENT = B1; EVENT = Shared; EVENT = B2; };\n"
+                               "  EVENT Fixed { MASK = 0x1; };\n"
+                               "  EVENT A1 { MASK = AUTO; };\n"
+                               "  EVENT B1;\n"
+                               "  EVENT Shared { MASK = AUTO; };\n"
+                               "  EVENT B2 { MASK = 0x100000000; };\n");
   const Model& m = r.model;
   EXPECT_EQ(MaskOf(m, "Fixed"), 0x1u);  // explicit masks are kept
   EXPECT_EQ(MaskOf(m, "B2"), 0x100000000u);
@@ -204,8 +232,7 @@ TEST(Events, AutoMasksAvoidTheBitsOfEveryOwningTask) {
   EXPECT_EQ(TaskNamed(m, "A").event_mask, 0x7u);
   EXPECT_EQ(TaskNamed(m, "B").event_mask, 0x100000005u);
   EXPECT_TRUE(TaskNamed(m, "A").extended());
-  EXPECT_NE(r.output.header.find("#define B2 ((EventMaskType)0x100000000ull)"),
-            std::string::npos);
+  EXPECT_NE(r.output.header.find("#define B2 ((EventMaskType)0x100000000ull)"), std::string::npos);
   EXPECT_NE(r.output.header.find("#define Shared ((EventMaskType)0x4u)"), std::string::npos);
 }
 
@@ -246,10 +273,13 @@ TEST(Implementation, DefaultsOfTheImplementationPartApply) {
 
 TEST(Implementation, TandemDefaultsAndStackMinimum) {
   Files f;
-  f.files["app.oil"] = std::string("CPU cpu { OS os;\n") +
-                       "  TASK Small { PRIORITY = 1; " + kTask + " STACKSIZE = 1024; };\n"
-                       "  TASK Big { PRIORITY = 1; " + kTask + " STACKSIZE = 65536; };\n"
-                       "  TASK Plain { PRIORITY = 1; " + kTask + " };\n};\n";
+  f.files["app.oil"] = std::string("CPU cpu { OS os;\n") + "  TASK Small { PRIORITY = 1; " + kTask +
+                       " STACKSIZE = 1024; };\n"
+                       "  TASK Big { PRIORITY = 1; " +
+                       kTask +
+                       " STACKSIZE = 65536; };\n"
+                       "  TASK Plain { PRIORITY = 1; " +
+                       kTask + " };\n};\n";
   CompileResult r = f.Compile();
   ASSERT_TRUE(r.ok) << AllDiagnostics(r);
   EXPECT_EQ(TaskNamed(r.model, "Plain").stack_size, 16384u);
@@ -273,7 +303,7 @@ TEST(Include, QuotedAngledNestedAndBuiltin) {
       "#include \"parts/impl.oil\"\n"  // relative to app/
       "CPU cpu {\n"
       "  OS os;\n"
-      "#include <tasks.oil>\n"         // from -I inc
+      "#include <tasks.oil>\n"  // from -I inc
       "};\n";
   f.files["app/parts/impl.oil"] = "#include \"more.oil\"\n";  // relative to app/parts/
   f.files["app/parts/more.oil"] =
@@ -340,15 +370,23 @@ TEST(Warnings, UnknownVendorAttributesAreWarnedAboutAndIgnored) {
 }
 
 TEST(AppModes, AutostartBitsAndDefaultMode) {
-  const CompileResult r = Good(std::string() +
-      "  APPMODE Normal;\n  APPMODE Service;\n"
-      "  TASK A { PRIORITY = 1; " + kTask + " AUTOSTART = TRUE { APPMODE = Service; "
-      "APPMODE = OSDEFAULTAPPMODE; }; };\n"
-      "  TASK B { PRIORITY = 1; " + kTask + " AUTOSTART = TRUE; };\n"
-      "  TASK C { PRIORITY = 1; " + kTask + " AUTOSTART = FALSE; };\n"
-      "  COUNTER K { MAXALLOWEDVALUE = 50; TICKSPERBASE = 1; MINCYCLE = 2; };\n"
-      "  ALARM Al { COUNTER = K; ACTION = ACTIVATETASK { TASK = C; };\n"
-      "    AUTOSTART = TRUE { ALARMTIME = 50; CYCLETIME = 2; APPMODE = Normal; TYPE = ABSOLUTE; }; };\n");
+  const CompileResult r =
+      Good(std::string() +
+           "  APPMODE Normal;\n  APPMODE Service;\n"
+           "  TASK A { PRIORITY = 1; " +
+           kTask +
+           " AUTOSTART = TRUE { APPMODE = Service; "
+           "APPMODE = OSDEFAULTAPPMODE; }; };\n"
+           "  TASK B { PRIORITY = 1; " +
+           kTask +
+           " AUTOSTART = TRUE; };\n"
+           "  TASK C { PRIORITY = 1; " +
+           kTask +
+           " AUTOSTART = FALSE; };\n"
+           "  COUNTER K { MAXALLOWEDVALUE = 50; TICKSPERBASE = 1; MINCYCLE = 2; };\n"
+           "  ALARM Al { COUNTER = K; ACTION = ACTIVATETASK { TASK = C; };\n"
+           "    AUTOSTART = TRUE { ALARMTIME = 50; CYCLETIME = 2; APPMODE = Normal; TYPE = "
+           "ABSOLUTE; }; };\n");
   const Model& m = r.model;
   EXPECT_EQ(m.app_modes.size(), 3u);
   EXPECT_EQ(TaskNamed(m, "A").autostart_bits, 0b101u);
@@ -360,6 +398,34 @@ TEST(AppModes, AutostartBitsAndDefaultMode) {
   EXPECT_TRUE(m.alarms[0].absolute);
   EXPECT_NE(r.output.header.find("#define Service ((AppModeType)2)"), std::string::npos);
   EXPECT_EQ(r.output.header.find("#define OSDEFAULTAPPMODE"), std::string::npos);
+}
+
+TEST(AppModes, DeclaringOsDefaultAppModeKeepsItAtZero) {
+  const CompileResult r =
+      Good(std::string() +
+           "  APPMODE First;\n  APPMODE OSDEFAULTAPPMODE {};\n  APPMODE Second;\n"
+           "  TASK A { PRIORITY = 1; " +
+           kTask +
+           " AUTOSTART = TRUE { APPMODE = OSDEFAULTAPPMODE; "
+           "APPMODE = Second; }; };\n");
+  ASSERT_EQ(r.model.app_modes.size(), 3u);
+  EXPECT_EQ(r.model.app_modes[0].name, "OSDEFAULTAPPMODE");
+  EXPECT_EQ(TaskNamed(r.model, "A").autostart_bits, 0b101u);
+  EXPECT_NE(r.output.header.find("#define First ((AppModeType)1)"), std::string::npos);
+  EXPECT_NE(r.output.header.find("#define Second ((AppModeType)2)"), std::string::npos);
+  EXPECT_EQ(r.output.header.find("#define OSDEFAULTAPPMODE"), std::string::npos);
+  EXPECT_NE(r.output.source.find("/*app_mode_count=*/3,"), std::string::npos);
+}
+
+TEST(Resources, DeclaringResSchedulerKeepsItAtZero) {
+  const CompileResult r = Good(std::string() +
+                               "  RESOURCE R;\n  RESOURCE RES_SCHEDULER;\n"
+                               "  TASK A { PRIORITY = 4; " +
+                               kTask + " RESOURCE = RES_SCHEDULER; RESOURCE = R; };\n");
+  ASSERT_EQ(r.model.resources.size(), 2u);
+  EXPECT_EQ(r.model.resources[0].name, "RES_SCHEDULER");
+  EXPECT_EQ(r.model.resources[1].name, "R");
+  EXPECT_EQ(TaskNamed(r.model, "A").resource_bits, 0b11u);
 }
 
 TEST(Syntax, CommentsDescriptionsAndNumberForms) {
@@ -393,21 +459,24 @@ TEST(Errors, SemanticErrorsAreAllReported) {
 }
 
 TEST(Generate, HeaderDefinesObjectsInDeclarationOrder) {
-  const CompileResult r = Good(std::string() +
-      "  TASK T1 { PRIORITY = 1; " + kTask + " };\n"
-      "  TASK T2 { PRIORITY = 2; " + kTask + " };\n"
+  const CompileResult r = Good(
+      std::string() + "  TASK T1 { PRIORITY = 1; " + kTask +
+      " };\n"
+      "  TASK T2 { PRIORITY = 2; " +
+      kTask +
+      " };\n"
       "  ISR Rx { CATEGORY = 2; SOURCE = 9; };\n"
       "  COUNTER Soft { MAXALLOWEDVALUE = 10; TICKSPERBASE = 2; MINCYCLE = 1; };\n"
       "  ALARM Al { COUNTER = Soft; ACTION = ALARMCALLBACK { ALARMCALLBACKNAME = \"Beep\"; }; };\n"
       "  RESOURCE R;\n");
   const std::string& h = r.output.header;
-  for (const char* line : {"#define T1 ((TaskType)0)\n", "#define T2 ((TaskType)1)\n",
-                           "#define RES_SCHEDULER ((ResourceType)0)\n",
-                           "#define R ((ResourceType)1)\n", "#define Rx ((ISRType)0)\n",
-                           "#define Soft ((CounterType)0)\n", "#define Al ((AlarmType)0)\n",
-                           "#define OSTICKSPERBASE_Soft ((TickType)2u)\n",
-                           "void FuncT1(void);\n", "void IsrFuncRx(void);\n",
-                           "void AlarmCallbackBeep(void);\n", "extern \"C\" {\n"}) {
+  for (const char* line :
+       {"#define T1 ((TaskType)0)\n", "#define T2 ((TaskType)1)\n",
+        "#define RES_SCHEDULER ((ResourceType)0)\n", "#define R ((ResourceType)1)\n",
+        "#define Rx ((ISRType)0)\n", "#define Soft ((CounterType)0)\n",
+        "#define Al ((AlarmType)0)\n", "#define OSTICKSPERBASE_Soft ((TickType)2u)\n",
+        "void FuncT1(void);\n", "void IsrFuncRx(void);\n", "void AlarmCallbackBeep(void);\n",
+        "extern \"C\" {\n"}) {
     EXPECT_NE(h.find(line), std::string::npos) << line;
   }
   // No system counter: no OSTICKDURATION, and no table for absent objects.
@@ -419,9 +488,9 @@ TEST(Generate, HeaderDefinesObjectsInDeclarationOrder) {
 TEST(Generate, ZeroObjectsGiveNullTables) {
   const CompileResult r = Good("");
   const std::string& s = r.output.source;
-  for (const char* text : {"/*tasks=*/nullptr", "/*task_count=*/0", "/*isrs=*/nullptr",
-                           "/*alarms=*/nullptr", "/*counters=*/nullptr",
-                           "/*ready_storage=*/nullptr", "/*resources=*/oilc_resources"}) {
+  for (const char* text :
+       {"/*tasks=*/nullptr", "/*task_count=*/0", "/*isrs=*/nullptr", "/*alarms=*/nullptr",
+        "/*counters=*/nullptr", "/*ready_storage=*/nullptr", "/*resources=*/oilc_resources"}) {
     EXPECT_NE(s.find(text), std::string::npos) << text;
   }
   EXPECT_EQ(s.find("[0]"), std::string::npos);

@@ -5,8 +5,20 @@
 namespace rich {
 
 enum Entry {
-  kBackground, kServer, kLogger, kControl, kChannel, kGpio0, kTimer0, kHeartbeat,
-  kStartupHook, kShutdownHook, kErrorHook, kPreTaskHook, kPostTaskHook, kEntryCount
+  kBackground,
+  kServer,
+  kLogger,
+  kControl,
+  kChannel,
+  kGpio0,
+  kTimer0,
+  kHeartbeat,
+  kStartupHook,
+  kShutdownHook,
+  kErrorHook,
+  kPreTaskHook,
+  kPostTaskHook,
+  kEntryCount
 };
 extern int g_ran[kEntryCount];
 

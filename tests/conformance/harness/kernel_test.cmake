@@ -1,0 +1,40 @@
+include(GoogleTest)
+
+# Adds the harness library once, whichever test directory comes first.
+function(tandem_kernel_test_harness)
+  if(NOT TARGET tandem_test_harness)
+    add_subdirectory(${PROJECT_SOURCE_DIR}/tests/conformance/harness
+                     ${CMAKE_BINARY_DIR}/tests/harness)
+  endif()
+endfunction()
+
+# tandem_kernel_test(<target> OIL <file> LABEL <label> SOURCES <src>... [DEFINES <def>...])
+#
+# One OSEK application (one OIL configuration) = one GoogleTest executable; each TEST runs the
+# system once (StartOS ... ShutdownOS). Tests are registered one by one with ctest.
+function(tandem_kernel_test target)
+  cmake_parse_arguments(T "" "OIL;LABEL" "SOURCES;DEFINES" ${ARGN})
+  tandem_add_app(${target} OIL ${T_OIL} SOURCES ${T_SOURCES}
+                 LIBS tandem_test_harness GTest::gtest_main)
+  if(T_DEFINES)
+    target_compile_definitions(${target} PRIVATE ${T_DEFINES})
+  endif()
+  gtest_discover_tests(${target} TEST_PREFIX "${target}." DISCOVERY_MODE PRE_TEST
+                       PROPERTIES LABELS ${T_LABEL} TIMEOUT 60)
+endfunction()
+
+# Writes <name>.oil into the build tree from a template, replacing @VAR@ by the values given as
+# VAR=value pairs (one scenario template, several scheduling or status configurations).
+function(tandem_configure_oil template out)
+  file(READ ${template} text)
+  foreach(pair ${ARGN})
+    string(REGEX REPLACE "=.*" "" key "${pair}")
+    string(REGEX REPLACE "^[^=]*=" "" value "${pair}")
+    string(REPLACE "@${key}@" "${value}" text "${text}")
+  endforeach()
+  if(text MATCHES "@[A-Z_0-9]+@")
+    message(FATAL_ERROR "${template}: unreplaced ${CMAKE_MATCH_0}")
+  endif()
+  file(CONFIGURE OUTPUT ${out} CONTENT "${text}" @ONLY)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${template})
+endfunction()

@@ -1,0 +1,22 @@
+// The OSEK entry points of kernel.oil.in, forwarded to the harness's per-test bodies.
+#include "harness.h"
+#include "os.h"
+
+TANDEM_TEST_TASK(Main)
+TANDEM_TEST_TASK(Low)
+TANDEM_TEST_TASK(High)
+TANDEM_TEST_TASK(Multi)
+TANDEM_TEST_TASK(Multi2)
+TANDEM_TEST_TASK(Ext)
+TANDEM_TEST_TASK(ExtLow)
+TANDEM_TEST_TASK(NonPre)
+TANDEM_TEST_TASK(Internal)
+TANDEM_TEST_TASK(Internal2)
+TANDEM_TEST_TASK(Mode2Task)
+TANDEM_TEST_TASK(Top)
+TANDEM_TEST_ISR(IMid)
+TANDEM_TEST_ISR(IRes)
+TANDEM_TEST_ISR(I2a)
+TANDEM_TEST_ISR(I2b)
+TANDEM_TEST_ISR(I1)
+TANDEM_TEST_ALARMCALLBACK(Cb)

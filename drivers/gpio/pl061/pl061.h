@@ -53,7 +53,7 @@ enum class GpioTrigger : uint8_t { kRisingEdge, kFallingEdge, kBothEdges, kHighL
 template <typename Io>
 class Pl061 {
  public:
-  explicit Pl061(Io io) : io_(io) {}
+  explicit constexpr Pl061(Io io) : io_(io) {}
 
   // Checks the PrimeCell and peripheral IDs, so a wrong base address is found at start-up.
   Result<void, GpioError> Probe() {

@@ -79,7 +79,7 @@ constexpr uint32_t AffinityOf(uint64_t mpidr) {
 template <typename Io>
 class GicDistributor {
  public:
-  explicit GicDistributor(Io io) : io_(io) {}
+  explicit constexpr GicDistributor(Io io) : io_(io) {}
 
   // Affinity routing on, group 1 enabled (12.9.4). Disables first, as the spec wants ARE changed
   // only while the groups are disabled.
@@ -148,7 +148,7 @@ template <typename Io>
 class GicRedistributor {
  public:
   // `io` covers the whole redistributor region; `frame` is the offset of this CPU's RD_base.
-  GicRedistributor(Io io, uint32_t frame) : io_(io), frame_(frame) {}
+  constexpr GicRedistributor(Io io, uint32_t frame) : io_(io), frame_(frame) {}
 
   // The offset of the frame whose GICR_TYPER affinity is the CPU's, in a region of
   // `region_size` bytes (bounded by the region and by GICR_TYPER.Last).
@@ -221,7 +221,7 @@ class GicRedistributor {
 template <typename Sys>
 class GicCpuInterface {
  public:
-  explicit GicCpuInterface(Sys sys) : sys_(sys) {}
+  explicit constexpr GicCpuInterface(Sys sys) : sys_(sys) {}
 
   // System-register access on, every interrupt masked (PMR 0), one EOI both drops priority and
   // deactivates (EOImode 0), group 1 on. Returns the number of implemented priority bits.

@@ -6,7 +6,7 @@ Result<PriorityMap, PriorityMapError> PriorityMap::Make(uint64_t source_levels,
                                                         unsigned priority_bits) {
   if (priority_bits < 4 || priority_bits > 8) return MakeError(PriorityMapError::kBadPriorityBits);
   if ((source_levels & 1u) != 0) return MakeError(PriorityMapError::kBadLevel);
-  if (static_cast<unsigned>(__builtin_popcountll(source_levels)) > MaxSourceLevels(priority_bits)) {
+  if (CountLevels(source_levels) > MaxSourceLevels(priority_bits)) {
     return MakeError(PriorityMapError::kTooManyLevels);
   }
   PriorityMap map;

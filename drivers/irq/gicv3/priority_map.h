@@ -33,6 +33,13 @@ enum class PriorityMapError : uint8_t {
 
 const char* PriorityMapErrorName(PriorityMapError error);
 
+// Number of set bits (GCC's popcount builtin calls libgcc when FP/SIMD registers are off).
+constexpr unsigned CountLevels(uint64_t levels) {
+  unsigned n = 0;
+  for (; levels != 0; levels &= levels - 1) ++n;
+  return n;
+}
+
 class PriorityMap {
  public:
   static constexpr unsigned kLevels = 64;

@@ -36,7 +36,7 @@ const char* TimerErrorName(TimerError error);
 template <typename Sys>
 class GenericTimer {
  public:
-  explicit GenericTimer(Sys sys) : sys_(sys) {}
+  explicit constexpr GenericTimer(Sys sys) : sys_(sys) {}
 
   // `dt_frequency_hz`: the timer node's clock-frequency (0 if absent: CNTFRQ_EL0 is then used,
   // which firmware is supposed to have programmed, Arm ARM D11.1.2).

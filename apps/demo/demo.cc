@@ -1,0 +1,115 @@
+// tandem-rt-demo: the Tandem RT demo application on arm64 under Xen.
+//
+// Control runs at 1 kHz (alarm on the system counter) and toggles a PL061 GPIO pin. A deadline
+// miss is either
+//   - an overrun: the alarm activates Control while the previous job is still ready or running
+//     (ActivateTask fails with E_OS_LIMIT; counted in the ErrorHook), or
+//   - a late finish: a job completes at or after the release of the next job, i.e. more than
+//     one period after the nominal time of the tick that released it (the tick's compare value
+//     on the virtual counter, so timer latency counts against the job).
+// Background counts loops at the lowest priority (its count shows the idle capacity left).
+// Status prints one line a second.
+#include <stdint.h>
+
+#include "demo_config.h"
+#include "gpio/pl061/pl061.h"
+#include "io/mmio.h"
+#include "os.h"
+#include "tandem/arm64/platform.h"
+
+namespace {
+
+using tandem::arm64::ConsolePrintf;
+using tandem::drivers::GpioDirection;
+using tandem::drivers::MmioIo;
+using tandem::drivers::Pl061;
+
+Pl061<MmioIo> g_gpio{MmioIo(demo::kGpioBase)};
+bool g_gpio_ok = false;
+volatile uint64_t g_control_runs = 0;
+volatile uint64_t g_overruns = 0;
+volatile uint64_t g_late_finishes = 0;
+volatile uint64_t g_background_loops = 0;
+volatile bool g_pin = false;
+uint64_t g_period_counts = 0;
+unsigned g_seconds = 0;
+
+}  // namespace
+
+TASK(FirstTask) {
+  ConsolePrintf("tandem-rt: first task running\n");
+  g_period_counts = tandem::arm64::CounterFrequency() / 1000;
+  if (demo::kGpioBase != 0) {
+    auto probe = g_gpio.Probe();
+    if (probe.ok() && g_gpio.SetDirection(demo::kGpioPin, GpioDirection::kOutput).ok()) {
+      g_gpio_ok = true;
+      ConsolePrintf("tandem-rt: PL061 at 0x%lx, toggling pin %u at 1 kHz\n",
+                    static_cast<unsigned long>(demo::kGpioBase), demo::kGpioPin);
+    } else {
+      ConsolePrintf("tandem-rt: no PL061 at 0x%lx (%s): control task runs without the pin\n",
+                    static_cast<unsigned long>(demo::kGpioBase),
+                    probe.ok() ? "bad pin" : tandem::drivers::GpioErrorName(probe.error()));
+    }
+  }
+  TerminateTask();
+}
+
+TASK(Control) {
+  const uint64_t release = tandem::arm64::LastTickCounter();
+  if (g_gpio_ok) {
+    auto v = g_gpio.Toggle(demo::kGpioPin);
+    if (v.ok()) g_pin = v.value();
+  } else {
+    g_pin = !g_pin;
+  }
+  g_control_runs = g_control_runs + 1;
+  if (tandem::arm64::CounterNow() >= release + g_period_counts) {
+    g_late_finishes = g_late_finishes + 1;
+  }
+  TerminateTask();
+}
+
+TASK(Status) {
+  ++g_seconds;
+  const uint64_t misses = g_overruns + g_late_finishes;
+  ConsolePrintf("tandem-rt: t=%us ctrl=%lu misses=%lu (overruns=%lu late=%lu) bg=%lu pin=%u\n",
+                g_seconds, static_cast<unsigned long>(g_control_runs),
+                static_cast<unsigned long>(misses), static_cast<unsigned long>(g_overruns),
+                static_cast<unsigned long>(g_late_finishes),
+                static_cast<unsigned long>(g_background_loops), g_pin ? 1u : 0u);
+  if (demo::kRunSeconds != 0 && g_seconds >= demo::kRunSeconds) ShutdownOS(E_OK);
+  TerminateTask();
+}
+
+TASK(Background) {
+  for (;;) g_background_loops = g_background_loops + 1;
+}
+
+extern "C" void ErrorHook(StatusType error) {
+  if (error == E_OS_LIMIT && OSErrorGetServiceId() == OSServiceId_ActivateTask &&
+      OSError_ActivateTask_TaskID() == Control) {
+    g_overruns = g_overruns + 1;
+    return;
+  }
+  ConsolePrintf("tandem-rt: error %u in service %u\n", static_cast<unsigned>(error),
+                static_cast<unsigned>(OSErrorGetServiceId()));
+}
+
+extern "C" void ShutdownHook(StatusType error) {
+  ConsolePrintf("tandem-rt: demo done after %us: ctrl=%lu misses=%lu\n", g_seconds,
+                static_cast<unsigned long>(g_control_runs),
+                static_cast<unsigned long>(g_overruns + g_late_finishes));
+  (void)error;
+}
+
+int main() {
+  if (demo::kGpioBase != 0) {
+    auto m = tandem::arm64::MapDevice(demo::kGpioBase, 0x1000);
+    if (!m.ok()) {
+      ConsolePrintf("tandem-rt: cannot map the GPIO controller: %s\n",
+                    tandem::arm64::MapErrorName(m.error()));
+    }
+  }
+  StartOS(OSDEFAULTAPPMODE);
+  return 0;
+}

@@ -1,0 +1,49 @@
+// What the arm64 port offers applications and the Xen layer beyond the port contract: the
+// platform it found in the device tree, device mappings, the console and the system counter.
+#ifndef TANDEM_ARM64_PLATFORM_H_
+#define TANDEM_ARM64_PLATFORM_H_
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tandem/result.h"
+#include "tandem/xen/device_tree.h"
+
+namespace tandem::arm64 {
+
+// The guest platform parsed from the device tree Xen passed in x0 (valid from main() on).
+const xen::GuestPlatform& Platform();
+// Guest physical address of that device tree.
+uintptr_t DeviceTreeAddress();
+
+enum class MapError : uint8_t {
+  kUnaligned,      // base or size not a multiple of 4 KiB
+  kOverlap,        // the range overlaps a mapping with other attributes (e.g. RAM)
+  kOutOfTables,    // the static translation-table pool is exhausted
+  kOutOfRange,     // beyond the 39-bit address space of the identity map
+};
+const char* MapErrorName(MapError error);
+
+// Identity-maps [base, base + size) as Device-nGnRE memory, e.g. a controller given to the domain
+// with xl `iomem` (whose guest address the application knows, not the device tree). Call from
+// main() before StartOS; mapping the same range twice is fine.
+Result<void, MapError> MapDevice(uint64_t base, uint64_t size);
+
+// The console: the emulated SBSA UART (vpl011) named by the device tree. Output is polled and
+// safe from any context; lines from different contexts may interleave.
+void ConsoleWrite(const char* text);
+void ConsolePrintf(const char* format, ...) __attribute__((format(printf, 1, 2)));
+// printf subset: %d %i %u %x %X %p %s %c %%, flags '0' and '-', width, and the l/ll/z modifiers.
+size_t FormatV(char* buffer, size_t size, const char* format, va_list args);
+
+// The virtual counter (CNTVCT_EL0) and its frequency, for time stamps.
+uint64_t CounterNow();
+uint32_t CounterFrequency();
+// The nominal counter value of the latest system tick (the compare value it was due at), i.e.
+// the release time of whatever that tick activated. 0 before the system timer starts.
+uint64_t LastTickCounter();
+
+}  // namespace tandem::arm64
+
+#endif  // TANDEM_ARM64_PLATFORM_H_

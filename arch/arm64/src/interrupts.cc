@@ -1,0 +1,232 @@
+// Interrupts of the arm64 port: the GICv3 found in the device tree, the one priority space on
+// its priority mask, the virtual timer as the system tick, and the IRQ entry from vectors.S.
+//
+// Acknowledge, then end the interrupt at once (EOImode 0: priority drop and deactivation,
+// IHI 0069 4.1.1), then call the kernel. The running priority is thus always idle and only
+// ICC_PMR_EL1 decides what may interrupt what: the kernel raises it to the ISR's level before it
+// re-enables interrupts (kernel/src/interrupt.cc RunIsr), so a level-triggered source that is
+// still asserted stays masked until its ISR is done, and the kernel may switch tasks from inside
+// the handler without leaving an active interrupt behind on the old task.
+#include "io/mmio.h"
+#include "irq/gicv3/gicv3.h"
+#include "irq/gicv3/priority_map.h"
+#include "port_internal.h"
+#include "sysreg.h"
+#include "tandem/arm64/platform.h"
+#include "timer/generic_timer/generic_timer.h"
+
+namespace tandem::arm64 {
+
+namespace {
+
+using drivers::GicCpuInterface;
+using drivers::GicDistributor;
+using drivers::GicRedistributor;
+using drivers::MmioIo;
+using drivers::PriorityMap;
+
+constexpr unsigned kMaxSources = 64;
+
+struct Source {
+  uint32_t intid;
+  Level level;
+  ISRType isr;
+};
+
+struct Gic {
+  uintptr_t gicd = 0;
+  uintptr_t gicr = 0;
+  uint32_t redist_frame = 0;
+  uint64_t mpidr = 0;
+  unsigned priority_bits = 0;
+  Source sources[kMaxSources] = {};
+  unsigned source_count = 0;
+  uint64_t source_levels = 0;  // bit L: some source (ISR or the timer) has level L
+  PriorityMap map;
+  Level level = 0;
+  uint32_t timer_intid = 0;
+  Level timer_level = 0;
+  bool timer_running = false;
+  uint64_t unexpected = 0;
+};
+
+Gic g_gic;
+drivers::GenericTimer<TimerSysregs> g_timer{TimerSysregs{}};
+
+GicDistributor<MmioIo> Dist() { return GicDistributor<MmioIo>(MmioIo(g_gic.gicd)); }
+GicRedistributor<MmioIo> Redist() {
+  return GicRedistributor<MmioIo>(MmioIo(g_gic.gicr), g_gic.redist_frame);
+}
+GicCpuInterface<IccSysregs> Cpu() { return GicCpuInterface<IccSysregs>(IccSysregs{}); }
+
+[[noreturn]] void PanicGic(const char* what, drivers::GicError error, uint32_t intid) {
+  ConsolePrintf("tandem-rt: GIC: %s (INTID %u): %s\n", what, intid, drivers::GicErrorName(error));
+  arch::Panic("GIC configuration failed");
+}
+
+void Program(uint32_t intid, Level level, bool enable) {
+  const uint8_t priority = g_gic.map.SourcePriority(level);
+  if (intid < 32) {
+    auto r = Redist().ConfigurePrivate(intid, priority, drivers::Trigger::kLevel);
+    if (!r.ok()) PanicGic("configure SGI/PPI", r.error(), intid);
+    if (enable) (void)Redist().Enable(intid, true);
+  } else {
+    auto r = Dist().ConfigureSpi(intid, priority, drivers::Trigger::kLevel, g_gic.mpidr);
+    if (!r.ok()) PanicGic("configure SPI", r.error(), intid);
+    if (enable) (void)Dist().Enable(intid, true);
+  }
+}
+
+void Disable(uint32_t intid) {
+  if (intid < 32) {
+    (void)Redist().Enable(intid, false);
+  } else {
+    (void)Dist().Enable(intid, false);
+  }
+}
+
+// Recomputes the level -> priority map for the current set of source levels and reprograms
+// every source, then the mask of the current level.
+void RebuildMap() {
+  auto map = PriorityMap::Make(g_gic.source_levels, g_gic.priority_bits);
+  if (!map.ok()) {
+    ConsolePrintf(
+        "tandem-rt: %u distinct interrupt levels (ISRs and the system timer) are configured, but "
+        "this GIC implements %u priority bits: at most %u distinct levels. Give several ISRs the "
+        "same priority in the OIL file. (%s)\n",
+        drivers::CountLevels(g_gic.source_levels), g_gic.priority_bits,
+        PriorityMap::MaxSourceLevels(g_gic.priority_bits),
+        drivers::PriorityMapErrorName(map.error()));
+    arch::Panic("too many interrupt levels for the GIC");
+  }
+  g_gic.map = map.value();
+  for (unsigned i = 0; i < g_gic.source_count; ++i) {
+    Program(g_gic.sources[i].intid, g_gic.sources[i].level, true);
+  }
+  if (g_gic.timer_running) Program(g_gic.timer_intid, g_gic.timer_level, true);
+  arch::SetLevel(g_gic.level);
+}
+
+}  // namespace
+
+void InterruptsBoot(const xen::GuestPlatform& platform) {
+  g_gic.gicd = platform.gicd.base;
+  g_gic.gicr = platform.gicr.base;
+  g_gic.timer_intid = platform.timer_virt_intid;
+  auto cpu = Cpu().Init();
+  if (!cpu.ok()) PanicGic("CPU interface", cpu.error(), 0);
+  g_gic.priority_bits = cpu.value();
+  g_gic.mpidr = Cpu().Mpidr();
+  auto dist = Dist().Init();
+  if (!dist.ok()) PanicGic("distributor", dist.error(), 0);
+  auto frame =
+      GicRedistributor<MmioIo>::FindFrame(MmioIo(g_gic.gicr), platform.gicr.size, g_gic.mpidr);
+  if (!frame.ok()) PanicGic("redistributor", frame.error(), 0);
+  g_gic.redist_frame = frame.value();
+  auto rd = Redist().Init();
+  if (!rd.ok()) PanicGic("redistributor wake-up", rd.error(), 0);
+  auto map = PriorityMap::Make(0, g_gic.priority_bits);
+  if (!map.ok()) arch::Panic("GIC reports an unusable number of priority bits");
+  g_gic.map = map.value();
+  auto timer = g_timer.Init(platform.timer_frequency_hz);
+  if (!timer.ok()) {
+    ConsolePrintf("tandem-rt: %s\n", drivers::TimerErrorName(timer.error()));
+    arch::Panic("no usable generic timer");
+  }
+}
+
+unsigned GicPriorityBits() { return g_gic.priority_bits; }
+
+uint64_t CounterNow() { return g_timer.Now(); }
+uint32_t CounterFrequency() { return g_timer.frequency_hz(); }
+uint64_t LastTickCounter() {
+  return g_timer.period_ticks() == 0 ? 0 : g_timer.deadline() - g_timer.period_ticks();
+}
+
+}  // namespace tandem::arm64
+
+namespace tandem::arch {
+
+using arm64::g_gic;
+using arm64::g_timer;
+
+void Init() {
+  for (unsigned i = 0; i < g_gic.source_count; ++i) arm64::Disable(g_gic.sources[i].intid);
+  if (g_gic.timer_running) StopSystemTimer();
+  g_gic.source_count = 0;
+  g_gic.source_levels = 0;
+  g_gic.level = 0;
+  arm64::RebuildMap();
+}
+
+void SetLevel(Level level) {
+  g_gic.level = level;
+  arm64::Cpu().SetPriorityMask(g_gic.map.Mask(level));
+  arm64::Isb();
+}
+
+void ConfigureSource(uint32_t source, Level level, ISRType isr) {
+  if (level == 0 || level >= 64) Panic("interrupt source level outside 1..63");
+  if (source == g_gic.timer_intid) Panic("an ISR uses the system timer's INTID");
+  if (source >= 1020) Panic("ISR SOURCE is not a GIC INTID (0..1019)");
+  unsigned i = 0;
+  while (i < g_gic.source_count && g_gic.sources[i].intid != source) ++i;
+  if (i == arm64::kMaxSources) Panic("too many interrupt sources for the arm64 port");
+  if (i == g_gic.source_count) ++g_gic.source_count;
+  g_gic.sources[i] = arm64::Source{source, level, isr};
+  g_gic.source_levels = 0;
+  for (unsigned j = 0; j < g_gic.source_count; ++j) {
+    g_gic.source_levels |= uint64_t{1} << g_gic.sources[j].level;
+  }
+  arm64::RebuildMap();
+}
+
+void StartSystemTimer(uint32_t tick_ns, Level level) {
+  if (level == 0 || level >= 64) Panic("system timer level outside 1..63");
+  g_gic.timer_level = level;
+  g_gic.timer_running = true;
+  g_gic.source_levels |= uint64_t{1} << level;
+  arm64::RebuildMap();
+  auto r = g_timer.Start(tick_ns);
+  if (!r.ok()) {
+    arm64::ConsolePrintf("tandem-rt: system timer tick of %u ns: %s\n", tick_ns,
+                         drivers::TimerErrorName(r.error()));
+    Panic("cannot start the system timer");
+  }
+}
+
+void StopSystemTimer() {
+  g_timer.Stop();
+  arm64::Disable(g_gic.timer_intid);
+  g_gic.timer_running = false;
+}
+
+}  // namespace tandem::arch
+
+// IRQ entry from vectors.S, interrupts masked (DAIF.I set by the exception).
+extern "C" void tandem_arm64_irq(tandem::arm64::ExceptionFrame*) {
+  using namespace tandem;
+  using namespace tandem::arm64;
+  auto cpu = Cpu();
+  const uint32_t intid = cpu.Acknowledge();
+  if (intid == drivers::icc::kSpurious) return;
+  if (intid == g_gic.timer_intid) {
+    // Re-arm before EOI so a level-sensitive timer line is no longer asserted.
+    const bool tick = g_gic.timer_running && g_timer.Acknowledge();
+    cpu.EndOfInterrupt(intid);
+    if (tick) kernel::HandleSystemTick();
+    return;
+  }
+  for (unsigned i = 0; i < g_gic.source_count; ++i) {
+    if (g_gic.sources[i].intid == intid) {
+      const ISRType isr = g_gic.sources[i].isr;
+      cpu.EndOfInterrupt(intid);
+      kernel::HandleIsr(isr);
+      return;
+    }
+  }
+  // Enabled by someone else (or left over from a previous StartOS): switch it off.
+  cpu.EndOfInterrupt(intid);
+  Disable(intid);
+  if (g_gic.unexpected++ == 0) ConsolePrintf("tandem-rt: unexpected interrupt %u disabled\n", intid);
+}

@@ -1,0 +1,102 @@
+// The port contract (arch/include/tandem/arch.h) on arm64: contexts, the interrupt gate, idle,
+// shutdown and panic. Interrupt sources and the timer are in interrupts.cc.
+#include <stddef.h>
+#include <stdint.h>
+
+#include "port_internal.h"
+#include "sysreg.h"
+#include "tandem/arch.h"
+#include "tandem/arm64/platform.h"
+#include "tandem/xen/arm64_hypervisor.h"
+
+extern "C" {
+void tandem_arm64_switch(void** from, void* to);
+[[noreturn]] void tandem_arm64_resume(void* to);
+void tandem_arm64_context_start();
+}
+
+namespace tandem::arm64 {
+
+namespace {
+constexpr size_t kContextSize = 96;  // context.S CONTEXT_SIZE: x19-x30
+constexpr size_t kMinStack = 2048;   // a context, an exception frame and a few calls
+}  // namespace
+
+[[noreturn]] void Halt(bool crashed) {
+  asm volatile("msr daifset, #0xf" ::: "memory");
+  if (Platform().has_xen) {
+    // SCHEDOP_shutdown (xen/sched.h): the toolstack then applies on_poweroff / on_crash.
+    sched_shutdown_t shutdown{};
+    shutdown.reason = crashed ? SHUTDOWN_crash : SHUTDOWN_poweroff;
+    xen::Arm64Hypervisor hv;
+    (void)hv.SchedOp(SCHEDOP_shutdown, &shutdown);
+  }
+  for (;;) asm volatile("wfi");
+}
+
+}  // namespace tandem::arm64
+
+namespace tandem::arch {
+
+Context PrepareContext(void* stack, size_t size, void (*entry)()) {
+  if (stack == nullptr || size < arm64::kMinStack) Panic("task stack missing or below 2 KiB");
+  const uintptr_t top = (reinterpret_cast<uintptr_t>(stack) + size) & ~uintptr_t{15};
+  uint64_t* frame = reinterpret_cast<uint64_t*>(top - arm64::kContextSize);
+  for (size_t i = 0; i < arm64::kContextSize / 8; ++i) frame[i] = 0;
+  frame[0] = reinterpret_cast<uintptr_t>(entry);                         // x19
+  frame[11] = reinterpret_cast<uintptr_t>(&tandem_arm64_context_start);  // x30
+  return frame;
+}
+
+void SwitchContext(Context* from, Context to) { tandem_arm64_switch(from, to); }
+
+void ResumeContext(Context to) { tandem_arm64_resume(to); }
+
+// Only IRQs are gated: FIQ is group 0 (unused by a guest), SError and debug stay as they are.
+void DisableAll() { asm volatile("msr daifset, #2" ::: "memory"); }
+void EnableAll() { asm volatile("msr daifclr, #2" ::: "memory"); }
+bool AllDisabled() {
+  uint64_t daif;
+  asm volatile("mrs %0, daif" : "=r"(daif));
+  return (daif & (1u << 7)) != 0;
+}
+
+// WFI wakes on any interrupt that would be taken if unmasked; the kernel's idle loop runs this
+// with interrupts enabled, so the interrupt is handled right after.
+void Idle() { asm volatile("dsb sy\n\twfi" ::: "memory"); }
+
+void Shutdown(StatusType error) {
+  arm64::ConsolePrintf("tandem-rt: shutdown, status %u\n", static_cast<unsigned>(error));
+  arm64::Halt(false);
+}
+
+void Panic(const char* message) {
+  DisableAll();
+  arm64::ConsolePrintf("tandem-rt: PANIC: %s\n", message);
+  arm64::Halt(true);
+}
+
+}  // namespace tandem::arch
+
+extern "C" [[noreturn]] void tandem_arm64_context_returned() {
+  tandem::arch::Panic("a context's entry function returned");
+}
+
+// Every exception but an IRQ from EL1h (vectors.S): report and stop.
+extern "C" [[noreturn]] void tandem_arm64_unexpected_exception(tandem::arm64::ExceptionFrame* f,
+                                                               uint64_t kind) {
+  static const char* const kKinds[16] = {
+      "sync (SP0)", "IRQ (SP0)", "FIQ (SP0)", "SError (SP0)", "sync", "IRQ", "FIQ", "SError",
+      "sync (EL0)", "IRQ (EL0)", "FIQ (EL0)", "SError (EL0)", "sync (AArch32)", "IRQ (AArch32)",
+      "FIQ (AArch32)", "SError (AArch32)"};
+  const uint64_t esr = TANDEM_MRS(esr_el1);
+  const uint64_t far = TANDEM_MRS(far_el1);
+  tandem::arm64::ConsolePrintf(
+      "tandem-rt: exception %s: ESR_EL1=0x%lx (EC=0x%lx) ELR_EL1=0x%lx FAR_EL1=0x%lx "
+      "SPSR_EL1=0x%lx LR=0x%lx SP=0x%lx\n",
+      kKinds[kind & 15], static_cast<unsigned long>(esr), static_cast<unsigned long>(esr >> 26),
+      static_cast<unsigned long>(f->elr), static_cast<unsigned long>(far),
+      static_cast<unsigned long>(f->spsr), static_cast<unsigned long>(f->x[30]),
+      static_cast<unsigned long>(reinterpret_cast<uintptr_t>(f) + sizeof(*f)));
+  tandem::arch::Panic("unexpected exception");
+}

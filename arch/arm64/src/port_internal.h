@@ -1,0 +1,33 @@
+// State shared by the arm64 port's files (boot, interrupts, port services).
+#ifndef TANDEM_ARCH_ARM64_PORT_INTERNAL_H_
+#define TANDEM_ARCH_ARM64_PORT_INTERNAL_H_
+
+#include <stdint.h>
+
+#include "tandem/arch.h"
+#include "tandem/xen/device_tree.h"
+
+namespace tandem::arm64 {
+
+// Exception frame pushed by vectors.S (FRAME_SIZE there).
+struct ExceptionFrame {
+  uint64_t x[31];
+  uint64_t elr;
+  uint64_t spsr;
+  uint64_t pad;
+};
+static_assert(sizeof(ExceptionFrame) == 272, "vectors.S FRAME_SIZE");
+
+// boot.cc
+xen::GuestPlatform& MutablePlatform();
+
+// interrupts.cc: brings up the GIC found in the device tree (boot, once) and the timer.
+void InterruptsBoot(const xen::GuestPlatform& platform);
+unsigned GicPriorityBits();
+
+// port.cc
+[[noreturn]] void Halt(bool crashed);
+
+}  // namespace tandem::arm64
+
+#endif  // TANDEM_ARCH_ARM64_PORT_INTERNAL_H_

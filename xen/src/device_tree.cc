@@ -163,8 +163,7 @@ Result<void, DtError> Classify(const Node& node, const Node& parent, int depth, 
     return {};
   }
 
-  if (!found.uart &&
-      (IsCompatible(node, "arm,sbsa-uart") || IsCompatible(node, "arm,pl011"))) {
+  if (!found.uart && (IsCompatible(node, "arm,sbsa-uart") || IsCompatible(node, "arm,pl011"))) {
     auto reg = RegEntry(node, parent, 0);
     if (!reg.ok()) return MakeError(reg.error());
     out.uart_base = reg.value().base;
@@ -212,16 +211,26 @@ Result<void, DtError> SetProperty(Node& node, const fdt::Token& prop) {
 
 const char* DtErrorName(DtError error) {
   switch (error) {
-    case DtError::kBadMagic: return "not a flattened device tree (bad magic)";
-    case DtError::kTruncated: return "device tree truncated";
-    case DtError::kBadVersion: return "unsupported device tree version";
-    case DtError::kBadStructure: return "malformed device tree structure";
-    case DtError::kBadProperty: return "malformed device tree property";
-    case DtError::kBadCells: return "unsupported #address-cells/#size-cells/#interrupt-cells";
-    case DtError::kTooDeep: return "device tree nested too deeply";
-    case DtError::kNoMemory: return "no memory node";
-    case DtError::kNoGic: return "no arm,gic-v3 interrupt controller";
-    case DtError::kNoTimer: return "no arm,armv8-timer node";
+    case DtError::kBadMagic:
+      return "not a flattened device tree (bad magic)";
+    case DtError::kTruncated:
+      return "device tree truncated";
+    case DtError::kBadVersion:
+      return "unsupported device tree version";
+    case DtError::kBadStructure:
+      return "malformed device tree structure";
+    case DtError::kBadProperty:
+      return "malformed device tree property";
+    case DtError::kBadCells:
+      return "unsupported #address-cells/#size-cells/#interrupt-cells";
+    case DtError::kTooDeep:
+      return "device tree nested too deeply";
+    case DtError::kNoMemory:
+      return "no memory node";
+    case DtError::kNoGic:
+      return "no arm,gic-v3 interrupt controller";
+    case DtError::kNoTimer:
+      return "no arm,armv8-timer node";
   }
   return "unknown device tree error";
 }

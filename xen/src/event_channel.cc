@@ -25,8 +25,7 @@ XenResult<evtchn_port_t> EventChannels::AllocUnbound(domid_t remote) {
   return op.port;
 }
 
-XenResult<evtchn_port_t> EventChannels::BindInterdomain(domid_t remote,
-                                                         evtchn_port_t remote_port) {
+XenResult<evtchn_port_t> EventChannels::BindInterdomain(domid_t remote, evtchn_port_t remote_port) {
   evtchn_bind_interdomain_t op{};
   op.remote_dom = remote;
   op.remote_port = remote_port;

@@ -79,8 +79,8 @@ Result<void, XenStatus> GrantTable::EndAccess(grant_ref_t ref) {
   do {
     // The peer maps the page (Xen set these bits with its own cmpxchg): the grant stays.
     if (seen & (GTF_reading | GTF_writing)) return MakeError(XenStatus::kInUse);
-  } while (!flags.compare_exchange_weak(seen, 0, std::memory_order_acq_rel,
-                                        std::memory_order_acquire));
+  } while (
+      !flags.compare_exchange_weak(seen, 0, std::memory_order_acq_rel, std::memory_order_acquire));
   SetUsed(ref, false);
   return {};
 }

@@ -19,8 +19,8 @@ Result<XsReply, XsStatus> XenStoreClient::Call(uint32_t type, uint32_t tx, const
   }
 }
 
-Result<void, XsStatus> XenStoreClient::CallExpectOk(uint32_t type, uint32_t tx,
-                                                    const XsPart* parts, size_t count) {
+Result<void, XsStatus> XenStoreClient::CallExpectOk(uint32_t type, uint32_t tx, const XsPart* parts,
+                                                    size_t count) {
   auto reply = Call(type, tx, parts, count);
   if (!reply.ok()) return MakeError(reply.error());
   // xenstore.txt: these operations answer "OK\0".
@@ -73,9 +73,8 @@ Result<size_t, XsStatus> XenStoreClient::Directory(const char* path, char* out, 
   return names;
 }
 
-Result<void, XsStatus> XenStoreClient::SetPermissions(const char* path,
-                                                      const XsPermission* perms, size_t count,
-                                                      uint32_t tx) {
+Result<void, XsStatus> XenStoreClient::SetPermissions(const char* path, const XsPermission* perms,
+                                                      size_t count, uint32_t tx) {
   if (count == 0 || count > kMaxPermissions) return MakeError(XsStatus::kInvalid);
   char text[kMaxPermissions][8];  // access letter + domid (<= 5 digits) + NUL
   XsPart parts[1 + kMaxPermissions];

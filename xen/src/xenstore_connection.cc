@@ -46,8 +46,9 @@ void XenStoreConnection::Attach(xenstore_domain_interface* ring, Notifier notify
 }
 
 bool XenStoreConnection::connected() const {
-  return ring_ != nullptr && std::atomic_ref<uint32_t>(ring_->connection)
-                                     .load(std::memory_order_acquire) == XENSTORE_CONNECTED;
+  return ring_ != nullptr &&
+         std::atomic_ref<uint32_t>(ring_->connection).load(std::memory_order_acquire) ==
+             XENSTORE_CONNECTED;
 }
 
 Result<void, XsStatus> XenStoreConnection::Break() {
@@ -143,8 +144,10 @@ Result<void, XsStatus> XenStoreConnection::Poll() {
   auto pushed = Push(&moved);
   if (pushed.ok()) {
     auto pulled = Pull(&moved);
-    if (pulled.ok() && in_flight_) pushed = Push(&moved);  // Pull may have made room
-    else if (!pulled.ok()) pushed = pulled;
+    if (pulled.ok() && in_flight_)
+      pushed = Push(&moved);  // Pull may have made room
+    else if (!pulled.ok())
+      pushed = pulled;
   }
   if (moved) notify_();
   return pushed;
@@ -175,8 +178,8 @@ void XenStoreConnection::QueueWatchEvent(const char* payload, uint32_t len) {
   const uint32_t token_at = path_len + 1;
   while (token_at + token_len < len && payload[token_at + token_len] != '\0') ++token_len;
   const bool well_formed = path_len < len && token_at + token_len < len;
-  if (!well_formed || path_len >= XsWatchEvent::kMaxPath ||
-      token_len >= XsWatchEvent::kMaxToken || watch_count_ == kWatchQueue) {
+  if (!well_formed || path_len >= XsWatchEvent::kMaxPath || token_len >= XsWatchEvent::kMaxToken ||
+      watch_count_ == kWatchQueue) {
     ++dropped_watch_events_;
     return;
   }

@@ -34,31 +34,56 @@ XsStatus XsStatusFromErrorString(const char* text, size_t len) {
 
 const char* XsStatusName(XsStatus status) {
   switch (status) {
-    case XsStatus::kOk: return "ok";
-    case XsStatus::kNotConnected: return "XenStore not connected";
-    case XsStatus::kBusy: return "a XenStore request is already in flight";
-    case XsStatus::kTooLong: return "XenStore request too long";
-    case XsStatus::kBrokenPeer: return "XenStore ring broken by the peer";
-    case XsStatus::kTimeout: return "XenStore timeout";
-    case XsStatus::kBadReply: return "malformed XenStore reply";
-    case XsStatus::kBufferTooSmall: return "buffer too small for the XenStore reply";
-    case XsStatus::kInvalid: return "EINVAL";
-    case XsStatus::kAccess: return "EACCES";
-    case XsStatus::kExists: return "EEXIST";
-    case XsStatus::kIsDirectory: return "EISDIR";
-    case XsStatus::kNoEntry: return "ENOENT";
-    case XsStatus::kNoMemory: return "ENOMEM";
-    case XsStatus::kNoSpace: return "ENOSPC";
-    case XsStatus::kIo: return "EIO";
-    case XsStatus::kNotEmpty: return "ENOTEMPTY";
-    case XsStatus::kNotSupported: return "ENOSYS";
-    case XsStatus::kReadOnly: return "EROFS";
-    case XsStatus::kStoreBusy: return "EBUSY";
-    case XsStatus::kAgain: return "EAGAIN";
-    case XsStatus::kIsConnected: return "EISCONN";
-    case XsStatus::kTooBig: return "E2BIG";
-    case XsStatus::kPermission: return "EPERM";
-    case XsStatus::kUnknownError: return "unknown XenStore error";
+    case XsStatus::kOk:
+      return "ok";
+    case XsStatus::kNotConnected:
+      return "XenStore not connected";
+    case XsStatus::kBusy:
+      return "a XenStore request is already in flight";
+    case XsStatus::kTooLong:
+      return "XenStore request too long";
+    case XsStatus::kBrokenPeer:
+      return "XenStore ring broken by the peer";
+    case XsStatus::kTimeout:
+      return "XenStore timeout";
+    case XsStatus::kBadReply:
+      return "malformed XenStore reply";
+    case XsStatus::kBufferTooSmall:
+      return "buffer too small for the XenStore reply";
+    case XsStatus::kInvalid:
+      return "EINVAL";
+    case XsStatus::kAccess:
+      return "EACCES";
+    case XsStatus::kExists:
+      return "EEXIST";
+    case XsStatus::kIsDirectory:
+      return "EISDIR";
+    case XsStatus::kNoEntry:
+      return "ENOENT";
+    case XsStatus::kNoMemory:
+      return "ENOMEM";
+    case XsStatus::kNoSpace:
+      return "ENOSPC";
+    case XsStatus::kIo:
+      return "EIO";
+    case XsStatus::kNotEmpty:
+      return "ENOTEMPTY";
+    case XsStatus::kNotSupported:
+      return "ENOSYS";
+    case XsStatus::kReadOnly:
+      return "EROFS";
+    case XsStatus::kStoreBusy:
+      return "EBUSY";
+    case XsStatus::kAgain:
+      return "EAGAIN";
+    case XsStatus::kIsConnected:
+      return "EISCONN";
+    case XsStatus::kTooBig:
+      return "E2BIG";
+    case XsStatus::kPermission:
+      return "EPERM";
+    case XsStatus::kUnknownError:
+      return "unknown XenStore error";
   }
   return "unknown";
 }

@@ -32,8 +32,8 @@ class Sink {
   size_t len_ = 0;
 };
 
-inline void Number(Sink& out, uint64_t value, bool negative, unsigned base, bool upper,
-                   int width, bool zero, bool left) {
+inline void Number(Sink& out, uint64_t value, bool negative, unsigned base, bool upper, int width,
+                   bool zero, bool left) {
   char digits[24];
   int n = 0;
   const char* set = upper ? "0123456789ABCDEF" : "0123456789abcdef";
@@ -61,9 +61,12 @@ inline size_t FormatV(char* buf, size_t size, const char* fmt, va_list ap) {
     const char* start = p++;
     bool zero = false, left = false;
     for (;; ++p) {
-      if (*p == '0') zero = true;
-      else if (*p == '-') left = true;
-      else break;
+      if (*p == '0')
+        zero = true;
+      else if (*p == '-')
+        left = true;
+      else
+        break;
     }
     int width = 0;
     while (*p >= '0' && *p <= '9') width = width * 10 + (*p++ - '0');
@@ -80,7 +83,7 @@ inline size_t FormatV(char* buf, size_t size, const char* fmt, va_list ap) {
     switch (*p) {
       case 'd':
       case 'i': {
-        int64_t v = longs >= 2 ? va_arg(ap, long long)
+        int64_t v = longs >= 2                 ? va_arg(ap, long long)
                     : longs == 1 || size_t_arg ? va_arg(ap, long)
                                                : va_arg(ap, int);
         const uint64_t mag = v < 0 ? uint64_t{0} - static_cast<uint64_t>(v) : uint64_t(v);
@@ -125,8 +128,8 @@ inline size_t FormatV(char* buf, size_t size, const char* fmt, va_list ap) {
   return out.Finish();
 }
 
-__attribute__((format(printf, 3, 4))) inline size_t Format(char* buf, size_t size,
-                                                           const char* fmt, ...) {
+__attribute__((format(printf, 3, 4))) inline size_t Format(char* buf, size_t size, const char* fmt,
+                                                           ...) {
   va_list ap;
   va_start(ap, fmt);
   const size_t n = FormatV(buf, size, fmt, ap);

@@ -77,6 +77,7 @@ class PvConsoleTest : public ::testing::Test {
     }
     return got;
   }
+
  protected:
   xencons_interface ring_{};
   NotifyCount notify_;
@@ -175,9 +176,8 @@ TEST(PvConsoleQueryTest, ReadsHvmParams) {
   FakeHypervisor hv([&](Call, unsigned int, void* arg, unsigned int) -> long {
     auto* p = static_cast<xen_hvm_param_t*>(arg);
     p->value = p->index == HVM_PARAM_CONSOLE_PFN ? pfn : port;
-    return p->index == HVM_PARAM_CONSOLE_PFN || p->index == HVM_PARAM_CONSOLE_EVTCHN
-               ? 0
-               : -XEN_EINVAL;
+    return p->index == HVM_PARAM_CONSOLE_PFN || p->index == HVM_PARAM_CONSOLE_EVTCHN ? 0
+                                                                                     : -XEN_EINVAL;
   });
   auto params = QueryPvConsole(hv);
   ASSERT_TRUE(params.ok());

@@ -59,8 +59,8 @@ struct Parts {
   };
   std::function<void(FdtBuilder&)> hypervisor = [](FdtBuilder& b) {
     b.BeginNode("hypervisor")
-        .Prop("compatible", {'x', 'e', 'n', ',', 'x', 'e', 'n', '-', '4', '.', '1', '7', 0,
-                             'x', 'e', 'n', ',', 'x', 'e', 'n', 0})
+        .Prop("compatible", {'x', 'e', 'n', ',', 'x', 'e', 'n', '-', '4', '.', '1',
+                             '7', 0,   'x', 'e', 'n', ',', 'x', 'e', 'n', 0})
         .PropCells("reg", {0, 0x38000000, 0, 0x1000000})
         .PropCells("interrupts", {1, 15, 0xf08})
         .EndNode();
@@ -185,9 +185,9 @@ TEST(DeviceTreeTest, BadHeaders) {
   EXPECT_EQ(ErrorOf(with(20, 16)), DtError::kBadVersion);  // version
   EXPECT_EQ(ErrorOf(with(24, 18)), DtError::kBadVersion);  // last_comp_version
   const auto total = static_cast<uint32_t>(good.size());
-  EXPECT_EQ(ErrorOf(with(8, total)), DtError::kBadStructure);       // struct past the end
-  EXPECT_EQ(ErrorOf(with(8, 58)), DtError::kBadStructure);          // misaligned struct
-  EXPECT_EQ(ErrorOf(with(8, 0)), DtError::kBadStructure);           // struct over the header
+  EXPECT_EQ(ErrorOf(with(8, total)), DtError::kBadStructure);        // struct past the end
+  EXPECT_EQ(ErrorOf(with(8, 58)), DtError::kBadStructure);           // misaligned struct
+  EXPECT_EQ(ErrorOf(with(8, 0)), DtError::kBadStructure);            // struct over the header
   EXPECT_EQ(ErrorOf(with(36, 0xfffffffc)), DtError::kBadStructure);  // size wraps
   EXPECT_EQ(ErrorOf(with(12, 0xffffff00)), DtError::kBadStructure);  // strings past the end
   EXPECT_EQ(ErrorOf(with(32, total)), DtError::kBadStructure);       // strings too long
@@ -313,7 +313,9 @@ TEST(DeviceTreeTest, MissingNodes) {
   {
     Parts p;
     p.gic = [](FdtBuilder& b) {  // a GICv2 is not what Tandem drives
-      b.BeginNode("gic").PropString("compatible", "arm,gic-400").PropCells("reg", {0, 1, 0, 1})
+      b.BeginNode("gic")
+          .PropString("compatible", "arm,gic-400")
+          .PropCells("reg", {0, 1, 0, 1})
           .EndNode();
     };
     EXPECT_EQ(ErrorOf(p.Build()), DtError::kNoGic);
@@ -376,8 +378,10 @@ TEST(DeviceTreeTest, WrongCellCounts) {
       b.BeginNode("memory").PropCells("reg", {0, 0x40000000, 0x1000000}).EndNode();
     };
     p.gic = [](FdtBuilder& b) {
-      b.BeginNode("gic").PropString("compatible", "arm,gic-v3")
-          .PropCells("reg", {0, 0x3001000, 0x10000, 0, 0x3020000, 0x20000}).EndNode();
+      b.BeginNode("gic")
+          .PropString("compatible", "arm,gic-v3")
+          .PropCells("reg", {0, 0x3001000, 0x10000, 0, 0x3020000, 0x20000})
+          .EndNode();
     };
     p.hypervisor = [](FdtBuilder&) {};
     auto r = Parse(p.Build());
@@ -388,16 +392,21 @@ TEST(DeviceTreeTest, WrongCellCounts) {
   {
     Parts p;
     p.gic = [](FdtBuilder& b) {
-      b.BeginNode("gic").PropString("compatible", "arm,gic-v3")
-          .PropCells("reg", {0, 0x3001000, 0, 0x10000}).EndNode();  // no redistributor
+      b.BeginNode("gic")
+          .PropString("compatible", "arm,gic-v3")
+          .PropCells("reg", {0, 0x3001000, 0, 0x10000})
+          .EndNode();  // no redistributor
     };
     EXPECT_EQ(ErrorOf(p.Build()), DtError::kBadProperty);
   }
   {
     Parts p;
     p.gic = [](FdtBuilder& b) {
-      b.BeginNode("gic").PropString("compatible", "arm,gic-v3").PropCells("#interrupt-cells", {2})
-          .PropCells("reg", {0, 1, 0, 1, 0, 2, 0, 1}).EndNode();
+      b.BeginNode("gic")
+          .PropString("compatible", "arm,gic-v3")
+          .PropCells("#interrupt-cells", {2})
+          .PropCells("reg", {0, 1, 0, 1, 0, 2, 0, 1})
+          .EndNode();
     };
     EXPECT_EQ(ErrorOf(p.Build()), DtError::kBadCells);
   }
@@ -421,49 +430,61 @@ TEST(DeviceTreeTest, BadInterruptsAndValues) {
   {
     Parts p;
     p.timer = [](FdtBuilder& b) {
-      b.BeginNode("timer").PropString("compatible", "arm,armv8-timer")
-          .PropCells("interrupts", {1, 13, 8, 1, 14, 8}).EndNode();  // no virtual timer
+      b.BeginNode("timer")
+          .PropString("compatible", "arm,armv8-timer")
+          .PropCells("interrupts", {1, 13, 8, 1, 14, 8})
+          .EndNode();  // no virtual timer
     };
     EXPECT_EQ(ErrorOf(p.Build()), DtError::kBadProperty);
   }
   {
     Parts p;
     p.timer = [](FdtBuilder& b) {
-      b.BeginNode("timer").PropString("compatible", "arm,armv8-timer")
-          .PropCells("interrupts", {1, 13, 1, 14, 1, 11, 1, 10}).EndNode();  // 2-cell specifiers
+      b.BeginNode("timer")
+          .PropString("compatible", "arm,armv8-timer")
+          .PropCells("interrupts", {1, 13, 1, 14, 1, 11, 1, 10})
+          .EndNode();  // 2-cell specifiers
     };
     EXPECT_EQ(ErrorOf(p.Build()), DtError::kBadProperty);
   }
   {
     Parts p;
     p.timer = [](FdtBuilder& b) {
-      b.BeginNode("timer").PropString("compatible", "arm,armv8-timer")
-          .PropCells("interrupts", {1, 13, 8, 1, 14, 8, 1, 16, 8, 1, 10, 8}).EndNode();  // PPI 16
+      b.BeginNode("timer")
+          .PropString("compatible", "arm,armv8-timer")
+          .PropCells("interrupts", {1, 13, 8, 1, 14, 8, 1, 16, 8, 1, 10, 8})
+          .EndNode();  // PPI 16
     };
     EXPECT_EQ(ErrorOf(p.Build()), DtError::kBadProperty);
   }
   {
     Parts p;
     p.timer = [](FdtBuilder& b) {
-      b.BeginNode("timer").PropString("compatible", "arm,armv8-timer")
-          .PropCells("interrupts", {1, 13, 8, 1, 14, 8, 2, 11, 8, 1, 10, 8}).EndNode();  // type 2
+      b.BeginNode("timer")
+          .PropString("compatible", "arm,armv8-timer")
+          .PropCells("interrupts", {1, 13, 8, 1, 14, 8, 2, 11, 8, 1, 10, 8})
+          .EndNode();  // type 2
     };
     EXPECT_EQ(ErrorOf(p.Build()), DtError::kBadProperty);
   }
   {
     Parts p;
     p.timer = [](FdtBuilder& b) {
-      b.BeginNode("timer").PropString("compatible", "arm,armv8-timer")
+      b.BeginNode("timer")
+          .PropString("compatible", "arm,armv8-timer")
           .PropCells("interrupts", {1, 13, 8, 1, 14, 8, 1, 11, 8, 1, 10, 8})
-          .PropCells("clock-frequency", {0, 62500000}).EndNode();
+          .PropCells("clock-frequency", {0, 62500000})
+          .EndNode();
     };
     EXPECT_EQ(ErrorOf(p.Build()), DtError::kBadProperty);
   }
   {
     Parts p;
     p.hypervisor = [](FdtBuilder& b) {
-      b.BeginNode("hypervisor").PropString("compatible", "xen,xen")
-          .PropCells("reg", {0, 0x38000000, 0, 0x1000000}).EndNode();  // no event channel PPI
+      b.BeginNode("hypervisor")
+          .PropString("compatible", "xen,xen")
+          .PropCells("reg", {0, 0x38000000, 0, 0x1000000})
+          .EndNode();  // no event channel PPI
     };
     EXPECT_EQ(ErrorOf(p.Build()), DtError::kBadProperty);
   }

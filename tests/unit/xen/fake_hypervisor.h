@@ -9,8 +9,15 @@
 
 namespace tandem::xen::testing {
 
-enum class Call { kMemoryOp, kEventChannelOp, kGrantTableOp, kSchedOp, kHvmOp, kXenVersion,
-                  kConsoleIo };
+enum class Call {
+  kMemoryOp,
+  kEventChannelOp,
+  kGrantTableOp,
+  kSchedOp,
+  kHvmOp,
+  kXenVersion,
+  kConsoleIo
+};
 
 struct Recorded {
   Call call;

@@ -111,7 +111,9 @@ class FakeXenstored {
     if (start < payload.size()) parts.push_back(payload.substr(start));
     return parts;
   }
-  void Error(const xsd_sockmsg& h, const char* name) { Reply(h, XS_ERROR, std::string(name) + '\0'); }
+  void Error(const xsd_sockmsg& h, const char* name) {
+    Reply(h, XS_ERROR, std::string(name) + '\0');
+  }
   void Ok(const xsd_sockmsg& h) { Reply(h, h.type, std::string("OK", 3)); }
   void FireWatches(const std::string& path) {
     for (const auto& [wpath, token] : watches) {

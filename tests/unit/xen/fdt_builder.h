@@ -68,8 +68,8 @@ class FdtBuilder {
     const uint32_t off_strings = off_struct + size_struct;
     const auto size_strings = static_cast<uint32_t>(strings_.size());
     const uint32_t total = off_strings + size_strings;
-    for (uint32_t v : {0xd00dfeedu, total, off_struct, off_strings, off_rsv, version, last_comp,
-                       0u, size_strings, size_struct}) {
+    for (uint32_t v : {0xd00dfeedu, total, off_struct, off_strings, off_rsv, version, last_comp, 0u,
+                       size_strings, size_struct}) {
       Be32(blob, v);
     }
     blob.resize(off_struct, 0);

@@ -71,7 +71,9 @@ TEST_F(XenStoreTest, WriteThenReadBack) {
   // The wire format of a write: path NUL value, no NUL after the value (xenstore.txt).
   const auto& w = xs_->requests[0];
   EXPECT_EQ(w.header.type, static_cast<uint32_t>(XS_WRITE));
-  EXPECT_EQ(w.payload, std::string("data/tandem/version\0" "1", 21));
+  EXPECT_EQ(w.payload, std::string("data/tandem/version\0"
+                                   "1",
+                                   21));
   EXPECT_NE(xs_->requests[0].header.req_id, xs_->requests[1].header.req_id);
 }
 
@@ -81,8 +83,8 @@ TEST_F(XenStoreTest, ErrorsBecomeTypedStatus) {
   xs_->store["big"] = std::string(16, 'x');
   EXPECT_EQ(client_->Read("big", buf, sizeof(buf)).error(), XsStatus::kBufferTooSmall);
   const char* names[] = {"EACCES", "EPERM", "EAGAIN", "EINVAL", "E2BIG", "EWHAT"};
-  const XsStatus want[] = {XsStatus::kAccess, XsStatus::kPermission, XsStatus::kAgain,
-                           XsStatus::kInvalid, XsStatus::kTooBig, XsStatus::kUnknownError};
+  const XsStatus want[] = {XsStatus::kAccess,  XsStatus::kPermission, XsStatus::kAgain,
+                           XsStatus::kInvalid, XsStatus::kTooBig,     XsStatus::kUnknownError};
   for (int i = 0; i < 6; ++i) {
     xs_->override = [&, i](FakeXenstored& x, const FakeXenstored::Request& r) {
       x.Reply(r.header, XS_ERROR, std::string(names[i]) + '\0');
@@ -142,8 +144,7 @@ TEST_F(XenStoreTest, DirectoryMkdirRemove) {
 
 TEST_F(XenStoreTest, SetPermissionsSendsThePermissionList) {
   ASSERT_TRUE(client_->Write("data/tandem", "").ok());
-  const XsPermission perms[] = {{XsPermission::Access::kNone, 7},
-                                {XsPermission::Access::kRead, 0}};
+  const XsPermission perms[] = {{XsPermission::Access::kNone, 7}, {XsPermission::Access::kRead, 0}};
   ASSERT_TRUE(client_->SetPermissions("data/tandem", perms, 2).ok());
   EXPECT_EQ(xs_->perms["data/tandem"], (std::vector<std::string>{"n7", "r0"}));
   EXPECT_EQ(xs_->requests.back().payload, std::string("data/tandem\0n7\0r0\0", 18));
@@ -205,8 +206,8 @@ TEST_F(XenStoreTest, MalformedOrExcessWatchEventsAreDroppedAndCounted) {
     x.RawReply(h, "no-nul-anywhere");
     h.len = 8;
     x.RawReply(h, std::string("path\0tok", 8));  // token unterminated
-    x.WatchEvent(std::string(300, 'p'), "t");   // path longer than kMaxPath
-    x.WatchEvent("p", std::string(100, 't'));   // token longer than kMaxToken
+    x.WatchEvent(std::string(300, 'p'), "t");    // path longer than kMaxPath
+    x.WatchEvent("p", std::string(100, 't'));    // token longer than kMaxToken
     for (int i = 0; i < 6; ++i) x.WatchEvent("q" + std::to_string(i), "t");  // queue holds 4
   });
   for (int i = 0; i < 20; ++i) {
@@ -327,9 +328,12 @@ TEST(XenStoreParamsTest, Dom0lessStorePageAppearsLater) {
   uint64_t pfn = ~uint64_t{0};  // enhanced dom0less domain before init-dom0less ran
   FakeHypervisor hv([&pfn](Call, unsigned int, void* arg, unsigned int) -> long {
     auto* p = static_cast<xen_hvm_param_t*>(arg);
-    if (p->index == HVM_PARAM_STORE_PFN) p->value = pfn;
-    else if (p->index == HVM_PARAM_STORE_EVTCHN) p->value = 1;
-    else return -XEN_EINVAL;
+    if (p->index == HVM_PARAM_STORE_PFN)
+      p->value = pfn;
+    else if (p->index == HVM_PARAM_STORE_EVTCHN)
+      p->value = 1;
+    else
+      return -XEN_EINVAL;
     return 0;
   });
   EXPECT_EQ(QueryXenStore(hv).error(), XenStatus::kNotReady);

@@ -33,7 +33,10 @@
 #define TANDEM_XEN_FAKED_AARCH64
 #endif
 
-#include <xen/xen.h>  // NOLINT: order matters, see above
+// clang-format off: xen.h first, under the macros set above.
+#include <xen/xen.h>
+// clang-format on
+
 #include <xen/errno.h>
 #include <xen/event_channel.h>
 #include <xen/grant_table.h>

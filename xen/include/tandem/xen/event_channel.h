@@ -8,8 +8,9 @@
 #ifndef TANDEM_XEN_EVENT_CHANNEL_H_
 #define TANDEM_XEN_EVENT_CHANNEL_H_
 
-#include <atomic>
 #include <stdint.h>
+
+#include <atomic>
 
 #include "tandem/xen/abi.h"
 #include "tandem/xen/hypervisor.h"

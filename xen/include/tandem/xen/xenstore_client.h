@@ -37,8 +37,8 @@ class XenStoreClient {
   Result<void, XsStatus> Remove(const char* path, uint32_t tx = 0);
   // The names of `path`'s children into `out`, each NUL-terminated; returns how many.
   Result<size_t, XsStatus> Directory(const char* path, char* out, size_t size, uint32_t tx = 0);
-  Result<void, XsStatus> SetPermissions(const char* path, const XsPermission* perms,
-                                        size_t count, uint32_t tx = 0);
+  Result<void, XsStatus> SetPermissions(const char* path, const XsPermission* perms, size_t count,
+                                        uint32_t tx = 0);
 
   // A transaction id for the calls above. TransactionEnd(commit) answers kAgain when another
   // writer conflicted: redo the whole transaction.

@@ -21,23 +21,23 @@ enum class XsStatus : uint8_t {
   kBadReply,        // reply of the wrong type or malformed
   kBufferTooSmall,  // the caller's buffer cannot hold the reply
   // Sent by xenstored in XS_ERROR (xs_wire.h xsd_errors).
-  kInvalid,         // EINVAL
-  kAccess,          // EACCES
-  kExists,          // EEXIST
-  kIsDirectory,     // EISDIR
-  kNoEntry,         // ENOENT
-  kNoMemory,        // ENOMEM
-  kNoSpace,         // ENOSPC
-  kIo,              // EIO
-  kNotEmpty,        // ENOTEMPTY
-  kNotSupported,    // ENOSYS
-  kReadOnly,        // EROFS
-  kStoreBusy,       // EBUSY
-  kAgain,           // EAGAIN: transaction conflict, retry the whole transaction
-  kIsConnected,     // EISCONN
-  kTooBig,          // E2BIG
-  kPermission,      // EPERM
-  kUnknownError,    // any other XS_ERROR string
+  kInvalid,       // EINVAL
+  kAccess,        // EACCES
+  kExists,        // EEXIST
+  kIsDirectory,   // EISDIR
+  kNoEntry,       // ENOENT
+  kNoMemory,      // ENOMEM
+  kNoSpace,       // ENOSPC
+  kIo,            // EIO
+  kNotEmpty,      // ENOTEMPTY
+  kNotSupported,  // ENOSYS
+  kReadOnly,      // EROFS
+  kStoreBusy,     // EBUSY
+  kAgain,         // EAGAIN: transaction conflict, retry the whole transaction
+  kIsConnected,   // EISCONN
+  kTooBig,        // E2BIG
+  kPermission,    // EPERM
+  kUnknownError,  // any other XS_ERROR string
 };
 
 const char* XsStatusName(XsStatus status);

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Runs every Tandem test on a fresh Debian 12 machine (as root: installs what it needs).
+#   host-debug       unit + conformance suites, oilc, Xen layer, drivers, channel, libtandem
+#   host-asan-ubsan  the same suites under AddressSanitizer + UndefinedBehaviorSanitizer
+#   host-tsan        the channel's two-thread tests under ThreadSanitizer
+#   arm64            Tandem RT cross-built freestanding for Xen
+#   target           real QEMU boots of Xen + Linux dom0 + Tandem RT (both boot routes)
+# Usage: ./test.sh [--no-target] [--no-sanitizers]
+set -euo pipefail
+cd "$(dirname "$0")"
+run_target=1
+run_sanitizers=1
+for arg in "$@"; do
+  case "$arg" in
+    --no-target) run_target=0 ;;
+    --no-sanitizers) run_sanitizers=0 ;;
+    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "test.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
+  esac
+done
+jobs=$(nproc)
+step() { printf '\n==== [%s] %s ====\n' "$(date +%T)" "$*"; }
+started=$(date +%s)
+
+step "dependencies"
+scripts/install-deps.sh
+
+step "host-debug: configure and build"
+cmake --preset host-debug >/dev/null
+cmake --build --preset host-debug -j "$jobs"
+step "host-debug: unit and conformance tests"
+ctest --preset host-debug -L 'unit|conformance' -j "$jobs"
+
+if ((run_sanitizers)); then
+  step "host-asan-ubsan: configure and build"
+  cmake --preset host-asan-ubsan -DTANDEM_SKIP="bench;platform" >/dev/null
+  cmake --build --preset host-asan-ubsan -j "$jobs"
+  step "host-asan-ubsan: unit and conformance tests"
+  ctest --preset host-asan-ubsan -L 'unit|conformance' -j "$jobs"
+  if [[ -f channel/CMakeLists.txt ]]; then
+    step "host-tsan: channel tests"
+    cmake --preset host-tsan -DTANDEM_SKIP="bench;platform;apps;linux;xen;drivers" >/dev/null
+    cmake --build --preset host-tsan -j "$jobs"
+    ctest --test-dir build/host-tsan -L unit -R channel -j "$jobs" --output-on-failure
+  fi
+fi
+
+step "arm64: Tandem RT cross build"
+cmake --preset arm64 >/dev/null
+cmake --build --preset arm64 -j "$jobs"
+
+if ((run_target)); then
+  step "target: QEMU boots of Xen + Linux + Tandem RT"
+  cmake --preset host-debug -DTANDEM_TARGET_TESTS=ON >/dev/null
+  ctest --preset host-debug -L target
+fi
+step "all tests passed in $(( $(date +%s) - started )) s"

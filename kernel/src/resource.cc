@@ -45,6 +45,21 @@ ResourceType& CallerLastResource() {
   return Tcb(g_state.running).last_resource;
 }
 
+// A LINKED resource is another name for its target (OIL 2.5, RESOURCEPROPERTY LINKED): occupying
+// any name of a resource occupies all of them.
+ResourceType Target(ResourceType r) {
+  const ResourceConfig& rc = Cfg().resources[r];
+  return rc.kind == ResourceKind::kLinked ? rc.linked : r;
+}
+
+bool OccupiedUnderAnyName(ResourceType r) {
+  const ResourceType target = Target(r);
+  for (ResourceType other = 0; other < Cfg().resource_count; ++other) {
+    if (Cfg().resource_controls[other].occupied && Target(other) == target) return true;
+  }
+  return false;
+}
+
 bool ValidResource(ResourceType r) {
   return r < Cfg().resource_count && Cfg().resources[r].kind != ResourceKind::kInternal;
 }
@@ -52,15 +67,16 @@ bool ValidResource(ResourceType r) {
 }  // namespace
 
 /// GetResource: occupies ResID and raises the caller to its ceiling.
-/// Extended: E_OS_ID (invalid or internal resource), E_OS_ACCESS (already occupied, or the
-/// caller's static priority is above the ceiling, or the caller may not use it), E_OS_CALLEVEL.
+/// Extended: E_OS_ID (invalid or internal resource), E_OS_ACCESS (already occupied, under this
+/// name or another name of a linked resource, or the caller's static priority is above the
+/// ceiling, or the caller may not use it), E_OS_CALLEVEL.
 StatusType GetResource(ResourceType ResID) {
   CriticalSection cs;
   if (Extended()) {
     if (!CalledFromTaskOrIsr2()) return Fail(E_OS_CALLEVEL, OSServiceId_GetResource, ResID);
     if (!ValidResource(ResID)) return Fail(E_OS_ID, OSServiceId_GetResource, ResID);
     const ResourceConfig& rcfg = Cfg().resources[ResID];
-    if (Cfg().resource_controls[ResID].occupied || CallerStaticLevel() > rcfg.ceiling ||
+    if (OccupiedUnderAnyName(ResID) || CallerStaticLevel() > rcfg.ceiling ||
         !CallerMayUse(ResID)) {
       return Fail(E_OS_ACCESS, OSServiceId_GetResource, ResID);
     }

@@ -61,6 +61,20 @@ std::optional<uint32_t> ParseDecimal(std::string_view text, uint32_t max) {
   return static_cast<uint32_t>(value);
 }
 
+std::optional<uint32_t> ParseVersion(std::string_view text) {
+  const size_t dot = text.find('.');
+  if (dot != std::string_view::npos) {
+    std::optional<uint32_t> major = ParseDecimal(text.substr(0, dot), 0xFFFF);
+    std::optional<uint32_t> minor = ParseDecimal(text.substr(dot + 1), 0xFFFF);
+    if (!major || !minor) return std::nullopt;
+    return *major << 16 | *minor;
+  }
+  std::optional<uint32_t> n = ParseDecimal(text, 0xFFFFFFFF);
+  if (!n) return std::nullopt;
+  // Major 0 does not exist, so a value below 1 << 16 can only be a bare major number.
+  return *n > 0xFFFF ? *n : *n << 16;
+}
+
 bool ValidDomainName(std::string_view name) {
   if (name.empty() || name.size() > 64) return false;
   return std::all_of(name.begin(), name.end(),
@@ -221,9 +235,22 @@ Result<ChannelInfo> ReadChannel(XenBackend& xen, uint32_t domid) {
     }
     return *n;
   };
-  Result<uint32_t> version = number(kKeyVersion, 0, 0xFFFFFFFF);
-  LIBTANDEM_TRY(version);
-  info.version = version.value();
+  if (!raw[kKeyVersion]) {
+    LIBTANDEM_TRY(number(kKeyVersion, 0, 0));  // reports the missing key
+  }
+  std::optional<uint32_t> version = ParseVersion(*raw[kKeyVersion]);
+  if (!version) {
+    std::string shown = raw[kKeyVersion]->substr(0, 32);
+    for (char& c : shown) {
+      if (c < 0x20 || c >= 0x7F) c = '?';
+    }
+    return Fail(Errc::kNotPublished,
+                dir + "/" + kKeyVersion + " = '" + shown +
+                    "' is not a protocol version (expected 'major.minor', 'major', or "
+                    "major << 16 | minor in decimal)",
+                "the RTOS published a malformed channel; check its version and console");
+  }
+  info.version = *version;
   if (tandem::channel::VersionMajor(info.version) != tandem::channel::kVersionMajor) {
     return Fail(Errc::kVersionMismatch,
                 "domain " + std::to_string(domid) + " speaks Tandem protocol " +

@@ -58,7 +58,7 @@ class RealXenBackend final : public XenBackend {
         return Fail(Errc::kXen,
                     "not running in a Xen domain (/sys/hypervisor/type is not 'xen'), so there "
                     "is no XenStore to find the RTOS in",
-                    "run tandemctl in dom0 of the Tandem system");
+                    "run it in dom0 of the Tandem system");
       }
       return Fail(Errc::kXen,
                   std::string("xenstored is not reachable (xs_open: ") + strerror(err) + ")",

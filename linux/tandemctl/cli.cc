@@ -1,9 +1,13 @@
 // tandemctl: command line (CLI11), one command per run, exit status = libtandem::Errc.
 #include "cli.h"
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <iomanip>
 #include <sstream>
+#include <thread>
 
 #include "libtandem/commands.h"
 #include "libtandem/discovery.h"
@@ -267,10 +271,25 @@ int Runner::Stats() {
   return 0;
 }
 
+void StartWatchdog(uint32_t timeout_ms, bool json) {
+  std::thread([timeout_ms, json] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(timeout_ms + kWatchdogGraceMs));
+    const Error e{Errc::kTimeout,
+                  "no progress " + std::to_string(timeout_ms + kWatchdogGraceMs) +
+                      " ms after the start: a Xen library call did not return",
+                  "is xenstored running in dom0 (and xenfs mounted on /proc/xen)?"};
+    std::ostringstream out, err;
+    ReportError(e, json, out, err);
+    const std::string text = out.str() + err.str();
+    (void)!write(json ? 1 : 2, text.data(), text.size());
+    _exit(static_cast<int>(Errc::kTimeout));
+  }).detach();
+}
+
 }  // namespace
 
 int RunTandemctl(int argc, const char* const* argv, const BackendFactory& open_backend,
-                 std::ostream& out, std::ostream& err) {
+                 std::ostream& out, std::ostream& err, bool watchdog) {
   Options o;
   CLI::App app{
       "tandemctl: talk to the Tandem RT real-time OS from Linux dom0 over its Xen command "
@@ -335,6 +354,7 @@ int RunTandemctl(int argc, const char* const* argv, const BackendFactory& open_b
     return ReportError(usage, o.json, out, err);
   }
 
+  if (watchdog) StartWatchdog(o.timeout_ms, o.json);
   Runner run(o, open_backend, out, err);
   try {
     switch (cmd) {

@@ -4,5 +4,6 @@
 #include "cli.h"
 
 int main(int argc, char** argv) {
-  return tandemctl::RunTandemctl(argc, argv, libtandem::OpenXenBackend, std::cout, std::cerr);
+  return tandemctl::RunTandemctl(argc, argv, libtandem::OpenXenBackend, std::cout, std::cerr,
+                                 /*watchdog=*/true);
 }

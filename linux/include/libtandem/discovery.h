@@ -40,6 +40,9 @@ struct ChannelInfo {
 
 // Strict decimal parse: 1..10 digits, no leading zero unless "0", value <= max.
 std::optional<uint32_t> ParseDecimal(std::string_view text, uint32_t max);
+// data/tandem/version: "major.minor" ("1.0"), a bare major ("1"), or the wire form
+// major << 16 | minor in decimal ("65536"). Major 0 does not exist, which keeps these apart.
+std::optional<uint32_t> ParseVersion(std::string_view text);
 // A XenStore domain name is printable ASCII without '/' and at most 64 characters here.
 bool ValidDomainName(std::string_view name);
 const char* XenbusStateName(uint32_t state);

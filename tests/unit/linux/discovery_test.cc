@@ -21,6 +21,17 @@ TEST(ParseDecimal, AcceptsOnlyPlainBoundedDecimals) {
   EXPECT_FALSE(ParseDecimal("11", 10).has_value());
 }
 
+TEST(ParseVersion, AcceptsTheThreeDocumentedFormsOnly) {
+  EXPECT_EQ(ParseVersion("1.0"), 0x10000u);
+  EXPECT_EQ(ParseVersion("1.2"), 0x10002u);
+  EXPECT_EQ(ParseVersion("1"), 0x10000u);
+  EXPECT_EQ(ParseVersion("65537"), 0x10001u);
+  EXPECT_EQ(ParseVersion("2"), 0x20000u);
+  for (const char* bad : {"", ".", "1.", ".1", "1.0.0", "1.65536", "v1", "1 .0", "01.0", "-1"}) {
+    EXPECT_FALSE(ParseVersion(bad).has_value()) << "'" << bad << "'";
+  }
+}
+
 class DiscoveryTest : public ::testing::Test {
  protected:
   DiscoveryTest() : rtos_(xen_, 3, "tandem-rt") {
@@ -99,8 +110,8 @@ TEST_F(DiscoveryTest, MalformedValuesAreRejected) {
       {"ring-ref0", "-1"},    {"ring-ref0", "7"},           // reserved grant
       {"ring-ref1", "0x20"},  {"ring-ref1", "10"},          // same as the request ref
       {"event-channel", "0"}, {"event-channel", "131072"},  // beyond the FIFO ABI
-      {"state", "9"},         {"state", "connected"},
-      {"version", "65536 "},  {"ring-ref0", "4294967295"},
+      {"state", "9"},         {"state", "connected"},      {"version", "65536 "},
+      {"version", "1.x"},     {"ring-ref0", "4294967295"},
   };
   for (const auto& [key, value] : cases) {
     FakeXen xen;
@@ -126,6 +137,11 @@ TEST_F(DiscoveryTest, OtherMajorVersionIsAMismatch) {
   auto c = ReadChannel(xen_, 3);
   ASSERT_FALSE(c.ok());
   EXPECT_EQ(c.error().code, Errc::kVersionMismatch);
+  EXPECT_NE(c.error().message.find("speaks Tandem protocol 2.0"), std::string::npos);
+  xen_.store[Key("version")] = "2.1";
+  EXPECT_EQ(ReadChannel(xen_, 3).error().code, Errc::kVersionMismatch);
+  xen_.store[Key("version")] = "1";
+  EXPECT_TRUE(ReadChannel(xen_, 3).ok());
   // A newer minor of the same major is fine.
   xen_.store[Key("version")] = std::to_string(tandem::channel::kProtocolVersion + 3);
   EXPECT_TRUE(ReadChannel(xen_, 3).ok());

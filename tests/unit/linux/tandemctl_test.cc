@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 #include <xen/io/xenbus.h>
 
+#include <unistd.h>
+
 #include <sstream>
 #include <vector>
 
@@ -141,6 +143,23 @@ TEST_F(TandemctlTest, RtosResetMidCommandIsAProtocolError) {
   // The RTOS reinitialises its channel while handling the command, before answering.
   rtos_.on_command = [&] { (void)rtos_.server->Init(); };
   EXPECT_EQ(Run({"gpio", "get", "1"}), 10) << err_.str();
+}
+
+}  // namespace
+}  // namespace libtandem::testing
+
+namespace libtandem::testing {
+namespace {
+
+TEST(TandemctlWatchdogDeathTest, HungXenCallEndsWithTimeoutStatus) {
+  // A Xen library call that never returns (xs_read on xenbus without xenstored).
+  auto hang = []() -> Result<std::unique_ptr<XenBackend>> {
+    for (;;) pause();
+  };
+  const char* argv[] = {"tandemctl", "--timeout", "10", "list"};
+  std::ostringstream out, err;
+  EXPECT_EXIT(tandemctl::RunTandemctl(4, argv, hang, out, err, /*watchdog=*/true),
+              ::testing::ExitedWithCode(6), "xenstored running");
 }
 
 }  // namespace

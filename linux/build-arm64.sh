@@ -1,0 +1,27 @@
+#!/bin/sh
+# Cross-builds tandemctl and tandem-bench for the arm64 dom0 (static executables: nothing else
+# is needed in the initramfs). Called by the platform scripts; prints the built paths.
+#   linux/build-arm64.sh [BUILD_DIR]        default BUILD_DIR: <repo>/build/arm64-linux
+# Environment: TANDEM_ARM64_SYSROOT (default: $TANDEM_CACHE/arm64/sysroot, else
+# <repo>/.cache/arm64/sysroot, as made by platform/fetch).
+set -eu
+repo=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$repo/build/arm64-linux}
+sysroot=${TANDEM_ARM64_SYSROOT:-${TANDEM_CACHE:-$repo/.cache}/arm64/sysroot}
+if [ ! -f "$sysroot/usr/include/xenstore.h" ]; then
+  echo "build-arm64.sh: error: no arm64 Xen sysroot at $sysroot" >&2
+  echo "  hint: run platform/fetch (it unpacks Debian's arm64 libxen-dev there)" >&2
+  exit 1
+fi
+for tool in aarch64-linux-gnu-g++ cmake ninja; do
+  command -v "$tool" >/dev/null || {
+    echo "build-arm64.sh: error: $tool not found (apt-get install g++-aarch64-linux-gnu cmake ninja-build)" >&2
+    exit 1
+  }
+done
+cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  -DCMAKE_TOOLCHAIN_FILE="$repo/cmake/aarch64-linux.cmake" -DTANDEM_ARM64_SYSROOT="$sysroot" \
+  -DTANDEM_SKIP="kernel;arch;tools;drivers;xen;apps;platform;tests;bench" >/dev/null
+ninja -C "$build" -j2 tandemctl tandem-bench >/dev/null
+echo "$build/linux/tandemctl"
+echo "$build/linux/tandem-bench"

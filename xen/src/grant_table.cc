@@ -59,8 +59,9 @@ XenResult<grant_ref_t> GrantTable::GrantAccess(domid_t domid, uint64_t gfn, bool
     grant_entry_v1_t& entry = entries_[ref];
     entry.domid = domid;
     entry.frame = static_cast<uint32_t>(gfn);
-    // Xen must see domid and frame before the flags that make the entry valid.
-    std::atomic_thread_fence(std::memory_order_release);
+    // grant_table.h: domid and frame, then a write barrier, then the flags that make the entry
+    // valid. The release store is that barrier: on arm64 it is an stlrh, which orders every
+    // earlier store before the flags.
     const uint16_t flags = GTF_permit_access | (readonly ? GTF_readonly : 0);
     std::atomic_ref<uint16_t>(entry.flags).store(flags, std::memory_order_release);
     SetUsed(ref, true);

@@ -122,9 +122,9 @@ Result<void, XsStatus> XenStoreConnection::Pull(bool* moved) {
     }
     in_have_ += n;
     rsp_cons_ += static_cast<XENSTORE_RING_IDX>(n);
-    // The bytes are copied before xenstored may overwrite them (xs_wire: full barrier, then
-    // rsp_cons).
-    std::atomic_thread_fence(std::memory_order_seq_cst);
+    // The bytes are copied before xenstored may overwrite them: the release store of rsp_cons
+    // orders the loads above before it (the full barrier of xenstore-ring.txt is not needed
+    // for load -> store ordering).
     StoreShared(ring_->rsp_cons, rsp_cons_);
     *moved = true;
     if (in_have_ == kHeaderSize) {

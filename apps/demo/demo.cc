@@ -72,11 +72,16 @@ TASK(Control) {
 TASK(Status) {
   ++g_seconds;
   const uint64_t misses = g_overruns + g_late_finishes;
-  ConsolePrintf("tandem-rt: t=%us ctrl=%lu misses=%lu (overruns=%lu late=%lu) bg=%lu pin=%u\n",
-                g_seconds, static_cast<unsigned long>(g_control_runs),
-                static_cast<unsigned long>(misses), static_cast<unsigned long>(g_overruns),
-                static_cast<unsigned long>(g_late_finishes),
-                static_cast<unsigned long>(g_background_loops), g_pin ? 1u : 0u);
+  const tandem::arm64::TickStats ticks = tandem::arm64::SystemTickStats();
+  const uint64_t per_us = tandem::arm64::CounterFrequency() / 1000000;
+  ConsolePrintf(
+      "tandem-rt: t=%us ctrl=%lu misses=%lu (overruns=%lu late=%lu) bg=%lu pin=%u "
+      "tick_late=%lu tick_max_latency_us=%lu\n",
+      g_seconds, static_cast<unsigned long>(g_control_runs), static_cast<unsigned long>(misses),
+      static_cast<unsigned long>(g_overruns), static_cast<unsigned long>(g_late_finishes),
+      static_cast<unsigned long>(g_background_loops), g_pin ? 1u : 0u,
+      static_cast<unsigned long>(ticks.ticks_late),
+      static_cast<unsigned long>(per_us == 0 ? 0 : ticks.max_latency / per_us));
   if (demo::kRunSeconds != 0 && g_seconds >= demo::kRunSeconds) ShutdownOS(E_OK);
   TerminateTask();
 }

@@ -139,6 +139,8 @@ unsigned GicPriorityBits() { return g_gic.priority_bits; }
 
 uint64_t CounterNow() { return g_timer.Now(); }
 uint32_t CounterFrequency() { return g_timer.frequency_hz(); }
+TickStats SystemTickStats() { return {g_timer.late_ticks(), g_timer.max_latency()}; }
+
 uint64_t LastTickCounter() {
   return g_timer.period_ticks() == 0 ? 0 : g_timer.deadline() - g_timer.period_ticks();
 }

@@ -74,8 +74,11 @@ class GenericTimer {
       sys_.Write(TimerReg::kCntvCtl, cntv_ctl::kEnable);
       return false;
     }
+    const uint64_t now = Now();
+    const uint64_t latency = now > deadline_ ? now - deadline_ : 0;
+    if (latency > max_latency_) max_latency_ = latency;
     deadline_ += period_ticks_;
-    if (Now() >= deadline_) ++late_ticks_;  // behind by more than a period: fires again at once
+    if (now >= deadline_) ++late_ticks_;  // behind by more than a period: fires again at once
     sys_.Write(TimerReg::kCntvCval, deadline_);
     sys_.Write(TimerReg::kCntvCtl, cntv_ctl::kEnable);
     sys_.Isb();
@@ -93,6 +96,8 @@ class GenericTimer {
   uint64_t deadline() const { return deadline_; }
   // Ticks acknowledged while already more than one period late.
   uint64_t late_ticks() const { return late_ticks_; }
+  // Largest delay seen between a tick's deadline and its Acknowledge(), in counter ticks.
+  uint64_t max_latency() const { return max_latency_; }
 
  private:
   Sys sys_;
@@ -100,6 +105,7 @@ class GenericTimer {
   uint64_t period_ticks_ = 0;
   uint64_t deadline_ = 0;
   uint64_t late_ticks_ = 0;
+  uint64_t max_latency_ = 0;
 };
 
 inline const char* TimerErrorName(TimerError error) {

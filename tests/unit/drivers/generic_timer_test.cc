@@ -50,12 +50,14 @@ TEST(GenericTimerTest, AcknowledgeAdvancesByExactlyOnePeriodAndClearsImask) {
   EXPECT_EQ(regs.regs[R(TimerReg::kCntvCval)], 2000u) << "latency must not shift the grid";
   EXPECT_EQ(regs.regs[R(TimerReg::kCntvCtl)], cntv_ctl::kEnable);
   EXPECT_EQ(t.late_ticks(), 0u);
+  EXPECT_EQ(t.max_latency(), 137u);
   // Three periods late: the next deadline is already past, counted as late.
   regs.regs[R(TimerReg::kCntvct)] = 5000;
   regs.regs[R(TimerReg::kCntvCtl)] = cntv_ctl::kEnable | cntv_ctl::kIstatus;
   EXPECT_TRUE(t.Acknowledge());
   EXPECT_EQ(regs.regs[R(TimerReg::kCntvCval)], 3000u);
   EXPECT_EQ(t.late_ticks(), 1u);
+  EXPECT_EQ(t.max_latency(), 3000u);
 }
 
 TEST(GenericTimerTest, SpuriousAndStopped) {

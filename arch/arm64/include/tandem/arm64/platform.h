@@ -44,6 +44,15 @@ uint32_t CounterFrequency();
 // the release time of whatever that tick activated. 0 before the system timer starts.
 uint64_t LastTickCounter();
 
+// How well the system tick keeps its grid: ticks handled more than a period late (the timer
+// then fires back to back to catch up), and the largest deadline-to-handler delay, in counter
+// ticks. Under QEMU's software emulation both mostly measure the host's scheduling.
+struct TickStats {
+  uint64_t ticks_late;
+  uint64_t max_latency;
+};
+TickStats SystemTickStats();
+
 }  // namespace tandem::arm64
 
 #endif  // TANDEM_ARM64_PLATFORM_H_

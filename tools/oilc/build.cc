@@ -4,7 +4,9 @@
 #include <map>
 #include <set>
 
+#include "checks.h"
 #include "events.h"
+#include "names.h"
 #include "priority.h"
 
 namespace oilc {
@@ -18,118 +20,6 @@ const Param* Get(const std::vector<Param>& params, const char* name) {
 uint32_t U32(const Param* p) { return static_cast<uint32_t>(p->value.number.magnitude); }
 uint64_t U64(const Param* p) { return p->value.number.magnitude; }
 bool IsTrue(const Param* p) { return p != nullptr && p->value.text == "TRUE"; }
-
-// Object names become C macros (os_cfg.h) and parts of identifiers: they must not be C/C++
-// keywords or names that os.h and the generated code rely on.
-bool IsReservedName(const std::string& s) {
-  static const std::set<std::string> kReserved = {"alignas",
-                                                  "alignof",
-                                                  "and",
-                                                  "asm",
-                                                  "auto",
-                                                  "bool",
-                                                  "break",
-                                                  "case",
-                                                  "catch",
-                                                  "char",
-                                                  "class",
-                                                  "const",
-                                                  "constexpr",
-                                                  "continue",
-                                                  "default",
-                                                  "delete",
-                                                  "do",
-                                                  "double",
-                                                  "else",
-                                                  "enum",
-                                                  "explicit",
-                                                  "export",
-                                                  "extern",
-                                                  "false",
-                                                  "float",
-                                                  "for",
-                                                  "friend",
-                                                  "goto",
-                                                  "if",
-                                                  "inline",
-                                                  "int",
-                                                  "long",
-                                                  "mutable",
-                                                  "namespace",
-                                                  "new",
-                                                  "noexcept",
-                                                  "not",
-                                                  "nullptr",
-                                                  "operator",
-                                                  "or",
-                                                  "private",
-                                                  "protected",
-                                                  "public",
-                                                  "register",
-                                                  "return",
-                                                  "short",
-                                                  "signed",
-                                                  "sizeof",
-                                                  "static",
-                                                  "struct",
-                                                  "switch",
-                                                  "template",
-                                                  "this",
-                                                  "throw",
-                                                  "true",
-                                                  "try",
-                                                  "typedef",
-                                                  "typename",
-                                                  "union",
-                                                  "unsigned",
-                                                  "using",
-                                                  "virtual",
-                                                  "void",
-                                                  "volatile",
-                                                  "while",
-                                                  "uint8_t",
-                                                  "uint16_t",
-                                                  "uint32_t",
-                                                  "uint64_t",
-                                                  "size_t",
-                                                  "tandem",
-                                                  "TASK",
-                                                  "ISR",
-                                                  "ALARMCALLBACK",
-                                                  "StatusType",
-                                                  "TaskType",
-                                                  "TaskRefType",
-                                                  "TaskStateType",
-                                                  "ResourceType",
-                                                  "EventMaskType",
-                                                  "TickType",
-                                                  "AlarmType",
-                                                  "CounterType",
-                                                  "AppModeType",
-                                                  "ISRType",
-                                                  "AlarmBaseType",
-                                                  "E_OK",
-                                                  "RUNNING",
-                                                  "WAITING",
-                                                  "READY",
-                                                  "SUSPENDED",
-                                                  "INVALID_TASK",
-                                                  "INVALID_ISR",
-                                                  "OSTICKDURATION",
-                                                  "OSMAXALLOWEDVALUE",
-                                                  "OSTICKSPERBASE",
-                                                  "OSMINCYCLE"};
-  return kReserved.count(s) != 0 || s.rfind("oilc_", 0) == 0 || s.rfind("E_OS_", 0) == 0 ||
-         s.rfind("OSServiceId_", 0) == 0;
-}
-
-bool IsIdentifier(const std::string& s) {
-  if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
-  for (char c : s) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
-  }
-  return true;
-}
 
 class Builder {
  public:
@@ -202,7 +92,6 @@ class Builder {
                    "at most 64 including RES_SCHEDULER (resource access is a 64-bit mask)");
     }
     Resolve();
-    Check();
   }
 
  private:
@@ -337,7 +226,7 @@ class Builder {
                      "ACTIVATION " + p->value.text + " of TASK " + obj.name + " is out of range",
                      "a UINT32 number in [1..255]");
       }
-      activation_location_[obj.name] = p->value.location;
+      t.activation_location = p->value.location;
     }
     if (const Param* p = Require(obj, params, "SCHEDULE", "FULL")) {
       t.preemptive = p->value.text == "FULL";
@@ -420,6 +309,7 @@ class Builder {
     const Param* max = Require(obj, params, "MAXALLOWEDVALUE", "<ticks>");
     const Param* tpb = Require(obj, params, "TICKSPERBASE", "1");
     const Param* min = Require(obj, params, "MINCYCLE", "1");
+    c.complete = max != nullptr && tpb != nullptr && min != nullptr;
     if (max) c.max_allowed_value = U32(max);
     if (tpb) {
       c.ticks_per_base = U32(tpb);
@@ -567,70 +457,12 @@ class Builder {
     }
   }
 
-  // ---- static checks across objects ----
-
-  void Check() {
-    for (oilc::Task& t : m_.tasks) {
-      if (t.extended() && t.activation > 1) {
-        diags_.Error(activation_location_[t.name],
-                     "extended TASK " + t.name + " (it has EVENTs) has ACTIVATION " +
-                         std::to_string(t.activation),
-                     "ACTIVATION = 1 (OSEK OS 2.2.3, 4.3: extended tasks have no multiple "
-                     "activation)");
-      }
-      for (const Ref& m : t.autostart_modes) {
-        if (m.id != kNoId) t.autostart_bits |= 1u << m.id;
-      }
-    }
-    for (oilc::Alarm& a : m_.alarms) CheckAlarm(a);
-  }
-
-  void CheckAlarm(oilc::Alarm& a) {
-    for (const Ref& m : a.autostart_modes) {
-      if (m.id != kNoId) a.autostart_bits |= 1u << m.id;
-    }
-    if (a.action == AlarmActionKind::kSetEvent && a.task.id != kNoId && a.event.id != kNoId) {
-      const oilc::Task& t = m_.tasks[static_cast<size_t>(a.task.id)];
-      bool owns = false;
-      for (const Ref& e : t.events) owns = owns || e.id == a.event.id;
-      if (!owns) {
-        diags_.Error(a.event.location,
-                     "ALARM " + a.name + " sets EVENT " + a.event.name + " on TASK " + t.name +
-                         ", which does not own it",
-                     "an EVENT listed in TASK " + t.name);
-      }
-    }
-    if (a.action == AlarmActionKind::kIncrementCounter && a.counter.id != kNoId &&
-        a.counter.id == a.counter_to_increment.id) {
-      diags_.Error(a.counter_to_increment.location,
-                   "ALARM " + a.name + " increments its own COUNTER " + a.counter.name,
-                   "another COUNTER (an alarm cannot drive the counter it runs on)");
-    }
-    if (!a.autostart || a.counter.id == kNoId) return;
-    const oilc::Counter& c = m_.counters[static_cast<size_t>(a.counter.id)];
-    if (a.alarm_time > c.max_allowed_value) {
-      diags_.Error(a.alarm_time_location,
-                   "ALARMTIME " + std::to_string(a.alarm_time) + " of ALARM " + a.name +
-                       " is above MAXALLOWEDVALUE " + std::to_string(c.max_allowed_value) +
-                       " of COUNTER " + c.name,
-                   "ALARMTIME <= " + std::to_string(c.max_allowed_value));
-    }
-    if (a.cycle_time != 0 && (a.cycle_time < c.min_cycle || a.cycle_time > c.max_allowed_value)) {
-      diags_.Error(a.cycle_time_location,
-                   "CYCLETIME " + std::to_string(a.cycle_time) + " of ALARM " + a.name +
-                       " is outside COUNTER " + c.name + "'s limits",
-                   "0 (single shot) or a value in [" + std::to_string(c.min_cycle) + ".." +
-                       std::to_string(c.max_allowed_value) + "]");
-    }
-  }
-
   const ImplementationModel& impl_;
   const BuildOptions& options_;
   Model& m_;
   Diagnostics& diags_;
   std::map<std::string, std::pair<std::string, Location>> names_;  // name -> (type, where)
   std::map<std::string, std::map<std::string, int>> ids_;          // type -> name -> id
-  std::map<std::string, Location> activation_location_;
 };
 
 }  // namespace
@@ -639,6 +471,7 @@ bool BuildModel(const OilFile& file, const Location& file_location, const Implem
                 const BuildOptions& options, Model& model, Diagnostics& diags) {
   const int errors_before = diags.error_count();
   Builder(impl, options, model, diags).Run(file, file_location);
+  CheckModel(model, diags);  // tolerates the unresolved references already reported
   if (diags.error_count() != errors_before) return false;
   AssignEventMasks(model, diags);
   AssignLevels(model, diags);

@@ -43,6 +43,7 @@ struct Task {
   Location location;
   uint32_t priority = 0;
   uint32_t activation = 1;
+  Location activation_location;
   bool preemptive = true;
   bool autostart = false;
   std::vector<Ref> autostart_modes;
@@ -99,6 +100,7 @@ struct Counter {
   uint32_t min_cycle = 0;
   std::optional<uint32_t> tick_duration_ns;
   bool system = false;
+  bool complete = true;  // all of its required attributes are valid
 };
 
 enum class AlarmActionKind { kActivateTask, kSetEvent, kCallback, kIncrementCounter };

@@ -308,7 +308,7 @@ class Parser {
       p.name = Take().text;
       p.location = t.location;
       Expect(TokenKind::kEquals, "after attribute " + p.name);
-      p.value = ParseValue("as the value of " + p.name, /*allow_params=*/true);
+      p.value = ParseValue("as the value of " + p.name, /*allow_params=*/true, p.name);
       Description();
       Expect(TokenKind::kSemicolon, "after the value of " + p.name);
       params.push_back(std::move(p));
@@ -316,7 +316,9 @@ class Parser {
     return params;
   }
 
-  Value ParseValue(const std::string& context, bool allow_params) {
+  // `attribute` names the parameter in messages about the value's own parameters.
+  Value ParseValue(const std::string& context, bool allow_params,
+                   const std::string& attribute = "") {
     const Token& t = Cur();
     Value v;
     v.location = t.location;
@@ -326,7 +328,7 @@ class Parser {
         v.text = Take().text;
         if (allow_params && v.kind == Value::Kind::kName && Accept(TokenKind::kLBrace)) {
           v.has_params = true;
-          v.params = Params(v.text);
+          v.params = Params(attribute + " = " + v.text);
         }
         return v;
       case TokenKind::kNumber:

@@ -458,6 +458,23 @@ TEST(Errors, SemanticErrorsAreAllReported) {
   EXPECT_EQ(r.diagnostics.error_count(), 3) << AllDiagnostics(r);
 }
 
+TEST(Errors, AnIncompleteCounterDoesNotCascadeIntoItsAlarms) {
+  Files f;
+  f.files["app.oil"] =
+      "OIL_VERSION = \"2.5\";\n"
+      "CPU cpu { OS os;\n"
+      "  TASK T { PRIORITY = 1; ACTIVATION = 1; SCHEDULE = FULL; };\n"
+      "  COUNTER C { TICKSPERBASE = 1; MINCYCLE = 1; };\n"
+      "  ALARM A { COUNTER = C; ACTION = ACTIVATETASK { TASK = T; };\n"
+      "            AUTOSTART = TRUE { ALARMTIME = 5; CYCLETIME = 5; }; };\n"
+      "};\n";
+  const CompileResult r = f.Compile();
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(AllDiagnostics(r),
+            "app.oil:4:11: error: COUNTER C has no MAXALLOWEDVALUE, expected "
+            "'MAXALLOWEDVALUE = <ticks>;' in COUNTER C\n");
+}
+
 TEST(Generate, HeaderDefinesObjectsInDeclarationOrder) {
   const CompileResult r = Good(
       std::string() + "  TASK T1 { PRIORITY = 1; " + kTask +

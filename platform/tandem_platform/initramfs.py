@@ -8,6 +8,7 @@ no time.
 import os
 import pathlib
 import stat
+import subprocess
 
 from . import fetch as fetchmod
 from .config import Platform
@@ -25,7 +26,26 @@ XENSTORE_LINKS = ["read", "write", "ls", "list", "rm", "chmod", "exists", "watch
 MODULES = ["xen-privcmd.ko", "xenfs/xenfs.ko", "xen-evtchn.ko", "xen-gntdev.ko",
            "xen-gntalloc.ko"]
 INIT = REPO / "platform" / "dom0" / "init"
-DEFAULT_EXTRA_BIN = REPO / "build" / "arm64-linux" / "bin"
+LINUX_BUILD = REPO / "linux" / "build-arm64.sh"
+LINUX_OUT = REPO / "build" / "arm64-linux"
+LINUX_TOOLS = ["linux/tandemctl", "linux/tandem-bench"]
+
+
+def linux_tools(build: bool):
+    """Our dom0 tools (linux/build-arm64.sh prints what it built). Absent tools are not an
+    error here: the system boots without them and the checks that need them say so."""
+    if build and LINUX_BUILD.exists():
+        log("building the dom0 tools (linux/build-arm64.sh)")
+        p = subprocess.run(["sh", str(LINUX_BUILD), str(LINUX_OUT)], text=True,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        if p.returncode == 0:
+            return [pathlib.Path(x) for x in p.stdout.split() if pathlib.Path(x).is_file()]
+        log(f"warning: linux/build-arm64.sh failed, dom0 image without our tools:\n"
+            f"{p.stderr.strip()[-2000:]}")
+    found = [LINUX_OUT / t for t in LINUX_TOOLS if (LINUX_OUT / t).is_file()]
+    if not found and (LINUX_OUT / "bin").is_dir():
+        found = [LINUX_OUT / "bin"]
+    return found
 
 
 class _Cpio:

@@ -60,7 +60,7 @@ def prepare(p: Platform, route: str, outdir: pathlib.Path = None, rtos_image_giv
     rtos.ensure_image(p, given=rtos_image_given, build=build_rtos)
     shutil.copyfile(art.kernel, outdir / "dom0-Image")
     if extra_bins is None:
-        extra_bins = [initramfs.DEFAULT_EXTRA_BIN]
+        extra_bins = initramfs.linux_tools(build=build_rtos)
     ramdisk = initramfs.build(p, art, outdir / "dom0-initramfs.cpio", route,
                               with_rtos=(route == "xl"), extra_bins=extra_bins,
                               overlays=overlays, scenarios=scenarios)

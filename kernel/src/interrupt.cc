@@ -6,27 +6,36 @@ using namespace tandem::kernel;
 
 /// DisableAllInterrupts: disables every interrupt; not nestable (13.3.2.2).
 void DisableAllInterrupts(void) {
+  const bool was_disabled = arch::AllDisabled();
   arch::DisableAll();
+  if (g_state.all_disabled) return;  // not nestable: a second call changes nothing
+  g_state.all_disabled_before = was_disabled;
   g_state.all_disabled = true;
 }
 
-/// EnableAllInterrupts: undoes DisableAllInterrupts; ignored without a prior Disable.
+/// EnableAllInterrupts: restores the state DisableAllInterrupts saved; ignored without a prior
+/// Disable.
 void EnableAllInterrupts(void) {
   if (!g_state.all_disabled) return;
   g_state.all_disabled = false;
-  if (g_state.suspend_all_nesting == 0) arch::EnableAll();
+  if (g_state.suspend_all_nesting == 0 && !g_state.all_disabled_before) arch::EnableAll();
 }
 
 /// SuspendAllInterrupts: nestable disabling of every interrupt.
 void SuspendAllInterrupts(void) {
+  const bool was_disabled = arch::AllDisabled();
   arch::DisableAll();
-  ++g_state.suspend_all_nesting;
+  if (g_state.suspend_all_nesting++ == 0) g_state.suspend_all_disabled_before = was_disabled;
 }
 
-/// ResumeAllInterrupts: ends one SuspendAllInterrupts level; ignored without a prior Suspend.
+/// ResumeAllInterrupts: ends one SuspendAllInterrupts level, the outermost one restoring the
+/// state the first Suspend saved; ignored without a prior Suspend.
 void ResumeAllInterrupts(void) {
   if (g_state.suspend_all_nesting == 0) return;
-  if (--g_state.suspend_all_nesting == 0 && !g_state.all_disabled) arch::EnableAll();
+  if (--g_state.suspend_all_nesting == 0 && !g_state.all_disabled &&
+      !g_state.suspend_all_disabled_before) {
+    arch::EnableAll();
+  }
 }
 
 /// SuspendOSInterrupts: nestable masking of category 2 interrupts (and everything ranked
@@ -60,6 +69,8 @@ void RunIsr(IsrCategory category, ISRType isr, Level level, Body body) {
   const bool saved_all_disabled = g_state.all_disabled;
   const uint32_t saved_suspend_all = g_state.suspend_all_nesting;
   const uint32_t saved_suspend_os = g_state.suspend_os_nesting;
+  const bool saved_all_before = g_state.all_disabled_before;
+  const bool saved_suspend_all_before = g_state.suspend_all_disabled_before;
   g_state.all_disabled = false;
   g_state.suspend_all_nesting = 0;
   g_state.suspend_os_nesting = 0;
@@ -80,6 +91,8 @@ void RunIsr(IsrCategory category, ISRType isr, Level level, Body body) {
   g_state.all_disabled = saved_all_disabled;
   g_state.suspend_all_nesting = saved_suspend_all;
   g_state.suspend_os_nesting = saved_suspend_os;
+  g_state.all_disabled_before = saved_all_before;
+  g_state.suspend_all_disabled_before = saved_suspend_all_before;
   ApplyLevel();
   // Leaving the outermost category 2 ISR is a rescheduling point (OSEK 4.6.1).
   if (g_state.isr_nesting == 0 && category == IsrCategory::kTwo) Dispatch();

@@ -21,6 +21,7 @@ class System:
     monitor: pathlib.Path  # HMP unix socket
     console_log: pathlib.Path
     platform: Platform
+    extras: list = dataclasses.field(default_factory=list)  # tools in dom0's /usr/local/bin
 
     def qemu_argv(self, console: str) -> list:
         """console: "stdio" (plain, Ctrl-A passes through), "mux" (-serial mon:stdio)."""
@@ -96,7 +97,10 @@ def prepare(p: Platform, route: str, outdir: pathlib.Path = None, rtos_image_giv
         argv += ["-icount", ic]
     for m in mods:
         argv += ["-device", f"loader,file={m.path},addr={m.addr:#x},force-raw=on"]
-    sysm = System(route, outdir, argv, monitor, outdir / "console.log", p)
+    names = []
+    for e in map(pathlib.Path, extra_bins):
+        names += [f.name for f in sorted(e.iterdir())] if e.is_dir() else [e.name]
+    sysm = System(route, outdir, argv, monitor, outdir / "console.log", p, names)
     (outdir / "qemu-cmdline.txt").write_text(shlex.join(sysm.qemu_argv("stdio")) + "\n")
     log(f"route {route}: files in {outdir}")
     return sysm

@@ -139,6 +139,14 @@ def rtos_has_xenstore(boot, prof):
 
 
 @check("xl", "dom0less")
+def dom0_tools_run(boot, prof):
+    """Our cross-built dom0 tools (linux/build-arm64.sh) that went into the image start there."""
+    for tool in boot.system.extras:
+        status, out = boot.sh(f"{tool} --help", check=False)
+        require(status == 0, f"`{tool} --help` in dom0 exited {status}:\n{out}")
+
+
+@check("xl", "dom0less")
 def gpio_seen_by_monitor(boot, prof):
     """Reads the PL061 through QEMU's monitor: independent of both guests."""
     kind, arg = prof["gpio"]

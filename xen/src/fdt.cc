@@ -19,7 +19,8 @@ bool InRange(uint64_t off, uint64_t size, uint64_t limit) {
   return off <= limit && size <= limit - off;
 }
 
-uint32_t AlignUp4(uint32_t value) { return (value + 3u) & ~3u; }
+// In 64 bits: a block ending near 4 GiB must not wrap the cursor back to the start.
+uint64_t AlignUp4(uint64_t value) { return (value + 3u) & ~uint64_t{3}; }
 
 }  // namespace
 
@@ -84,8 +85,9 @@ Result<Token, DtError> FdtCursor::Next() {
         while (len < room && name[len] != '\0') ++len;
         if (len == room) return MakeError(DtError::kBadStructure);  // unterminated name
         token.name = {name, len};
-        pos_ = AlignUp4(pos_ + len + 1);
-        if (pos_ > struct_end_) return MakeError(DtError::kBadStructure);
+        const uint64_t next = AlignUp4(uint64_t{pos_} + len + 1);
+        if (next > struct_end_) return MakeError(DtError::kBadStructure);
+        pos_ = static_cast<uint32_t>(next);
         return token;
       }
       case kProp: {
@@ -96,8 +98,9 @@ Result<Token, DtError> FdtCursor::Next() {
         pos_ += 8;
         if (len > struct_end_ - pos_) return MakeError(DtError::kBadProperty);
         token.value = {blob_ + pos_, len};
-        pos_ = AlignUp4(pos_ + len);
-        if (pos_ > struct_end_) return MakeError(DtError::kBadStructure);
+        const uint64_t next = AlignUp4(uint64_t{pos_} + len);
+        if (next > struct_end_) return MakeError(DtError::kBadStructure);
+        pos_ = static_cast<uint32_t>(next);
         // The name is a NUL-terminated string inside the strings block (spec 5.5).
         if (nameoff >= strings_size_) return MakeError(DtError::kBadProperty);
         const uint8_t* name = blob_ + strings_off_ + nameoff;

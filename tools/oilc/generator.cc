@@ -116,7 +116,7 @@ const char* KindName(ResourceKind k) {
 void Tables(const Model& m, std::ostringstream& s) {
   // Storage.
   for (const Task& t : m.tasks) {
-    s << "alignas(16) uint8_t oilc_stack_" << t.name << "[" << t.stack_size << "];\n";
+    s << "alignas(16) uint8_t stack_" << t.name << "[" << t.stack_size << "];\n";
   }
   if (!m.tasks.empty()) s << "\n";
   auto storage = [&](const char* type, const char* name, size_t n) {
@@ -137,8 +137,8 @@ void Tables(const Model& m, std::ostringstream& s) {
         << Bool(t.preemptive) << ", /*max_activations=*/" << t.activation << ", /*extended=*/"
         << Bool(t.extended()) << ", /*events=*/" << Hex(t.event_mask, true)
         << ",\n     /*autostart_modes=*/" << Hex(t.autostart_bits) << ", /*resources=*/"
-        << Hex(t.resource_bits, true) << ", /*stack=*/oilc_stack_" << t.name
-        << ", /*stack_size=*/sizeof(oilc_stack_" << t.name << ")},\n";
+        << Hex(t.resource_bits, true) << ", /*stack=*/stack_" << t.name
+        << ", /*stack_size=*/sizeof(stack_" << t.name << ")},\n";
     }
     s << "};\n";
   }

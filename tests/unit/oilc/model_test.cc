@@ -290,7 +290,7 @@ TEST(Implementation, TandemDefaultsAndStackMinimum) {
   EXPECT_EQ(TaskNamed(r.model, "Small").stack_size, 32768u);
   EXPECT_EQ(TaskNamed(r.model, "Big").stack_size, 65536u);
   EXPECT_EQ(TaskNamed(r.model, "Plain").stack_size, 32768u);
-  EXPECT_NE(r.output.source.find("alignas(16) uint8_t oilc_stack_Small[32768];"),
+  EXPECT_NE(r.output.source.find("alignas(16) uint8_t stack_Small[32768];"),
             std::string::npos);
 }
 

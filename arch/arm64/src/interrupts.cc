@@ -135,6 +135,8 @@ void InterruptsBoot(const xen::GuestPlatform& platform) {
   }
 }
 
+bool RaiseSoftwareInterrupt(uint32_t sgi) { return Cpu().SendSgiToSelf(sgi).ok(); }
+
 unsigned GicPriorityBits() { return g_gic.priority_bits; }
 
 uint64_t CounterNow() { return g_timer.Now(); }

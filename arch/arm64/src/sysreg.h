@@ -33,7 +33,8 @@ struct IccSysregs {
       case IccReg::kIgrpen1: return TANDEM_MRS(icc_igrpen1_el1);
       case IccReg::kIar1: return TANDEM_MRS(icc_iar1_el1);
       case IccReg::kMpidr: return TANDEM_MRS(mpidr_el1);
-      case IccReg::kEoir1: return 0;  // write-only
+      case IccReg::kEoir1:
+      case IccReg::kSgi1r: return 0;  // write-only
     }
     return 0;
   }
@@ -46,6 +47,7 @@ struct IccSysregs {
       case IccReg::kBpr1: TANDEM_MSR(icc_bpr1_el1, v); break;
       case IccReg::kIgrpen1: TANDEM_MSR(icc_igrpen1_el1, v); break;
       case IccReg::kEoir1: TANDEM_MSR(icc_eoir1_el1, v); break;
+      case IccReg::kSgi1r: TANDEM_MSR(icc_sgi1r_el1, v); break;
       case IccReg::kIar1:
       case IccReg::kMpidr: break;  // read-only
     }

@@ -48,7 +48,7 @@ inline constexpr uint32_t kWakerChildrenAsleep = 1u << 2;
 }  // namespace gicr
 
 // CPU interface system registers used here (IHI 0069 12.2).
-enum class IccReg : uint8_t { kSre, kCtlr, kPmr, kBpr1, kIgrpen1, kIar1, kEoir1, kMpidr };
+enum class IccReg : uint8_t { kSre, kCtlr, kPmr, kBpr1, kIgrpen1, kIar1, kEoir1, kSgi1r, kMpidr };
 
 namespace icc {
 inline constexpr uint64_t kSreEnable = 1u << 0;        // ICC_SRE_EL1.SRE
@@ -250,6 +250,21 @@ class GicCpuInterface {
   }
   void EndOfInterrupt(uint32_t intid) { sys_.Write(IccReg::kEoir1, intid); }
   uint64_t Mpidr() { return sys_.Read(IccReg::kMpidr); }
+
+  // Makes SGI `intid` (0..15) pending on this PE only (ICC_SGI1R_EL1, 12.2.21: TargetList
+  // [15:0] is a bit per Aff0 within the range RS [47:44] = Aff0 / 16; Aff1 [23:16], INTID
+  // [27:24], Aff2 [39:32], IRM [40] = 0, Aff3 [55:48]).
+  Result<void, GicError> SendSgiToSelf(uint32_t intid) {
+    if (intid >= 16) return MakeError(GicError::kBadIntid);
+    const uint64_t mpidr = Mpidr();
+    const uint64_t aff0 = mpidr & 0xFF;
+    const uint64_t v = (uint64_t{1} << (aff0 % 16)) | (((mpidr >> 8) & 0xFF) << 16) |
+                       (uint64_t{intid} << 24) | (((mpidr >> 16) & 0xFF) << 32) |
+                       ((aff0 / 16) << 44) | (((mpidr >> 32) & 0xFF) << 48);
+    sys_.Write(IccReg::kSgi1r, v);
+    sys_.Isb();
+    return {};
+  }
 
  private:
   Sys sys_;

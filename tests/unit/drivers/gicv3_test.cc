@@ -152,6 +152,17 @@ TEST(GicCpuInterfaceTest, AcknowledgeMapsSpecialIntidsToSpurious) {
   EXPECT_EQ(regs.regs[static_cast<uint32_t>(IccReg::kEoir1)], 27u);
 }
 
+TEST(GicCpuInterfaceTest, SgiToSelfTargetsOnlyThisPe) {
+  FakeRegs regs;
+  // Aff3 0x01, Aff2 0x02, Aff1 0x03, Aff0 0x11 (range 1, bit 1).
+  regs.regs[static_cast<uint32_t>(IccReg::kMpidr)] = 0x0000000180020311ull;
+  GicCpuInterface<Sys> cpu{Sys(&regs)};
+  ASSERT_TRUE(cpu.SendSgiToSelf(5).ok());
+  EXPECT_EQ(regs.regs[static_cast<uint32_t>(IccReg::kSgi1r)],
+            (1ull << 48) | (1ull << 44) | (2ull << 32) | (5ull << 24) | (3ull << 16) | 0x2);
+  EXPECT_EQ(cpu.SendSgiToSelf(16).error(), GicError::kBadIntid);
+}
+
 TEST(GicAffinityTest, PacksAff3AboveAff2) {
   EXPECT_EQ(AffinityOf(0x0000004280030201ull), 0x42030201u);
 }

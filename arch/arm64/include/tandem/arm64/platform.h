@@ -37,6 +37,11 @@ void ConsolePrintf(const char* format, ...) __attribute__((format(printf, 1, 2))
 // printf subset: %d %i %u %x %X %p %s %c %%, flags '0' and '-', width, and the l/ll/z modifiers.
 size_t FormatV(char* buffer, size_t size, const char* format, va_list args);
 
+// Makes software-generated interrupt `sgi` (GIC INTID 0..15) pending on this CPU, as a device
+// would raise its line: an ISR with that SOURCE then runs under the usual masking rules. For
+// tests of the interrupt path on the target. Returns false for an INTID above 15.
+bool RaiseSoftwareInterrupt(uint32_t sgi);
+
 // The virtual counter (CNTVCT_EL0) and its frequency, for time stamps.
 uint64_t CounterNow();
 uint32_t CounterFrequency();

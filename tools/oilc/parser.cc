@@ -1,5 +1,7 @@
 #include "parser.h"
 
+#include <algorithm>
+
 namespace oilc {
 namespace {
 
@@ -40,6 +42,7 @@ class Parser {
 
  private:
   const Token& Cur() const { return tokens_[pos_]; }
+  const Token& Next() const { return tokens_[std::min(pos_ + 1, tokens_.size() - 1)]; }
   bool At(TokenKind kind) const { return Cur().kind == kind; }
   bool IsKeyword(const char* word) const {
     return At(TokenKind::kIdentifier) && Cur().text == word;
@@ -303,6 +306,12 @@ class Parser {
       if (!At(TokenKind::kIdentifier)) {
         diags_.Fatal(t.location, "unexpected " + Describe(t) + " in " + owner,
                      "an attribute name or '}'");
+      }
+      // "TASK B {" where an attribute should be: the previous object lacks its '}'.
+      if (IsOilObjectType(t.text) && Next().kind == TokenKind::kIdentifier) {
+        diags_.Fatal(t.location,
+                     "object definition " + t.text + " " + Next().text + " inside " + owner,
+                     "'}' to close " + owner + " first");
       }
       Param p;
       p.name = Take().text;

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <random>
+#include <set>
 #include <string>
 
 #include "compiler.h"
@@ -101,6 +103,50 @@ TEST(Levels, IsrsInterleaveWithTasksOnOneScale) {
   EXPECT_EQ(m.top_level, 7);
   EXPECT_EQ(m.cat2_top_level, 7);
   EXPECT_EQ(m.system_timer_level, 0);  // no system counter, no timer level
+}
+
+// The rule itself, over many random configurations: an ISR of PRIORITY p is above exactly the
+// tasks of PRIORITY < p; order among tasks and among ISRs is kept; levels are dense from 1.
+TEST(Levels, PropertyIsrPreemptsExactlyTheLowerTasks) {
+  std::mt19937 rng(12345);
+  for (int round = 0; round < 200; ++round) {
+    std::uniform_int_distribution<uint32_t> prio(0, 12);
+    std::vector<uint32_t> tasks(1 + rng() % 8), isrs(1 + rng() % 6);
+    std::string body;
+    for (size_t i = 0; i < tasks.size(); ++i) {
+      tasks[i] = prio(rng);
+      body += "  TASK T" + std::to_string(i) + " { PRIORITY = " + std::to_string(tasks[i]) + "; " +
+              kTask + " };\n";
+    }
+    for (size_t i = 0; i < isrs.size(); ++i) {
+      isrs[i] = prio(rng);
+      body += "  ISR I" + std::to_string(i) + " { CATEGORY = 2; SOURCE = " + std::to_string(i) +
+              "; PRIORITY = " + std::to_string(isrs[i]) + "; };\n";
+    }
+    const CompileResult r = Good(body);
+    ASSERT_TRUE(r.ok) << body;
+    const Model& m = r.model;
+    std::set<int> levels;
+    for (size_t t = 0; t < tasks.size(); ++t) {
+      levels.insert(m.tasks[t].level);
+      for (size_t i = 0; i < isrs.size(); ++i) {
+        EXPECT_EQ(m.isrs[i].level > m.tasks[t].level, isrs[i] > tasks[t]) << body;
+        EXPECT_NE(m.isrs[i].level, m.tasks[t].level) << body;
+      }
+      for (size_t u = 0; u < tasks.size(); ++u) {
+        EXPECT_EQ(m.tasks[t].level < m.tasks[u].level, tasks[t] < tasks[u]) << body;
+      }
+    }
+    for (size_t i = 0; i < isrs.size(); ++i) {
+      levels.insert(m.isrs[i].level);
+      for (size_t j = 0; j < isrs.size(); ++j) {
+        EXPECT_EQ(m.isrs[i].level < m.isrs[j].level, isrs[i] < isrs[j]) << body;
+      }
+    }
+    EXPECT_EQ(*levels.begin(), 1);
+    EXPECT_EQ(*levels.rbegin(), static_cast<int>(levels.size())) << "levels are dense";
+    EXPECT_EQ(m.top_level, static_cast<int>(levels.size()));
+  }
 }
 
 TEST(Levels, IsrsWithoutPriorityRankAboveAllTasks) {
@@ -290,8 +336,7 @@ TEST(Implementation, TandemDefaultsAndStackMinimum) {
   EXPECT_EQ(TaskNamed(r.model, "Small").stack_size, 32768u);
   EXPECT_EQ(TaskNamed(r.model, "Big").stack_size, 65536u);
   EXPECT_EQ(TaskNamed(r.model, "Plain").stack_size, 32768u);
-  EXPECT_NE(r.output.source.find("alignas(16) uint8_t stack_Small[32768];"),
-            std::string::npos);
+  EXPECT_NE(r.output.source.find("alignas(16) uint8_t stack_Small[32768];"), std::string::npos);
 }
 
 TEST(Include, QuotedAngledNestedAndBuiltin) {
@@ -367,6 +412,25 @@ TEST(Warnings, UnknownVendorAttributesAreWarnedAboutAndIgnored) {
             "app.oil:4:59: warning: unknown attribute DELAY in AUTOSTART = TRUE of TASK T (not "
             "in the implementation part), ignored\n");
   EXPECT_EQ(r.model.tasks[0].autostart_bits, 1u);
+}
+
+TEST(Warnings, UnusedResourcesAndUnownedEvents) {
+  Files f;
+  f.files["app.oil"] =
+      "OIL_VERSION = \"2.5\";\n"
+      "CPU cpu { OS os;\n"
+      "  TASK T { PRIORITY = 1; ACTIVATION = 1; SCHEDULE = FULL; };\n"
+      "  RESOURCE Idle;\n"
+      "  EVENT Lonely;\n"
+      "  NM net;\n"
+      "};\n";
+  const CompileResult r = f.Compile();
+  ASSERT_TRUE(r.ok) << AllDiagnostics(r);
+  EXPECT_EQ(AllDiagnostics(r),
+            "app.oil:6:3: warning: NM net: OSEK COM/NM objects are not supported by Tandem RT, "
+            "ignored\n"
+            "app.oil:5:9: warning: EVENT Lonely is not owned by any TASK\n"
+            "app.oil:4:12: warning: RESOURCE Idle is not used by any TASK or ISR\n");
 }
 
 TEST(AppModes, AutostartBitsAndDefaultMode) {

@@ -11,7 +11,7 @@ from target import PL061_DATA, PL061_DIR, CheckFailed, require
 
 PROFILES = {
     # apps/demo: status line once a second, a control task toggling a GPIO pin at 1 kHz.
-    "demo": {"first_line": r"tandem-rt: [^\r\n]*",
+    "demo": {"first_line": r"tandem-rt: first task[^\r\n]*",
              "status_line": r"tandem-rt: t=(\d+)s ctrl=\d+ misses=(\d+)[^\r\n]*",
              "status_count": 2, "gpio": ("toggle", 0)},
     # The throw-away boot probe: one line, then DIR=0xff DATA=0xa5, then WFI.

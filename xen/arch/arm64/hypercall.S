@@ -5,7 +5,12 @@
 // clobbers x16 and the argument registers the hypercall uses; all of them are caller-saved in
 // AAPCS64, so each stub is just the number load and the trap.
 #define __ASSEMBLY__ 1  // xen.h: constants only, no C declarations
+#include "tandem/xen/interface_version.h"  // else xen.h picks the compat hypercall numbers
 #include <xen/xen.h>
+
+#if __HYPERVISOR_event_channel_op != 32 || __HYPERVISOR_sched_op != 29
+#error "xen.h gave the pre-3.2 compat hypercall numbers"
+#endif
 
 .macro HYPERCALL name, number
   .section .text.\name, "ax", %progbits

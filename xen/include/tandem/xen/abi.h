@@ -15,11 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-// Interface version of Xen 4.17's headers (the hypervisor Tandem runs on); must be fixed before
-// xen-compat.h picks the legacy interface.
-#ifndef __XEN_INTERFACE_VERSION__
-#define __XEN_INTERFACE_VERSION__ 0x00040e00
-#endif
+#include "tandem/xen/interface_version.h"
 
 #if !defined(__aarch64__)
 #if defined(__i386__)
@@ -69,6 +65,8 @@ static_assert(sizeof(grant_entry_v1_t) == 8, "grant_table.h: v1 entries are 8 by
 static_assert(sizeof(struct xenstore_domain_interface) == 2048 + 28,
               "xs_wire.h: two 1 KiB rings, indices, features, connection, error");
 static_assert(sizeof(struct xsd_sockmsg) == 16, "xs_wire.h: message header is 4 x u32");
+static_assert(__HYPERVISOR_event_channel_op == 32 && __HYPERVISOR_sched_op == 29,
+              "xen.h: the current hypercall numbers, not the pre-3.2 compat ones");
 
 namespace tandem::xen {
 

@@ -81,7 +81,7 @@ void Reset() {
   host::SetRealTime(false);
 }
 
-void Run(AppModeType mode) {
+void RunSystem(AppModeType mode) {
   Harness& h = H();
   h.idle_calls = 0;
   h.running = true;

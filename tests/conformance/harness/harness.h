@@ -2,7 +2,7 @@
 //
 // A test executable is one OSEK application (one OIL file). Each TEST gives the bodies of the
 // tasks, ISRs, alarm callbacks and hooks it needs (std::function tables indexed by the OIL
-// object), calls Run(), which is StartOS on the host port and returns after ShutdownOS, and then
+// object), calls RunSystem(), which is StartOS on the host port and returns after ShutdownOS, and then
 // checks the trace of events against its expected sequence. The fixture resets the tables before
 // and after every TEST, so one process runs the system many times.
 //
@@ -33,7 +33,7 @@ using StatusBody = std::function<void(StatusType)>;
 
 inline constexpr int kMaxIdleCalls = 10000;
 
-// --- bodies, set by a TEST before Run() ---
+// --- bodies, set by a TEST before RunSystem() ---
 void OnTask(TaskType task, Body body);
 void OnIsr(ISRType isr, Body body);
 void OnCallback(const std::string& name, Body body);
@@ -54,9 +54,10 @@ void TracePrePostHooks(bool on);
 
 // --- running ---
 // Resets the bodies, the trace and the recorded errors (the fixture calls it).
+// (Not called Run: TEST bodies are members of testing::Test, whose Run() would hide it.)
 void Reset();
 // StartOS(mode); returns after ShutdownOS. Installs the watchdog idle handler.
-void Run(AppModeType mode = OSDEFAULTAPPMODE);
+void RunSystem(AppModeType mode = OSDEFAULTAPPMODE);
 
 // --- the trace ---
 void Log(const std::string& event);

@@ -21,7 +21,7 @@ inline constexpr bool kExtended = TANDEM_TEST_EXTENDED;
 // Runs the system with `body` as the autostarted task Main (OSDEFAULTAPPMODE).
 inline void RunMain(Body body) {
   OnTask(Main, std::move(body));
-  Run();
+  RunSystem();
 }
 
 // The last error the ErrorHook saw.

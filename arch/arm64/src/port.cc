@@ -91,12 +91,15 @@ extern "C" [[noreturn]] void tandem_arm64_unexpected_exception(tandem::arm64::Ex
       "FIQ (AArch32)", "SError (AArch32)"};
   const uint64_t esr = TANDEM_MRS(esr_el1);
   const uint64_t far = TANDEM_MRS(far_el1);
+  // Two short lines: Xen's console splits long guest lines.
+  tandem::arm64::ConsolePrintf("tandem-rt: exception %s: ESR_EL1=0x%lx (EC=0x%lx) FAR_EL1=0x%lx\n",
+                               kKinds[kind & 15], static_cast<unsigned long>(esr),
+                               static_cast<unsigned long>(esr >> 26),
+                               static_cast<unsigned long>(far));
   tandem::arm64::ConsolePrintf(
-      "tandem-rt: exception %s: ESR_EL1=0x%lx (EC=0x%lx) ELR_EL1=0x%lx FAR_EL1=0x%lx "
-      "SPSR_EL1=0x%lx LR=0x%lx SP=0x%lx\n",
-      kKinds[kind & 15], static_cast<unsigned long>(esr), static_cast<unsigned long>(esr >> 26),
-      static_cast<unsigned long>(f->elr), static_cast<unsigned long>(far),
-      static_cast<unsigned long>(f->spsr), static_cast<unsigned long>(f->x[30]),
+      "tandem-rt: at ELR_EL1=0x%lx SPSR_EL1=0x%lx LR=0x%lx SP=0x%lx\n",
+      static_cast<unsigned long>(f->elr), static_cast<unsigned long>(f->spsr),
+      static_cast<unsigned long>(f->x[30]),
       static_cast<unsigned long>(reinterpret_cast<uintptr_t>(f) + sizeof(*f)));
   tandem::arch::Panic("unexpected exception");
 }

@@ -1,0 +1,166 @@
+// TASK(ChannelServer), ISR(XenEvents) and StartCommandServer() for an arm64 Tandem RT image on
+// Xen. Compiled as part of the application (it needs the application's os_cfg.h, generated from
+// an OIL file that #includes command_server.oil); link tandem_command_server_tasks.
+//
+// Wiring (docs/rtos-channel.md): every Xen event arrives on the /hypervisor node's PPI (INTID
+// 31); ISR(XenEvents) runs EventChannels::HandleUpcall, which calls
+//   - XenFrontend::OnEvent for the channel's port: mask the port, SetEvent(ChannelEvent);
+//   - SignalStore for XenStore's port: SetEvent(XenStoreEvent).
+// ChannelServer drains the ring (DrainOnce, which unmasks at the end) and, on the 10 Hz
+// ChannelAttach tick, attaches to XenStore and publishes the channel when XenStore is there.
+#include <new>
+
+#include "os.h"
+#include "tandem/apps/command_server/command_server.h"
+#include "tandem/arm64/platform.h"
+#include "tandem/xen/arm64_hypervisor.h"
+#include "tandem/xen/shared_info.h"
+
+namespace tandem::apps {
+namespace {
+
+using GpioHandler = GpioCommands<drivers::Pl061<drivers::MmioIo>>;
+
+// The channel's two pages and the shared_info page: static, page-aligned, in RAM (identity
+// mapped, Normal write-back as xen/arch-arm.h requires for memory shared with Xen and dom0).
+alignas(4096) channel::RequestPage g_request_page;
+alignas(4096) channel::ResponsePage g_response_page;
+alignas(4096) uint8_t g_shared_info_page[4096];
+
+xen::Arm64Hypervisor g_hv;
+xen::EventChannels g_events{g_hv, reinterpret_cast<shared_info*>(g_shared_info_page)};
+xen::GrantTable g_grants;
+CommandServerSetup g_setup;
+bool g_started = false;
+
+void SignalServer(void*) { (void)SetEvent(ChannelServer, ChannelEvent); }
+void SignalStore(evtchn_port_t, void*) { (void)SetEvent(ChannelServer, XenStoreEvent); }
+
+channel::XenFrontend g_frontend{
+    g_grants, g_events, channel::IdentityMappedPages(&g_request_page, &g_response_page),
+    channel::TaskSignal{&SignalServer, nullptr}};
+
+// XenStore requests block only the ChannelServer task: the client's Waiter waits for the store
+// port's event or the 10 Hz tick, and gives up after kStoreTimeoutTicks quiet ticks.
+constexpr uint32_t kStoreTimeoutTicks = 20;
+uint32_t g_store_quiet_ticks = 0;
+bool WaitStore(void*) {
+  if (WaitEvent(XenStoreEvent | ChannelAttach) != E_OK) return false;
+  EventMaskType got = 0;
+  (void)GetEvent(ChannelServer, &got);
+  (void)ClearEvent(got & (XenStoreEvent | ChannelAttach));
+  if ((got & XenStoreEvent) != 0) {
+    g_store_quiet_ticks = 0;
+    return true;
+  }
+  return ++g_store_quiet_ticks < kStoreTimeoutTicks;
+}
+
+void* MapStoreRing(uint64_t gfn, void*) {
+  if (g_setup.map_store_ring == nullptr) return nullptr;
+  return g_setup.map_store_ring(gfn, g_setup.map_context);
+}
+
+xen::XenStoreConnection g_store_connection;
+xen::XenStoreClient g_store{g_store_connection, xen::Waiter{&WaitStore, nullptr}};
+channel::XenStoreLink g_link{g_hv,          g_events,     g_store_connection, &MapStoreRing,
+                             nullptr,       &SignalStore, nullptr};
+
+alignas(GpioHandler) unsigned char g_gpio_storage[sizeof(GpioHandler)];
+alignas(TaskStatsCommand) unsigned char g_stats_storage[sizeof(TaskStatsCommand)];
+
+channel::FrontendStatus g_last_attach = channel::FrontendStatus::kOk;
+
+void ServiceXenStore() {
+  g_store_quiet_ticks = 0;
+  if (!g_frontend.published()) {
+    const channel::FrontendStatus s = g_frontend.TryAttach(g_link, g_store);
+    if (s == channel::FrontendStatus::kOk) {
+      arm64::ConsolePrintf(
+          "tandem-rt: command channel published in data/tandem: ring-ref0=%u ring-ref1=%u "
+          "event-channel=%u\n",
+          static_cast<unsigned>(g_frontend.request_ref()),
+          static_cast<unsigned>(g_frontend.response_ref()),
+          static_cast<unsigned>(g_frontend.port()));
+    } else if (s != channel::FrontendStatus::kNotYet && s != g_last_attach) {
+      arm64::ConsolePrintf("tandem-rt: publishing the command channel failed: %s (%s); retrying\n",
+                           channel::FrontendStatusName(s),
+                           xen::XsStatusName(g_frontend.last_store_error()));
+    }
+    g_last_attach = s;
+  } else if (g_frontend.state_dirty()) {
+    (void)g_frontend.SyncState(g_store);  // retried on the next tick if it failed
+  }
+}
+
+}  // namespace
+
+bool StartCommandServer(const CommandServerSetup& setup) {
+  g_setup = setup;
+  const xen::GuestPlatform& p = arm64::Platform();
+  if (!p.has_xen || p.grant_table.size == 0) {
+    arm64::ConsolePrintf("tandem-rt: no Xen /hypervisor node: no command channel\n");
+    return false;
+  }
+  if (p.evtchn_intid != GUEST_EVTCHN_PPI) {
+    arm64::ConsolePrintf(
+        "tandem-rt: the event-channel interrupt is INTID %u, but command_server.oil says SOURCE "
+        "= %u: edit ISR XenEvents\n",
+        static_cast<unsigned>(p.evtchn_intid), static_cast<unsigned>(GUEST_EVTCHN_PPI));
+    return false;
+  }
+  auto shared = xen::MapSharedInfo(g_hv, g_shared_info_page,
+                                   reinterpret_cast<uintptr_t>(g_shared_info_page));
+  if (!shared.ok()) {
+    arm64::ConsolePrintf("tandem-rt: mapping shared_info failed: %s\n",
+                         xen::XenStatusName(shared.error()));
+    return false;
+  }
+  g_events.MaskAll();
+  auto grants = g_grants.Init(g_hv, reinterpret_cast<void*>(p.grant_table.base), p.grant_table, 1);
+  if (!grants.ok()) {
+    arm64::ConsolePrintf("tandem-rt: mapping the grant table failed: %s\n",
+                         xen::XenStatusName(grants.error()));
+    return false;
+  }
+  if (setup.gpio != nullptr) {
+    auto* gpio = new (g_gpio_storage) GpioHandler(*setup.gpio, setup.exports);
+    (void)gpio->Install(g_frontend.server());
+  }
+  if (setup.stats != nullptr) {
+    auto* stats = new (g_stats_storage) TaskStatsCommand(*setup.stats);
+    (void)stats->Install(g_frontend.server());
+  }
+  const channel::FrontendStatus started = g_frontend.Start();
+  if (started != channel::FrontendStatus::kOk) {
+    arm64::ConsolePrintf("tandem-rt: starting the command channel failed: %s (%s)\n",
+                         channel::FrontendStatusName(started),
+                         xen::XenStatusName(g_frontend.last_xen_error()));
+    return false;
+  }
+  g_started = true;
+  return true;
+}
+
+const channel::XenFrontend& CommandServerFrontend() { return g_frontend; }
+
+}  // namespace tandem::apps
+
+ISR(XenEvents) { tandem::apps::g_events.HandleUpcall(); }
+
+TASK(ChannelServer) {
+  using tandem::apps::g_frontend;
+  for (;;) {
+    if (tandem::apps::g_started) tandem::apps::ServiceXenStore();
+    (void)WaitEvent(ChannelEvent | ChannelAttach);
+    EventMaskType got = 0;
+    (void)GetEvent(ChannelServer, &got);
+    (void)ClearEvent(got & (ChannelEvent | ChannelAttach));
+    if (!tandem::apps::g_started) continue;
+    if ((got & ChannelEvent) != 0) {
+      // DrainOnce unmasks the port when the ring is empty; if its poll limit ran out the port
+      // stays masked and we come straight back (no interrupt needed).
+      if (g_frontend.DrainOnce().more) (void)SetEvent(ChannelServer, ChannelEvent);
+    }
+  }
+}

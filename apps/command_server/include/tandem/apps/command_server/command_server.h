@@ -1,0 +1,46 @@
+// The command server of an arm64 Tandem RT image on Xen: one call at start, then the OIL objects
+// of command_server.oil and the bodies in command_server_tasks.cc do the rest.
+// See docs/rtos-channel.md, "Integrating the command server".
+#ifndef TANDEM_APPS_COMMAND_SERVER_COMMAND_SERVER_H_
+#define TANDEM_APPS_COMMAND_SERVER_COMMAND_SERVER_H_
+
+#include <stdint.h>
+
+#include "gpio/pl061/pl061.h"
+#include "io/mmio.h"
+#include "tandem/apps/command_server/gpio_commands.h"
+#include "tandem/apps/command_server/task_stats.h"
+#include "tandem/channel/xen/frontend.h"
+#include "tandem/channel/xen/xenstore_link.h"
+
+namespace tandem::apps {
+
+struct CommandServerSetup {
+  // The PL061 the GPIO operations drive (already probed), or nullptr: GPIO ops then answer
+  // kNotSupported.
+  drivers::Pl061<drivers::MmioIo>* gpio = nullptr;
+  // The pins Linux may use; all others are refused with kPermissionDenied.
+  GpioExports exports{};
+  // The application's statistics table, or nullptr: kTaskStats answers kNotSupported.
+  const TaskStats* stats = nullptr;
+  // Maps the XenStore ring's guest frame as Normal write-back memory and returns its address.
+  // On the xl route Xen 4.17 places it in the guest "magic" region (GUEST_MAGIC_BASE,
+  // 0x39000000, 16 MiB, outside RAM); init-dom0less uses the same region. Required: without it
+  // the channel is never published.
+  channel::MapRingFn map_store_ring = nullptr;
+  void* map_context = nullptr;
+};
+
+// Call from main() before StartOS: maps shared_info, maps the grant table (the /hypervisor
+// node's region), masks every event channel, installs the handlers, grants the channel pages
+// and allocates the event channel (channel::XenFrontend::Start). XenStore is not touched: the
+// ChannelServer task publishes the channel when XenStore is there. Returns false (and says why
+// on the console) when the channel cannot work; the rest of the RTOS runs on regardless.
+bool StartCommandServer(const CommandServerSetup& setup);
+
+// For status lines and benchmarks (interrupts taken, batches drained, requests, ...).
+const channel::XenFrontend& CommandServerFrontend();
+
+}  // namespace tandem::apps
+
+#endif  // TANDEM_APPS_COMMAND_SERVER_COMMAND_SERVER_H_

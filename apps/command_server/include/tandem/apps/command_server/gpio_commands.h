@@ -1,0 +1,103 @@
+// GPIO operations of the command channel (channel/ops.h kGpioSet/Get/Toggle/Configure) over a
+// GPIO driver such as drivers/gpio/pl061's Pl061<Io>, limited to the pins the RTOS
+// configuration exports to Linux: any other pin is refused with WireStatus::kPermissionDenied
+// before the driver is touched. Runs in the channel server task.
+//
+// Gpio needs: SetDirection(pin, drivers::GpioDirection), Set(pin, bool), Get(pin), Toggle(pin),
+// each returning a tandem::Result with a drivers::GpioError (Pl061's interface).
+#ifndef TANDEM_APPS_COMMAND_SERVER_GPIO_COMMANDS_H_
+#define TANDEM_APPS_COMMAND_SERVER_GPIO_COMMANDS_H_
+
+#include <stdint.h>
+
+#include "gpio/pl061/pl061.h"
+#include "tandem/channel/ops.h"
+#include "tandem/channel/server.h"
+
+namespace tandem::apps {
+
+// The pins Linux may use, bit n = pin n: a constant of the application's configuration, e.g.
+//   inline constexpr GpioExports kExports{0b0000'1110};  // pins 1..3
+struct GpioExports {
+  uint32_t pins = 0;
+  constexpr bool Allows(uint32_t pin) const { return pin < 32 && ((pins >> pin) & 1u) != 0; }
+};
+
+template <typename Gpio>
+class GpioCommands final : public channel::CommandHandler {
+ public:
+  constexpr GpioCommands(Gpio& gpio, GpioExports exports) : gpio_(gpio), exports_(exports) {}
+
+  // Installs this handler for the four GPIO operations.
+  channel::ServerStatus Install(channel::Server& server) {
+    for (channel::Op op : {channel::Op::kGpioSet, channel::Op::kGpioGet, channel::Op::kGpioToggle,
+                           channel::Op::kGpioConfigure}) {
+      const channel::ServerStatus s = server.SetHandler(op, this);
+      if (s != channel::ServerStatus::kOk) return s;
+    }
+    return channel::ServerStatus::kOk;
+  }
+
+  // `request` is the server's private, already validated copy (ValidateRequest: flags zero,
+  // arg[0] <= kGpioMaxPin, levels and direction 0/1, unused words zero).
+  channel::WireStatus Handle(const channel::Request& request, channel::Response& response) override {
+    using channel::WireStatus;
+    const uint32_t pin = request.arg[0];
+    if (!exports_.Allows(pin)) {
+      ++refused_;
+      return WireStatus::kPermissionDenied;
+    }
+    switch (static_cast<channel::Op>(request.op)) {
+      case channel::Op::kGpioSet: {
+        const bool level = request.arg[1] != 0;
+        if (!gpio_.Set(pin, level).ok()) return WireStatus::kHardwareError;
+        // Read back: the PL061 ignores data writes to a pin configured as input (TRM 3.3.1),
+        // so a set that did not take is reported, not claimed.
+        auto now = gpio_.Get(pin);
+        if (!now.ok()) return WireStatus::kHardwareError;
+        response.result[0] = now.value() ? 1 : 0;
+        return now.value() == level ? WireStatus::kOk : WireStatus::kHardwareError;
+      }
+      case channel::Op::kGpioGet: {
+        auto now = gpio_.Get(pin);
+        if (!now.ok()) return WireStatus::kHardwareError;
+        response.result[0] = now.value() ? 1 : 0;
+        return WireStatus::kOk;
+      }
+      case channel::Op::kGpioToggle: {
+        auto now = gpio_.Toggle(pin);
+        if (!now.ok()) return WireStatus::kHardwareError;
+        response.result[0] = now.value() ? 1 : 0;
+        return WireStatus::kOk;
+      }
+      case channel::Op::kGpioConfigure: {
+        const bool output =
+            request.arg[1] == static_cast<uint32_t>(channel::GpioDirection::kOutput);
+        const bool level = request.arg[2] != 0;
+        if (!output && level) return WireStatus::kBadArgument;  // no level for an input
+        const auto dir = output ? drivers::GpioDirection::kOutput : drivers::GpioDirection::kInput;
+        // Direction first: a PL061 drops data writes to input pins, so the level must follow.
+        if (!gpio_.SetDirection(pin, dir).ok()) return WireStatus::kHardwareError;
+        if (output && !gpio_.Set(pin, level).ok()) return WireStatus::kHardwareError;
+        auto now = gpio_.Get(pin);
+        if (!now.ok()) return WireStatus::kHardwareError;
+        response.result[0] = now.value() ? 1 : 0;
+        return WireStatus::kOk;
+      }
+      default:
+        return WireStatus::kNotSupported;  // installed for an op it does not know
+    }
+  }
+
+  // Requests refused because the pin is not exported (diagnostics).
+  uint64_t refused() const { return refused_; }
+
+ private:
+  Gpio& gpio_;
+  const GpioExports exports_;
+  uint64_t refused_ = 0;
+};
+
+}  // namespace tandem::apps
+
+#endif  // TANDEM_APPS_COMMAND_SERVER_GPIO_COMMANDS_H_

@@ -1,0 +1,102 @@
+// Task statistics for the kTaskStats operation (channel/ops.h): activations, deadline misses and
+// worst response time per task, in a small static table that the application's tasks fill. The
+// kernel is not involved: each task (or its alarm's error hook) records its own figures.
+//
+// Writers are tasks and ISRs of any priority on the RTOS's one CPU; the reader is the channel
+// server task. Every field is a relaxed atomic of its own (no lock, no priority inversion): a
+// reader may see one field of a task updated and not yet the next, which a statistics query
+// tolerates.
+#ifndef TANDEM_APPS_COMMAND_SERVER_TASK_STATS_H_
+#define TANDEM_APPS_COMMAND_SERVER_TASK_STATS_H_
+
+#include <stdint.h>
+
+#include "tandem/channel/ops.h"
+#include "tandem/channel/server.h"
+
+namespace tandem::apps {
+
+struct TaskStatsEntry {
+  const char* name = "";  // reported as the response payload (truncated to kMaxPayload bytes)
+  uint64_t activations = 0;
+  uint64_t deadline_misses = 0;
+  uint64_t worst_response_us = 0;
+};
+
+class TaskStats {
+ public:
+  constexpr TaskStats(TaskStatsEntry* entries, uint32_t count) : entries_(entries), count_(count) {}
+
+  // Out-of-range indices are ignored (the table is the application's own constant; a wrong
+  // index is a programming error that must not corrupt memory).
+  void RecordActivation(uint32_t task) {
+    if (task < count_) __atomic_fetch_add(&entries_[task].activations, 1, __ATOMIC_RELAXED);
+  }
+  void RecordMiss(uint32_t task) {
+    if (task < count_) __atomic_fetch_add(&entries_[task].deadline_misses, 1, __ATOMIC_RELAXED);
+  }
+  // Keeps the largest response time seen (release to completion, in microseconds).
+  void RecordResponse(uint32_t task, uint64_t response_us) {
+    if (task >= count_) return;
+    uint64_t seen = __atomic_load_n(&entries_[task].worst_response_us, __ATOMIC_RELAXED);
+    while (response_us > seen &&
+           !__atomic_compare_exchange_n(&entries_[task].worst_response_us, &seen, response_us,
+                                        /*weak=*/true, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+    }
+  }
+
+  struct Snapshot {
+    const char* name;
+    uint64_t activations;
+    uint64_t deadline_misses;
+    uint64_t worst_response_us;
+  };
+  bool Read(uint32_t task, Snapshot* out) const {
+    if (task >= count_) return false;
+    const TaskStatsEntry& e = entries_[task];
+    *out = Snapshot{e.name, __atomic_load_n(&e.activations, __ATOMIC_RELAXED),
+                    __atomic_load_n(&e.deadline_misses, __ATOMIC_RELAXED),
+                    __atomic_load_n(&e.worst_response_us, __ATOMIC_RELAXED)};
+    return true;
+  }
+  uint32_t count() const { return count_; }
+
+ private:
+  TaskStatsEntry* entries_;
+  uint32_t count_;
+};
+
+// kTaskStats: arg[0] task index. result[0] activations, [1] deadline misses, [2] worst response
+// time in microseconds (each saturating at 2^32-1), [3] number of tasks; payload: the name.
+class TaskStatsCommand final : public channel::CommandHandler {
+ public:
+  explicit constexpr TaskStatsCommand(const TaskStats& stats) : stats_(stats) {}
+
+  channel::ServerStatus Install(channel::Server& server) {
+    return server.SetHandler(channel::Op::kTaskStats, this);
+  }
+
+  channel::WireStatus Handle(const channel::Request& request, channel::Response& response) override {
+    TaskStats::Snapshot s;
+    response.result[3] = stats_.count();
+    if (!stats_.Read(request.arg[0], &s)) return channel::WireStatus::kBadArgument;
+    response.result[0] = Saturate(s.activations);
+    response.result[1] = Saturate(s.deadline_misses);
+    response.result[2] = Saturate(s.worst_response_us);
+    uint16_t len = 0;
+    while (s.name != nullptr && s.name[len] != '\0' && len < channel::kMaxPayload) {
+      response.payload[len] = static_cast<uint8_t>(s.name[len]);
+      ++len;
+    }
+    response.payload_len = len;
+    return channel::WireStatus::kOk;
+  }
+
+ private:
+  static uint32_t Saturate(uint64_t v) { return v > 0xFFFFFFFFu ? 0xFFFFFFFFu : static_cast<uint32_t>(v); }
+  const TaskStats& stats_;
+};
+
+}  // namespace tandem::apps
+
+#endif  // TANDEM_APPS_COMMAND_SERVER_TASK_STATS_H_

@@ -125,10 +125,11 @@ def host_dts(p: Platform, qemu_dtb: pathlib.Path, dom0_kernel: Module, dom0_ramd
         # booting.txt "xen,passthrough": Xen neither maps nor describes it to dom0.
         out.append(f"&{{{p.gpio_node}}} {{ xen,passthrough; }};")
     chosen = [f"xen,xen-bootargs = {_q(p.xen_cmdline())};",
-              f"xen,dom0-bootargs = {_q(p.dom0_bootargs)};",
-              "#address-cells = <2>;", "#size-cells = <2>;",
-              _module(dom0_kernel, "multiboot,kernel", 2),
-              _module(dom0_ramdisk, "multiboot,ramdisk", 2)]
+              "#address-cells = <2>;", "#size-cells = <2>;"]
+    if dom0_kernel is not None:  # without a dom0 kernel module Xen 4.17 boots dom0less only
+        chosen += [f"xen,dom0-bootargs = {_q(p.dom0_bootargs)};",
+                   _module(dom0_kernel, "multiboot,kernel", 2),
+                   _module(dom0_ramdisk, "multiboot,ramdisk", 2)]
     if domu_kernel is not None:
         dom = [f"compatible = \"xen,domain\";", "#address-cells = <1>;", "#size-cells = <1>;",
                f"memory = <0x0 {p.rtos_memory_mb * 1024:#x}>;", f"cpus = <{p.rtos_vcpus}>;",

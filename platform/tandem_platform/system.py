@@ -10,7 +10,9 @@ from .config import Platform
 from .util import REPO, PlatformError, log, need_tools
 from .xlcfg import xl_config
 
-ROUTES = ("xl", "dom0less")
+# rtos-only: Xen's "true dom0less" (4.17): no dom0 at all, Xen starts only the RTOS. For quick
+# runs of RTOS images that report on their console (e.g. OSEK scenarios on the real port).
+ROUTES = ("xl", "dom0less", "rtos-only")
 
 
 @dataclasses.dataclass
@@ -59,18 +61,25 @@ def prepare(p: Platform, route: str, outdir: pathlib.Path = None, rtos_image_giv
     art = fetch.fetch()
     check_xen_config(p, art.xen.with_name(art.xen.name + ".config"))
     rtos.ensure_image(p, given=rtos_image_given, build=build_rtos)
-    shutil.copyfile(art.kernel, outdir / "dom0-Image")
-    if extra_bins is None:
-        extra_bins = initramfs.linux_tools(build=build_rtos)
-    ramdisk = initramfs.build(p, art, outdir / "dom0-initramfs.cpio", route,
-                              with_rtos=(route == "xl"), extra_bins=extra_bins,
-                              overlays=overlays, scenarios=scenarios)
-    (outdir / f"{p.rtos_name}.cfg").write_text(xl_config(p))
-    k = dtree.Module("dom0-kernel", outdir / "dom0-Image")
-    r = dtree.Module("dom0-ramdisk", ramdisk)
-    mods = [k, r]
+    with_dom0 = route != "rtos-only"
+    if not with_dom0:
+        # No dom0, so nobody could run init-dom0less: Xen refuses xen,enhanced without it.
+        p = dataclasses.replace(p, rtos_enhanced=False)
+    mods, k, r = [], None, None
+    if with_dom0:
+        shutil.copyfile(art.kernel, outdir / "dom0-Image")
+        if extra_bins is None:
+            extra_bins = initramfs.linux_tools(build=build_rtos)
+        ramdisk = initramfs.build(p, art, outdir / "dom0-initramfs.cpio", route,
+                                  with_rtos=(route == "xl"), extra_bins=extra_bins,
+                                  overlays=overlays, scenarios=scenarios)
+        (outdir / f"{p.rtos_name}.cfg").write_text(xl_config(p))
+        k = dtree.Module("dom0-kernel", outdir / "dom0-Image")
+        r = dtree.Module("dom0-ramdisk", ramdisk)
+        mods = [k, r]
+    extra_bins = extra_bins or []
     domu_k = domu_dtb = None
-    if route == "dom0less":
+    if route != "xl":
         shutil.copyfile(p.rtos_image, outdir / f"{p.rtos_name}.bin")
         domu_k = dtree.Module("rtos", outdir / f"{p.rtos_name}.bin")
         mods.append(domu_k)

@@ -146,7 +146,17 @@ def dom0_tools_run(boot, prof):
         require(status == 0, f"`{tool} --help` in dom0 exited {status}:\n{out}")
 
 
-@check("xl", "dom0less")
+@check("rtos-only")
+def rtos_console_on_xen(boot, prof):
+    """No dom0: Xen alone starts the RTOS, whose vpl011 lines appear as (XEN) DOMn: ..."""
+    boot.con.expect(r"\(XEN\) DOM\d+: " + prof["first_line"], boot.timeout,
+                    what="RTOS first line on Xen's console")
+    for i in range(prof["status_count"]):
+        boot.con.expect(r"\(XEN\) DOM\d+: " + prof["status_line"], 20,
+                        what=f"RTOS status line {i + 1}")
+
+
+@check("xl", "dom0less", "rtos-only")
 def gpio_seen_by_monitor(boot, prof):
     """Reads the PL061 through QEMU's monitor: independent of both guests."""
     kind, arg = prof["gpio"]

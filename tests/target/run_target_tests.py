@@ -19,7 +19,7 @@ import target  # noqa: E402
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--route", required=True, choices=("xl", "dom0less"))
+    ap.add_argument("--route", required=True, choices=target.system.ROUTES)
     ap.add_argument("--rtos-image", required=True)
     ap.add_argument("--profile", default="demo", choices=sorted(checks.PROFILES))
     ap.add_argument("--check", action="append", help="run only these checks (repeatable)")

@@ -112,3 +112,19 @@ class Boot:
 
     def read_reg(self, offset) -> int:
         return self.monitor().read32(self.platform.gpio_base + offset)
+
+    def rtos_lines(self, domid=None) -> list:
+        """What the RTOS printed on Xen's console so far (routes dom0less and rtos-only: Xen
+        prefixes each line of a dom0less domain's vpl011 with "(XEN) DOMn: ")."""
+        rx = re.compile(r"\(XEN\) DOM%s: ([^\r\n]*)" % (domid if domid is not None else r"\d+"))
+        return rx.findall(self.con.text())
+
+
+def run_rtos_image(image, end, timeout=60, outdir=None, conf=None):
+    """Boots an RTOS image with no dom0 (route rtos-only) until its console matches the regex
+    end; returns the RTOS's console lines. For OSEK scenario images on the real port: the image
+    prints its checks and a final verdict line, the caller asserts on the lines.
+    Raises Timeout/Fatal (with the console tail) when end never comes."""
+    with Boot("rtos-only", image, outdir, timeout=timeout, conf=conf) as b:
+        b.con.expect(r"\(XEN\) DOM\d+: [^\r\n]*" + end, timeout, what=f"RTOS line /{end}/")
+        return b.rtos_lines()

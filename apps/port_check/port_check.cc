@@ -56,8 +56,8 @@ void Expect(const char* what, const char* expected) {
   unsigned i = 0;
   while (expected[i] != '\0' && g_log[i] == expected[i]) ++i;
   const bool ok = expected[i] == '\0' && g_log[i] == '\0';
-  ConsolePrintf("port-check: %u %s: %s (expected %s, got %s)\n", g_checks, what,
-                ok ? "ok" : "FAIL", expected, g_log);
+  ConsolePrintf("port-check: %u %s: %s (expected %s, got %s)\n", g_checks, what, ok ? "ok" : "FAIL",
+                expected, g_log);
   if (!ok) g_failed = true;
 }
 
@@ -165,8 +165,8 @@ TASK(Main) {
   SetRelAlarm(Wake, 100, 0);
   WaitEvent(Tick);
   ClearEvent(Tick);
-  const uint64_t us = (tandem::arm64::CounterNow() - t0) * 1000000 /
-                      tandem::arm64::CounterFrequency();
+  const uint64_t us =
+      (tandem::arm64::CounterNow() - t0) * 1000000 / tandem::arm64::CounterFrequency();
   ++g_checks;
   const bool timer_ok = us >= 100000 && us < 5000000;
   ConsolePrintf("port-check: %u 100-tick alarm %lu us after its base tick: %s\n", g_checks,
@@ -176,12 +176,13 @@ TASK(Main) {
   ConsolePrintf("port-check: %s (%u checks)\n", g_failed ? "FAIL" : "PASS", g_checks);
 
   // 9: a device interrupt (SPI) end to end, if the PL061 is there.
-  if (g_gpio.Probe().ok() && g_gpio.ConfigureInterrupt(kPowerButtonPin,
-                                                       tandem::drivers::GpioTrigger::kRisingEdge)
-                                 .ok()) {
+  if (g_gpio.Probe().ok() &&
+      g_gpio.ConfigureInterrupt(kPowerButtonPin, tandem::drivers::GpioTrigger::kRisingEdge).ok()) {
     (void)g_gpio.EnableInterrupt(kPowerButtonPin, true);
-    ConsolePrintf("port-check: 9 waiting up to 15 s for a GPIO edge on pin %u (QEMU monitor: "
-                  "system_powerdown)\n", kPowerButtonPin);
+    ConsolePrintf(
+        "port-check: 9 waiting up to 15 s for a GPIO edge on pin %u (QEMU monitor: "
+        "system_powerdown)\n",
+        kPowerButtonPin);
     SetRelAlarm(GpioTimeout, 15000, 0);
     EventMaskType got = 0;
     WaitEvent(GpioEdge | Tick);

@@ -60,10 +60,11 @@ void BuildIdentityMap(const xen::GuestPlatform& p) {
   const uint64_t image = reinterpret_cast<uintptr_t>(__image_start);
   const uint64_t image_size = reinterpret_cast<uintptr_t>(__image_end) - image;
   if (!Inside(image, image_size, p.ram)) {
-    ConsolePrintf("tandem-rt: image 0x%lx (+0x%lx) lies outside the RAM of the device tree "
-                  "(0x%lx +0x%lx)\n",
-                  static_cast<unsigned long>(image), static_cast<unsigned long>(image_size),
-                  static_cast<unsigned long>(p.ram.base), static_cast<unsigned long>(p.ram.size));
+    ConsolePrintf(
+        "tandem-rt: image 0x%lx (+0x%lx) lies outside the RAM of the device tree "
+        "(0x%lx +0x%lx)\n",
+        static_cast<unsigned long>(image), static_cast<unsigned long>(image_size),
+        static_cast<unsigned long>(p.ram.base), static_cast<unsigned long>(p.ram.size));
     arch::Panic("image not in RAM");
   }
   MapOrPanic("RAM", p.ram.base, p.ram.size, MemoryType::kNormal);
@@ -108,12 +109,12 @@ extern "C" [[noreturn]] void tandem_arm64_boot(uintptr_t dtb) {
                 static_cast<unsigned long>(g_platform.ram.size));
   BuildIdentityMap(g_platform);
   InterruptsBoot(g_platform);
-  ConsolePrintf("tandem-rt: GICv3 dist 0x%lx redist 0x%lx, %u priority bits, timer INTID %u at "
-                "%u Hz%s\n",
-                static_cast<unsigned long>(g_platform.gicd.base),
-                static_cast<unsigned long>(g_platform.gicr.base), GicPriorityBits(),
-                g_platform.timer_virt_intid, CounterFrequency(),
-                g_platform.has_xen ? ", on Xen" : "");
+  ConsolePrintf(
+      "tandem-rt: GICv3 dist 0x%lx redist 0x%lx, %u priority bits, timer INTID %u at "
+      "%u Hz%s\n",
+      static_cast<unsigned long>(g_platform.gicd.base),
+      static_cast<unsigned long>(g_platform.gicr.base), GicPriorityBits(),
+      g_platform.timer_virt_intid, CounterFrequency(), g_platform.has_xen ? ", on Xen" : "");
   for (void (**ctor)() = __init_array_start; ctor != __init_array_end; ++ctor) (*ctor)();
   main();
   arch::Shutdown(E_OK);

@@ -101,7 +101,8 @@ size_t FormatV(char* buffer, size_t size, const char* format, va_list args) {
           if (is_signed) {
             const int x = va_arg(args, int);
             negative = x < 0;
-            v = negative ? -static_cast<uint64_t>(static_cast<int64_t>(x)) : static_cast<uint64_t>(x);
+            v = negative ? -static_cast<uint64_t>(static_cast<int64_t>(x))
+                         : static_cast<uint64_t>(x);
           } else {
             v = va_arg(args, unsigned int);
           }

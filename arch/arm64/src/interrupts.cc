@@ -232,5 +232,6 @@ extern "C" void tandem_arm64_irq(tandem::arm64::ExceptionFrame*) {
   // Enabled by someone else (or left over from a previous StartOS): switch it off.
   cpu.EndOfInterrupt(intid);
   Disable(intid);
-  if (g_gic.unexpected++ == 0) ConsolePrintf("tandem-rt: unexpected interrupt %u disabled\n", intid);
+  if (g_gic.unexpected++ == 0)
+    ConsolePrintf("tandem-rt: unexpected interrupt %u disabled\n", intid);
 }

@@ -85,10 +85,14 @@ uint64_t PageTables::Lookup(uint64_t va, uint64_t* block_size) const {
 
 const char* MapErrorName(MapError error) {
   switch (error) {
-    case MapError::kUnaligned: return "range not aligned to 4 KiB";
-    case MapError::kOverlap: return "range overlaps a mapping of another memory type";
-    case MapError::kOutOfTables: return "translation table pool exhausted";
-    case MapError::kOutOfRange: return "range beyond the 39-bit identity map";
+    case MapError::kUnaligned:
+      return "range not aligned to 4 KiB";
+    case MapError::kOverlap:
+      return "range overlaps a mapping of another memory type";
+    case MapError::kOutOfTables:
+      return "translation table pool exhausted";
+    case MapError::kOutOfRange:
+      return "range beyond the 39-bit identity map";
   }
   return "unknown mapping error";
 }

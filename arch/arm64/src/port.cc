@@ -86,9 +86,10 @@ extern "C" [[noreturn]] void tandem_arm64_context_returned() {
 extern "C" [[noreturn]] void tandem_arm64_unexpected_exception(tandem::arm64::ExceptionFrame* f,
                                                                uint64_t kind) {
   static const char* const kKinds[16] = {
-      "sync (SP0)", "IRQ (SP0)", "FIQ (SP0)", "SError (SP0)", "sync", "IRQ", "FIQ", "SError",
-      "sync (EL0)", "IRQ (EL0)", "FIQ (EL0)", "SError (EL0)", "sync (AArch32)", "IRQ (AArch32)",
-      "FIQ (AArch32)", "SError (AArch32)"};
+      "sync (SP0)",     "IRQ (SP0)",     "FIQ (SP0)",     "SError (SP0)",
+      "sync",           "IRQ",           "FIQ",           "SError",
+      "sync (EL0)",     "IRQ (EL0)",     "FIQ (EL0)",     "SError (EL0)",
+      "sync (AArch32)", "IRQ (AArch32)", "FIQ (AArch32)", "SError (AArch32)"};
   const uint64_t esr = TANDEM_MRS(esr_el1);
   const uint64_t far = TANDEM_MRS(far_el1);
   // Two short lines: Xen's console splits long guest lines.

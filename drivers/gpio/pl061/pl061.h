@@ -18,16 +18,16 @@ namespace tandem::drivers {
 
 // Register offsets, TRM 3.2 table 3-1.
 namespace pl061 {
-inline constexpr uint32_t kData = 0x000;  // ..0x3FC, address-masked
-inline constexpr uint32_t kDir = 0x400;   // 1 = output
-inline constexpr uint32_t kIs = 0x404;    // interrupt sense: 1 = level
-inline constexpr uint32_t kIbe = 0x408;   // both edges
-inline constexpr uint32_t kIev = 0x40C;   // event: 1 = rising edge / high level
-inline constexpr uint32_t kIe = 0x410;    // interrupt mask: 1 = enabled
-inline constexpr uint32_t kRis = 0x414;   // raw status
-inline constexpr uint32_t kMis = 0x418;   // masked status
-inline constexpr uint32_t kIc = 0x41C;    // interrupt clear (write 1)
-inline constexpr uint32_t kAfsel = 0x420; // mode control: 1 = hardware control
+inline constexpr uint32_t kData = 0x000;   // ..0x3FC, address-masked
+inline constexpr uint32_t kDir = 0x400;    // 1 = output
+inline constexpr uint32_t kIs = 0x404;     // interrupt sense: 1 = level
+inline constexpr uint32_t kIbe = 0x408;    // both edges
+inline constexpr uint32_t kIev = 0x40C;    // event: 1 = rising edge / high level
+inline constexpr uint32_t kIe = 0x410;     // interrupt mask: 1 = enabled
+inline constexpr uint32_t kRis = 0x414;    // raw status
+inline constexpr uint32_t kMis = 0x418;    // masked status
+inline constexpr uint32_t kIc = 0x41C;     // interrupt clear (write 1)
+inline constexpr uint32_t kAfsel = 0x420;  // mode control: 1 = hardware control
 inline constexpr uint32_t kPeriphId0 = 0xFE0;
 inline constexpr uint32_t kPCellId0 = 0xFF0;
 inline constexpr uint32_t kPinCount = 8;
@@ -108,12 +108,23 @@ class Pl061 {
     TANDEM_TRY(Check(pin));
     bool level = false, both = false, high = false;
     switch (trigger) {
-      case GpioTrigger::kRisingEdge: high = true; break;
-      case GpioTrigger::kFallingEdge: break;
-      case GpioTrigger::kBothEdges: both = true; break;
-      case GpioTrigger::kHighLevel: level = true; high = true; break;
-      case GpioTrigger::kLowLevel: level = true; break;
-      default: return MakeError(GpioError::kBadTrigger);
+      case GpioTrigger::kRisingEdge:
+        high = true;
+        break;
+      case GpioTrigger::kFallingEdge:
+        break;
+      case GpioTrigger::kBothEdges:
+        both = true;
+        break;
+      case GpioTrigger::kHighLevel:
+        level = true;
+        high = true;
+        break;
+      case GpioTrigger::kLowLevel:
+        level = true;
+        break;
+      default:
+        return MakeError(GpioError::kBadTrigger);
     }
     const uint32_t bit = Bit(pin);
     SetBit(pl061::kIe, bit, false);
@@ -150,9 +161,12 @@ class Pl061 {
 
 inline const char* GpioErrorName(GpioError error) {
   switch (error) {
-    case GpioError::kBadPin: return "pin number outside 0..7";
-    case GpioError::kNotPl061: return "no PL061 at this address (ID registers do not match)";
-    case GpioError::kBadTrigger: return "unknown interrupt trigger";
+    case GpioError::kBadPin:
+      return "pin number outside 0..7";
+    case GpioError::kNotPl061:
+      return "no PL061 at this address (ID registers do not match)";
+    case GpioError::kBadTrigger:
+      return "unknown interrupt trigger";
   }
   return "unknown GPIO error";
 }

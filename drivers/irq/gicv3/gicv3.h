@@ -34,7 +34,7 @@ namespace gicr {  // IHI 0069 12.10/12.11, offsets from each redistributor's RD_
 inline constexpr uint32_t kCtlr = 0x0000;
 inline constexpr uint32_t kTyper = 0x0008;  // 64-bit
 inline constexpr uint32_t kWaker = 0x0014;
-inline constexpr uint32_t kSgiBase = 0x10000;  // SGI_base frame follows RD_base
+inline constexpr uint32_t kSgiBase = 0x10000;      // SGI_base frame follows RD_base
 inline constexpr uint32_t kFrameStride = 0x20000;  // GICv3: RD_base + SGI_base, 64 KiB each
 inline constexpr uint32_t kIgroupr0 = kSgiBase + 0x0080;
 inline constexpr uint32_t kIsenabler0 = kSgiBase + 0x0100;
@@ -51,10 +51,10 @@ inline constexpr uint32_t kWakerChildrenAsleep = 1u << 2;
 enum class IccReg : uint8_t { kSre, kCtlr, kPmr, kBpr1, kIgrpen1, kIar1, kEoir1, kSgi1r, kMpidr };
 
 namespace icc {
-inline constexpr uint64_t kSreEnable = 1u << 0;        // ICC_SRE_EL1.SRE
-inline constexpr uint64_t kCtlrEoiMode = 1u << 1;      // ICC_CTLR_EL1.EOImode
-inline constexpr unsigned kCtlrPriBitsShift = 8;       // ICC_CTLR_EL1.PRIbits [10:8]
-inline constexpr uint32_t kSpurious = 1023;            // INTIDs 1020..1023 are special (2.2.1)
+inline constexpr uint64_t kSreEnable = 1u << 0;    // ICC_SRE_EL1.SRE
+inline constexpr uint64_t kCtlrEoiMode = 1u << 1;  // ICC_CTLR_EL1.EOImode
+inline constexpr unsigned kCtlrPriBitsShift = 8;   // ICC_CTLR_EL1.PRIbits [10:8]
+inline constexpr uint32_t kSpurious = 1023;        // INTIDs 1020..1023 are special (2.2.1)
 }  // namespace icc
 
 enum class GicError : uint8_t {
@@ -272,10 +272,14 @@ class GicCpuInterface {
 
 inline const char* GicErrorName(GicError error) {
   switch (error) {
-    case GicError::kTimeout: return "GIC register write never completed (RWP/ChildrenAsleep)";
-    case GicError::kNoRedistributor: return "no GIC redistributor for this CPU's affinity";
-    case GicError::kNoSysregInterface: return "GIC CPU interface has no system-register access";
-    case GicError::kBadIntid: return "INTID not implemented by this GIC";
+    case GicError::kTimeout:
+      return "GIC register write never completed (RWP/ChildrenAsleep)";
+    case GicError::kNoRedistributor:
+      return "no GIC redistributor for this CPU's affinity";
+    case GicError::kNoSysregInterface:
+      return "GIC CPU interface has no system-register access";
+    case GicError::kBadIntid:
+      return "INTID not implemented by this GIC";
   }
   return "unknown GIC error";
 }

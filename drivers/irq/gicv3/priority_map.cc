@@ -23,8 +23,10 @@ Result<PriorityMap, PriorityMapError> PriorityMap::Make(uint64_t source_levels,
 
 const char* PriorityMapErrorName(PriorityMapError error) {
   switch (error) {
-    case PriorityMapError::kBadPriorityBits: return "GIC reports an unusable number of priority bits";
-    case PriorityMapError::kBadLevel: return "interrupt source at level 0 (idle) or above 63";
+    case PriorityMapError::kBadPriorityBits:
+      return "GIC reports an unusable number of priority bits";
+    case PriorityMapError::kBadLevel:
+      return "interrupt source at level 0 (idle) or above 63";
     case PriorityMapError::kTooManyLevels:
       return "more distinct interrupt levels than the GIC implements priorities";
   }

@@ -25,10 +25,10 @@
 namespace tandem::drivers {
 
 enum class PriorityMapError : uint8_t {
-  kBadPriorityBits,   // not 4..8 implemented bits (IHI 0069 4.8: at least 16 levels with one
-                      // security state, 32 with two; at most 256)
-  kBadLevel,          // a source at level 0 (idle) or above 63
-  kTooManyLevels,     // more distinct source levels than the implemented priorities allow
+  kBadPriorityBits,  // not 4..8 implemented bits (IHI 0069 4.8: at least 16 levels with one
+                     // security state, 32 with two; at most 256)
+  kBadLevel,         // a source at level 0 (idle) or above 63
+  kTooManyLevels,    // more distinct source levels than the implemented priorities allow
 };
 
 const char* PriorityMapErrorName(PriorityMapError error);
@@ -45,8 +45,7 @@ class PriorityMap {
   static constexpr unsigned kLevels = 64;
 
   // `source_levels`: bit L set when some interrupt source has level L. `priority_bits`: N.
-  static Result<PriorityMap, PriorityMapError> Make(uint64_t source_levels,
-                                                    unsigned priority_bits);
+  static Result<PriorityMap, PriorityMapError> Make(uint64_t source_levels, unsigned priority_bits);
 
   // How many distinct source levels the GIC can express with `priority_bits` bits.
   static constexpr unsigned MaxSourceLevels(unsigned priority_bits) {

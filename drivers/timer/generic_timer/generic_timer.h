@@ -27,8 +27,8 @@ inline constexpr uint64_t kIstatus = 1u << 2;
 }  // namespace cntv_ctl
 
 enum class TimerError : uint8_t {
-  kNoFrequency,   // CNTFRQ_EL0 reads 0 and the device tree gave no clock-frequency
-  kBadPeriod,     // period shorter than one counter tick
+  kNoFrequency,  // CNTFRQ_EL0 reads 0 and the device tree gave no clock-frequency
+  kBadPeriod,    // period shorter than one counter tick
 };
 
 const char* TimerErrorName(TimerError error);
@@ -41,8 +41,8 @@ class GenericTimer {
   // `dt_frequency_hz`: the timer node's clock-frequency (0 if absent: CNTFRQ_EL0 is then used,
   // which firmware is supposed to have programmed, Arm ARM D11.1.2).
   Result<void, TimerError> Init(uint32_t dt_frequency_hz) {
-    frequency_hz_ =
-        dt_frequency_hz != 0 ? dt_frequency_hz : static_cast<uint32_t>(sys_.Read(TimerReg::kCntfrq));
+    frequency_hz_ = dt_frequency_hz != 0 ? dt_frequency_hz
+                                         : static_cast<uint32_t>(sys_.Read(TimerReg::kCntfrq));
     if (frequency_hz_ == 0) return MakeError(TimerError::kNoFrequency);
     return {};
   }
@@ -110,8 +110,10 @@ class GenericTimer {
 
 inline const char* TimerErrorName(TimerError error) {
   switch (error) {
-    case TimerError::kNoFrequency: return "generic timer frequency unknown (CNTFRQ_EL0 is 0)";
-    case TimerError::kBadPeriod: return "tick period shorter than one counter tick";
+    case TimerError::kNoFrequency:
+      return "generic timer frequency unknown (CNTFRQ_EL0 is 0)";
+    case TimerError::kBadPeriod:
+      return "tick period shorter than one counter tick";
   }
   return "unknown timer error";
 }

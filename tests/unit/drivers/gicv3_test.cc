@@ -123,7 +123,7 @@ TEST(GicRedistributorTest, WakeTimesOut) {
 
 TEST(GicCpuInterfaceTest, InitReportsPriorityBitsAndMasksEverything) {
   FakeRegs regs;
-  regs.regs[static_cast<uint32_t>(IccReg::kSre)] = 0x7;  // Xen: SRE RAO
+  regs.regs[static_cast<uint32_t>(IccReg::kSre)] = 0x7;               // Xen: SRE RAO
   regs.regs[static_cast<uint32_t>(IccReg::kCtlr)] = (4u << 8) | 0x2;  // PRIbits 4 = 5 bits
   GicCpuInterface<Sys> cpu{Sys(&regs)};
   auto bits = cpu.Init();

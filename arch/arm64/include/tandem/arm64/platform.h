@@ -18,10 +18,10 @@ const xen::GuestPlatform& Platform();
 uintptr_t DeviceTreeAddress();
 
 enum class MapError : uint8_t {
-  kUnaligned,      // base or size not a multiple of 4 KiB
-  kOverlap,        // the range overlaps a mapping with other attributes (e.g. RAM)
-  kOutOfTables,    // the static translation-table pool is exhausted
-  kOutOfRange,     // beyond the 39-bit address space of the identity map
+  kUnaligned,    // base or size not a multiple of 4 KiB
+  kOverlap,      // the range overlaps a mapping with other attributes (e.g. RAM)
+  kOutOfTables,  // the static translation-table pool is exhausted
+  kOutOfRange,   // beyond the 39-bit address space of the identity map
 };
 const char* MapErrorName(MapError error);
 

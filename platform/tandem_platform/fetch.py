@@ -7,6 +7,7 @@ and pull the lib* dependencies of the fetched packages until no NEEDED entry is 
 """
 
 import dataclasses
+import fcntl
 import json
 import pathlib
 import re
@@ -82,6 +83,14 @@ class _Apt:
             if m and cur:
                 deps[cur].append(m.group(2).split(":")[0])
         return deps
+
+    def prefetch(self, pkgs):
+        """Downloads the missing ones in one apt-get call (apt's start-up costs ~1 s each)."""
+        todo = [p for p in pkgs if not list(self.debs.glob(f"{p}_*_*.deb"))]
+        if len(todo) > 1:
+            log(f"downloading {' '.join(todo)}")
+            subprocess.run(["apt-get", *self.opts, "download", *todo], cwd=self.debs, text=True,
+                           stdout=sys.stderr, stderr=subprocess.PIPE)  # deb() reports failures
 
     def deb(self, pkg) -> pathlib.Path:
         found = sorted(self.debs.glob(f"{pkg}_*_*.deb"))
@@ -165,6 +174,7 @@ def missing_libs(root: pathlib.Path):
 
 
 def _unpack_set(apt: _Apt, pkgs, root: pathlib.Path, done: set, members=None):
+    apt.prefetch([p for p in pkgs if p not in done])
     for pkg in pkgs:
         if pkg in done:
             continue
@@ -188,7 +198,15 @@ def _closure(apt: _Apt, root: pathlib.Path, done: set):
 
 
 def fetch(force_update=False) -> Artifacts:
+    """Fetches and unpacks what is missing; one process at a time per cache (flock)."""
     need_tools("apt-get", "apt-cache", "dpkg-deb", "tar", "aarch64-linux-gnu-readelf")
+    cache_dir().mkdir(parents=True, exist_ok=True)
+    with open(cache_dir() / "fetch.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _fetch_locked(force_update)
+
+
+def _fetch_locked(force_update) -> Artifacts:
     base = cache_dir() / "arm64"
     apt = _Apt(cache_dir() / "apt")
     apt.update(force=force_update)

@@ -4,6 +4,7 @@ A profile says what the RTOS image prints and does, so the same checks serve the
 boot-plumbing probe. Checks for other areas (OSEK scenarios, tandemctl) register here too.
 """
 
+import json
 import re
 import time
 
@@ -20,12 +21,13 @@ PROFILES = {
               "gpio": ("value", 0xA5)},
 }
 
-CHECKS = {}
+CHECKS = {}  # name -> (routes, group, fn)
 
 
-def check(*routes):
+def check(*routes, group="base"):
+    """Registers a check for routes; groups run as separate ctest entries (one boot each)."""
     def reg(fn):
-        CHECKS[fn.__name__] = (routes, fn)
+        CHECKS[fn.__name__] = (routes, group, fn)
         return fn
     return reg
 
@@ -189,11 +191,94 @@ def xen_console_switch(boot, prof):
     boot.sh("true")
 
 
-def for_route(route, names=None):
-    sel = [(n, fn) for n, (routes, fn) in CHECKS.items() if route in routes]
+def for_route(route, names=None, group="base"):
+    sel = [(n, fn) for n, (routes, g, fn) in CHECKS.items()
+           if route in routes and (names or g == group)]
     if names:
         unknown = set(names) - set(CHECKS)
         if unknown:
             raise CheckFailed(f"unknown checks {sorted(unknown)}; known: {sorted(CHECKS)}")
         sel = [(n, fn) for n, fn in sel if n in names]
     return sel
+
+
+# ---- The command channel end to end (issue 4): tandemctl in dom0 <-> the RTOS <-> the PL061.
+
+def _tandemctl(boot, args, timeout_ms=20000):
+    """Runs tandemctl --json in dom0; returns (exit status, parsed JSON object or None, text).
+    The timeout is generous: under TCG a round trip costs milliseconds."""
+    name = boot.platform.rtos_name
+    status, out = boot.sh(f"tandemctl -d {name} -t {timeout_ms} --json {args}",
+                          timeout=timeout_ms / 1000 + 30, check=False)
+    obj = None
+    for line in out.splitlines():
+        line = line.strip()
+        if line.startswith("{"):
+            try:
+                obj = json.loads(line)
+            except ValueError:
+                pass
+    return status, obj, out
+
+
+def _pins(boot, prof):
+    """(an exported pin the demo leaves alone, a pin that is not exported)."""
+    busy = prof["gpio"][1] if prof["gpio"][0] == "toggle" else None
+    exported = [p for p in boot.platform.gpio_exported_pins if p != busy]
+    hidden = [p for p in range(8) if p not in boot.platform.gpio_exported_pins and p != busy]
+    require(exported and hidden, "[gpio] exported_pins leaves no free exported and hidden pin")
+    return exported[0], hidden[0]
+
+
+@check("xl", group="channel")
+def channel_ping(boot, prof):
+    """The first check: also waits (20 s at most) for the RTOS to publish its channel."""
+    deadline = time.monotonic() + 20
+    while True:
+        status, obj, out = _tandemctl(boot, "ping")
+        if status != 4 or time.monotonic() > deadline:  # 4: channel not published (yet)
+            break
+        time.sleep(1)
+    require(status == 0 and obj and obj.get("ok"), f"tandemctl ping exited {status}:\n{out}")
+
+
+@check("xl", group="channel")
+def channel_gpio_set_get(boot, prof):
+    pin, _ = _pins(boot, prof)
+    status, obj, out = _tandemctl(boot, f"gpio configure {pin} out")
+    require(status == 0, f"gpio configure {pin} out exited {status}:\n{out}")
+    for level in (1, 0, 1):
+        status, obj, out = _tandemctl(boot, f"gpio set {pin} {level}")
+        require(status == 0, f"gpio set {pin} {level} exited {status}:\n{out}")
+        data, dr = boot.read_reg(PL061_DATA), boot.read_reg(PL061_DIR)
+        require(dr >> pin & 1, f"after gpio configure, PL061 DIR = {dr:#x}: pin {pin} not output")
+        require((data >> pin & 1) == level,
+                f"after gpio set {pin} {level} the monitor reads DATA = {data:#x}")
+        status, obj, out = _tandemctl(boot, f"gpio get {pin}")
+        require(status == 0 and obj and obj.get("level") == level,
+                f"gpio get {pin} after set {level}: exit {status}:\n{out}")
+
+
+@check("xl", group="channel")
+def channel_gpio_not_exported_refused(boot, prof):
+    _, pin = _pins(boot, prof)
+    before = boot.read_reg(PL061_DATA) >> pin & 1
+    status, obj, out = _tandemctl(boot, f"gpio set {pin} {1 - before}")
+    require(status == 7, f"gpio set on pin {pin} (not exported) exited {status}, want 7 "
+            f"(refused):\n{out}")
+    require(obj and obj.get("error", {}).get("message"), f"no error message:\n{out}")
+    require((boot.read_reg(PL061_DATA) >> pin & 1) == before,
+            f"pin {pin} changed although the RTOS refused")
+
+
+@check("xl", group="channel")
+def channel_flood_then_stats(boot, prof):
+    """10,000 commands in a burst, then per-task statistics over the channel."""
+    name = boot.platform.rtos_name
+    status, out = boot.sh(f"tandem-bench -d {name} -n 100 -b 10000 -t 60000 --json",
+                          timeout=300, check=False)
+    require(status == 0, f"tandem-bench exited {status}:\n{out}")
+    print(f"    tandem-bench: {out.strip().splitlines()[-1] if out.strip() else ''}")
+    status, obj, out = _tandemctl(boot, "stats")
+    require(status == 0 and obj and obj.get("ok"), f"tandemctl stats exited {status}:\n{out}")
+    print(f"    stats: {json.dumps(obj)[:600]}")

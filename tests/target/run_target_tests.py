@@ -23,6 +23,7 @@ def main():
     ap.add_argument("--rtos-image", required=True)
     ap.add_argument("--profile", default="demo", choices=sorted(checks.PROFILES))
     ap.add_argument("--check", action="append", help="run only these checks (repeatable)")
+    ap.add_argument("--group", default="base", help="check group (base, channel)")
     ap.add_argument("--timeout", type=float, default=120, help="boot timeout, seconds")
     ap.add_argument("--out", help="output directory")
     ap.add_argument("--config", help="platform description (default platform/tandem-qemu.conf)")
@@ -40,7 +41,7 @@ def main():
     t0 = time.monotonic()
     results = []
     try:
-        selected = checks.for_route(a.route, a.check)
+        selected = checks.for_route(a.route, a.check, a.group)
         boot = target.Boot(a.route, image, a.out, timeout=a.timeout, echo=a.echo,
                            conf=a.config)
     except Exception as e:  # set-up errors: missing tools, fetch failure, bad config

@@ -83,11 +83,13 @@ class Boot:
             # The shell prints its banner and a prompt; busybox ash may ask the terminal for the
             # cursor position (ESC[6n) once, so give it a line of its own before real commands.
             self.con.expect(r"# ", 30, what="dom0 shell prompt")
-            self.sh("true", timeout=30)
+            self.sh("true", timeout=30, _ready=True)
 
-    def sh(self, cmd, timeout=30, check=True):
-        """Runs cmd in dom0's shell; returns (status, output). The markers are printed by
-        printf so the shell's echo of the typed line never matches them."""
+    def sh(self, cmd, timeout=30, check=True, _ready=False):
+        """Runs cmd in dom0's shell (after waiting for dom0); returns (status, output). The
+        markers are printed by printf so the shell's echo of the typed line never matches."""
+        if not _ready:
+            self.wait_ready()
         self._seq += 1
         n = self._seq
         self.con.sendline(f"printf '%s_%s\\n' __TB {n}; {cmd}; printf '%s_%s %s\\n' __TE {n} $?")

@@ -20,7 +20,10 @@ namespace tandem::arm64 {
 namespace {
 constexpr size_t kContextSize = 96;  // context.S CONTEXT_SIZE: x19-x30
 constexpr size_t kMinStack = 2048;   // a context, an exception frame and a few calls
+bool g_shutdown_returns = false;
 }  // namespace
+
+void SetShutdownReturns(bool returns) { g_shutdown_returns = returns; }
 
 [[noreturn]] void Halt(bool crashed) {
   asm volatile("msr daifset, #0xf" ::: "memory");
@@ -67,6 +70,7 @@ void Idle() { asm volatile("dsb sy\n\twfi" ::: "memory"); }
 
 void Shutdown(StatusType error) {
   arm64::ConsolePrintf("tandem-rt: shutdown, status %u\n", static_cast<unsigned>(error));
+  if (arm64::g_shutdown_returns) return;  // the kernel resumes the caller of StartOS
   arm64::Halt(false);
 }
 

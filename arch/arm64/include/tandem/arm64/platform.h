@@ -42,6 +42,11 @@ size_t FormatV(char* buffer, size_t size, const char* format, va_list args);
 // tests of the interrupt path on the target. Returns false for an INTID above 15.
 bool RaiseSoftwareInterrupt(uint32_t sgi);
 
+// Test images only: when true, ShutdownOS does not end the domain but returns from StartOS
+// (as on the host port), so one image can run several systems in a row. Off by default; when
+// main() returns the domain is shut down as usual.
+void SetShutdownReturns(bool returns);
+
 // The virtual counter (CNTVCT_EL0) and its frequency, for time stamps.
 uint64_t CounterNow();
 uint32_t CounterFrequency();

@@ -13,7 +13,7 @@ import time
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "platform"))
-from tandem_platform import config, console, system  # noqa: E402
+from tandem_platform import config, console, initramfs, system  # noqa: E402
 from tandem_platform.console import CTRL_A, Fatal, Timeout  # noqa: E402,F401
 from tandem_platform.util import PlatformError  # noqa: E402,F401
 
@@ -48,6 +48,8 @@ class Boot:
         self.system = system.prepare(self.platform, route,
                                      outdir or REPO / "build" / "target" / route,
                                      rtos_image_given=True, build_rtos=False,
+                                     extra_bins=initramfs.linux_tools(build=True)
+                                     if route != "rtos-only" else [],
                                      kernel_args=kernel_args)
         self.times["prepare"] = time.monotonic() - t0
         self.t_qemu = time.monotonic()

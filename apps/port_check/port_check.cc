@@ -201,7 +201,8 @@ TASK(Main) {
 
   // 9: a device interrupt (SPI) end to end, if the PL061 is there (skipped is not a failure).
   ++g_checks;
-  if (g_gpio.Probe().ok() &&
+  uint32_t id = 0;
+  if (tandem::arm64::ProbeRead32(kGpioBase + 0xFE0, &id) && g_gpio.Probe().ok() &&
       g_gpio.ConfigureInterrupt(kPowerButtonPin, tandem::drivers::GpioTrigger::kRisingEdge).ok()) {
     (void)g_gpio.EnableInterrupt(kPowerButtonPin, true);
     ConsolePrintf(
@@ -220,7 +221,8 @@ TASK(Main) {
       ConsolePrintf("port-check: %u GPIO edge interrupt: skipped (no edge within 8 s)\n", g_checks);
     }
   } else {
-    ConsolePrintf("port-check: %u GPIO edge interrupt: skipped (no PL061)\n", g_checks);
+    ConsolePrintf("port-check: %u GPIO edge interrupt: skipped (no PL061 in this domain)\n",
+                  g_checks);
   }
   ShutdownOS(g_failed ? E_OS_STATE : E_OK);
 }

@@ -61,3 +61,19 @@ tandem_arm64_switch_ttbr0:
   msr   sctlr_el1, x1
   isb
   ret
+
+// bool tandem_arm64_probe_read32(uintptr_t address, uint32_t* value): one 32-bit load that may
+// fault. A data abort on the load (e.g. Xen has no stage-2 mapping for the address) resumes at
+// probe_fault (port.cc, tandem_arm64_sync) and the function returns false.
+  .global tandem_arm64_probe_read32
+  .global tandem_arm64_probe_load
+  .global tandem_arm64_probe_fault
+tandem_arm64_probe_read32:
+tandem_arm64_probe_load:
+  ldr   w2, [x0]
+  str   w2, [x1]
+  mov   x0, #1
+  ret
+tandem_arm64_probe_fault:
+  mov   x0, #0
+  ret

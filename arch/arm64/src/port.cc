@@ -13,6 +13,9 @@ extern "C" {
 void tandem_arm64_switch(void** from, void* to);
 [[noreturn]] void tandem_arm64_resume(void* to);
 void tandem_arm64_context_start();
+bool tandem_arm64_probe_read32(uintptr_t address, uint32_t* value);
+extern char tandem_arm64_probe_load[];
+extern char tandem_arm64_probe_fault[];
 }
 
 namespace tandem::arm64 {
@@ -24,6 +27,10 @@ bool g_shutdown_returns = false;
 }  // namespace
 
 void SetShutdownReturns(bool returns) { g_shutdown_returns = returns; }
+
+bool ProbeRead32(uintptr_t address, uint32_t* value) {
+  return tandem_arm64_probe_read32(address, value);
+}
 
 [[noreturn]] void Halt(bool crashed) {
   asm volatile("msr daifset, #0xf" ::: "memory");
@@ -84,6 +91,20 @@ void Panic(const char* message) {
 
 extern "C" [[noreturn]] void tandem_arm64_context_returned() {
   tandem::arch::Panic("a context's entry function returned");
+}
+
+extern "C" [[noreturn]] void tandem_arm64_unexpected_exception(tandem::arm64::ExceptionFrame* f,
+                                                               uint64_t kind);
+
+// Synchronous exception from EL1h (vectors.S). A data abort (ESR_EL1.EC 0x25, Arm ARM D17.2.37)
+// on the probe's load resumes at the probe's failure exit; anything else is fatal.
+extern "C" void tandem_arm64_sync(tandem::arm64::ExceptionFrame* f) {
+  const uint64_t esr = TANDEM_MRS(esr_el1);
+  if ((esr >> 26) == 0x25 && f->elr == reinterpret_cast<uintptr_t>(tandem_arm64_probe_load)) {
+    f->elr = reinterpret_cast<uintptr_t>(tandem_arm64_probe_fault);
+    return;
+  }
+  tandem_arm64_unexpected_exception(f, 4);
 }
 
 // Every exception but an IRQ from EL1h (vectors.S): report and stop.

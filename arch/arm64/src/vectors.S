@@ -91,11 +91,14 @@ tandem_arm64_vectors:
   unexpected 14
   unexpected 15
 
+// A synchronous exception is fatal unless it is a data abort of tandem_arm64_probe_read32
+// (port.cc moves ELR_EL1 to the probe's failure exit): then return to it.
 el1h_sync:
   save_frame
   mov   x0, sp
-  mov   x1, #4
-  b     tandem_arm64_unexpected_exception
+  bl    tandem_arm64_sync
+  restore_frame
+  eret
 
 el1h_irq:
   save_frame

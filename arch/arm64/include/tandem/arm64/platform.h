@@ -37,6 +37,12 @@ void ConsolePrintf(const char* format, ...) __attribute__((format(printf, 1, 2))
 // printf subset: %d %i %u %x %X %p %s %c %%, flags '0' and '-', width, and the l/ll/z modifiers.
 size_t FormatV(char* buffer, size_t size, const char* format, va_list args);
 
+// Reads the 32-bit register at `address` (mapped with MapDevice) and returns false instead of
+// faulting if the domain has no access to it (Xen answers an access to an address it has not
+// given the domain with a data abort). For probing a device whose presence depends on the
+// toolstack configuration (e.g. xl `iomem`), before using it.
+bool ProbeRead32(uintptr_t address, uint32_t* value);
+
 // Makes software-generated interrupt `sgi` (GIC INTID 0..15) pending on this CPU, as a device
 // would raise its line: an ISR with that SOURCE then runs under the usual masking rules. For
 // tests of the interrupt path on the target. Returns false for an INTID above 15.

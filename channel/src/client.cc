@@ -9,19 +9,32 @@ namespace tandem::channel {
 
 const char* ClientStatusName(ClientStatus status) {
   switch (status) {
-    case ClientStatus::kOk: return "ok";
-    case ClientStatus::kPending: return "pending";
-    case ClientStatus::kNotConnected: return "not connected";
-    case ClientStatus::kRingFull: return "ring full";
-    case ClientStatus::kVersionMismatch: return "protocol version mismatch";
-    case ClientStatus::kPeerNotReady: return "channel not initialised by the RTOS";
-    case ClientStatus::kBadPeerHeader: return "bad channel header";
-    case ClientStatus::kPeerReset: return "RTOS restarted or dropped the session";
-    case ClientStatus::kPeerClosed: return "RTOS closed the channel";
-    case ClientStatus::kBrokenPeer: return "ring broken";
-    case ClientStatus::kTimeout: return "timeout";
-    case ClientStatus::kUnknownId: return "unknown command id";
-    case ClientStatus::kMisaligned: return "pages not page-aligned";
+    case ClientStatus::kOk:
+      return "ok";
+    case ClientStatus::kPending:
+      return "pending";
+    case ClientStatus::kNotConnected:
+      return "not connected";
+    case ClientStatus::kRingFull:
+      return "ring full";
+    case ClientStatus::kVersionMismatch:
+      return "protocol version mismatch";
+    case ClientStatus::kPeerNotReady:
+      return "channel not initialised by the RTOS";
+    case ClientStatus::kBadPeerHeader:
+      return "bad channel header";
+    case ClientStatus::kPeerReset:
+      return "RTOS restarted or dropped the session";
+    case ClientStatus::kPeerClosed:
+      return "RTOS closed the channel";
+    case ClientStatus::kBrokenPeer:
+      return "ring broken";
+    case ClientStatus::kTimeout:
+      return "timeout";
+    case ClientStatus::kUnknownId:
+      return "unknown command id";
+    case ClientStatus::kMisaligned:
+      return "pages not page-aligned";
   }
   return "?";
 }
@@ -139,8 +152,8 @@ void Client::FollowPeer() {
       if (peer.generation == generation_ &&
           peer.error == static_cast<uint32_t>(ConnectionError::kBrokenPeer)) {
         cause = ClientStatus::kBrokenPeer;
-      } else if (peer.generation == generation_ && (peer.state == XenbusStateClosing ||
-                                                    peer.state == XenbusStateClosed)) {
+      } else if (peer.generation == generation_ &&
+                 (peer.state == XenbusStateClosing || peer.state == XenbusStateClosed)) {
         cause = ClientStatus::kPeerClosed;
       }
       // Collect what the RTOS answered before it went away, then fail the rest.
@@ -152,10 +165,9 @@ void Client::FollowPeer() {
       [[fallthrough]];
     }
     case ClientPhase::kPeerDown: {
-      const bool reopenable =
-          peer.state == XenbusStateInitWait ||
-          (peer.state == XenbusStateClosing &&
-           peer.error == static_cast<uint32_t>(ConnectionError::kBrokenPeer));
+      const bool reopenable = peer.state == XenbusStateInitWait ||
+                              (peer.state == XenbusStateClosing &&
+                               peer.error == static_cast<uint32_t>(ConnectionError::kBrokenPeer));
       if (!reopenable) return;
       if (!PeerAcceptable(peer)) {
         if (last_error_ == ClientStatus::kVersionMismatch) phase_ = ClientPhase::kFailed;
@@ -171,8 +183,7 @@ void Client::Consume() {
   const uint32_t prod = LoadAcquire(&rsp_page_->header.rsp_prod);  // once per pass
   // The RTOS answers each published request once: more responses than that is a broken peer
   // (the XSA-86 check, applied to the side we trust more, too).
-  if (static_cast<uint32_t>(prod - rsp_cons_) >
-      static_cast<uint32_t>(req_prod_pub_ - rsp_cons_)) {
+  if (static_cast<uint32_t>(prod - rsp_cons_) > static_cast<uint32_t>(req_prod_pub_ - rsp_cons_)) {
     FailInFlight(ClientStatus::kBrokenPeer);
     last_error_ = ClientStatus::kBrokenPeer;
     ++counters_.peer_losses;
@@ -199,7 +210,7 @@ void Client::Consume() {
   // Stay armed for the next response (blkfront re-arms after every batch the same way); the
   // RTOS's batching per pass is what keeps bursts cheap. PrepareWait adds the barrier and
   // re-check before sleeping.
-  StoreRelaxed(&req_page_->header.rsp_event, rsp_cons_ + 1);
+  StoreSeqCst(&req_page_->header.rsp_event, rsp_cons_ + 1);
 }
 
 uint32_t Client::Poll() {
@@ -231,9 +242,8 @@ void Client::Flush() {
   const uint32_t old_prod = req_prod_pub_;
   req_prod_pub_ = req_prod_pvt_;
   // RING_PUSH_REQUESTS_AND_CHECK_NOTIFY.
-  StoreRelease(&req_page_->header.req_prod, req_prod_pub_);
-  FullBarrier();
-  if (NeedsNotify(old_prod, req_prod_pub_, LoadRelaxed(&rsp_page_->header.req_event))) {
+  StoreSeqCst(&req_page_->header.req_prod, req_prod_pub_);
+  if (NeedsNotify(old_prod, req_prod_pub_, LoadSeqCst(&rsp_page_->header.req_event))) {
     SendNotify();
   }
 }
@@ -269,10 +279,8 @@ void Client::Abandon(uint64_t id) {
 }
 
 bool Client::PrepareWait() {
-  StoreRelaxed(&req_page_->header.rsp_event, rsp_cons_ + 1);
-  FullBarrier();
-  return LoadAcquire(&rsp_page_->header.rsp_prod) != rsp_cons_ &&
-         phase_ == ClientPhase::kConnected;
+  StoreSeqCst(&req_page_->header.rsp_event, rsp_cons_ + 1);
+  return LoadSeqCst(&rsp_page_->header.rsp_prod) != rsp_cons_ && phase_ == ClientPhase::kConnected;
 }
 
 Result<Response, ClientStatus> Client::Wait(uint64_t id, Waiter& waiter, uint64_t timeout_ns) {

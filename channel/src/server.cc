@@ -187,9 +187,8 @@ PollResult Server::Poll(uint32_t budget) {
     }
     // RING_FINAL_CHECK_FOR_REQUESTS: ask to be notified for the next request, then look again
     // so a request published between our read and the re-arm is not left sleeping.
-    StoreRelaxed(&rsp_page_->header.req_event, req_cons_ + 1);
-    FullBarrier();
-    if (LoadAcquire(&peer->req_prod) == req_cons_) break;
+    StoreSeqCst(&rsp_page_->header.req_event, req_cons_ + 1);
+    if (LoadSeqCst(&peer->req_prod) == req_cons_) break;
     if (result.handled >= budget) {
       result.more = true;
       break;
@@ -248,11 +247,10 @@ void Server::PushResponses() {
   const uint32_t old_prod = rsp_prod_pub_;
   rsp_prod_pub_ = rsp_prod_pvt_;
   StoreRelaxed(&rsp_page_->header.req_cons, req_cons_);
-  StoreRelease(&rsp_page_->header.rsp_prod, rsp_prod_pub_);
-  // RING_PUSH_RESPONSES_AND_CHECK_NOTIFY: full barrier between publishing rsp_prod and reading
+  // RING_PUSH_RESPONSES_AND_CHECK_NOTIFY: publishing rsp_prod is ordered before reading
   // Linux's rsp_event (read once).
-  FullBarrier();
-  const uint32_t event = LoadRelaxed(&req_page_->header.rsp_event);
+  StoreSeqCst(&rsp_page_->header.rsp_prod, rsp_prod_pub_);
+  const uint32_t event = LoadSeqCst(&req_page_->header.rsp_event);
   if (NeedsNotify(old_prod, rsp_prod_pub_, event)) SendNotify();
 }
 

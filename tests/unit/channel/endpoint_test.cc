@@ -110,7 +110,8 @@ TEST_F(EndpointTest, BurstCostsOneNotificationEachWay) {
   Connect(client_);
   const uint64_t rtos_before = to_rtos_.count, linux_before = to_linux_.count;
   std::vector<uint64_t> ids;
-  for (uint32_t i = 0; i < kSlotCount; ++i) ids.push_back(MustSubmit(client_, MakeRequest(Op::kPing, i)));
+  for (uint32_t i = 0; i < kSlotCount; ++i)
+    ids.push_back(MustSubmit(client_, MakeRequest(Op::kPing, i)));
   EXPECT_EQ(to_rtos_.count, rtos_before) << "nothing is published before Flush";
   client_.Flush();
   EXPECT_EQ(server_.Poll().handled, kSlotCount);
@@ -138,7 +139,8 @@ TEST_F(EndpointTest, BusyConsumerIsNotNotified) {
 TEST_F(EndpointTest, FullRingPushesBack) {
   Connect(client_);
   std::vector<uint64_t> ids;
-  for (uint32_t i = 0; i < kSlotCount; ++i) ids.push_back(MustSubmit(client_, MakeRequest(Op::kPing, i)));
+  for (uint32_t i = 0; i < kSlotCount; ++i)
+    ids.push_back(MustSubmit(client_, MakeRequest(Op::kPing, i)));
   Result<uint64_t, ClientStatus> extra = client_.Submit(MakeRequest(Op::kPing));
   ASSERT_FALSE(extra.ok());
   EXPECT_EQ(extra.error(), ClientStatus::kRingFull);
@@ -169,12 +171,14 @@ TEST_F(EndpointTest, BudgetLimitsOnePollAndReportsMore) {
 
 // Indices start just below 2^32 so both the slot mask and the 32-bit index wrap.
 TEST_F(EndpointTest, WrapAroundOfSlotsAndIndices) {
-  Client client(pages_.req.get(), pages_.rsp.get(), to_rtos_, ClientConfig{kProtocolVersion, 0xFFFFFFF0u});
+  Client client(pages_.req.get(), pages_.rsp.get(), to_rtos_,
+                ClientConfig{kProtocolVersion, 0xFFFFFFF0u});
   Connect(client);
   uint32_t next = 0;
   for (uint32_t batch = 1; next < 3000; batch = batch % kSlotCount + 1) {
     std::vector<std::pair<uint64_t, uint32_t>> sent;
-    for (uint32_t i = 0; i < batch; ++i, ++next) sent.emplace_back(MustSubmit(client, MakeRequest(Op::kPing, next)), next);
+    for (uint32_t i = 0; i < batch; ++i, ++next)
+      sent.emplace_back(MustSubmit(client, MakeRequest(Op::kPing, next)), next);
     Exchange(client);
     for (auto [id, value] : sent) ASSERT_EQ(MustTake(client, id).result[0], value);
   }

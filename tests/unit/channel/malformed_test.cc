@@ -58,10 +58,12 @@ class Attacker {
       default: {  // a near-valid request submitted properly (or into a random slot)
         Request r{};
         r.id = Any();
-        const uint16_t ops[] = {0x0001, 0x0100, 0x0101, 0x0102, 0x0103, 0x0200, 0x8001,
-                                static_cast<uint16_t>(Any())};
+        const uint16_t ops[] = {0x0001, 0x0100, 0x0101, 0x0102,
+                                0x0103, 0x0200, 0x8001, static_cast<uint16_t>(Any())};
         r.op = ops[Pick(8)];
-        r.payload_len = static_cast<uint16_t>(Pick(2) ? 0 : Pick(4) ? Pick(kMaxPayload + 1) : Any());
+        r.payload_len = static_cast<uint16_t>(Pick(2)   ? 0
+                                              : Pick(4) ? Pick(kMaxPayload + 1)
+                                                        : Any());
         r.flags = Pick(8) ? 0 : Any();
         for (uint32_t& a : r.arg) a = Pick(8) ? Pick(2) : Any();
         r.arg[0] = Pick(8) ? Pick(12) : r.arg[0];
@@ -117,13 +119,14 @@ TEST(Malformed, RandomRingsAreAnsweredWithoutCrash) {
   EXPECT_GT(server.counters().rejected, 1000u);
   EXPECT_GT(server.counters().version_refused, 10u);
   EXPECT_GT(gpio.calls, 100u);
-  std::printf("[ figures  ] %d iterations: %llu requests consumed, %llu rejected, %llu broken, "
-              "%llu version refusals, %llu handler calls\n",
-              kIterations, static_cast<unsigned long long>(server.counters().requests),
-              static_cast<unsigned long long>(server.counters().rejected),
-              static_cast<unsigned long long>(server.counters().broken),
-              static_cast<unsigned long long>(server.counters().version_refused),
-              static_cast<unsigned long long>(gpio.calls));
+  std::printf(
+      "[ figures  ] %d iterations: %llu requests consumed, %llu rejected, %llu broken, "
+      "%llu version refusals, %llu handler calls\n",
+      kIterations, static_cast<unsigned long long>(server.counters().requests),
+      static_cast<unsigned long long>(server.counters().rejected),
+      static_cast<unsigned long long>(server.counters().broken),
+      static_cast<unsigned long long>(server.counters().version_refused),
+      static_cast<unsigned long long>(gpio.calls));
 }
 
 // The same attacker writing concurrently while the server polls (the TOCTOU case: fields change

@@ -81,11 +81,22 @@ inline Request MakeRequest(Op op, uint32_t a0 = 0, uint32_t a1 = 0, uint32_t a2 
 }
 
 // Runs a server the way the RTOS command task does: poll until drained and re-armed, then
-// sleep on the event channel.
-inline void ServeUntil(Server& server, host::EventFdWaiter& waiter, const std::atomic<bool>& stop) {
+// sleep on the event channel. A sleep that ends by timeout and is followed by work means a
+// notification was lost: counted in `lost_wakeups` (the tests require zero). Stop by setting
+// `stop` and signalling the server's eventfd.
+inline void ServeUntil(Server& server, host::EventFdWaiter& waiter, const std::atomic<bool>& stop,
+                       std::atomic<uint64_t>* lost_wakeups = nullptr) {
+  bool timed_out = false;
   while (!stop.load(std::memory_order_relaxed)) {
-    if (server.Poll().more) continue;
-    if (waiter.WaitForEvent(kSecond / 100)) server.OnNotification();
+    const PollResult r = server.Poll();
+    if (timed_out && r.handled > 0 && lost_wakeups != nullptr) lost_wakeups->fetch_add(1);
+    timed_out = false;
+    if (r.more) continue;
+    if (waiter.WaitForEvent(kSecond)) {
+      server.OnNotification();
+    } else {
+      timed_out = true;
+    }
   }
 }
 

@@ -1,22 +1,23 @@
 // The wire format's pure parts: notification arithmetic, the op table, slot copies.
+#include "tandem/channel/wire.h"
+
 #include <gtest/gtest.h>
 
 #include <cstddef>
 
 #include "tandem/channel/ops.h"
 #include "tandem/channel/shared_access.h"
-#include "tandem/channel/wire.h"
 
 namespace tandem::channel {
 namespace {
 
 TEST(NeedsNotify, EventInsidePublishedRange) {
-  EXPECT_TRUE(NeedsNotify(0, 1, 1));    // idle consumer armed at cons + 1
+  EXPECT_TRUE(NeedsNotify(0, 1, 1));  // idle consumer armed at cons + 1
   EXPECT_TRUE(NeedsNotify(0, 5, 3));
   EXPECT_TRUE(NeedsNotify(0, 5, 5));
-  EXPECT_FALSE(NeedsNotify(0, 5, 6));   // consumer asked for later
-  EXPECT_FALSE(NeedsNotify(1, 5, 1));   // event already passed: consumer is busy
-  EXPECT_FALSE(NeedsNotify(5, 5, 5));   // nothing published
+  EXPECT_FALSE(NeedsNotify(0, 5, 6));  // consumer asked for later
+  EXPECT_FALSE(NeedsNotify(1, 5, 1));  // event already passed: consumer is busy
+  EXPECT_FALSE(NeedsNotify(5, 5, 5));  // nothing published
 }
 
 TEST(NeedsNotify, WrapsModulo32Bits) {

@@ -27,8 +27,8 @@ enum class ClientStatus : uint8_t {
   kPeerClosed,       // the RTOS shut the channel down
   kBrokenPeer,       // the RTOS saw our ring as broken, or answered more than we asked
   kTimeout,
-  kUnknownId,        // no such command in flight
-  kMisaligned,       // the pages are not page-aligned
+  kUnknownId,   // no such command in flight
+  kMisaligned,  // the pages are not page-aligned
 };
 
 const char* ClientStatusName(ClientStatus status);
@@ -43,17 +43,17 @@ struct ClientCounters {
   uint64_t completed = 0;
   uint64_t notify_sent = 0;
   uint64_t notify_received = 0;
-  uint64_t unexpected = 0;     // responses with an id not in flight (dropped)
-  uint64_t sessions = 0;       // handshakes started
-  uint64_t peer_losses = 0;    // connected sessions lost (RTOS restart, close, broken)
+  uint64_t unexpected = 0;   // responses with an id not in flight (dropped)
+  uint64_t sessions = 0;     // handshakes started
+  uint64_t peer_losses = 0;  // connected sessions lost (RTOS restart, close, broken)
 };
 
 enum class ClientPhase : uint8_t {
   kIdle,         // Connect() not called, or Disconnect()ed
   kAwaitingAck,  // our session is published; the RTOS has not taken it yet
   kConnected,
-  kPeerDown,     // session lost; re-opened as soon as the RTOS is back in InitWait
-  kFailed,       // version mismatch: nothing more will happen
+  kPeerDown,  // session lost; re-opened as soon as the RTOS is back in InitWait
+  kFailed,    // version mismatch: nothing more will happen
 };
 
 class Client {
@@ -130,11 +130,11 @@ class Client {
   ClientPhase phase_ = ClientPhase::kIdle;
   ClientStatus last_error_ = ClientStatus::kOk;
   uint32_t session_ = 0;
-  uint32_t generation_ = 0;      // of the RTOS we opened the session against
-  uint32_t req_prod_pvt_ = 0;    // requests written
-  uint32_t req_prod_pub_ = 0;    // requests published
+  uint32_t generation_ = 0;    // of the RTOS we opened the session against
+  uint32_t req_prod_pvt_ = 0;  // requests written
+  uint32_t req_prod_pub_ = 0;  // requests published
   uint32_t rsp_cons_ = 0;
-  uint64_t next_id_ = 1;         // ids never repeat across sessions
+  uint64_t next_id_ = 1;  // ids never repeat across sessions
   Entry entries_[kSlotCount] = {};
   ClientCounters counters_;
 };

@@ -39,14 +39,14 @@ enum class ServerStatus : uint8_t {
 };
 
 struct ServerCounters {
-  uint64_t requests = 0;         // requests consumed (valid or not)
-  uint64_t rejected = 0;         // answered with a validation error (malformed)
-  uint64_t broken = 0;           // broken-peer detections
+  uint64_t requests = 0;  // requests consumed (valid or not)
+  uint64_t rejected = 0;  // answered with a validation error (malformed)
+  uint64_t broken = 0;    // broken-peer detections
   uint64_t notify_sent = 0;
   uint64_t notify_received = 0;
   uint64_t version_refused = 0;
-  uint64_t attaches = 0;         // successful handshakes
-  uint64_t detaches = 0;         // sessions ended by Linux (close or restart)
+  uint64_t attaches = 0;  // successful handshakes
+  uint64_t detaches = 0;  // sessions ended by Linux (close or restart)
 };
 
 struct PollResult {
@@ -110,10 +110,10 @@ class Server {
 
   XenbusState state_ = XenbusStateClosed;
   uint32_t generation_ = 0;
-  uint32_t session_ = 0;          // attached (or refused / broken) Linux session
-  uint32_t req_cons_ = 0;         // private consumer index
-  uint32_t rsp_prod_pvt_ = 0;     // responses written, not yet published
-  uint32_t rsp_prod_pub_ = 0;     // last published rsp_prod
+  uint32_t session_ = 0;       // attached (or refused / broken) Linux session
+  uint32_t req_cons_ = 0;      // private consumer index
+  uint32_t rsp_prod_pvt_ = 0;  // responses written, not yet published
+  uint32_t rsp_prod_pub_ = 0;  // last published rsp_prod
 
   CommandHandler* core_handlers_[sizeof(kOpSpecs) / sizeof(kOpSpecs[0])] = {};
   struct AppEntry {

@@ -21,7 +21,8 @@
 
 namespace tandem::channel {
 
-static_assert(std::endian::native == std::endian::little, "the channel wire format is little-endian");
+static_assert(std::endian::native == std::endian::little,
+              "the channel wire format is little-endian");
 
 inline constexpr uint32_t kPageSize = 4096;
 // 32 slots of 64 bytes: one cache line per slot (so two in-flight commands never share a line),
@@ -50,21 +51,21 @@ inline constexpr uint32_t kMaxPayload = 32;
 
 // One request as the RTOS copies it out of the ring (64 bytes, little-endian).
 struct Request {
-  uint64_t id;            // 0x00 chosen by Linux, echoed in the response
-  uint16_t op;            // 0x08 Op (ops.h)
-  uint16_t payload_len;   // 0x0A 0..kMaxPayload
-  uint32_t flags;         // 0x0C reserved, must be zero in version 1.x
-  uint32_t arg[4];        // 0x10 operation arguments (ops.h says which are used)
+  uint64_t id;                   // 0x00 chosen by Linux, echoed in the response
+  uint16_t op;                   // 0x08 Op (ops.h)
+  uint16_t payload_len;          // 0x0A 0..kMaxPayload
+  uint32_t flags;                // 0x0C reserved, must be zero in version 1.x
+  uint32_t arg[4];               // 0x10 operation arguments (ops.h says which are used)
   uint8_t payload[kMaxPayload];  // 0x20 inline payload, payload_len bytes valid
 };
 
 // One response as the RTOS writes it (64 bytes, little-endian).
 struct Response {
-  uint64_t id;            // 0x00 the request's id
-  uint16_t op;            // 0x08 the request's op
-  uint16_t payload_len;   // 0x0A 0..kMaxPayload
-  uint32_t status;        // 0x0C WireStatus (ops.h)
-  uint32_t result[4];     // 0x10 operation results
+  uint64_t id;                   // 0x00 the request's id
+  uint16_t op;                   // 0x08 the request's op
+  uint16_t payload_len;          // 0x0A 0..kMaxPayload
+  uint32_t status;               // 0x0C WireStatus (ops.h)
+  uint32_t result[4];            // 0x10 operation results
   uint8_t payload[kMaxPayload];  // 0x20
 };
 
@@ -101,28 +102,28 @@ static_assert(offsetof(RequestPageHeader, rsp_event) == 0x18);
 
 // Written by the RTOS only (page 1, granted read-only to dom0).
 struct ResponsePageHeader {
-  uint32_t magic;         // 0x00 kResponsePageMagic
-  uint32_t version;       // 0x04 the RTOS's kProtocolVersion
-  uint16_t slot_count;    // 0x08 kSlotCount
-  uint16_t slot_size;     // 0x0A kSlotSize
-  uint16_t ring_offset;   // 0x0C kRingOffset (same on both pages)
-  uint16_t reserved0;     // 0x0E
-  uint32_t state;         // 0x10 the RTOS's XenbusState
-  uint32_t generation;    // 0x14 bumped at every RTOS (re)initialisation of the channel
-  uint32_t session;       // 0x18 the Linux session the indices below belong to (or was refused)
-  uint32_t error;         // 0x1C ConnectionError: why the RTOS closed or refused
-  uint32_t rsp_prod;      // 0x20 response producer index
-  uint32_t req_event;     // 0x24 "notify me when req_prod passes this" (Xen ring.h req_event)
-  uint32_t req_cons;      // 0x28 request consumer index (informative)
-  uint32_t reserved1;     // 0x2C
+  uint32_t magic;        // 0x00 kResponsePageMagic
+  uint32_t version;      // 0x04 the RTOS's kProtocolVersion
+  uint16_t slot_count;   // 0x08 kSlotCount
+  uint16_t slot_size;    // 0x0A kSlotSize
+  uint16_t ring_offset;  // 0x0C kRingOffset (same on both pages)
+  uint16_t reserved0;    // 0x0E
+  uint32_t state;        // 0x10 the RTOS's XenbusState
+  uint32_t generation;   // 0x14 bumped at every RTOS (re)initialisation of the channel
+  uint32_t session;      // 0x18 the Linux session the indices below belong to (or was refused)
+  uint32_t error;        // 0x1C ConnectionError: why the RTOS closed or refused
+  uint32_t rsp_prod;     // 0x20 response producer index
+  uint32_t req_event;    // 0x24 "notify me when req_prod passes this" (Xen ring.h req_event)
+  uint32_t req_cons;     // 0x28 request consumer index (informative)
+  uint32_t reserved1;    // 0x2C
   // 0x30 counters, refreshed at the end of every server pass (for benchmarks and diagnostics).
-  uint64_t requests;          // 0x30 requests consumed
-  uint64_t rejected;          // 0x38 requests answered with a validation error
-  uint64_t broken;            // 0x40 broken-peer detections (XSA-86 class)
-  uint64_t notify_sent;       // 0x48 notifications the RTOS sent
-  uint64_t notify_received;   // 0x50 notifications the RTOS received
-  uint64_t version_refused;   // 0x58 handshakes refused for a version mismatch
-  uint64_t reserved2[4];      // 0x60
+  uint64_t requests;         // 0x30 requests consumed
+  uint64_t rejected;         // 0x38 requests answered with a validation error
+  uint64_t broken;           // 0x40 broken-peer detections (XSA-86 class)
+  uint64_t notify_sent;      // 0x48 notifications the RTOS sent
+  uint64_t notify_received;  // 0x50 notifications the RTOS received
+  uint64_t version_refused;  // 0x58 handshakes refused for a version mismatch
+  uint64_t reserved2[4];     // 0x60
 };
 static_assert(sizeof(ResponsePageHeader) == 128);
 static_assert(offsetof(ResponsePageHeader, state) == 0x10);

@@ -10,6 +10,7 @@
 #include "tandem/arch.h"
 #include "tandem/arm64/platform.h"
 #include "tandem/xen/device_tree.h"
+#include "xen_magic.h"
 
 extern "C" {
 extern char __image_start[];
@@ -74,6 +75,11 @@ void BuildIdentityMap(const xen::GuestPlatform& p) {
   if (p.has_xen && p.grant_table.size != 0) {
     MapOrPanic("grant table", p.grant_table.base, p.grant_table.size, MemoryType::kNormal);
   }
+  if (p.has_xen) {
+    // XenStore / PV console rings (xen_magic.cc); unpopulated frames there are never touched:
+    // speculative accesses do not report stage-2 faults.
+    MapOrPanic("Xen magic pages", kXenMagicBase, kXenMagicSize, MemoryType::kNormal);
+  }
   tandem_arm64_switch_ttbr0(reinterpret_cast<uintptr_t>(g_page_tables.root()));
 }
 
@@ -85,6 +91,17 @@ uintptr_t DeviceTreeAddress() { return g_dtb; }
 
 Result<void, MapError> MapDevice(uint64_t base, uint64_t size) {
   return g_page_tables.Map(base, size, MemoryType::kDevice);
+}
+
+Result<void, MapError> MapMemory(uint64_t base, uint64_t size) {
+  return g_page_tables.Map(base, size, MemoryType::kNormal);
+}
+
+void* XenMagicFrame(void*, uint64_t gfn) {
+  if (!g_platform.has_xen || gfn >= (uint64_t{1} << 27)) return nullptr;
+  const uint64_t address = gfn << 12;
+  if (address < kXenMagicBase || address - kXenMagicBase >= kXenMagicSize) return nullptr;
+  return reinterpret_cast<void*>(static_cast<uintptr_t>(address));
 }
 
 }  // namespace tandem::arm64

@@ -30,6 +30,16 @@ const char* MapErrorName(MapError error);
 // main() before StartOS; mapping the same range twice is fine.
 Result<void, MapError> MapDevice(uint64_t base, uint64_t size);
 
+// Identity-maps [base, base + size) as Normal write-back memory: pages Xen puts outside the RAM
+// of the device tree (e.g. shared_info at a frame of the caller's choice). Same rules as
+// MapDevice.
+Result<void, MapError> MapMemory(uint64_t base, uint64_t size);
+
+// The address of guest frame `gfn` if it lies in Xen's "magic" region (GUEST_MAGIC_BASE, where
+// the toolstack puts the XenStore and PV console rings; mapped Normal write-back at boot on
+// Xen), else nullptr. Signature of tandem::xen::GfnMapper::map; `context` is unused.
+void* XenMagicFrame(void* context, uint64_t gfn);
+
 // The console: the emulated SBSA UART (vpl011) named by the device tree. Output is polled and
 // safe from any context; lines from different contexts may interleave.
 void ConsoleWrite(const char* text);

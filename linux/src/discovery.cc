@@ -112,7 +112,7 @@ Result<std::vector<DomainEntry>> ListDomains(XenBackend& xen) {
   if (!ids.value()) return out;
   for (const std::string& id_text : *ids.value()) {
     std::optional<uint32_t> domid = ParseDecimal(id_text, kMaxDomid);
-    if (!domid || *domid == 0) continue;  // not a domain directory, or dom0 (ourselves)
+    if (!domid) continue;  // not a domain directory
     DomainEntry e;
     e.domid = *domid;
     const std::string base = DomainPath(e.domid);
@@ -123,6 +123,8 @@ Result<std::vector<DomainEntry>> ListDomains(XenBackend& xen) {
         xen.StoreDirectory(0, base + "/" + std::string(kFrontendDir));
     LIBTANDEM_TRY(dir);
     e.published = dir.value().has_value();
+    // dom0 is ourselves: listed only when it publishes a channel (tandem-loopback's test mode).
+    if (e.domid == 0 && !e.published) continue;
     e.channel = e.published ? ChannelSummary(xen, e.domid) : "none";
     out.push_back(std::move(e));
   }

@@ -56,6 +56,18 @@ TEST_F(DiscoveryTest, ListsDomainsOtherThanDom0) {
   EXPECT_FALSE(all.value()[1].published);
 }
 
+TEST_F(DiscoveryTest, Dom0IsListedOnlyWhenItPublishes) {
+  // tandem-loopback publishes under dom0 itself.
+  FakeRtos loopback(xen_, 0, "Domain-0");
+  loopback.Publish();
+  auto all = ListDomains(xen_);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all.value().size(), 2u);
+  EXPECT_EQ(all.value()[0].domid, 0u);
+  EXPECT_TRUE(all.value()[0].published);
+  EXPECT_EQ(ResolveDomain(xen_, "0").value().name, "Domain-0");
+}
+
 TEST_F(DiscoveryTest, ResolvesByNameIdOrTheOnlyTandemDomain) {
   xen_.store["/local/domain/7/name"] = "linux-guest";
   EXPECT_EQ(ResolveDomain(xen_, "tandem-rt").value().domid, 3u);

@@ -1,8 +1,7 @@
 // tandemctl end to end over the fake Xen: output, JSON, and one exit status per error class.
 #include <gtest/gtest.h>
-#include <xen/io/xenbus.h>
-
 #include <unistd.h>
+#include <xen/io/xenbus.h>
 
 #include <sstream>
 #include <vector>

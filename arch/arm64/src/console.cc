@@ -27,9 +27,10 @@ void ConsolePrintf(const char* format, ...) {
   char line[256];
   va_list args;
   va_start(args, format);
-  FormatV(line, sizeof(line), format, args);
+  const size_t n = FormatV(line, sizeof(line), format, args);
   va_end(args);
   ConsoleWrite(line);
+  if (n >= sizeof(line)) ConsoleWrite("...\n");  // truncated: keep the next line apart
 }
 
 }  // namespace tandem::arm64

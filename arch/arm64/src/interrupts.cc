@@ -90,13 +90,13 @@ void Disable(uint32_t intid) {
 void RebuildMap() {
   auto map = PriorityMap::Make(g_gic.source_levels, g_gic.priority_bits);
   if (!map.ok()) {
-    ConsolePrintf(
-        "tandem-rt: %u distinct interrupt levels (ISRs and the system timer) are configured, but "
-        "this GIC implements %u priority bits: at most %u distinct levels. Give several ISRs the "
-        "same priority in the OIL file. (%s)\n",
-        drivers::CountLevels(g_gic.source_levels), g_gic.priority_bits,
-        PriorityMap::MaxSourceLevels(g_gic.priority_bits),
-        drivers::PriorityMapErrorName(map.error()));
+    // Short lines: Xen's console splits guest lines longer than about 128 characters.
+    ConsolePrintf("tandem-rt: %u distinct interrupt levels (ISRs + system timer) configured;\n",
+                  drivers::CountLevels(g_gic.source_levels));
+    ConsolePrintf("tandem-rt: the GIC has %u priority bits: at most %u (%s).\n",
+                  g_gic.priority_bits, PriorityMap::MaxSourceLevels(g_gic.priority_bits),
+                  drivers::PriorityMapErrorName(map.error()));
+    ConsolePrintf("tandem-rt: give several ISRs the same PRIORITY in the OIL file.\n");
     arch::Panic("too many interrupt levels for the GIC");
   }
   g_gic.map = map.value();

@@ -1,0 +1,48 @@
+// too-many-levels: see too_many_levels.oil. The ISRs are never raised; Main would report
+// success if the port accepted the configuration.
+#include "os.h"
+#include "tandem/arm64/platform.h"
+
+#define TANDEM_EMPTY_ISR(n) \
+  ISR(I##n) {}
+TANDEM_EMPTY_ISR(0)
+TANDEM_EMPTY_ISR(1)
+TANDEM_EMPTY_ISR(2)
+TANDEM_EMPTY_ISR(3)
+TANDEM_EMPTY_ISR(4)
+TANDEM_EMPTY_ISR(5)
+TANDEM_EMPTY_ISR(6)
+TANDEM_EMPTY_ISR(7)
+TANDEM_EMPTY_ISR(8)
+TANDEM_EMPTY_ISR(9)
+TANDEM_EMPTY_ISR(10)
+TANDEM_EMPTY_ISR(11)
+TANDEM_EMPTY_ISR(12)
+TANDEM_EMPTY_ISR(13)
+TANDEM_EMPTY_ISR(14)
+TANDEM_EMPTY_ISR(15)
+TANDEM_EMPTY_ISR(16)
+TANDEM_EMPTY_ISR(17)
+TANDEM_EMPTY_ISR(18)
+TANDEM_EMPTY_ISR(19)
+TANDEM_EMPTY_ISR(20)
+TANDEM_EMPTY_ISR(21)
+TANDEM_EMPTY_ISR(22)
+TANDEM_EMPTY_ISR(23)
+TANDEM_EMPTY_ISR(24)
+TANDEM_EMPTY_ISR(25)
+TANDEM_EMPTY_ISR(26)
+TANDEM_EMPTY_ISR(28)
+TANDEM_EMPTY_ISR(29)
+TANDEM_EMPTY_ISR(30)
+TANDEM_EMPTY_ISR(31)
+
+TASK(Main) {
+  tandem::arm64::ConsolePrintf("too-many-levels: FAIL, the port accepted 32 interrupt levels\n");
+  ShutdownOS(E_OK);
+}
+
+int main() {
+  StartOS(OSDEFAULTAPPMODE);
+  return 0;
+}

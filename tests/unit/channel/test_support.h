@@ -22,14 +22,14 @@ struct Pages {
   std::unique_ptr<ResponsePage> rsp = std::make_unique<ResponsePage>();
 };
 
-struct CountingNotifier : Notifier {
+struct CountingNotifier final : Notifier {
   void Notify() override { count.fetch_add(1, std::memory_order_relaxed); }
   std::atomic<uint64_t> count{0};
 };
 
 // A GPIO bank of 32 pins of which `exported` may be used by Linux; records every argument it
 // is handed, so tests can check the channel validated before dispatching.
-class FakeGpio : public CommandHandler {
+class FakeGpio final : public CommandHandler {
  public:
   explicit FakeGpio(uint32_t exported) : exported_(exported) {}
   WireStatus Handle(const Request& r, Response& rsp) override {

@@ -47,7 +47,7 @@ class Mapping {
 };
 
 // Notifier over an eventfd: one write of 1 per notification.
-class EventFdNotifier : public Notifier {
+class EventFdNotifier final : public Notifier {
  public:
   explicit EventFdNotifier(int fd) : fd_(fd) {}
   void Notify() override;
@@ -58,7 +58,7 @@ class EventFdNotifier : public Notifier {
 
 // Waiter over an eventfd: poll(2) with a timeout, then read (clears the count; several
 // notifications that arrived together wake us once, like a Xen event channel's pending bit).
-class EventFdWaiter : public Waiter {
+class EventFdWaiter final : public Waiter {
  public:
   explicit EventFdWaiter(int fd) : fd_(fd) {}
   bool WaitForEvent(uint64_t timeout_ns) override;

@@ -92,6 +92,31 @@ class Console:
                     raise Timeout(f"{what}: not seen within {timeout:.0f} s\n{self._tail()}")
                 self.cv.wait(min(left, 0.5))
 
+    def wait_for(self, fn, timeout, what, start=None):
+        """Waits until fn(console text from start) returns a true value and returns it; for
+        matches that need the text rewritten first (e.g. Xen's lines cut out). Moves the cursor
+        to the end of what was seen. Raises Timeout or Fatal like expect()."""
+        start = self.pos if start is None else start
+        frx = re.compile(FATAL.pattern.encode())
+        deadline = time.monotonic() + timeout
+        with self.cv:
+            while True:
+                r = fn(self.buf[start:].decode("utf-8", "replace"))
+                if r:
+                    self.pos = len(self.buf)
+                    return r
+                f = frx.search(self.buf, start)
+                if f:
+                    raise Fatal(f"{what}: failure on the console first: "
+                                f"{f.group(0).decode(errors='replace')}\n{self._tail()}")
+                if not self.alive() and not self.reader.is_alive():
+                    raise Fatal(f"{what}: QEMU exited (status {self.proc.returncode}) first\n"
+                                f"{self._tail()}")
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise Timeout(f"{what}: not seen within {timeout:.0f} s\n{self._tail()}")
+                self.cv.wait(min(left, 0.5))
+
     def _tail(self, n=25) -> str:
         lines = self.buf.decode("utf-8", "replace").splitlines()[-n:]
         return "---- last console lines ----\n" + "\n".join(lines)

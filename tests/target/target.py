@@ -24,6 +24,17 @@ PL061_DATA = 0x3FC
 PL061_DIR = 0x400
 
 
+# A line Xen prints on the shared console (its own messages and, on route dom0less, the RTOS's
+# vpl011 lines as "(XEN) DOMn: ..."). Xen prints each under its console lock, so it is whole,
+# but it may land in the middle of a line dom0 is writing.
+XEN_LINE = re.compile(r"\(XEN\) [^\n]*\n")
+
+
+def dom0_text(text: str) -> str:
+    """dom0's console output with Xen's lines cut out (and dom0's lines rejoined)."""
+    return XEN_LINE.sub("", text.replace("\r", ""))
+
+
 class CheckFailed(AssertionError):
     pass
 
@@ -94,12 +105,13 @@ class Boot:
             self.wait_ready()
         self._seq += 1
         n = self._seq
+        begin = self.con.pos
         self.con.sendline(f"printf '%s_%s\\n' __TB {n}; {cmd}; printf '%s_%s %s\\n' __TE {n} $?")
-        self.con.expect(rf"__TB_{n}\r*\n", timeout, what=f"start of `{cmd}`")
-        start = self.con.pos
-        m = self.con.expect(rf"__TE_{n} (\d+)", timeout, what=f"end of `{cmd}`")
-        out = self.con.text(start)[: m.start() - start].replace("\r", "")
-        status = int(m.group(1))
+        rx = re.compile(rf"__TB_{n}\n(.*?)__TE_{n} (\d+)\n", re.S)
+        m = self.con.wait_for(lambda text: rx.search(dom0_text(text)), timeout,
+                              what=f"output of `{cmd}`", start=begin)
+        out = m.group(1)
+        status = int(m.group(2))
         if check and status != 0:
             raise CheckFailed(f"dom0 `{cmd}` exited {status}:\n{out}")
         return status, out

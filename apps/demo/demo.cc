@@ -90,6 +90,12 @@ TASK(Status) {
       static_cast<unsigned long>(g_overruns), static_cast<unsigned long>(g_late_finishes),
       static_cast<unsigned long>(ticks.ticks_late),
       static_cast<unsigned long>(per_us == 0 ? 0 : ticks.max_latency / per_us));
+  if (g_seconds % 10 == 0) {
+    const uint64_t* h = ticks.latency_histogram;
+    ConsolePrintf("tandem-rt: tick latency <10us=%lu <100us=%lu <1ms=%lu >=1ms=%lu\n",
+                  static_cast<unsigned long>(h[0]), static_cast<unsigned long>(h[1]),
+                  static_cast<unsigned long>(h[2]), static_cast<unsigned long>(h[3]));
+  }
   if (demo::kRunSeconds != 0 && g_seconds >= demo::kRunSeconds) ShutdownOS(E_OK);
   TerminateTask();
 }

@@ -48,6 +48,8 @@ struct Gic {
   Level timer_level = 0;
   bool timer_running = false;
   uint64_t unexpected = 0;
+  uint64_t latency_histogram[4] = {};
+  uint64_t latency_bounds[3] = {};  // counter ticks for 10 us, 100 us, 1 ms
 };
 
 Gic g_gic;
@@ -133,6 +135,10 @@ void InterruptsBoot(const xen::GuestPlatform& platform) {
     ConsolePrintf("tandem-rt: %s\n", drivers::TimerErrorName(timer.error()));
     arch::Panic("no usable generic timer");
   }
+  const uint64_t per_us = g_timer.frequency_hz() / 1000000;
+  g_gic.latency_bounds[0] = 10 * per_us;
+  g_gic.latency_bounds[1] = 100 * per_us;
+  g_gic.latency_bounds[2] = 1000 * per_us;
 }
 
 bool RaiseSoftwareInterrupt(uint32_t sgi) { return Cpu().SendSgiToSelf(sgi).ok(); }
@@ -141,7 +147,11 @@ unsigned GicPriorityBits() { return g_gic.priority_bits; }
 
 uint64_t CounterNow() { return g_timer.Now(); }
 uint32_t CounterFrequency() { return g_timer.frequency_hz(); }
-TickStats SystemTickStats() { return {g_timer.late_ticks(), g_timer.max_latency()}; }
+TickStats SystemTickStats() {
+  TickStats stats{g_timer.late_ticks(), g_timer.max_latency(), {}};
+  for (unsigned i = 0; i < 4; ++i) stats.latency_histogram[i] = g_gic.latency_histogram[i];
+  return stats;
+}
 
 uint64_t LastTickCounter() {
   return g_timer.period_ticks() == 0 ? 0 : g_timer.deadline() - g_timer.period_ticks();
@@ -218,6 +228,12 @@ extern "C" void tandem_arm64_irq(tandem::arm64::ExceptionFrame*) {
     // Re-arm before EOI so a level-sensitive timer line is no longer asserted.
     const bool tick = g_gic.timer_running && g_timer.Acknowledge();
     cpu.EndOfInterrupt(intid);
+    if (tick) {
+      const uint64_t latency = g_timer.last_latency();
+      unsigned bucket = 0;
+      while (bucket < 3 && latency >= g_gic.latency_bounds[bucket]) ++bucket;
+      ++g_gic.latency_histogram[bucket];
+    }
     if (tick) kernel::HandleSystemTick();
     return;
   }

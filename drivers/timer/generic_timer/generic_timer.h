@@ -76,6 +76,7 @@ class GenericTimer {
     }
     const uint64_t now = Now();
     const uint64_t latency = now > deadline_ ? now - deadline_ : 0;
+    last_latency_ = latency;
     if (latency > max_latency_) max_latency_ = latency;
     deadline_ += period_ticks_;
     if (now >= deadline_) ++late_ticks_;  // behind by more than a period: fires again at once
@@ -98,6 +99,8 @@ class GenericTimer {
   uint64_t late_ticks() const { return late_ticks_; }
   // Largest delay seen between a tick's deadline and its Acknowledge(), in counter ticks.
   uint64_t max_latency() const { return max_latency_; }
+  // The delay of the latest acknowledged tick, in counter ticks.
+  uint64_t last_latency() const { return last_latency_; }
 
  private:
   Sys sys_;
@@ -106,6 +109,7 @@ class GenericTimer {
   uint64_t deadline_ = 0;
   uint64_t late_ticks_ = 0;
   uint64_t max_latency_ = 0;
+  uint64_t last_latency_ = 0;
 };
 
 inline const char* TimerErrorName(TimerError error) {

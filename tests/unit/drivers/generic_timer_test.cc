@@ -51,6 +51,7 @@ TEST(GenericTimerTest, AcknowledgeAdvancesByExactlyOnePeriodAndClearsImask) {
   EXPECT_EQ(regs.regs[R(TimerReg::kCntvCtl)], cntv_ctl::kEnable);
   EXPECT_EQ(t.late_ticks(), 0u);
   EXPECT_EQ(t.max_latency(), 137u);
+  EXPECT_EQ(t.last_latency(), 137u);
   // Three periods late: the next deadline is already past, counted as late.
   regs.regs[R(TimerReg::kCntvct)] = 5000;
   regs.regs[R(TimerReg::kCntvCtl)] = cntv_ctl::kEnable | cntv_ctl::kIstatus;
@@ -58,6 +59,7 @@ TEST(GenericTimerTest, AcknowledgeAdvancesByExactlyOnePeriodAndClearsImask) {
   EXPECT_EQ(regs.regs[R(TimerReg::kCntvCval)], 3000u);
   EXPECT_EQ(t.late_ticks(), 1u);
   EXPECT_EQ(t.max_latency(), 3000u);
+  EXPECT_EQ(t.last_latency(), 3000u);
 }
 
 TEST(GenericTimerTest, SpuriousAndStopped) {

@@ -76,6 +76,8 @@ uint64_t LastTickCounter();
 struct TickStats {
   uint64_t ticks_late;
   uint64_t max_latency;
+  // Ticks by deadline-to-handler delay: < 10 us, < 100 us, < 1 ms, >= 1 ms.
+  uint64_t latency_histogram[4];
 };
 TickStats SystemTickStats();
 

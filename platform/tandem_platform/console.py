@@ -5,7 +5,9 @@ buffer and to the console log; expect() searches the buffer from a cursor, so ch
 console in order and never miss output that arrived before they started waiting.
 """
 
+import ctypes
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -18,6 +20,15 @@ CTRL_A = b"\x01"
 # Failure signatures that end a wait at once instead of at the timeout.
 FATAL = re.compile(r"Panic on CPU \d|Kernel panic - not syncing|TANDEM-DOM0: FAILED: [^\r\n]*"
                    r"|Could not set up domain[^\r\n]*")
+
+
+def _die_with_parent():
+    """QEMU gets SIGTERM when we die (e.g. killed by a ctest timeout): no orphaned emulator
+    left spinning on CI's two cores (prctl(2) PR_SET_PDEATHSIG)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):
+        pass
 
 
 class Timeout(PlatformError):
@@ -37,7 +48,8 @@ class Console:
         self.echo = echo
         self.t_start = time.monotonic()
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, bufsize=0)
+                                     stderr=subprocess.STDOUT, bufsize=0,
+                                     preexec_fn=_die_with_parent)
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
 

@@ -28,12 +28,18 @@ struct PhaseResult {
   Percentiles latency;
   uint64_t linux_notify_sent = 0, linux_notify_received = 0;
   uint64_t rtos_notify_sent = 0, rtos_notify_received = 0;
+  bool has_counters = true;  // false for "transaction": each command has its own session
   double PerCommand(uint64_t n) const { return commands ? static_cast<double>(n) / commands : 0; }
 };
 
 // `timeout_ns` bounds each command (isolated) or the progress between two completions (burst).
 libtandem::Result<PhaseResult> RunIsolated(libtandem::Session& s, uint64_t n, uint64_t timeout_ns);
 libtandem::Result<PhaseResult> RunBurst(libtandem::Session& s, uint64_t n, uint64_t timeout_ns);
+
+// The seed's self-contained transactions: every ping maps, binds, handshakes, sends, awaits,
+// unbinds and unmaps (libtandem::Transact). Latency only: each command has its own counters.
+libtandem::Result<PhaseResult> RunTransactions(libtandem::XenBackend& xen, uint32_t domid,
+                                               uint64_t n, uint64_t timeout_ns);
 
 std::string ToJson(const PhaseResult& r);
 std::string ToText(const PhaseResult& r);

@@ -2,13 +2,14 @@
 // channel of a Tandem RT domain. See docs/tandemctl.md, "tandem-bench".
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <optional>
 
 #include "bench_core.h"
 #include "libtandem/discovery.h"
 
 int main(int argc, char** argv) {
   std::string domain;
-  uint64_t iterations = 1000, burst = 10000;
+  uint64_t iterations = 1000, burst = 10000, transactions = 0;
   uint32_t timeout_ms = 2000;
   bool json = false;
   CLI::App app{
@@ -23,6 +24,10 @@ int main(int argc, char** argv) {
   app.add_option("-n,--iterations", iterations, "isolated round trips")
       ->check(CLI::Range(1u, 10'000'000u));
   app.add_option("-b,--burst", burst, "commands in the burst")->check(CLI::Range(1u, 10'000'000u));
+  app.add_option("-T,--transactions", transactions,
+                 "also time this many self-contained transactions (map, bind, handshake, ping, "
+                 "unbind, unmap each), before the persistent session")
+      ->check(CLI::Range(0u, 1'000'000u));
   app.add_option("-t,--timeout", timeout_ms, "milliseconds per command / per burst step")
       ->check(CLI::Range(1u, 600000u));
   app.add_flag("-j,--json", json, "one JSON object on stdout");
@@ -50,6 +55,12 @@ int main(int argc, char** argv) {
   auto d = libtandem::ResolveDomain(*xen.value(), domain);
   if (!d.ok()) return fail(d.error());
   const uint64_t timeout_ns = uint64_t{timeout_ms} * 1'000'000;
+  std::optional<tandem_bench::PhaseResult> tx;
+  if (transactions > 0) {
+    auto t = tandem_bench::RunTransactions(*xen.value(), d.value().domid, transactions, timeout_ns);
+    if (!t.ok()) return fail(t.error());
+    tx = t.value();
+  }
   auto s = libtandem::Session::Open(*xen.value(), d.value().domid, timeout_ns);
   if (!s.ok()) return fail(s.error());
   auto iso = tandem_bench::RunIsolated(*s.value(), iterations, timeout_ns);
@@ -58,11 +69,12 @@ int main(int argc, char** argv) {
   if (!bur.ok()) return fail(bur.error());
   if (json) {
     std::cout << "{\"ok\":true,\"domain\":" << d.value().domid << ",\"phases\":["
-              << tandem_bench::ToJson(iso.value()) << "," << tandem_bench::ToJson(bur.value())
-              << "]}\n";
+              << (tx ? tandem_bench::ToJson(*tx) + "," : "") << tandem_bench::ToJson(iso.value())
+              << "," << tandem_bench::ToJson(bur.value()) << "]}\n";
   } else {
     std::cout << "tandem-bench on domain " << d.value().domid << " (" << d.value().name << ")\n"
-              << tandem_bench::ToText(iso.value()) << tandem_bench::ToText(bur.value());
+              << (tx ? tandem_bench::ToText(*tx) : "") << tandem_bench::ToText(iso.value())
+              << tandem_bench::ToText(bur.value());
   }
   return 0;
 }

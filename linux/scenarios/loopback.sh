@@ -5,7 +5,7 @@
 # every check gave the expected exit status and output.
 fails=0
 check() {  # check NAME EXPECTED_STATUS PATTERN COMMAND...
-  local check_name=$1 want=$2 pattern=$3 out rc
+  local check_name=$1 want=$2 pattern=$3 rc
   shift 3
   out=$("$@" 2>&1)
   rc=$?
@@ -31,7 +31,9 @@ check toggle-json 0 '"level":0' tandemctl -d 0 --json gpio toggle 1
 check configure 0 "configured as output" tandemctl -d 0 gpio configure 2 out --level 1
 check refused 7 "permission denied" tandemctl -d 0 gpio set 7 1
 check stats 0 "loopback" tandemctl -d 0 stats
-check bench 0 '"phase":"burst","commands":10000' tandem-bench -d 0 -n 200 -b 10000 --timeout 5000 --json
+check bench 0 "burst: 10000 commands" tandem-bench -d 0 -T 20 -n 200 -b 10000 --timeout 5000
+echo "$out" | sed 's/^/LOOPBACK-BENCH: /'
+check bench-json 0 '"phase":"burst","commands":10000' tandem-bench -d 0 -n 20 -b 1000 --json
 kill -STOP $lb
 check stopped-peer 6 "no answer" tandemctl -d 0 --timeout 700 ping
 kill -CONT $lb

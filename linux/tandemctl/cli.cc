@@ -206,7 +206,9 @@ int Runner::GpioConfigure() {
   if (int rc = Connect()) return rc;
   const auto dir = o_.direction == "out" ? tandem::channel::GpioDirection::kOutput
                                          : tandem::channel::GpioDirection::kInput;
-  Result<void> r = libtandem::GpioConfigure(*port_, o_.pin, dir, o_.level, Remaining());
+  // An input has no level: send 0 whatever --level says (the op's unused words must be zero).
+  const uint32_t level = o_.direction == "out" ? o_.level : 0;
+  Result<void> r = libtandem::GpioConfigure(*port_, o_.pin, dir, level, Remaining());
   if (!r.ok()) return Report(r.error());
   if (o_.json) {
     out_ << Base("gpio configure")

@@ -46,6 +46,12 @@ TEST(Bench, IsolatedIsTwoNotificationsPerCommandBurstIsFarFewer) {
   const std::string json = tandem_bench::ToJson(b);
   EXPECT_NE(json.find("\"phase\":\"burst\""), std::string::npos);
   EXPECT_NE(json.find("\"commands\":10000"), std::string::npos);
+  s.value()->Close();
+  auto tx = tandem_bench::RunTransactions(xen, 2, 5, 1'000'000'000);
+  ASSERT_TRUE(tx.ok()) << tx.error().message;
+  EXPECT_EQ(tx.value().commands, 5u);
+  EXPECT_EQ(tandem_bench::ToJson(tx.value()).find("notify"), std::string::npos);
+  EXPECT_TRUE(xen.mapped.empty());
 }
 
 }  // namespace

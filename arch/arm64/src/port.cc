@@ -24,7 +24,10 @@ namespace {
 constexpr size_t kContextSize = 96;  // context.S CONTEXT_SIZE: x19-x30
 constexpr size_t kMinStack = 2048;   // a context, an exception frame and a few calls
 bool g_shutdown_returns = false;
+void (*g_idle_hook)() = nullptr;
 }  // namespace
+
+void SetIdleHook(void (*hook)()) { g_idle_hook = hook; }
 
 void SetShutdownReturns(bool returns) { g_shutdown_returns = returns; }
 
@@ -73,7 +76,13 @@ bool AllDisabled() {
 
 // WFI wakes on any interrupt that would be taken if unmasked; the kernel's idle loop runs this
 // with interrupts enabled, so the interrupt is handled right after.
-void Idle() { asm volatile("dsb sy\n\twfi" ::: "memory"); }
+void Idle() {
+  if (arm64::g_idle_hook != nullptr) {
+    arm64::g_idle_hook();
+    return;
+  }
+  asm volatile("dsb sy\n\twfi" ::: "memory");
+}
 
 void Shutdown(StatusType error) {
   arm64::ConsolePrintf("tandem-rt: shutdown, status %u\n", static_cast<unsigned>(error));

@@ -63,6 +63,11 @@ bool RaiseSoftwareInterrupt(uint32_t sgi);
 // main() returns the domain is shut down as usual.
 void SetShutdownReturns(bool returns);
 
+// Test images only: called by the idle loop instead of WFI (interrupts enabled, no task ready),
+// like the host port's idle handler: a scenario runner can end a run when the system goes idle
+// (ShutdownOS is allowed there). nullptr restores WFI.
+void SetIdleHook(void (*hook)());
+
 // The virtual counter (CNTVCT_EL0) and its frequency, for time stamps.
 uint64_t CounterNow();
 uint32_t CounterFrequency();

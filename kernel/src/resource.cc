@@ -76,8 +76,7 @@ StatusType GetResource(ResourceType ResID) {
     if (!CalledFromTaskOrIsr2()) return Fail(E_OS_CALLEVEL, OSServiceId_GetResource, ResID);
     if (!ValidResource(ResID)) return Fail(E_OS_ID, OSServiceId_GetResource, ResID);
     const ResourceConfig& rcfg = Cfg().resources[ResID];
-    if (OccupiedUnderAnyName(ResID) || CallerStaticLevel() > rcfg.ceiling ||
-        !CallerMayUse(ResID)) {
+    if (OccupiedUnderAnyName(ResID) || CallerStaticLevel() > rcfg.ceiling || !CallerMayUse(ResID)) {
       return Fail(E_OS_ACCESS, OSServiceId_GetResource, ResID);
     }
   }

@@ -32,13 +32,12 @@ TEST_F(Scenario, ActivationsAndPreemption) {
   OnTask(T4, Plain("T4"));
   EndWhenIdle();
   RunSystem();
-  ExpectTrace(Pick(
-      {"T1 start", "T3", "T4", "T3 after ActivateTask(T4)", "T1 after ActivateTask(T3)", "T2",
-       "T1 after ActivateTask(T2)"},
-      {"T1 start", "T1 after ActivateTask(T3)", "T1 after ActivateTask(T2)", "T3",
-       "T3 after ActivateTask(T4)", "T4", "T2"},
-      {"T1 start", "T3", "T3 after ActivateTask(T4)", "T4", "T1 after ActivateTask(T3)", "T2",
-       "T1 after ActivateTask(T2)"}));
+  ExpectTrace(Pick({"T1 start", "T3", "T4", "T3 after ActivateTask(T4)",
+                    "T1 after ActivateTask(T3)", "T2", "T1 after ActivateTask(T2)"},
+                   {"T1 start", "T1 after ActivateTask(T3)", "T1 after ActivateTask(T2)", "T3",
+                    "T3 after ActivateTask(T4)", "T4", "T2"},
+                   {"T1 start", "T3", "T3 after ActivateTask(T4)", "T4",
+                    "T1 after ActivateTask(T3)", "T2", "T1 after ActivateTask(T2)"}));
 }
 
 TEST_F(Scenario, ScheduleIsAReschedulingPoint) {

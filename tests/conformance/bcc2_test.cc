@@ -13,7 +13,6 @@ namespace {
 
 constexpr uint32_t kIsr1 = 40;
 
-
 TEST_F(Scenario, SamePriorityTasksRunInActivationOrder) {
   OnTask(T1, [] {
     ActivateTask(T3);
@@ -53,10 +52,9 @@ TEST_F(Scenario, QueuedActivationsRunOneAfterAnotherUpToTheLimit) {
   });
   EndWhenIdle();
   RunSystem();
-  ExpectTrace(Pick(
-      {"ErrorHook E_OS_LIMIT ActivateTask", "T3 #1", "T3 #2", "T3 #3", "T1 end"},
-      {"ErrorHook E_OS_LIMIT ActivateTask", "T1 end", "T3 #1", "T3 #2", "T3 #3"},
-      {"ErrorHook E_OS_LIMIT ActivateTask", "T3 #1", "T3 #2", "T3 #3", "T1 end"}));
+  ExpectTrace(Pick({"ErrorHook E_OS_LIMIT ActivateTask", "T3 #1", "T3 #2", "T3 #3", "T1 end"},
+                   {"ErrorHook E_OS_LIMIT ActivateTask", "T1 end", "T3 #1", "T3 #2", "T3 #3"},
+                   {"ErrorHook E_OS_LIMIT ActivateTask", "T3 #1", "T3 #2", "T3 #3", "T1 end"}));
 }
 
 TEST_F(Scenario, PreemptedTaskIsTheOldestOfItsPriority) {
@@ -125,10 +123,9 @@ TEST_F(Scenario, RunningTaskActivatesItselfAgain) {
   });
   EndWhenIdle();
   RunSystem();
-  ExpectTrace(Pick(
-      {"T3 #1", "ErrorHook E_OS_LIMIT ActivateTask", "T3 #2", "T3 #3", "T1 end"},
-      {"T1 end", "T3 #1", "ErrorHook E_OS_LIMIT ActivateTask", "T3 #2", "T3 #3"},
-      {"T3 #1", "ErrorHook E_OS_LIMIT ActivateTask", "T3 #2", "T3 #3", "T1 end"}));
+  ExpectTrace(Pick({"T3 #1", "ErrorHook E_OS_LIMIT ActivateTask", "T3 #2", "T3 #3", "T1 end"},
+                   {"T1 end", "T3 #1", "ErrorHook E_OS_LIMIT ActivateTask", "T3 #2", "T3 #3"},
+                   {"T3 #1", "ErrorHook E_OS_LIMIT ActivateTask", "T3 #2", "T3 #3", "T1 end"}));
 }
 
 TEST_F(Scenario, ActivationsFromAnIsrKeepTheirOrder) {

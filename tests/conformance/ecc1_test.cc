@@ -145,12 +145,12 @@ TEST_F(Scenario, GetEventAndClearEventBetweenWaits) {
   });
   EndWhenIdle();
   RunSystem();
-  ExpectTrace(Pick({"E2 waits Ev1|Ev2", "T1 sets Ev2", "E2 got Ev2", "T1 sets Ev1",
-                    "E2 then has Ev1", "T1 end"},
-                   {"T1 sets Ev2", "T1 sets Ev1", "T1 end", "E2 waits Ev1|Ev2", "E2 got Ev1|Ev2",
-                    "E2 then has Ev1"},
-                   {"E2 waits Ev1|Ev2", "T1 sets Ev2", "E2 got Ev2", "T1 sets Ev1",
-                    "E2 then has Ev1", "T1 end"}));
+  ExpectTrace(Pick(
+      {"E2 waits Ev1|Ev2", "T1 sets Ev2", "E2 got Ev2", "T1 sets Ev1", "E2 then has Ev1", "T1 end"},
+      {"T1 sets Ev2", "T1 sets Ev1", "T1 end", "E2 waits Ev1|Ev2", "E2 got Ev1|Ev2",
+       "E2 then has Ev1"},
+      {"E2 waits Ev1|Ev2", "T1 sets Ev2", "E2 got Ev2", "T1 sets Ev1", "E2 then has Ev1",
+       "T1 end"}));
 }
 
 TEST_F(Scenario, WaitingExtendedTaskCannotBeActivatedAgain) {

@@ -40,10 +40,10 @@ TEST_F(Scenario, ReleasedTaskJoinsTheEndOfItsPriorityQueue) {
   OnTask(B2, Plain("B2"));
   EndWhenIdle();
   RunSystem();
-  ExpectTrace(Pick(
-      {"E2a waits", "T1 activates T3", "T3 end", "B2", "E2b", "E2a woke", "B2", "T1 end"},
-      {"T1 activates T3", "T1 end", "T3 end", "E2a waits", "E2a woke", "B2", "E2b", "B2"},
-      {"E2a waits", "T1 activates T3", "T3 end", "B2", "E2b", "E2a woke", "B2", "T1 end"}));
+  ExpectTrace(
+      Pick({"E2a waits", "T1 activates T3", "T3 end", "B2", "E2b", "E2a woke", "B2", "T1 end"},
+           {"T1 activates T3", "T1 end", "T3 end", "E2a waits", "E2a woke", "B2", "E2b", "B2"},
+           {"E2a waits", "T1 activates T3", "T3 end", "B2", "E2b", "E2a woke", "B2", "T1 end"}));
 }
 
 TEST_F(Scenario, ActivationLimitsOfBasicAndExtendedTasks) {

@@ -33,7 +33,8 @@ TEST_F(Harness, TraceMismatchNamesTheStep) {
   Log("a");
   Log("b");
   EXPECT_NONFATAL_FAILURE(ExpectTrace({"a", "c"}), "step 2: expected \"c\", got \"b\"");
-  EXPECT_NONFATAL_FAILURE(ExpectTrace({"a", "b", "c"}), "step 3: expected \"c\" but the trace ended");
+  EXPECT_NONFATAL_FAILURE(ExpectTrace({"a", "b", "c"}),
+                          "step 3: expected \"c\" but the trace ended");
   EXPECT_NONFATAL_FAILURE(ExpectTrace({"a"}), "step 2: unexpected extra event \"b\"");
   ExpectTrace({"a", "b"});
 }

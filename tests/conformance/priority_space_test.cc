@@ -116,8 +116,8 @@ TEST_F(PrioritySpace, IsrRunsWhenTheTaskRankedAboveItWaits) {
     ShutdownOS(E_OK);
   });
   RunSystem();
-  ExpectTrace({"CtrlExt waits", "Chan at level " + std::to_string(IsrLevel(Chan)),
-               "CtrlExt woke", "Server", "Bg continues"});
+  ExpectTrace({"CtrlExt waits", "Chan at level " + std::to_string(IsrLevel(Chan)), "CtrlExt woke",
+               "Server", "Bg continues"});
 }
 
 TEST_F(PrioritySpace, TaskOfTheIsrsOwnPriorityAlsoMasksIt) {

@@ -21,9 +21,12 @@ using Sequence = std::vector<std::string>;
 
 inline const Sequence& Pick(const Sequence& full, const Sequence& non, const Sequence& mixed) {
   switch (kSched) {
-    case Sched::kFull: return full;
-    case Sched::kNon: return non;
-    case Sched::kMixed: return mixed;
+    case Sched::kFull:
+      return full;
+    case Sched::kNon:
+      return non;
+    case Sched::kMixed:
+      return mixed;
   }
   return full;
 }

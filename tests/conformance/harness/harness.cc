@@ -113,18 +113,23 @@ void ExpectTrace(const std::vector<std::string>& expected) {
   for (size_t i = 0; i < expected.size() || i < got.size(); ++i) {
     if (i >= got.size()) {
       ADD_FAILURE() << "step " << i + 1 << ": expected \"" << expected[i]
-                    << "\" but the trace ended\nexpected:\n" << want.str() << "got:\n"
+                    << "\" but the trace ended\nexpected:\n"
+                    << want.str() << "got:\n"
                     << TraceText();
       return;
     }
     if (i >= expected.size()) {
       ADD_FAILURE() << "step " << i + 1 << ": unexpected extra event \"" << got[i]
-                    << "\"\nexpected:\n" << want.str() << "got:\n" << TraceText();
+                    << "\"\nexpected:\n"
+                    << want.str() << "got:\n"
+                    << TraceText();
       return;
     }
     if (got[i] != expected[i]) {
       ADD_FAILURE() << "step " << i + 1 << ": expected \"" << expected[i] << "\", got \"" << got[i]
-                    << "\"\nexpected:\n" << want.str() << "got:\n" << TraceText();
+                    << "\"\nexpected:\n"
+                    << want.str() << "got:\n"
+                    << TraceText();
       return;
     }
   }
@@ -136,9 +141,9 @@ int ShutdownHookCalls() { return H().shutdown_calls; }
 StatusType LastShutdownError() { return H().shutdown_error; }
 
 const char* StatusName(StatusType status) {
-  static const char* const kNames[] = {"E_OK",         "E_OS_ACCESS", "E_OS_CALLEVEL",
-                                       "E_OS_ID",      "E_OS_LIMIT",  "E_OS_NOFUNC",
-                                       "E_OS_RESOURCE", "E_OS_STATE", "E_OS_VALUE"};
+  static const char* const kNames[] = {"E_OK",          "E_OS_ACCESS", "E_OS_CALLEVEL",
+                                       "E_OS_ID",       "E_OS_LIMIT",  "E_OS_NOFUNC",
+                                       "E_OS_RESOURCE", "E_OS_STATE",  "E_OS_VALUE"};
   return status < sizeof(kNames) / sizeof(kNames[0]) ? kNames[status] : "E_?";
 }
 
@@ -176,11 +181,16 @@ const char* ServiceName(OSServiceIdType service) {
 
 const char* StateName(TaskStateType state) {
   switch (state) {
-    case RUNNING: return "RUNNING";
-    case WAITING: return "WAITING";
-    case READY: return "READY";
-    case SUSPENDED: return "SUSPENDED";
-    default: return "?";
+    case RUNNING:
+      return "RUNNING";
+    case WAITING:
+      return "WAITING";
+    case READY:
+      return "READY";
+    case SUSPENDED:
+      return "SUSPENDED";
+    default:
+      return "?";
   }
 }
 
@@ -251,7 +261,8 @@ extern "C" void ShutdownHook(StatusType error) {
 }
 
 extern "C" void ErrorHook(StatusType error) {
-  tandem::test::ErrorRecord r{error, OSErrorGetServiceId(),
+  tandem::test::ErrorRecord r{error,
+                              OSErrorGetServiceId(),
                               {TandemErrorParam(0), TandemErrorParam(1), TandemErrorParam(2)}};
   H().errors.push_back(r);
   tandem::test::Log(std::string("ErrorHook ") + tandem::test::StatusName(error) + " " +

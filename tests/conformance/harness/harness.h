@@ -2,9 +2,9 @@
 //
 // A test executable is one OSEK application (one OIL file). Each TEST gives the bodies of the
 // tasks, ISRs, alarm callbacks and hooks it needs (std::function tables indexed by the OIL
-// object), calls RunSystem(), which is StartOS on the host port and returns after ShutdownOS, and then
-// checks the trace of events against its expected sequence. The fixture resets the tables before
-// and after every TEST, so one process runs the system many times.
+// object), calls RunSystem(), which is StartOS on the host port and returns after ShutdownOS, and
+// then checks the trace of events against its expected sequence. The fixture resets the tables
+// before and after every TEST, so one process runs the system many times.
 //
 // The application glue defines the OSEK entry points with the TANDEM_TEST_* macros below, which
 // forward to the harness. The harness defines the five hooks itself; the OIL file decides which
@@ -87,11 +87,11 @@ std::string TaskName(TaskType task);
 std::string IsrName(ISRType isr);
 
 // --- the generated configuration, for checks of the one priority space ---
-uint8_t TaskLevel(TaskType task);        // the task's base level on the one scale
+uint8_t TaskLevel(TaskType task);  // the task's base level on the one scale
 uint8_t IsrLevel(ISRType isr);
 uint8_t ResourceCeiling(ResourceType resource);
-uint8_t TopTaskLevel();                  // RES_SCHEDULER's ceiling
-uint8_t Cat2TopLevel();                  // what SuspendOSInterrupts masks up to
+uint8_t TopTaskLevel();  // RES_SCHEDULER's ceiling
+uint8_t Cat2TopLevel();  // what SuspendOSInterrupts masks up to
 uint8_t SystemTimerLevel();
 
 // Entry points for the glue macros.

@@ -101,7 +101,7 @@ TEST_F(Kernel, AbsoluteAlarmExpiresAtTheGivenCounterValue) {
 TEST_F(Kernel, CounterWrapsAroundAtMaxAllowedValue) {
   LogHigh();
   RunMain([] {
-    Tick(8);  // counter = 8, MAXALLOWEDVALUE = 9
+    Tick(8);                                           // counter = 8, MAXALLOWEDVALUE = 9
     EXPECT_STATUS(E_OK, SetRelAlarm(AlarmAct, 3, 0));  // expires at (8 + 3) mod 10 = 1
     TickType left = 0;
     GetAlarm(AlarmAct, &left);
@@ -190,8 +190,7 @@ TEST_F(Kernel, ActivateTaskActionBeyondTheLimitReportsELimit) {
     CancelAlarm(AlarmAct);
     ShutdownOS(E_OK);
   });
-  ExpectTrace(
-      {"StartupHook", "ErrorHook E_OS_LIMIT ActivateTask", "High", "ShutdownHook E_OK"});
+  ExpectTrace({"StartupHook", "ErrorHook E_OS_LIMIT ActivateTask", "High", "ShutdownHook E_OK"});
   EXPECT_EQ(High, LastError().params[0]);
 }
 
@@ -263,8 +262,8 @@ TEST_F(Kernel, CancelAlarmStopsTheAlarm) {
     Log("nothing fired");
     ShutdownOS(E_OK);
   });
-  ExpectTrace({"StartupHook", "ErrorHook E_OS_NOFUNC CancelAlarm", "nothing fired",
-               "ShutdownHook E_OK"});
+  ExpectTrace(
+      {"StartupHook", "ErrorHook E_OS_NOFUNC CancelAlarm", "nothing fired", "ShutdownHook E_OK"});
 }
 
 TEST_F(Kernel, AlarmInUseIsEOsStateForSetRelAndSetAbs) {
@@ -405,5 +404,45 @@ TEST_F(Kernel, AlarmServicesFromCategory1IsrAreECallevel) {
   for (const ErrorRecord& e : Errors()) EXPECT_EQ(E_OS_CALLEVEL, e.error);
 }
 #endif
+
+}  // namespace
+
+namespace {
+
+TEST_F(Kernel, AlarmsExpiringOnTheSameTickAllAct) {
+  OnCallback("Cb", [] { Log("Cb"); });
+  OnTask(High, [] {
+    Log("High");
+    TerminateTask();
+  });
+  RunMain([] {
+    SetRelAlarm(AlarmAct, 2, 0);
+    SetAbsAlarm(AlarmCb, 2, 0);
+    SetRelAlarm(AlarmInc, 2, 0);
+    Tick(2);
+    Log("after tick 2");
+    TickType left = 0;
+    EXPECT_STATUS(E_OS_NOFUNC, GetAlarm(AlarmInc, &left));
+    ShutdownOS(E_OK);
+  });
+  // The callback runs inside the tick, High at the end of IncrementCounter.
+  ExpectTrace({"StartupHook", "Cb", "High", "after tick 2", "ErrorHook E_OS_NOFUNC GetAlarm",
+               "ShutdownHook E_OK"});
+}
+
+TEST_F(Kernel, CyclicAlarmIsInUseAgainRightAfterExpiry) {
+  RunMain([] {
+    SetRelAlarm(AlarmCb, 2, 4);
+    Tick(2);
+    TickType left = 0;
+    EXPECT_STATUS(E_OK, GetAlarm(AlarmCb, &left));
+    EXPECT_EQ(4u, left);
+    EXPECT_STATUS(E_OS_STATE, SetRelAlarm(AlarmCb, 1, 0));
+    CancelAlarm(AlarmCb);
+    ShutdownOS(E_OK);
+  });
+  ExpectTrace(
+      {"StartupHook", "callback Cb", "ErrorHook E_OS_STATE SetRelAlarm", "ShutdownHook E_OK"});
+}
 
 }  // namespace

@@ -146,8 +146,8 @@ TEST_F(Kernel, GetEventFromIsrAndHooks) {
     host::RaiseInterrupt(kI2a);
     ShutdownOS(E_OK);
   });
-  ExpectTrace({"StartupHook", "PostTaskHook Ext events " + std::to_string(E2), "I2a",
-               "ShutdownHook E_OK"});
+  ExpectTrace(
+      {"StartupHook", "PostTaskHook Ext events " + std::to_string(E2), "I2a", "ShutdownHook E_OK"});
 }
 
 TEST_F(Kernel, StandardStatusSetEventOnSuspendedTaskIsIgnored) {

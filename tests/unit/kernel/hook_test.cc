@@ -17,25 +17,39 @@ void LogErrorParameters(StatusType) {
   };
   auto ptr = [](const void* p) { return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(p)); };
   switch (OSErrorGetServiceId()) {
-    case OSServiceId_ActivateTask: add("TaskID", OSError_ActivateTask_TaskID()); break;
-    case OSServiceId_ChainTask: add("TaskID", OSError_ChainTask_TaskID()); break;
-    case OSServiceId_GetTaskID: add("TaskID", ptr(OSError_GetTaskID_TaskID()) != 0); break;
+    case OSServiceId_ActivateTask:
+      add("TaskID", OSError_ActivateTask_TaskID());
+      break;
+    case OSServiceId_ChainTask:
+      add("TaskID", OSError_ChainTask_TaskID());
+      break;
+    case OSServiceId_GetTaskID:
+      add("TaskID", ptr(OSError_GetTaskID_TaskID()) != 0);
+      break;
     case OSServiceId_GetTaskState:
       add("TaskID", OSError_GetTaskState_TaskID());
       add("State", ptr(OSError_GetTaskState_State()) != 0);
       break;
-    case OSServiceId_GetResource: add("ResID", OSError_GetResource_ResID()); break;
-    case OSServiceId_ReleaseResource: add("ResID", OSError_ReleaseResource_ResID()); break;
+    case OSServiceId_GetResource:
+      add("ResID", OSError_GetResource_ResID());
+      break;
+    case OSServiceId_ReleaseResource:
+      add("ResID", OSError_ReleaseResource_ResID());
+      break;
     case OSServiceId_SetEvent:
       add("TaskID", OSError_SetEvent_TaskID());
       add("Mask", OSError_SetEvent_Mask());
       break;
-    case OSServiceId_ClearEvent: add("Mask", OSError_ClearEvent_Mask()); break;
+    case OSServiceId_ClearEvent:
+      add("Mask", OSError_ClearEvent_Mask());
+      break;
     case OSServiceId_GetEvent:
       add("TaskID", OSError_GetEvent_TaskID());
       add("Event", ptr(OSError_GetEvent_Event()) != 0);
       break;
-    case OSServiceId_WaitEvent: add("Mask", OSError_WaitEvent_Mask()); break;
+    case OSServiceId_WaitEvent:
+      add("Mask", OSError_WaitEvent_Mask());
+      break;
     case OSServiceId_GetAlarmBase:
       add("AlarmID", OSError_GetAlarmBase_AlarmID());
       add("Info", ptr(OSError_GetAlarmBase_Info()) != 0);
@@ -54,11 +68,15 @@ void LogErrorParameters(StatusType) {
       add("start", OSError_SetAbsAlarm_start());
       add("cycle", OSError_SetAbsAlarm_cycle());
       break;
-    case OSServiceId_CancelAlarm: add("AlarmID", OSError_CancelAlarm_AlarmID()); break;
+    case OSServiceId_CancelAlarm:
+      add("AlarmID", OSError_CancelAlarm_AlarmID());
+      break;
     case OSServiceId_IncrementCounter:
       add("CounterID", OSError_IncrementCounter_CounterID());
       break;
-    default: add("no parameters", 0); break;
+    default:
+      add("no parameters", 0);
+      break;
   }
   Log("  " + std::string(ServiceName(OSErrorGetServiceId())) + s);
 }
@@ -67,19 +85,18 @@ TEST_F(Kernel, ErrorHookParametersOfStandardStatusErrors) {
   OnErrorHook(&LogErrorParameters);
   RunMain([] {
     ActivateTask(Low);
-    ActivateTask(Low);                   // E_OS_LIMIT
-    ChainTask(Low);                      // E_OS_LIMIT
+    ActivateTask(Low);  // E_OS_LIMIT
+    ChainTask(Low);     // E_OS_LIMIT
     SetRelAlarm(AlarmAct, 5, 3);
-    SetRelAlarm(AlarmAct, 6, 4);         // E_OS_STATE
-    SetAbsAlarm(AlarmAct, 7, 5);         // E_OS_STATE
+    SetRelAlarm(AlarmAct, 6, 4);  // E_OS_STATE
+    SetAbsAlarm(AlarmAct, 7, 5);  // E_OS_STATE
     CancelAlarm(AlarmAct);
-    CancelAlarm(AlarmAct);               // E_OS_NOFUNC
+    CancelAlarm(AlarmAct);  // E_OS_NOFUNC
     TickType t = 0;
-    GetAlarm(AlarmAct, &t);              // E_OS_NOFUNC
+    GetAlarm(AlarmAct, &t);  // E_OS_NOFUNC
     ShutdownOS(E_OK);
   });
-  ExpectTrace({"StartupHook",
-               "ErrorHook E_OS_LIMIT ActivateTask", "  ActivateTask TaskID=1",
+  ExpectTrace({"StartupHook", "ErrorHook E_OS_LIMIT ActivateTask", "  ActivateTask TaskID=1",
                "ErrorHook E_OS_LIMIT ChainTask", "  ChainTask TaskID=1",
                "ErrorHook E_OS_STATE SetRelAlarm", "  SetRelAlarm AlarmID=0 increment=6 cycle=4",
                "ErrorHook E_OS_STATE SetAbsAlarm", "  SetAbsAlarm AlarmID=0 start=7 cycle=5",
@@ -102,37 +119,51 @@ TEST_F(Kernel, ErrorHookParametersOfExtendedStatusErrors) {
     TickType tick = 0;
     GetTaskState(kBadId, &st);
     GetResource(kBadId);
-    ReleaseResource(R2);                 // E_OS_NOFUNC
-    SetEvent(Low, E2);                   // E_OS_ACCESS
-    ClearEvent(E3);                      // E_OS_ACCESS
-    GetEvent(Ext, &ev);                  // E_OS_STATE
-    WaitEvent(E1 | E3);                  // E_OS_ACCESS
+    ReleaseResource(R2);  // E_OS_NOFUNC
+    SetEvent(Low, E2);    // E_OS_ACCESS
+    ClearEvent(E3);       // E_OS_ACCESS
+    GetEvent(Ext, &ev);   // E_OS_STATE
+    WaitEvent(E1 | E3);   // E_OS_ACCESS
     GetAlarmBase(kBadId, &base);
     GetAlarm(kBadId, &tick);
-    SetRelAlarm(AlarmCb, 0, 1);          // E_OS_VALUE
-    SetAbsAlarm(AlarmCb, 10, 1);         // E_OS_VALUE
+    SetRelAlarm(AlarmCb, 0, 1);   // E_OS_VALUE
+    SetAbsAlarm(AlarmCb, 10, 1);  // E_OS_VALUE
     CancelAlarm(kBadId);
-    IncrementCounter(SystemCounter);     // E_OS_ID
+    IncrementCounter(SystemCounter);  // E_OS_ID
     host::RaiseInterrupt(kI1);
     ShutdownOS(E_OK);
   });
   const std::string e1 = std::to_string(E1), e2 = std::to_string(E2), e3 = std::to_string(E3);
   const std::string e13 = std::to_string(E1 | E3);
   ExpectTrace({"StartupHook",
-               "ErrorHook E_OS_ID GetTaskState", "  GetTaskState TaskID=99 State=1",
-               "ErrorHook E_OS_ID GetResource", "  GetResource ResID=99",
-               "ErrorHook E_OS_NOFUNC ReleaseResource", "  ReleaseResource ResID=2",
-               "ErrorHook E_OS_ACCESS SetEvent", "  SetEvent TaskID=1 Mask=" + e2,
-               "ErrorHook E_OS_ACCESS ClearEvent", "  ClearEvent Mask=" + e3,
-               "ErrorHook E_OS_STATE GetEvent", "  GetEvent TaskID=5 Event=1",
-               "ErrorHook E_OS_ACCESS WaitEvent", "  WaitEvent Mask=" + e13,
-               "ErrorHook E_OS_ID GetAlarmBase", "  GetAlarmBase AlarmID=99 Info=1",
-               "ErrorHook E_OS_ID GetAlarm", "  GetAlarm AlarmID=99 Tick=1",
-               "ErrorHook E_OS_VALUE SetRelAlarm", "  SetRelAlarm AlarmID=2 increment=0 cycle=1",
-               "ErrorHook E_OS_VALUE SetAbsAlarm", "  SetAbsAlarm AlarmID=2 start=10 cycle=1",
-               "ErrorHook E_OS_ID CancelAlarm", "  CancelAlarm AlarmID=99",
-               "ErrorHook E_OS_ID IncrementCounter", "  IncrementCounter CounterID=0",
-               "ErrorHook E_OS_CALLEVEL GetTaskID", "  GetTaskID TaskID=1",
+               "ErrorHook E_OS_ID GetTaskState",
+               "  GetTaskState TaskID=99 State=1",
+               "ErrorHook E_OS_ID GetResource",
+               "  GetResource ResID=99",
+               "ErrorHook E_OS_NOFUNC ReleaseResource",
+               "  ReleaseResource ResID=2",
+               "ErrorHook E_OS_ACCESS SetEvent",
+               "  SetEvent TaskID=1 Mask=" + e2,
+               "ErrorHook E_OS_ACCESS ClearEvent",
+               "  ClearEvent Mask=" + e3,
+               "ErrorHook E_OS_STATE GetEvent",
+               "  GetEvent TaskID=5 Event=1",
+               "ErrorHook E_OS_ACCESS WaitEvent",
+               "  WaitEvent Mask=" + e13,
+               "ErrorHook E_OS_ID GetAlarmBase",
+               "  GetAlarmBase AlarmID=99 Info=1",
+               "ErrorHook E_OS_ID GetAlarm",
+               "  GetAlarm AlarmID=99 Tick=1",
+               "ErrorHook E_OS_VALUE SetRelAlarm",
+               "  SetRelAlarm AlarmID=2 increment=0 cycle=1",
+               "ErrorHook E_OS_VALUE SetAbsAlarm",
+               "  SetAbsAlarm AlarmID=2 start=10 cycle=1",
+               "ErrorHook E_OS_ID CancelAlarm",
+               "  CancelAlarm AlarmID=99",
+               "ErrorHook E_OS_ID IncrementCounter",
+               "  IncrementCounter CounterID=0",
+               "ErrorHook E_OS_CALLEVEL GetTaskID",
+               "  GetTaskID TaskID=1",
                "ShutdownHook E_OK"});
   // The ids in the expected lines are those of kernel.oil.in.
   EXPECT_EQ(1, Low);
@@ -262,13 +293,18 @@ TEST_F(Kernel, PreAndPostTaskHooksFrameEverySwitch) {
     EndWhenIdle();
     TerminateTask();
   });
-  ExpectTrace({"StartupHook",
-               "PreTaskHook Main",
-               "PostTaskHook Main", "PreTaskHook Ext", "Ext waits", "PostTaskHook Ext",
-               "PreTaskHook Main", "I2a", "PostTaskHook Main", "PreTaskHook Ext", "Ext woke",
-               "PostTaskHook Ext", "PreTaskHook Main", "PostTaskHook Main", "PreTaskHook High",
-               "High", "PostTaskHook High", "PreTaskHook Main", "Main end", "PostTaskHook Main",
-               "PreTaskHook Low", "Low", "PostTaskHook Low", "ShutdownHook E_OK"});
+  ExpectTrace({"StartupHook",       "PreTaskHook Main",
+               "PostTaskHook Main", "PreTaskHook Ext",
+               "Ext waits",         "PostTaskHook Ext",
+               "PreTaskHook Main",  "I2a",
+               "PostTaskHook Main", "PreTaskHook Ext",
+               "Ext woke",          "PostTaskHook Ext",
+               "PreTaskHook Main",  "PostTaskHook Main",
+               "PreTaskHook High",  "High",
+               "PostTaskHook High", "PreTaskHook Main",
+               "Main end",          "PostTaskHook Main",
+               "PreTaskHook Low",   "Low",
+               "PostTaskHook Low",  "ShutdownHook E_OK"});
 }
 
 TEST_F(Kernel, PreTaskHookRunsForATaskThatRestartsItself) {

@@ -22,8 +22,8 @@ TEST_F(Kernel, DisableAllInterruptsHoldsEveryInterruptUntilEnable) {
     ShutdownOS(E_OK);
   });
   // Highest level first once the gate opens.
-  ExpectTrace({"StartupHook", "raised while disabled", "I1", "I2a", "enabled",
-               "ShutdownHook E_OK"});
+  ExpectTrace(
+      {"StartupHook", "raised while disabled", "I1", "I2a", "enabled", "ShutdownHook E_OK"});
 }
 
 TEST_F(Kernel, EnableAllInterruptsWithoutDisableIsIgnored) {

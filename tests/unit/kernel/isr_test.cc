@@ -50,7 +50,7 @@ TEST_F(Kernel, TasksActivatedByAnIsrRunWhenItReturnsInPriorityOrder) {
 TEST_F(Kernel, HigherIsrNestsLowerIsrWaits) {
   OnIsr(I2a, [] {
     Log("I2a start");
-    host::RaiseInterrupt(kI2b);  // higher: nests at once
+    host::RaiseInterrupt(kI2b);   // higher: nests at once
     host::RaiseInterrupt(kIMid);  // lower: waits for I2a to return
     EXPECT_TRUE(host::IsPending(kIMid));
     Log("I2a end");
@@ -85,8 +85,8 @@ TEST_F(Kernel, ReschedulingWaitsForTheOutermostCategory2Isr) {
     host::RaiseInterrupt(kI2a);
     ShutdownOS(E_OK);
   });
-  ExpectTrace({"StartupHook", "I2a start", "I2b activated Top", "I2a end", "Top",
-               "ShutdownHook E_OK"});
+  ExpectTrace(
+      {"StartupHook", "I2a start", "I2b activated Top", "I2a end", "Top", "ShutdownHook E_OK"});
 }
 
 TEST_F(Kernel, Category1IsrNestsAboveCategory2) {

@@ -100,7 +100,7 @@ TEST_F(Kernel, TheSystemRestartsCleanAfterShutdown) {
     EXPECT_STATUS(E_OS_NOFUNC, GetAlarm(AlarmAct, &left));
     EXPECT_STATUS(E_OK, SetAbsAlarm(AlarmAct, 1, 0));
     EXPECT_STATUS(E_OK, GetAlarm(AlarmAct, &left));
-    EXPECT_EQ(1u, left);  // the counter starts at 0 again
+    EXPECT_EQ(1u, left);                   // the counter starts at 0 again
     EXPECT_STATUS(E_OK, GetResource(R1));  // no stale occupation
     EXPECT_STATUS(E_OK, ReleaseResource(R1));
     EXPECT_EQ(TaskLevel(Main), host::CurrentLevel());

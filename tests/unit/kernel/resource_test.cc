@@ -97,8 +97,8 @@ TEST_F(Kernel, ResourceSharedWithAnIsrMasksIt) {
     Log("Main released");
     ShutdownOS(E_OK);
   });
-  ExpectTrace({"StartupHook", "I2a", "Main in RIsr", "IRes in RIsr", "Main released",
-               "ShutdownHook E_OK"});
+  ExpectTrace(
+      {"StartupHook", "I2a", "Main in RIsr", "IRes in RIsr", "Main released", "ShutdownHook E_OK"});
 }
 
 TEST_F(Kernel, IsrTakingAResourceRaisesItsOwnLevel) {
@@ -139,9 +139,9 @@ TEST_F(Kernel, InternalResourceRaisesTheTaskWhileItRuns) {
   OnTask(Internal, [] {
     EXPECT_EQ(ResourceCeiling(Rint), host::CurrentLevel());
     host::RaiseInterrupt(kIMid);  // ranked below Rint's ceiling: masked
-    ActivateTask(Multi);           // same priority as the ceiling: waits
+    ActivateTask(Multi);          // same priority as the ceiling: waits
     Log("Internal after Multi");
-    ActivateTask(High);            // above the ceiling: preempts
+    ActivateTask(High);  // above the ceiling: preempts
     Log("Internal after High");
     TerminateTask();
   });
@@ -245,6 +245,62 @@ TEST_F(Kernel, ResourceServicesFromHooksAreECallevel) {
   RunMain([] { ShutdownOS(E_OK); });
   ExpectTrace({"StartupHook", "ErrorHook E_OS_CALLEVEL GetResource",
                "ErrorHook E_OS_CALLEVEL ReleaseResource", "ShutdownHook E_OK"});
+}
+#endif
+
+}  // namespace
+
+namespace {
+
+TEST_F(Kernel, PreemptedTaskHoldingAResourceResumesBeforeTasksUpToItsCeiling) {
+  // Main holds R1 (ceiling = High's level). I2a activates High and Top: Top preempts Main,
+  // and when Top ends Main (running at the ceiling) must continue before High.
+  OnIsr(I2a, [] {
+    ActivateTask(High);
+    ActivateTask(Top);
+  });
+  OnTask(High, [] {
+    Log("High");
+    TerminateTask();
+  });
+  OnTask(Top, [] {
+    Log("Top");
+    TerminateTask();
+  });
+  RunMain([] {
+    GetResource(R1);
+    host::RaiseInterrupt(kI2a);
+    Log("Main still in R1");
+    ReleaseResource(R1);
+    Log("Main released R1");
+    ShutdownOS(E_OK);
+  });
+  ExpectTrace(
+      {"StartupHook", "Top", "Main still in R1", "High", "Main released R1", "ShutdownHook E_OK"});
+}
+
+TEST_F(Kernel, ResSchedulerMasksInterruptsRankedBelowTheTopTask) {
+  // One priority space: RES_SCHEDULER's ceiling is the top task level, so an ISR ranked below
+  // some task (IMid) is masked while it is held; one ranked above every task (I2a) is not.
+  RunMain([] {
+    GetResource(RES_SCHEDULER);
+    host::RaiseInterrupt(kIMid);
+    host::RaiseInterrupt(kI2a);
+    Log("in RES_SCHEDULER");
+    ReleaseResource(RES_SCHEDULER);
+    ShutdownOS(E_OK);
+  });
+  ExpectTrace({"StartupHook", "I2a", "in RES_SCHEDULER", "IMid", "ShutdownHook E_OK"});
+}
+
+#if TANDEM_TEST_EXTENDED
+TEST_F(Kernel, IsrCannotTakeResScheduler) {
+  OnIsr(I2a, [] { EXPECT_STATUS(E_OS_ACCESS, GetResource(RES_SCHEDULER)); });
+  RunMain([] {
+    host::RaiseInterrupt(kI2a);
+    ShutdownOS(E_OK);
+  });
+  ExpectTrace({"StartupHook", "ErrorHook E_OS_ACCESS GetResource", "ShutdownHook E_OK"});
 }
 #endif
 

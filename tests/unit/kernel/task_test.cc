@@ -386,8 +386,8 @@ TEST_F(Kernel, GetTaskIdFromPreAndPostTaskHooks) {
     ActivateTask(High);
     TerminateTask();
   });
-  ExpectTrace({"StartupHook", "Pre Main", "Post Main",
-               "Pre High", "High", "Post High", "Pre Main", "Post Main", "ShutdownHook E_OK"});
+  ExpectTrace({"StartupHook", "Pre Main", "Post Main", "Pre High", "High", "Post High", "Pre Main",
+               "Post Main", "ShutdownHook E_OK"});
 }
 
 #if TANDEM_TEST_EXTENDED
@@ -464,5 +464,22 @@ TEST_F(Kernel, GetTaskStateExtendedErrors) {
   EXPECT_EQ(reinterpret_cast<uintptr_t>(&state), Errors()[0].params[1]);
 }
 #endif
+
+}  // namespace
+
+namespace {
+
+TEST_F(Kernel, TaskReturningWithoutTerminateTaskIsTerminated) {
+  // Undefined in OSEK OS 2.2.3 (13.2.3.2); Tandem terminates the task (docs/kernel.md).
+  OnTask(Low, [] { Log("Low returns"); });
+  OnTask(High, [] { Log("High returns"); });
+  EndWhenIdle();
+  RunMain([] {
+    ActivateTask(High);
+    ActivateTask(Low);
+    Log("Main returns");
+  });
+  ExpectTrace({"StartupHook", "High returns", "Main returns", "Low returns", "ShutdownHook E_OK"});
+}
 
 }  // namespace

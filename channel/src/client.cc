@@ -184,6 +184,9 @@ void Client::Consume() {
   // The RTOS answers each published request once: more responses than that is a broken peer
   // (the XSA-86 check, applied to the side we trust more, too).
   if (static_cast<uint32_t>(prod - rsp_cons_) > static_cast<uint32_t>(req_prod_pub_ - rsp_cons_)) {
+    // A restarting RTOS bumps its generation before it resets rsp_prod (both release stores):
+    // FollowPeer reports that as a reset, not as a broken peer.
+    if (LoadAcquire(&rsp_page_->header.generation) != generation_) return;
     FailInFlight(ClientStatus::kBrokenPeer);
     last_error_ = ClientStatus::kBrokenPeer;
     ++counters_.peer_losses;

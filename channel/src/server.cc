@@ -42,9 +42,11 @@ ServerStatus Server::Init() {
   StoreRelaxed(&h->slot_count, static_cast<uint16_t>(kSlotCount));
   StoreRelaxed(&h->slot_size, static_cast<uint16_t>(kSlotSize));
   StoreRelaxed(&h->ring_offset, static_cast<uint16_t>(kRingOffset));
-  StoreRelaxed(&h->generation, generation_);
+  // Generation before the indices, both release: a Linux that reads the reset rsp_prod also
+  // sees the new generation.
+  StoreRelease(&h->generation, generation_);
   StoreRelaxed(&h->session, 0u);
-  StoreRelaxed(&h->rsp_prod, 0u);
+  StoreRelease(&h->rsp_prod, 0u);
   StoreRelaxed(&h->req_cons, 0u);
   StoreRelaxed(&h->req_event, 0u);
   PublishCounters();
@@ -167,7 +169,9 @@ PollResult Server::Poll(uint32_t budget) {
     // Read once per pass; the slots up to it are then ordered by the acquire.
     const uint32_t prod = LoadAcquire(&peer->req_prod);
     if (static_cast<uint32_t>(prod - req_cons_) > kSlotCount) {
-      MarkBroken();
+      // A restarting Linux resets req_prod before it publishes its new session: that is a
+      // re-open (handled by the next pass, which its notification triggers), not an attack.
+      if (LoadAcquire(&peer->session) == session_) MarkBroken();
       break;
     }
     while (req_cons_ != prod && result.handled < budget) {

@@ -34,16 +34,37 @@ Result<void> CheckEcho(const libtandem::Response& rsp, uint64_t i) {
 }
 
 struct Snapshot {
-  uint64_t ls, lr, rs, rr, t;
+  uint64_t ls, lr, rs, rr, requests, t;
 };
 Snapshot Take(libtandem::Session& s) {
   const libtandem::RtosCounters rc = s.ReadRtosCounters();
   return {s.counters().notify_sent, s.counters().notify_received, rc.notify_sent,
-          rc.notify_received, s.xen().NowNs()};
+          rc.notify_received, rc.requests, s.xen().NowNs()};
 }
-void Finish(libtandem::Session& s, const Snapshot& a, PhaseResult& r) {
-  const Snapshot b = Take(s);
-  r.elapsed_ns = b.t - a.t;
+// The RTOS refreshes its page counters at the END of a server pass, after publishing that pass's
+// responses: right after the last response they may lag by one pass. Wait (briefly) until they
+// account for every request of the phase, or, at the start, until they stop moving.
+constexpr uint64_t kSettleStepNs = 1'000'000;
+constexpr int kSettleSteps = 200;
+Snapshot Settled(libtandem::Session& s) {
+  Snapshot a = Take(s);
+  for (int i = 0; i < kSettleSteps; ++i) {
+    s.xen().SleepNs(kSettleStepNs);
+    const Snapshot b = Take(s);
+    if (b.rs == a.rs && b.rr == a.rr && b.requests == a.requests) break;
+    a = b;
+  }
+  a.t = s.xen().NowNs();
+  return a;
+}
+void Finish(libtandem::Session& s, const Snapshot& a, uint64_t n, PhaseResult& r) {
+  const uint64_t end = s.xen().NowNs();
+  Snapshot b = Take(s);
+  for (int i = 0; i < kSettleSteps && b.requests - a.requests < n; ++i) {
+    s.xen().SleepNs(kSettleStepNs);
+    b = Take(s);
+  }
+  r.elapsed_ns = end - a.t;
   r.linux_notify_sent = b.ls - a.ls;
   r.linux_notify_received = b.lr - a.lr;
   r.rtos_notify_sent = b.rs - a.rs;
@@ -87,7 +108,7 @@ Result<PhaseResult> RunIsolated(libtandem::Session& s, uint64_t n, uint64_t time
   r.name = "isolated";
   std::vector<uint64_t> lat;
   lat.reserve(n);
-  const Snapshot start = Take(s);
+  const Snapshot start = Settled(s);
   for (uint64_t i = 0; i < n; ++i) {
     const uint64_t t0 = s.xen().NowNs();
     Result<libtandem::Response> rsp = s.Call(PingRequest(i), timeout_ns);
@@ -95,7 +116,7 @@ Result<PhaseResult> RunIsolated(libtandem::Session& s, uint64_t n, uint64_t time
     lat.push_back(s.xen().NowNs() - t0);
     LIBTANDEM_TRY(CheckEcho(rsp.value(), i));
   }
-  Finish(s, start, r);
+  Finish(s, start, n, r);
   r.commands = n;
   r.latency = Summarize(lat);
   return r;
@@ -110,7 +131,7 @@ Result<PhaseResult> RunBurst(libtandem::Session& s, uint64_t n, uint64_t timeout
   std::deque<InFlight> pending;
   std::vector<uint64_t> lat;
   lat.reserve(n);
-  const Snapshot start = Take(s);
+  const Snapshot start = Settled(s);
   uint64_t submitted = 0;
   while (lat.size() < n) {
     // Fill the ring, publish the batch once (at most one notification for all of it).
@@ -139,7 +160,7 @@ Result<PhaseResult> RunBurst(libtandem::Session& s, uint64_t n, uint64_t timeout
     }
     if (!progress) LIBTANDEM_TRY(s.WaitProgress(s.xen().NowNs() + timeout_ns));
   }
-  Finish(s, start, r);
+  Finish(s, start, n, r);
   r.commands = n;
   r.latency = Summarize(lat);
   return r;

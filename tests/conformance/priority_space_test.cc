@@ -201,4 +201,27 @@ TEST_F(PrioritySpace, IsrTakingTheSharedResourceKeepsItsLevel) {
   ExpectTrace({"Dev", "Chan end"});
 }
 
+TEST_F(PrioritySpace, SystemTimerRankedBelowTheRunningTaskIsHeldToo) {
+  OnTask(Server, [] {
+    Log("Server at tick " + std::to_string(host::TicksDelivered()));
+    TerminateTask();
+  });
+  OnTask(Ctrl, [] {
+    EXPECT_EQ(E_OK, SetRelAlarm(Wake, 1, 0));
+    host::AdvanceTicks(2);
+    EXPECT_EQ(0u, host::TicksDelivered());  // both ticks pending, none lost
+    Log("Ctrl end");
+    TerminateTask();
+  });
+  OnTask(Bg, [] {
+    EXPECT_GT(TaskLevel(Ctrl), SystemTimerLevel());
+    EXPECT_GT(SystemTimerLevel(), TaskLevel(Server));
+    ActivateTask(Ctrl);
+    Log("Bg ticks " + std::to_string(host::TicksDelivered()));
+    ShutdownOS(E_OK);
+  });
+  RunSystem();
+  ExpectTrace({"Ctrl end", "Server at tick 2", "Bg ticks 2"});
+}
+
 }  // namespace

@@ -183,6 +183,34 @@ TEST_F(Kernel, IsrStateDoesNotLeakIntoTheInterruptedTask) {
   ExpectTrace({"StartupHook", "I2a", "I2b", "ShutdownHook E_OK"});
 }
 
+TEST_F(Kernel, IsrRaisingItsOwnLineRunsAgainAfterItReturns) {
+  // A source at the current level is masked (levels <= the current one), so the ISR does not
+  // nest into itself.
+  int runs = 0;
+  OnIsr(I2a, [&runs] {
+    const int n = ++runs;
+    if (n == 1) host::RaiseInterrupt(kI2a);
+    Log("I2a #" + std::to_string(n) + " end");
+  });
+  RunMain([] {
+    host::RaiseInterrupt(kI2a);
+    ShutdownOS(E_OK);
+  });
+  ExpectTrace({"StartupHook", "I2a #1 end", "I2a #2 end", "ShutdownHook E_OK"});
+}
+
+TEST_F(Kernel, InterruptRaisedInTheStartupHookIsTakenBeforeTheFirstTaskBody) {
+  OnStartupHook([] {
+    host::RaiseInterrupt(kI2a);
+    Log("StartupHook end");
+  });
+  RunMain([] {
+    Log("Main");
+    ShutdownOS(E_OK);
+  });
+  ExpectTrace({"StartupHook", "StartupHook end", "I2a", "Main", "ShutdownHook E_OK"});
+}
+
 TEST_F(Kernel, RaisingAPendingInterruptAgainRunsItOnce) {
   RunMain([] {
     SuspendAllInterrupts();

@@ -45,7 +45,7 @@ Client::Client(RequestPage* requests, const ResponsePage* responses, Notifier& n
 
 Client::PeerHeader Client::ReadPeer() const {
   const ResponsePageHeader* h = &rsp_page_->header;
-  PeerHeader p;
+  PeerHeader p{};
   // Session first (acquire): the RTOS writes its indices before the session it attaches.
   p.session = LoadAcquire(&h->session);
   p.state = LoadAcquire(&h->state);

@@ -74,7 +74,7 @@ ServerStatus Server::RegisterAppCommand(uint16_t op, CommandHandler* handler) {
 
 Server::PeerHeader Server::ReadPeer() const {
   const RequestPageHeader* h = &req_page_->header;
-  PeerHeader p;
+  PeerHeader p{};
   // Session first, with acquire: Linux resets its indices before it publishes a new session,
   // so whatever we read below belongs to that session or a later one.
   p.session = LoadAcquire(&h->session);

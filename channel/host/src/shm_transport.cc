@@ -15,7 +15,7 @@ namespace tandem::channel::host {
 bool HostChannel::Create() {
   memfd = memfd_create("tandem-channel", MFD_CLOEXEC);
   if (memfd < 0) return false;
-  if (ftruncate(memfd, 2 * kPageSize) != 0) return false;  // zero-filled
+  if (ftruncate(memfd, off_t{2} * kPageSize) != 0) return false;  // zero-filled
   to_rtos = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   to_linux = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   return to_rtos >= 0 && to_linux >= 0;
@@ -39,7 +39,9 @@ void* MapPage(int memfd, int prot, off_t offset) {
 
 Mapping Mapping::ForRtos(int memfd) {
   Mapping m;
-  m.requests_ = static_cast<RequestPage*>(MapPage(memfd, PROT_READ | PROT_WRITE, 0));
+  // The RTOS only ever reads Linux's page: map it read-only so the MMU proves it (the memfd is
+  // zero-filled, which is all the initialisation the RTOS would do before granting it).
+  m.requests_ = static_cast<RequestPage*>(MapPage(memfd, PROT_READ, 0));
   m.responses_ = static_cast<ResponsePage*>(MapPage(memfd, PROT_READ | PROT_WRITE, kPageSize));
   return m;
 }
@@ -89,7 +91,7 @@ bool EventFdWaiter::WaitForEvent(uint64_t timeout_ns) {
 }
 
 uint64_t EventFdWaiter::NowNs() {
-  struct timespec ts;
+  struct timespec ts {};
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
 }

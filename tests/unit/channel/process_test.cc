@@ -101,6 +101,14 @@ TEST_F(Processes, ResponsePageIsReadOnlyForLinux) {
   EXPECT_EQ(LoadRelaxed(&rsp->header.rsp_prod), 0u);
 }
 
+TEST_F(Processes, RequestPageIsReadOnlyForRtos) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  host::Mapping rtos = host::Mapping::ForRtos(ch_.memfd);
+  ASSERT_TRUE(rtos.ok());
+  EXPECT_DEATH(StoreRelaxed(&rtos.requests()->header.req_prod, 1u), "");
+  StoreRelaxed(&rtos.responses_rw()->header.rsp_prod, 0u);
+}
+
 TEST_F(Processes, CommandsAcrossProcesses) {
   const pid_t rtos = SpawnRtos(ch_);
   ASSERT_GT(rtos, 0);

@@ -27,7 +27,7 @@ struct HostChannel {
 // A mapping of the two pages, unmapped on destruction.
 class Mapping {
  public:
-  // RTOS view: both pages mapped read-write (the RTOS owns them and zeroes them).
+  // RTOS view: request page PROT_READ (the RTOS never writes it), response page read-write.
   static Mapping ForRtos(int memfd);
   // Linux view: request page read-write, response page PROT_READ.
   static Mapping ForLinux(int memfd);
@@ -36,7 +36,7 @@ class Mapping {
   ~Mapping();
 
   bool ok() const { return requests_ != nullptr && responses_ != nullptr; }
-  RequestPage* requests() const { return requests_; }
+  RequestPage* requests() const { return requests_; }  // read-only in the RTOS view
   ResponsePage* responses_rw() const { return responses_; }  // RTOS only
   const ResponsePage* responses() const { return responses_; }
 

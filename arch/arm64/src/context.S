@@ -45,7 +45,7 @@ tandem_arm64_context_start:
 // void tandem_arm64_switch_ttbr0(uint64_t ttbr0): installs new translation tables for the
 // running identity map. The MMU is turned off around the switch so that entries of the old map
 // (1 GiB blocks) and the new one (smaller blocks) are never both live in the TLB (no TLB
-// conflict, Arm ARM D8.16); nothing touches memory while it is off.
+// conflict abort, Arm ARM "TLB conflict aborts"); nothing touches memory while it is off.
   .global tandem_arm64_switch_ttbr0
 tandem_arm64_switch_ttbr0:
   dsb   ish

@@ -3,7 +3,7 @@
 //
 // Xen enters at offset 0 at EL1, MMU and D-cache off, interrupts masked, x0 = guest physical
 // address of the device tree (booting.rst 4). With the MMU off every data access is
-// Device-nGnRnE (Arm ARM D8.2.11): no unaligned access is allowed and nothing is cached. So only
+// Device-nGnRnE (Arm ARM, "Behavior when stage 1 address translation is disabled"): no unaligned access is allowed and nothing is cached. So only
 // this assembly runs before the MMU is on: it clears .bss, builds a boot map of 1 GiB blocks
 // (Normal write-back for the block holding the image and the block holding the device tree,
 // Device-nGnRE everywhere else) and enables the MMU and caches. The C++ boot code then reads
@@ -13,14 +13,14 @@
 #define SCTLR_C   (1 << 2)
 #define SCTLR_SA  (1 << 3)
 #define SCTLR_I   (1 << 12)
-// SCTLR_EL1 RES1 bits in ARMv8.0 (Arm ARM D13.2.118): 29, 28, 23, 22, 20, 11.
+// SCTLR_EL1 bits that are RES1 in ARMv8.0 (Arm ARM, SCTLR_EL1): 29, 28, 23, 22, 20, 11.
 #define SCTLR_RES1 ((1 << 29) | (1 << 28) | (1 << 23) | (1 << 22) | (1 << 20) | (1 << 11))
 
-// MAIR_EL1 (D13.2.95): attr0 Device-nGnRE, attr1 Normal inner/outer write-back RW-allocate,
+// MAIR_EL1 (Arm ARM, MAIR_EL1 Attr<n> encodings): attr0 Device-nGnRE, attr1 Normal inner/outer write-back RW-allocate,
 // attr2 Normal non-cacheable. The indices are shared with mmu.h.
 #define MAIR_VALUE 0x44ff04
 
-// Block descriptor bits (D8.3): valid block, AttrIndx [4:2], SH [9:8], AF [10], PXN [53],
+// Block descriptor bits (Arm ARM, VMSAv8-64 translation table descriptor formats): valid block, AttrIndx [4:2], SH [9:8], AF [10], PXN [53],
 // UXN [54].
 #define DESC_BLOCK      0x1
 #define DESC_AF         (1 << 10)
@@ -29,7 +29,7 @@
 #define DESC_DEVICE_LO  (DESC_BLOCK | DESC_AF | (0 << 2))
 #define DESC_XN_HI      0x60  // PXN | UXN in bits [54:53], as bits [6:5] of the top half
 
-// TCR_EL1 (D13.2.120): T0SZ = 25 (39-bit VA, walks start at level 1), IRGN0/ORGN0 write-back
+// TCR_EL1 (Arm ARM, TCR_EL1): T0SZ = 25 (39-bit VA, walks start at level 1), IRGN0/ORGN0 write-back
 // RW-allocate, SH0 inner shareable, TG0 4 KiB, EPD1 (no TTBR1 walks); IPS set from
 // ID_AA64MMFR0_EL1.PARange below.
 #define TCR_VALUE ((25 << 0) | (1 << 8) | (1 << 10) | (3 << 12) | (0 << 14) | (1 << 23))

@@ -1,12 +1,13 @@
 // Interrupts of the arm64 port: the GICv3 found in the device tree, the one priority space on
 // its priority mask, the virtual timer as the system tick, and the IRQ entry from vectors.S.
 //
-// Acknowledge, then end the interrupt at once (EOImode 0: priority drop and deactivation,
-// IHI 0069 4.1.1), then call the kernel. The running priority is thus always idle and only
-// ICC_PMR_EL1 decides what may interrupt what: the kernel raises it to the ISR's level before it
-// re-enables interrupts (kernel/src/interrupt.cc RunIsr), so a level-triggered source that is
-// still asserted stays masked until its ISR is done, and the kernel may switch tasks from inside
-// the handler without leaving an active interrupt behind on the old task.
+// Acknowledge, then end the interrupt at once (ICC_CTLR_EL1.EOImode 0: one write to
+// ICC_EOIR1_EL1 drops the running priority and deactivates), then call the kernel. The running
+// priority is thus always idle and only ICC_PMR_EL1 decides what may interrupt what: the kernel
+// raises it to the ISR's level before it re-enables interrupts (kernel/src/interrupt.cc RunIsr),
+// so a level-triggered source that is still asserted stays masked until its ISR is done, and the
+// kernel may switch tasks from inside the handler without leaving an active interrupt behind on
+// the old task.
 #include "io/mmio.h"
 #include "irq/gicv3/gicv3.h"
 #include "irq/gicv3/priority_map.h"

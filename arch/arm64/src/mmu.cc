@@ -9,7 +9,7 @@ constexpr unsigned Shift(unsigned level) { return 39 - 9 * level; }  // level 1:
 void Publish() {
 #if defined(__aarch64__)
   // Table writes must be visible to the walker before the entries that point at them
-  // (Arm ARM D8.2.6 "Ordering of memory accesses from translation table walks").
+  // (Arm ARM: a DSB makes table writes visible to the translation table walker).
   asm volatile("dsb ishst" ::: "memory");
 #endif
 }

@@ -1,4 +1,4 @@
-// Identity-map translation tables for EL1 (Arm ARM D8, VMSAv8-64, 4 KiB granule, 39-bit VA so
+// Identity-map translation tables for EL1 (Arm ARM, VMSAv8-64, 4 KiB granule, 39-bit VA so
 // walks start at level 1; TCR_EL1 is set in head.S). Pure table building over a caller-given
 // pool, so it can be checked on the host; the switch to the tables is in context.S.
 #ifndef TANDEM_ARCH_ARM64_MMU_H_
@@ -17,7 +17,7 @@ enum class MemoryType : uint8_t {
   kNormal,  // MAIR attr1, Normal write-back, inner shareable, executable
 };
 
-// Descriptor fields (Arm ARM D8.3.1/D8.3.2).
+// Descriptor fields (Arm ARM, VMSAv8-64 table, block and page descriptors).
 namespace desc {
 inline constexpr uint64_t kValid = 1u << 0;
 inline constexpr uint64_t kTable = 1u << 1;  // in levels 1-2: table; in level 3: page

@@ -37,13 +37,13 @@ bool ProbeRead32(uintptr_t address, uint32_t* value) {
 
 [[noreturn]] void Halt(bool crashed) {
   asm volatile("msr daifset, #0xf" ::: "memory");
-  if (Platform().has_xen) {
-    // SCHEDOP_shutdown (xen/sched.h): the toolstack then applies on_poweroff / on_crash.
-    sched_shutdown_t shutdown{};
-    shutdown.reason = crashed ? SHUTDOWN_crash : SHUTDOWN_poweroff;
-    xen::Arm64Hypervisor hv;
-    (void)hv.SchedOp(SCHEDOP_shutdown, &shutdown);
-  }
+  // SCHEDOP_shutdown (xen/sched.h): the toolstack then applies on_poweroff / on_crash. Tried
+  // even without a /hypervisor node: Xen gives a plain dom0less domain none, yet serves its
+  // hypercalls. Where HVC is undefined (no EL2), tandem_arm64_sync turns it into -ENOSYS.
+  sched_shutdown_t shutdown{};
+  shutdown.reason = crashed ? SHUTDOWN_crash : SHUTDOWN_poweroff;
+  xen::Arm64Hypervisor hv;
+  (void)hv.SchedOp(SCHEDOP_shutdown, &shutdown);
   for (;;) asm volatile("wfi");
 }
 
@@ -105,12 +105,21 @@ extern "C" [[noreturn]] void tandem_arm64_context_returned() {
 extern "C" [[noreturn]] void tandem_arm64_unexpected_exception(tandem::arm64::ExceptionFrame* f,
                                                                uint64_t kind);
 
-// Synchronous exception from EL1h (vectors.S). A data abort (ESR_EL1.EC 0x25, Arm ARM D17.2.37)
+// Synchronous exception from EL1h (vectors.S). A data abort from EL1 (ESR_EL1.EC 0x25)
 // on the probe's load resumes at the probe's failure exit; anything else is fatal.
 extern "C" void tandem_arm64_sync(tandem::arm64::ExceptionFrame* f) {
   const uint64_t esr = TANDEM_MRS(esr_el1);
   if ((esr >> 26) == 0x25 && f->elr == reinterpret_cast<uintptr_t>(tandem_arm64_probe_load)) {
     f->elr = reinterpret_cast<uintptr_t>(tandem_arm64_probe_fault);
+    return;
+  }
+  // An HVC with no hypervisor to take it is UNDEFINED (ESR_EL1.EC 0x00, "unknown reason"): answer
+  // it like a hypervisor that lacks the call, -ENOSYS, and continue after it. (ELR is read only for
+  // EC 0x00: then it addresses an instruction that was fetched.)
+  if ((esr >> 26) == 0x00 && (*reinterpret_cast<const uint32_t*>(static_cast<uintptr_t>(f->elr)) &
+                              0xFFE0001Fu) == 0xD4000002u) {
+    f->x[0] = static_cast<uint64_t>(-static_cast<int64_t>(XEN_ENOSYS));  // xen/errno.h
+    f->elr += 4;
     return;
   }
   tandem_arm64_unexpected_exception(f, 4);

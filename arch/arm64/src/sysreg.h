@@ -79,7 +79,7 @@ struct IccSysregs {
   void Isb() const { arm64::Isb(); }
 };
 
-// EL1 virtual timer (Arm ARM D13.8).
+// EL1 virtual timer (Arm ARM, CNTV_CTL_EL0 / CNTV_CVAL_EL0 / CNTVCT_EL0 / CNTFRQ_EL0).
 struct TimerSysregs {
   uint64_t Read(drivers::TimerReg reg) const {
     using drivers::TimerReg;

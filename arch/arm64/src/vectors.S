@@ -1,4 +1,4 @@
-// Exception vectors (Arm ARM D1.10.2, VBAR_EL1 table: 16 entries of 0x80 bytes).
+// Exception vectors (Arm ARM, "Exception vectors": the VBAR_EL1 table, 16 entries of 0x80 bytes).
 //
 // Tandem RT runs everything at EL1 on SP_EL1 (EL1h): tasks, the idle loop and interrupt
 // handlers. An IRQ is handled on the stack of whatever it interrupted, because the kernel may

@@ -1,7 +1,7 @@
 // ARM PrimeCell PL061 GPIO controller (ARM DDI 0190B, "PrimeCell General Purpose Input/Output
 // (PL061) Technical Reference Manual"), 8 pins, over an injected register-I/O type (io/mmio.h).
 //
-// The data register is address-masked (TRM 3.3.1, GPIODATA): bits [9:2] of the access address
+// The data register is address-masked (TRM, GPIODATA): bits [9:2] of the access address
 // select which pins a read returns or a write changes. Pin n alone is therefore the word at
 // offset 1 << (n + 2): a write there changes pin n and nothing else, without a read-modify-write
 // that could race with another writer of a different pin. The other registers (direction,
@@ -16,7 +16,7 @@
 
 namespace tandem::drivers {
 
-// Register offsets, TRM 3.2 table 3-1.
+// Register offsets (TRM, summary of PrimeCell GPIO registers).
 namespace pl061 {
 inline constexpr uint32_t kData = 0x000;   // ..0x3FC, address-masked
 inline constexpr uint32_t kDir = 0x400;    // 1 = output
@@ -31,8 +31,8 @@ inline constexpr uint32_t kAfsel = 0x420;  // mode control: 1 = hardware control
 inline constexpr uint32_t kPeriphId0 = 0xFE0;
 inline constexpr uint32_t kPCellId0 = 0xFF0;
 inline constexpr uint32_t kPinCount = 8;
-// TRM 3.3.11-3.3.12: GPIOPeriphID0..3 = 0x61 0x10 0x?4 0x00 (bits [23:20] of the ID are the
-// revision), GPIOPCellID0..3 = 0x0D 0xF0 0x05 0xB1.
+// TRM, GPIOPeriphID0-3 and GPIOPCellID0-3: GPIOPeriphID0..3 = 0x61 0x10 0x?4 0x00 (bits [23:20] of
+// the ID are the revision), GPIOPCellID0..3 = 0x0D 0xF0 0x05 0xB1.
 inline constexpr uint32_t kPeriphIdMask = 0x000FFFFF;
 inline constexpr uint32_t kPeriphId = 0x00041061;
 inline constexpr uint32_t kPCellId = 0xB105F00D;
@@ -102,8 +102,8 @@ class Pl061 {
   // All eight pins at once (a masked read with every address bit set).
   uint8_t ReadAll() { return static_cast<uint8_t>(io_.Read32(pl061::DataOffset(0xFF))); }
 
-  // Interrupt sense/edge/event for `pin` (TRM 3.3.3-3.3.5); leaves the pin masked. The pin's
-  // stale edge status is cleared so the first interrupt after EnableInterrupt is a real one.
+  // Interrupt sense/edge/event for `pin` (GPIOIS, GPIOIBE, GPIOIEV); leaves the pin masked. The
+  // pin's stale edge status is cleared so the first interrupt after EnableInterrupt is a real one.
   Result<void, GpioError> ConfigureInterrupt(uint32_t pin, GpioTrigger trigger) {
     TANDEM_TRY(Check(pin));
     bool level = false, both = false, high = false;

@@ -1,9 +1,10 @@
 // GICv3 distributor, redistributor and CPU interface (Arm IHI 0069, "GIC architecture
-// specification, GICv3 and GICv4"), as Xen's vGIC emulates them for a guest.
+// specification, GICv3 and GICv4"; registers are cited by name from its programmers' model
+// chapter), as Xen's vGIC emulates them for a guest.
 //
 // Memory-mapped parts take an Io (io/mmio.h); the CPU interface is system registers, reached
 // through a `Sys` type with Read(IccReg) / Write(IccReg, v) / Isb(), so the logic runs on the host
-// against a fake and on arm64 against mrs/msr (arch/arm64). Register maps: IHI 0069 chapter 12.
+// against a fake and on arm64 against mrs/msr (arch/arm64).
 #ifndef TANDEM_DRIVERS_IRQ_GICV3_GICV3_H_
 #define TANDEM_DRIVERS_IRQ_GICV3_GICV3_H_
 
@@ -13,7 +14,7 @@
 
 namespace tandem::drivers {
 
-namespace gicd {  // IHI 0069 12.9, distributor, offsets from GICD_base
+namespace gicd {  // distributor registers, offsets from GICD_base
 inline constexpr uint32_t kCtlr = 0x0000;
 inline constexpr uint32_t kTyper = 0x0004;
 inline constexpr uint32_t kIgroupr = 0x0080;
@@ -23,14 +24,14 @@ inline constexpr uint32_t kIcpendr = 0x0280;
 inline constexpr uint32_t kIpriorityr = 0x0400;
 inline constexpr uint32_t kIcfgr = 0x0C00;
 inline constexpr uint32_t kIrouter = 0x6000;  // 64-bit per INTID, INTID 32 at 0x6100
-// GICD_CTLR, Non-secure view (12.9.4): EnableGrp1 [0], EnableGrp1A [1], ARE_NS [4], RWP [31].
+// GICD_CTLR, Non-secure view: EnableGrp1 [0], EnableGrp1A [1], ARE_NS [4], RWP [31].
 inline constexpr uint32_t kCtlrEnableGrp1 = 1u << 0;
 inline constexpr uint32_t kCtlrEnableGrp1A = 1u << 1;
 inline constexpr uint32_t kCtlrAreNs = 1u << 4;
 inline constexpr uint32_t kCtlrRwp = 1u << 31;
 }  // namespace gicd
 
-namespace gicr {  // IHI 0069 12.10/12.11, offsets from each redistributor's RD_base
+namespace gicr {  // redistributor registers, offsets from each redistributor's RD_base
 inline constexpr uint32_t kCtlr = 0x0000;
 inline constexpr uint32_t kTyper = 0x0008;  // 64-bit
 inline constexpr uint32_t kWaker = 0x0014;
@@ -47,14 +48,14 @@ inline constexpr uint32_t kWakerProcessorSleep = 1u << 1;
 inline constexpr uint32_t kWakerChildrenAsleep = 1u << 2;
 }  // namespace gicr
 
-// CPU interface system registers used here (IHI 0069 12.2).
+// CPU interface system registers used here (ICC_*_EL1).
 enum class IccReg : uint8_t { kSre, kCtlr, kPmr, kBpr1, kIgrpen1, kIar1, kEoir1, kSgi1r, kMpidr };
 
 namespace icc {
 inline constexpr uint64_t kSreEnable = 1u << 0;    // ICC_SRE_EL1.SRE
 inline constexpr uint64_t kCtlrEoiMode = 1u << 1;  // ICC_CTLR_EL1.EOImode
 inline constexpr unsigned kCtlrPriBitsShift = 8;   // ICC_CTLR_EL1.PRIbits [10:8]
-inline constexpr uint32_t kSpurious = 1023;        // INTIDs 1020..1023 are special (2.2.1)
+inline constexpr uint32_t kSpurious = 1023;        // INTIDs 1020..1023 are special
 }  // namespace icc
 
 enum class GicError : uint8_t {
@@ -81,7 +82,7 @@ class GicDistributor {
  public:
   explicit constexpr GicDistributor(Io io) : io_(io) {}
 
-  // Affinity routing on, group 1 enabled (12.9.4). Disables first, as the spec wants ARE changed
+  // Affinity routing on, group 1 enabled (GICD_CTLR). Disables first, as the spec wants ARE changed
   // only while the groups are disabled.
   Result<void, GicError> Init() {
     io_.Write32(gicd::kCtlr, 0);
@@ -90,7 +91,7 @@ class GicDistributor {
     return WaitRwp();
   }
 
-  // Highest implemented SPI INTID + 1 (GICD_TYPER.ITLinesNumber, 12.9.38).
+  // Highest implemented SPI INTID + 1 (GICD_TYPER.ITLinesNumber).
   uint32_t IntidLimit() {
     const uint32_t lines = 32 * ((io_.Read32(gicd::kTyper) & 0x1F) + 1);
     return lines > 1020 ? 1020 : lines;
@@ -104,7 +105,7 @@ class GicDistributor {
     SetBit(gicd::kIgroupr + 4 * (intid / 32), intid % 32, true);
     SetField8(gicd::kIpriorityr, intid, priority);
     SetCfg(intid, trigger);
-    // GICD_IROUTER<n> (12.9.22): Aff3 [39:32], Aff2..Aff0 [23:0], IRM [31] = 0 (this PE only).
+    // GICD_IROUTER<n>: Aff3 [39:32], Aff2..Aff0 [23:0], IRM [31] = 0 (this PE only).
     io_.Write64(gicd::kIrouter + 8 * intid, mpidr & 0xFF00FFFFFFull);
     return {};
   }
@@ -134,7 +135,7 @@ class GicDistributor {
     io_.Write32(reg, (io_.Read32(reg) & ~(0xFFu << shift)) | (uint32_t{value} << shift));
   }
   void SetCfg(uint32_t intid, Trigger trigger) {
-    // GICD_ICFGR<n> (12.9.9): two bits per INTID, bit [2m+1] set = edge-triggered.
+    // GICD_ICFGR<n>: two bits per INTID, bit [2m+1] set = edge-triggered.
     const uint32_t reg = gicd::kIcfgr + 4 * (intid / 16);
     const uint32_t bit = 2 * (intid % 16) + 1;
     SetBit(reg, bit, trigger == Trigger::kEdge);
@@ -143,7 +144,7 @@ class GicDistributor {
   Io io_;
 };
 
-// One CPU's redistributor, found in the GICR region by affinity (GICR_TYPER, 12.11.34).
+// One CPU's redistributor, found in the GICR region by affinity (GICR_TYPER).
 template <typename Io>
 class GicRedistributor {
  public:
@@ -165,7 +166,7 @@ class GicRedistributor {
     return MakeError(GicError::kNoRedistributor);
   }
 
-  // Wakes the redistributor (12.11.42 GICR_WAKER): clear ProcessorSleep, then wait until
+  // Wakes the redistributor (GICR_WAKER): clear ProcessorSleep, then wait until
   // ChildrenAsleep reads 0. Then every SGI/PPI is disabled and put in group 1.
   Result<void, GicError> Init() {
     Write32(gicr::kWaker, Read32(gicr::kWaker) & ~gicr::kWakerProcessorSleep);
@@ -251,7 +252,7 @@ class GicCpuInterface {
   void EndOfInterrupt(uint32_t intid) { sys_.Write(IccReg::kEoir1, intid); }
   uint64_t Mpidr() { return sys_.Read(IccReg::kMpidr); }
 
-  // Makes SGI `intid` (0..15) pending on this PE only (ICC_SGI1R_EL1, 12.2.21: TargetList
+  // Makes SGI `intid` (0..15) pending on this PE only (ICC_SGI1R_EL1: TargetList
   // [15:0] is a bit per Aff0 within the range RS [47:44] = Aff0 / 16; Aff1 [23:16], INTID
   // [27:24], Aff2 [39:32], IRM [40] = 0, Aff3 [55:48]).
   Result<void, GicError> SendSgiToSelf(uint32_t intid) {

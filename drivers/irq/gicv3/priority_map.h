@@ -2,7 +2,7 @@
 //
 // Tandem levels run 1..63 (kernel/include/tandem/config.h); a GIC priority is a byte where a
 // numerically lower value is more urgent, of which only the top N bits are implemented
-// (GICv3 spec IHI 0069, 4.8 "Interrupt prioritization"; N = ICC_CTLR_EL1.PRIbits + 1). Xen's
+// (GICv3 spec IHI 0069, "Interrupt prioritization"; N = ICC_CTLR_EL1.PRIbits + 1). Xen's
 // virtual CPU interface on QEMU's cortex-a57 implements 5 bits (ICH_VTR_EL2.PRIbits = 4), so
 // there are 32 distinct priorities: fewer than the 63 levels.
 //
@@ -11,7 +11,7 @@
 // rank(L) = number of source levels <= L, and with step = 256 >> N:
 //   priority(S) = (2^N - 1 - rank(S)) * step    (rank(S) >= 1, so every source is below 0xFF)
 //   mask(L)     = (2^N - 1 - rank(L)) * step    (ICC_PMR_EL1; a source is signalled iff its
-//                                                priority < PMR, spec 4.8.6)
+//                                                priority < PMR)
 // mask(L) <= priority(S) iff rank(L) >= rank(S) iff L >= S: exactly the rule. Task-only levels
 // between two source levels share the mask of the source level below them. At most 2^N - 1
 // distinct source levels fit (31 on Xen); more is a configuration error the port reports.
@@ -25,7 +25,7 @@
 namespace tandem::drivers {
 
 enum class PriorityMapError : uint8_t {
-  kBadPriorityBits,  // not 4..8 implemented bits (IHI 0069 4.8: at least 16 levels with one
+  kBadPriorityBits,  // not 4..8 implemented bits (IHI 0069: at least 16 levels with one
                      // security state, 32 with two; at most 256)
   kBadLevel,         // a source at level 0 (idle) or above 63
   kTooManyLevels,    // more distinct source levels than the implemented priorities allow

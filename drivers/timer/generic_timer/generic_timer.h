@@ -1,4 +1,4 @@
-// The EL1 virtual timer of the Arm generic timer (Arm ARM D11 "The Generic Timer in AArch64
+// The EL1 virtual timer of the Arm generic timer (Arm ARM, "The Generic Timer in AArch64
 // state"), as a drift-free periodic tick.
 //
 // System registers go through a `Sys` type with Read(TimerReg) / Write(TimerReg, v) / Isb() (real
@@ -20,7 +20,7 @@ namespace tandem::drivers {
 
 enum class TimerReg : uint8_t { kCntfrq, kCntvct, kCntvCtl, kCntvCval };
 
-namespace cntv_ctl {  // Arm ARM D13.8 CNTV_CTL_EL0
+namespace cntv_ctl {  // Arm ARM, CNTV_CTL_EL0
 inline constexpr uint64_t kEnable = 1u << 0;
 inline constexpr uint64_t kImask = 1u << 1;
 inline constexpr uint64_t kIstatus = 1u << 2;
@@ -39,7 +39,7 @@ class GenericTimer {
   explicit constexpr GenericTimer(Sys sys) : sys_(sys) {}
 
   // `dt_frequency_hz`: the timer node's clock-frequency (0 if absent: CNTFRQ_EL0 is then used,
-  // which firmware is supposed to have programmed, Arm ARM D11.1.2).
+  // which firmware is supposed to have programmed).
   Result<void, TimerError> Init(uint32_t dt_frequency_hz) {
     frequency_hz_ = dt_frequency_hz != 0 ? dt_frequency_hz
                                          : static_cast<uint32_t>(sys_.Read(TimerReg::kCntfrq));
@@ -86,7 +86,7 @@ class GenericTimer {
     return true;
   }
 
-  // CNTVCT_EL0, ordered after earlier instructions (the ISB, Arm ARM D11.2.2).
+  // CNTVCT_EL0, ordered after earlier instructions (reads of the counter may be speculated: ISB).
   uint64_t Now() {
     sys_.Isb();
     return sys_.Read(TimerReg::kCntvct);

@@ -301,12 +301,12 @@ int RunTandemctl(int argc, const char* const* argv, const BackendFactory& open_b
   app.set_version_flag("--version", std::string("tandemctl ") + TANDEM_VERSION + " (protocol " +
                                         std::to_string(tandem::channel::kVersionMajor) + "." +
                                         std::to_string(tandem::channel::kVersionMinor) + ")");
-  app.option_defaults()->always_capture_default();
   app.add_option("-d,--domain", o.domain,
                  "RTOS domain, by name or id (default: the only domain publishing a channel)");
   app.add_flag("-j,--json", o.json, "print one JSON object on stdout (errors too)");
   app.add_option("-t,--timeout", o.timeout_ms,
                  "milliseconds the whole command may take, connection included")
+      ->capture_default_str()
       ->check(CLI::Range(1u, 600000u));
   app.require_subcommand(1);
 
@@ -342,6 +342,12 @@ int RunTandemctl(int argc, const char* const* argv, const BackendFactory& open_b
   configure->add_option("--level", o.level, "initial level of an output (0 or 1)")
       ->check(CLI::Range(0u, 1u));
   configure->callback([&] { cmd = Cmd::kConfigure; });
+
+  // The exit statuses on every command's --help, not only the top level's.
+  for (CLI::App* sub : app.get_subcommands({})) {
+    sub->footer(kExitCodes);
+    for (CLI::App* subsub : sub->get_subcommands({})) subsub->footer(kExitCodes);
+  }
 
   try {
     app.parse(argc, argv);

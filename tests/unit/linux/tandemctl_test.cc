@@ -46,6 +46,9 @@ TEST_F(TandemctlTest, HelpAndVersionSucceedAndDocumentExitCodes) {
   EXPECT_NE(out_.str().find("11  busy"), std::string::npos);
   EXPECT_EQ(Run({"gpio", "set", "--help"}), 0);
   EXPECT_NE(out_.str().find("pin"), std::string::npos);
+  EXPECT_NE(out_.str().find("7  refused by the RTOS"), std::string::npos);
+  EXPECT_EQ(Run({"stats", "--help"}), 0);
+  EXPECT_NE(out_.str().find("Exit status"), std::string::npos);
   EXPECT_EQ(Run({"--version"}), 0);
   EXPECT_NE(out_.str().find("protocol 1."), std::string::npos);
 }

@@ -26,7 +26,7 @@ check version 0 "protocol 1\." tandemctl --version
 check list 0 "$name" tandemctl list
 check unknown-name 3 "no domain named 'nope'" tandemctl -d nope ping
 xenstore-rm "$b" 2>/dev/null
-check not-published 4 "publishes no Tandem channel" tandemctl -d "$name" ping
+check not-published 4 "($name) publishes no Tandem channel" tandemctl -d "$name" ping
 check none-published 3 "no domain publishes" tandemctl ping
 xenstore-write "$b/version" 1.0 "$b/ring-ref0" 08 "$b/ring-ref1" 9 "$b/event-channel" 3 "$b/state" 2
 check malformed 4 "ring-ref0 = '08'" tandemctl -d "$name" ping

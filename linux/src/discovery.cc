@@ -209,11 +209,11 @@ Result<ChannelInfo> ReadChannel(XenBackend& xen, uint32_t domid) {
   ChannelInfo info;
   info.domid = domid;
   if (name && ValidDomainName(*name)) info.name = *name;
-  const std::string where = " (" + dir + ")";
+  const std::string who =
+      "domain " + std::to_string(domid) + (info.name.empty() ? "" : " (" + info.name + ")");
   if (std::all_of(std::begin(keys), std::end(keys),
                   [&](const char* k) { return !raw[k].has_value(); })) {
-    return Fail(Errc::kNotPublished,
-                "domain " + std::to_string(domid) + " publishes no Tandem channel" + where,
+    return Fail(Errc::kNotPublished, who + " publishes no Tandem channel: nothing under " + dir,
                 "is it a Tandem RT domain, and has it finished booting? `tandemctl list`");
   }
   auto number = [&](const char* key, uint32_t min, uint32_t max) -> Result<uint32_t> {
@@ -255,7 +255,7 @@ Result<ChannelInfo> ReadChannel(XenBackend& xen, uint32_t domid) {
   info.version = *version;
   if (tandem::channel::VersionMajor(info.version) != tandem::channel::kVersionMajor) {
     return Fail(Errc::kVersionMismatch,
-                "domain " + std::to_string(domid) + " speaks Tandem protocol " +
+                who + " speaks Tandem protocol " +
                     std::to_string(tandem::channel::VersionMajor(info.version)) + "." +
                     std::to_string(info.version & 0xFFFF) + ", this tandemctl speaks " +
                     std::to_string(tandem::channel::kVersionMajor) + "." +

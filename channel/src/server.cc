@@ -165,7 +165,10 @@ PollResult Server::Poll(uint32_t budget) {
     return result;
   }
   const RequestPageHeader* peer = &req_page_->header;
-  for (;;) {
+  // Bounded work per call, whatever Linux does: at most `budget` requests and `budget` passes
+  // (a Linux flipping req_prod back and forth between our read and our re-check could otherwise
+  // keep a pass that handles nothing looping).
+  for (uint32_t pass = 1;; ++pass) {
     // Read once per pass; the slots up to it are then ordered by the acquire.
     const uint32_t prod = LoadAcquire(&peer->req_prod);
     if (static_cast<uint32_t>(prod - req_cons_) > kSlotCount) {
@@ -193,7 +196,7 @@ PollResult Server::Poll(uint32_t budget) {
     // so a request published between our read and the re-arm is not left sleeping.
     StoreSeqCst(&rsp_page_->header.req_event, req_cons_ + 1);
     if (LoadSeqCst(&peer->req_prod) == req_cons_) break;
-    if (result.handled >= budget) {
+    if (result.handled >= budget || pass >= budget) {
       result.more = true;
       break;
     }

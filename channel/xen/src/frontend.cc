@@ -112,7 +112,7 @@ void XenFrontend::OnEvent(evtchn_port_t port, void* context) {
   auto* self = static_cast<XenFrontend*>(context);
   // Masked until the server task has drained the ring: further events from dom0 only set the
   // pending bit (no interrupt) until then. A plain atomic bit set, no hypercall.
-  (void)self->events_.Mask(port);
+  (void)port;
   __atomic_fetch_add(&self->interrupts_, 1, __ATOMIC_RELAXED);
   self->server_.OnNotification();
   if (self->signal_.signal != nullptr) self->signal_.signal(self->signal_.context);
@@ -139,6 +139,8 @@ DrainResult XenFrontend::DrainOnce(uint32_t max_polls) {
   // for its next request. Unmask re-checks the pending bit: an event that came while masked makes
   // Xen raise the upcall again (EVTCHNOP_unmask), so it is not lost.
   if (running()) {
+    auto unmasked = events_.Unmask(port_);
+    if (!unmasked.ok()) Fail(unmasked.error());
   }
   return result;
 }

@@ -160,5 +160,40 @@ TEST(Malformed, ConcurrentScribblerCannotCrashServer) {
               static_cast<unsigned long long>(server.counters().broken));
 }
 
+// A Linux flipping req_prod between "nothing new" and "one more" as fast as it can: every Poll
+// must still return after a bounded amount of work.
+TEST(Malformed, FlippingProducerCannotKeepPollBusy) {
+  Pages pages;
+  CountingNotifier to_rtos, to_linux;
+  Server server(pages.req.get(), pages.rsp.get(), to_linux);
+  ASSERT_EQ(server.Init(), ServerStatus::kOk);
+  Client client(pages.req.get(), pages.rsp.get(), to_rtos);
+  ASSERT_TRUE(client.Connect().ok());
+  server.Poll();
+  client.Poll();
+  ASSERT_TRUE(client.connected());
+  std::atomic<bool> stop{false};
+  std::thread flipper([&] {
+    RequestPageHeader* h = &pages.req->header;
+    uint32_t base = LoadRelaxed(&h->req_prod);
+    while (!stop.load(std::memory_order_relaxed)) {
+      StoreRelease(&h->req_prod, base);
+      StoreRelease(&h->req_prod, base + 1);
+      // Follow the server so "base" stays "nothing new" for it.
+      base = LoadAcquire(&pages.rsp->header.req_cons);
+    }
+  });
+  uint64_t polls = 0;
+  const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(300);
+  while (std::chrono::steady_clock::now() < end) {
+    const PollResult r = server.Poll(4);
+    EXPECT_LE(r.handled, 4u);
+    ++polls;
+  }
+  stop = true;
+  flipper.join();
+  EXPECT_GT(polls, 10u);
+}
+
 }  // namespace
 }  // namespace tandem::channel

@@ -80,7 +80,8 @@ class Server {
   // publishes their responses (one notification at most, only if Linux asked for it), and if it
   // drained the ring re-arms req_event and re-checks, as RING_FINAL_CHECK_FOR_REQUESTS. When
   // `more` is false the ring was empty after re-arming: Linux will notify for the next request,
-  // so the caller may unmask the event channel and sleep.
+  // so the caller may unmask the event channel and sleep. The work per call is bounded by
+  // `budget` requests and `budget` passes over the ring, whatever Linux writes.
   PollResult Poll(uint32_t budget = kSlotCount);
 
   // Orderly shutdown: Closing, then Closed; notifies.

@@ -112,7 +112,7 @@ void XenFrontend::OnEvent(evtchn_port_t port, void* context) {
   auto* self = static_cast<XenFrontend*>(context);
   // Masked until the server task has drained the ring: further events from dom0 only set the
   // pending bit (no interrupt) until then. A plain atomic bit set, no hypercall.
-  (void)port;
+  (void)self->events_.Mask(port);
   __atomic_fetch_add(&self->interrupts_, 1, __ATOMIC_RELAXED);
   self->server_.OnNotification();
   if (self->signal_.signal != nullptr) self->signal_.signal(self->signal_.context);

@@ -1,0 +1,180 @@
+// The command server's handlers (apps/command_server) behind the real Server, XenFrontend and
+// event path, with Linux's Client on the other side: GPIO over the PL061 driver against fake
+// registers, the export mask, and task statistics.
+#include <cstring>
+#include <string>
+
+#include "fake_io.h"
+#include "frontend_fixture.h"
+#include "gpio/pl061/pl061.h"
+#include "tandem/apps/command_server/gpio_commands.h"
+#include "tandem/apps/command_server/task_stats.h"
+
+namespace tandem::channel::testing {
+namespace {
+
+using apps::GpioCommands;
+using apps::GpioExports;
+using apps::TaskStats;
+using apps::TaskStatsCommand;
+using apps::TaskStatsEntry;
+using drivers::Pl061;
+using drivers::pl061::DataOffset;
+using tandem::test::FakeIo;
+using tandem::test::FakeRegs;
+
+constexpr GpioExports kExports{0b0000'0110};  // pins 1 and 2 only
+
+Request Make(Op op, uint32_t a0 = 0, uint32_t a1 = 0, uint32_t a2 = 0) {
+  Request r{};
+  r.op = static_cast<uint16_t>(op);
+  r.arg[0] = a0;
+  r.arg[1] = a1;
+  r.arg[2] = a2;
+  return r;
+}
+
+// QEMU's PL061 data register (hw/gpio/pl061.c): address bits [9:2] mask the access, writes
+// change only output pins, reads return the pins' levels.
+void ModelPl061(FakeRegs& regs, uint8_t* levels) {
+  regs.on_write = [&regs, levels](uint32_t offset, uint64_t value) {
+    if (offset >= 0x400) return false;
+    const uint8_t mask = static_cast<uint8_t>((offset >> 2) & regs.regs[drivers::pl061::kDir]);
+    *levels = static_cast<uint8_t>((*levels & ~mask) | (value & mask));
+    return true;
+  };
+  regs.on_read = [levels](uint32_t offset, uint64_t* value) {
+    if (offset >= 0x400) return false;
+    *value = *levels & ((offset >> 2) & 0xFF);
+    return true;
+  };
+}
+
+class CommandHandlersTest : public FrontendFixture {
+ protected:
+  void SetUp() override {
+    FrontendFixture::SetUp();
+    ModelPl061(regs_, &levels_);
+    ASSERT_EQ(gpio_commands_.Install(frontend_.server()), ServerStatus::kOk);
+    ASSERT_EQ(stats_command_.Install(frontend_.server()), ServerStatus::kOk);
+    ASSERT_EQ(frontend_.Start(), FrontendStatus::kOk);
+    ConnectLinux();
+  }
+
+  FakeRegs regs_;
+  uint8_t levels_ = 0;
+  Pl061<FakeIo> gpio_{FakeIo(&regs_)};
+  GpioCommands<Pl061<FakeIo>> gpio_commands_{gpio_, kExports};
+  TaskStatsEntry entries_[2] = {{"Control"}, {"a-task-name-longer-than-thirty-two-bytes"}};
+  TaskStats stats_{entries_, 2};
+  TaskStatsCommand stats_command_{stats_};
+};
+
+TEST_F(CommandHandlersTest, ConfigureSetGetToggleAnExportedPin) {
+  Response r = CallRtos(Make(Op::kGpioConfigure, 1, /*output*/ 1, /*level*/ 1));
+  EXPECT_EQ(r.status, static_cast<uint32_t>(WireStatus::kOk));
+  EXPECT_EQ(regs_.regs[drivers::pl061::kDir] & 0x2, 0x2u);
+  EXPECT_EQ(levels_, 0x2);
+  EXPECT_EQ(r.result[0], 1u);
+
+  r = CallRtos(Make(Op::kGpioSet, 1, 0));
+  EXPECT_EQ(r.status, static_cast<uint32_t>(WireStatus::kOk));
+  EXPECT_EQ(levels_, 0x0);
+  // The write went to pin 1's own masked address (race-free, TRM 3.3.1).
+  EXPECT_EQ(regs_.Writes().back(), (tandem::test::Access{true, DataOffset(0x2), 0, 32}));
+
+  r = CallRtos(Make(Op::kGpioToggle, 1));
+  EXPECT_EQ(r.status, static_cast<uint32_t>(WireStatus::kOk));
+  EXPECT_EQ(r.result[0], 1u);
+  EXPECT_EQ(levels_, 0x2);
+
+  r = CallRtos(Make(Op::kGpioGet, 1));
+  EXPECT_EQ(r.status, static_cast<uint32_t>(WireStatus::kOk));
+  EXPECT_EQ(r.result[0], 1u);
+}
+
+TEST_F(CommandHandlersTest, PinsNotExportedAreRefusedWithoutTouchingTheDevice) {
+  const size_t accesses = regs_.log.size();
+  for (uint32_t pin : {0u, 3u, 7u, 8u, 31u, 1023u}) {
+    for (Op op : {Op::kGpioSet, Op::kGpioGet, Op::kGpioToggle, Op::kGpioConfigure}) {
+      const Response r = CallRtos(Make(op, pin));
+      EXPECT_EQ(r.status, static_cast<uint32_t>(WireStatus::kPermissionDenied))
+          << "pin " << pin << " op " << static_cast<int>(op);
+    }
+  }
+  EXPECT_EQ(regs_.log.size(), accesses);
+  EXPECT_EQ(gpio_commands_.refused(), 6u * 4u);
+  // Beyond kGpioMaxPin the channel's own validation answers first.
+  EXPECT_EQ(CallRtos(Make(Op::kGpioGet, 1024)).status,
+            static_cast<uint32_t>(WireStatus::kBadArgument));
+}
+
+TEST_F(CommandHandlersTest, SetOnAnInputPinIsReportedAsNotDone) {
+  // Pin 2 is exported but still an input: the PL061 ignores the write.
+  const Response r = CallRtos(Make(Op::kGpioSet, 2, 1));
+  EXPECT_EQ(r.status, static_cast<uint32_t>(WireStatus::kHardwareError));
+  EXPECT_EQ(r.result[0], 0u);
+}
+
+TEST_F(CommandHandlersTest, ConfigureInputWithALevelIsABadArgument) {
+  EXPECT_EQ(CallRtos(Make(Op::kGpioConfigure, 2, /*input*/ 0, 1)).status,
+            static_cast<uint32_t>(WireStatus::kBadArgument));
+  const Response r = CallRtos(Make(Op::kGpioConfigure, 2, 0, 0));
+  EXPECT_EQ(r.status, static_cast<uint32_t>(WireStatus::kOk));
+  EXPECT_EQ(regs_.regs[drivers::pl061::kDir] & 0x4, 0u);
+}
+
+TEST_F(CommandHandlersTest, TaskStatisticsFromTheApplicationsTable) {
+  for (int i = 0; i < 5; ++i) stats_.RecordActivation(0);
+  stats_.RecordMiss(0);
+  stats_.RecordResponse(0, 120);
+  stats_.RecordResponse(0, 80);  // not worse: kept 120
+  stats_.RecordResponse(1, uint64_t{1} << 40);
+  stats_.RecordActivation(7);  // out of range: ignored
+
+  Response r = CallRtos(Make(Op::kTaskStats, 0));
+  EXPECT_EQ(r.status, static_cast<uint32_t>(WireStatus::kOk));
+  EXPECT_EQ(r.result[0], 5u);
+  EXPECT_EQ(r.result[1], 1u);
+  EXPECT_EQ(r.result[2], 120u);
+  EXPECT_EQ(r.result[3], 2u);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(r.payload), r.payload_len), "Control");
+
+  r = CallRtos(Make(Op::kTaskStats, 1));
+  EXPECT_EQ(r.result[2], 0xFFFFFFFFu);  // saturated
+  EXPECT_EQ(r.payload_len, kMaxPayload);
+
+  r = CallRtos(Make(Op::kTaskStats, 2));
+  EXPECT_EQ(r.status, static_cast<uint32_t>(WireStatus::kBadArgument));
+  EXPECT_EQ(r.result[3], 2u);  // tells Linux how many there are
+}
+
+TEST_F(CommandHandlersTest, WithoutHandlersGpioIsNotSupported) {
+  // A fresh frontend (other pages) whose application installed nothing.
+  auto req = AllocPage<RequestPage>();
+  auto rsp = AllocPage<ResponsePage>();
+  XenFrontend bare{world_.grants, world_.events,
+                   FrontendPages{req.get(), rsp.get(), 0x50000, 0x50001}, world_.AsSignal()};
+  Request r = Make(Op::kGpioGet, 1);
+  Response out{};
+  // Dispatch directly through a Server: the channel answers kNotSupported for a missing handler.
+  Dom0Notifier notifier{world_};
+  Client c{req.get(), rsp.get(), notifier};
+  ASSERT_EQ(bare.server().Init(), ServerStatus::kOk);
+  ASSERT_TRUE(c.Connect().ok());
+  bare.server().Poll();
+  c.Poll();
+  ASSERT_TRUE(c.connected());
+  auto id = c.Submit(r);
+  ASSERT_TRUE(id.ok());
+  c.Flush();
+  bare.server().Poll();
+  c.Poll();
+  auto got = c.Take(id.value());
+  ASSERT_TRUE(got.ok());
+  out = got.value();
+  EXPECT_EQ(out.status, static_cast<uint32_t>(WireStatus::kNotSupported));
+}
+
+}  // namespace
+}  // namespace tandem::channel::testing

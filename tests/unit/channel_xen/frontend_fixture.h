@@ -1,0 +1,117 @@
+// The fixture shared by the channel_xen tests: a XenWorld, the two channel pages, the RTOS's
+// XenFrontend (with the ChannelServer task loop as RunRtos) and Linux's channel::Client on the
+// other side of the same pages, plus a XenStore stack over FakeXenstored.
+#ifndef TANDEM_TESTS_UNIT_CHANNEL_XEN_FRONTEND_FIXTURE_H_
+#define TANDEM_TESTS_UNIT_CHANNEL_XEN_FRONTEND_FIXTURE_H_
+
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include "tandem/xen/xenstore_client.h"
+#include "tandem/xen/xenstore_connection.h"
+#include "xen_world.h"
+
+namespace tandem::channel::testing {
+
+// libtandem's EVTCHNOP_send on its end of the channel.
+class Dom0Notifier final : public Notifier {
+ public:
+  explicit Dom0Notifier(XenWorld& world) : world_(world) {}
+  void Notify() override { world_.Dom0Send(); }
+
+ private:
+  XenWorld& world_;
+};
+
+// The XenStore client's Waiter on one thread: each wait lets the fake xenstored run once.
+struct StepWaiter {
+  FakeXenstored* xs = nullptr;
+  int waits = 0;
+  int limit = 64;
+  static bool Wait(void* self) {
+    auto* w = static_cast<StepWaiter*>(self);
+    if (++w->waits > w->limit) return false;
+    if (w->xs != nullptr) w->xs->Step();
+    return true;
+  }
+  xen::Waiter AsWaiter() { return xen::Waiter{&StepWaiter::Wait, this}; }
+};
+
+class FrontendFixture : public ::testing::Test {
+ protected:
+  static void* MapRing(uint64_t gfn, void* self) {
+    auto* f = static_cast<FrontendFixture*>(self);
+    f->mapped_gfns_.push_back(gfn);
+    return gfn == XenWorld::kStoreGfn ? f->store_page_.get() : nullptr;
+  }
+  static void OnStoreEvent(evtchn_port_t, void* self) {
+    ++static_cast<FrontendFixture*>(self)->store_events_;
+  }
+
+  // The server task: takes interrupts as they come, drains when signalled. Returns batches run.
+  int RunRtos(int limit = 100000) {
+    int batches = 0;
+    for (int i = 0; i < limit; ++i) {
+      if (world_.TakeInterrupt()) continue;
+      if (world_.signals > signals_seen_ || more_) {
+        signals_seen_ = world_.signals;
+        more_ = frontend_.DrainOnce().more;
+        ++batches;
+        continue;
+      }
+      return batches;
+    }
+    ADD_FAILURE() << "the RTOS never went idle";
+    return batches;
+  }
+
+  // Linux connects (handshake through the real event path).
+  void ConnectLinux() {
+    ASSERT_TRUE(client_.Connect().ok());
+    RunRtos();
+    client_.Poll();
+    ASSERT_TRUE(client_.connected()) << ClientStatusName(client_.last_error());
+  }
+
+  Response CallRtos(const Request& request) {
+    auto id = client_.Submit(request);
+    EXPECT_TRUE(id.ok());
+    client_.Flush();
+    RunRtos();
+    client_.Poll();
+    auto r = client_.Take(id.value());
+    EXPECT_TRUE(r.ok()) << ClientStatusName(r.error());
+    return r.ok() ? r.value() : Response{};
+  }
+
+  XenWorld world_;
+  std::unique_ptr<RequestPage, PageDeleter<RequestPage>> req_ = AllocPage<RequestPage>();
+  std::unique_ptr<ResponsePage, PageDeleter<ResponsePage>> rsp_ = AllocPage<ResponsePage>();
+  XenFrontend frontend_{world_.grants, world_.events,
+                        FrontendPages{req_.get(), rsp_.get(), XenWorld::kRequestGfn,
+                                      XenWorld::kResponseGfn},
+                        world_.AsSignal()};
+  Dom0Notifier to_rtos_{world_};
+  Client client_{req_.get(), rsp_.get(), to_rtos_};
+  int signals_seen_ = 0;
+  bool more_ = false;
+
+  // XenStore.
+  std::unique_ptr<xenstore_domain_interface, PageDeleter<xenstore_domain_interface>> store_page_ =
+      AllocPage<xenstore_domain_interface>();
+  FakeXenstored xenstored_{store_page_.get()};
+  StepWaiter waiter_{&xenstored_};
+  xen::XenStoreConnection connection_;
+  xen::XenStoreClient store_{connection_, waiter_.AsWaiter()};
+  XenStoreLink link_{world_.hv, world_.events, connection_, &FrontendFixture::MapRing, this,
+                     &FrontendFixture::OnStoreEvent, this};
+  std::vector<uint64_t> mapped_gfns_;
+  int store_events_ = 0;
+
+  void SetUp() override { world_.linux_client = &client_; }
+};
+
+}  // namespace tandem::channel::testing
+
+#endif  // TANDEM_TESTS_UNIT_CHANNEL_XEN_FRONTEND_FIXTURE_H_

@@ -62,7 +62,9 @@ class RealXenBackend final : public XenBackend {
       }
       return Fail(Errc::kXen,
                   std::string("xenstored is not reachable (xs_open: ") + strerror(err) + ")",
-                  "start xenstored (and mount xenfs on /proc/xen) in dom0, then retry");
+                  err == EACCES || err == EPERM
+                      ? "run it as root in dom0"
+                      : "start xenstored (and mount xenfs on /proc/xen) in dom0, then retry");
     }
     evtchn_ = xenevtchn_open(log, 0);
     if (evtchn_ == nullptr) {

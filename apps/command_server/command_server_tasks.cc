@@ -21,6 +21,11 @@ namespace {
 
 using GpioHandler = GpioCommands<drivers::Pl061<drivers::MmioIo>>;
 
+// SOURCE of ISR XenEvents in command_server.oil: the event-channel PPI Xen gives every ARM guest
+// (GUEST_EVTCHN_PPI = 31 in xen/arch-arm.h, a toolstack-only definition, hence repeated here).
+// The device tree's /hypervisor interrupt is checked against it at start.
+constexpr uint32_t kXenEventsSource = 31;
+
 // The channel's two pages and the shared_info page: static, page-aligned, in RAM (identity
 // mapped, Normal write-back as xen/arch-arm.h requires for memory shared with Xen and dom0).
 alignas(4096) channel::RequestPage g_request_page;
@@ -36,9 +41,9 @@ bool g_started = false;
 void SignalServer(void*) { (void)SetEvent(ChannelServer, ChannelEvent); }
 void SignalStore(evtchn_port_t, void*) { (void)SetEvent(ChannelServer, XenStoreEvent); }
 
-channel::XenFrontend g_frontend{
-    g_grants, g_events, channel::IdentityMappedPages(&g_request_page, &g_response_page),
-    channel::TaskSignal{&SignalServer, nullptr}};
+channel::XenFrontend g_frontend{g_grants, g_events,
+                                channel::IdentityMappedPages(&g_request_page, &g_response_page),
+                                channel::TaskSignal{&SignalServer, nullptr}};
 
 // XenStore requests block only the ChannelServer task: the client's Waiter waits for the store
 // port's event or the 10 Hz tick, and gives up after kStoreTimeoutTicks quiet ticks.
@@ -63,8 +68,8 @@ void* MapStoreRing(uint64_t gfn, void*) {
 
 xen::XenStoreConnection g_store_connection;
 xen::XenStoreClient g_store{g_store_connection, xen::Waiter{&WaitStore, nullptr}};
-channel::XenStoreLink g_link{g_hv,          g_events,     g_store_connection, &MapStoreRing,
-                             nullptr,       &SignalStore, nullptr};
+channel::XenStoreLink g_link{g_hv,         g_events, g_store_connection, &MapStoreRing, nullptr,
+                             &SignalStore, nullptr};
 
 alignas(GpioHandler) unsigned char g_gpio_storage[sizeof(GpioHandler)];
 alignas(TaskStatsCommand) unsigned char g_stats_storage[sizeof(TaskStatsCommand)];
@@ -102,15 +107,15 @@ bool StartCommandServer(const CommandServerSetup& setup) {
     arm64::ConsolePrintf("tandem-rt: no Xen /hypervisor node: no command channel\n");
     return false;
   }
-  if (p.evtchn_intid != GUEST_EVTCHN_PPI) {
+  if (p.evtchn_intid != kXenEventsSource) {
     arm64::ConsolePrintf(
         "tandem-rt: the event-channel interrupt is INTID %u, but command_server.oil says SOURCE "
         "= %u: edit ISR XenEvents\n",
-        static_cast<unsigned>(p.evtchn_intid), static_cast<unsigned>(GUEST_EVTCHN_PPI));
+        static_cast<unsigned>(p.evtchn_intid), static_cast<unsigned>(kXenEventsSource));
     return false;
   }
-  auto shared = xen::MapSharedInfo(g_hv, g_shared_info_page,
-                                   reinterpret_cast<uintptr_t>(g_shared_info_page));
+  auto shared =
+      xen::MapSharedInfo(g_hv, g_shared_info_page, reinterpret_cast<uintptr_t>(g_shared_info_page));
   if (!shared.ok()) {
     arm64::ConsolePrintf("tandem-rt: mapping shared_info failed: %s\n",
                          xen::XenStatusName(shared.error()));

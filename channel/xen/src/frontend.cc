@@ -23,15 +23,24 @@ constexpr const char kKeyState[] = "data/tandem/state";
 
 const char* FrontendStatusName(FrontendStatus status) {
   switch (status) {
-    case FrontendStatus::kOk: return "ok";
-    case FrontendStatus::kNotYet: return "XenStore not available yet";
-    case FrontendStatus::kBadState: return "call out of order";
-    case FrontendStatus::kMisaligned: return "channel page not 4 KiB aligned";
-    case FrontendStatus::kGrantFailed: return "granting a channel page failed";
-    case FrontendStatus::kEventFailed: return "setting up the event channel failed";
-    case FrontendStatus::kStoreFailed: return "XenStore request failed";
-    case FrontendStatus::kConflict: return "XenStore transaction kept conflicting";
-    case FrontendStatus::kInUse: return "dom0 still maps a channel page";
+    case FrontendStatus::kOk:
+      return "ok";
+    case FrontendStatus::kNotYet:
+      return "XenStore not available yet";
+    case FrontendStatus::kBadState:
+      return "call out of order";
+    case FrontendStatus::kMisaligned:
+      return "channel page not 4 KiB aligned";
+    case FrontendStatus::kGrantFailed:
+      return "granting a channel page failed";
+    case FrontendStatus::kEventFailed:
+      return "setting up the event channel failed";
+    case FrontendStatus::kStoreFailed:
+      return "XenStore request failed";
+    case FrontendStatus::kConflict:
+      return "XenStore transaction kept conflicting";
+    case FrontendStatus::kInUse:
+      return "dom0 still maps a channel page";
   }
   return "unknown frontend status";
 }

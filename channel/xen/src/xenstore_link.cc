@@ -6,11 +6,16 @@ using ::tandem::xen::XenStatus;
 
 const char* LinkStatusName(LinkStatus status) {
   switch (status) {
-    case LinkStatus::kConnected: return "connected";
-    case LinkStatus::kNotYet: return "XenStore not available yet";
-    case LinkStatus::kMapFailed: return "cannot map the XenStore ring";
-    case LinkStatus::kBindFailed: return "cannot bind the XenStore event channel";
-    case LinkStatus::kBrokenPeer: return "XenStore ring broken (impossible indices)";
+    case LinkStatus::kConnected:
+      return "connected";
+    case LinkStatus::kNotYet:
+      return "XenStore not available yet";
+    case LinkStatus::kMapFailed:
+      return "cannot map the XenStore ring";
+    case LinkStatus::kBindFailed:
+      return "cannot bind the XenStore event channel";
+    case LinkStatus::kBrokenPeer:
+      return "XenStore ring broken (impossible indices)";
   }
   return "unknown link status";
 }

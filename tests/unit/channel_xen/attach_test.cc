@@ -41,8 +41,7 @@ TEST_F(AttachTest, ChannelWorksBeforeXenStoreAndIsPublishedWhenItAppears) {
   world_.store_pfn = XenWorld::kStoreGfn;
   ASSERT_EQ(frontend_.TryAttach(link_, store_), FrontendStatus::kOk);
   EXPECT_EQ(mapped_gfns_, std::vector<uint64_t>{XenWorld::kStoreGfn});
-  EXPECT_EQ(xenstored_.store["data/tandem/event-channel"],
-            std::to_string(XenWorld::kChannelPort));
+  EXPECT_EQ(xenstored_.store["data/tandem/event-channel"], std::to_string(XenWorld::kChannelPort));
   EXPECT_EQ(xenstored_.store["data/tandem/state"], std::to_string(XenbusStateInitWait));
   // The store port is bound (its own handler) and unmasked.
   EXPECT_EQ(link_.port(), XenWorld::kStorePort);

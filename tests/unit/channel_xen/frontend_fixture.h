@@ -88,10 +88,10 @@ class FrontendFixture : public ::testing::Test {
   XenWorld world_;
   std::unique_ptr<RequestPage, PageDeleter<RequestPage>> req_ = AllocPage<RequestPage>();
   std::unique_ptr<ResponsePage, PageDeleter<ResponsePage>> rsp_ = AllocPage<ResponsePage>();
-  XenFrontend frontend_{world_.grants, world_.events,
-                        FrontendPages{req_.get(), rsp_.get(), XenWorld::kRequestGfn,
-                                      XenWorld::kResponseGfn},
-                        world_.AsSignal()};
+  XenFrontend frontend_{
+      world_.grants, world_.events,
+      FrontendPages{req_.get(), rsp_.get(), XenWorld::kRequestGfn, XenWorld::kResponseGfn},
+      world_.AsSignal()};
   Dom0Notifier to_rtos_{world_};
   Client client_{req_.get(), rsp_.get(), to_rtos_};
   int signals_seen_ = 0;
@@ -104,8 +104,10 @@ class FrontendFixture : public ::testing::Test {
   StepWaiter waiter_{&xenstored_};
   xen::XenStoreConnection connection_;
   xen::XenStoreClient store_{connection_, waiter_.AsWaiter()};
-  XenStoreLink link_{world_.hv, world_.events, connection_, &FrontendFixture::MapRing, this,
-                     &FrontendFixture::OnStoreEvent, this};
+  XenStoreLink link_{world_.hv,   world_.events,
+                     connection_, &FrontendFixture::MapRing,
+                     this,        &FrontendFixture::OnStoreEvent,
+                     this};
   std::vector<uint64_t> mapped_gfns_;
   int store_events_ = 0;
 

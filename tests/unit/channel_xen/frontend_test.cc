@@ -96,8 +96,8 @@ TEST_F(FrontendTest, PublishesAllKeysInOneTransaction) {
     written.push_back(rq[i].payload.substr(0, rq[i].payload.find('\0')));
   }
   EXPECT_EQ(written, (std::vector<std::string>{"data/tandem/version", "data/tandem/ring-ref0",
-                                               "data/tandem/ring-ref1",
-                                               "data/tandem/event-channel", "data/tandem/state"}));
+                                               "data/tandem/ring-ref1", "data/tandem/event-channel",
+                                               "data/tandem/state"}));
   EXPECT_EQ(rq[6].header.type, static_cast<uint32_t>(XS_TRANSACTION_END));
   EXPECT_EQ(rq[6].header.tx_id, tx);
   EXPECT_EQ(rq[6].payload, std::string("T", 2));

@@ -40,7 +40,8 @@ class GpioCommands final : public channel::CommandHandler {
 
   // `request` is the server's private, already validated copy (ValidateRequest: flags zero,
   // arg[0] <= kGpioMaxPin, levels and direction 0/1, unused words zero).
-  channel::WireStatus Handle(const channel::Request& request, channel::Response& response) override {
+  channel::WireStatus Handle(const channel::Request& request,
+                             channel::Response& response) override {
     using channel::WireStatus;
     const uint32_t pin = request.arg[0];
     if (!exports_.Allows(pin)) {

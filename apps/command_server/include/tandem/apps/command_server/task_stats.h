@@ -76,7 +76,8 @@ class TaskStatsCommand final : public channel::CommandHandler {
     return server.SetHandler(channel::Op::kTaskStats, this);
   }
 
-  channel::WireStatus Handle(const channel::Request& request, channel::Response& response) override {
+  channel::WireStatus Handle(const channel::Request& request,
+                             channel::Response& response) override {
     TaskStats::Snapshot s;
     response.result[3] = stats_.count();
     if (!stats_.Read(request.arg[0], &s)) return channel::WireStatus::kBadArgument;
@@ -93,7 +94,9 @@ class TaskStatsCommand final : public channel::CommandHandler {
   }
 
  private:
-  static uint32_t Saturate(uint64_t v) { return v > 0xFFFFFFFFu ? 0xFFFFFFFFu : static_cast<uint32_t>(v); }
+  static uint32_t Saturate(uint64_t v) {
+    return v > 0xFFFFFFFFu ? 0xFFFFFFFFu : static_cast<uint32_t>(v);
+  }
   const TaskStats& stats_;
 };
 

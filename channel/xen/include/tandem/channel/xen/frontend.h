@@ -37,14 +37,14 @@ namespace tandem::channel {
 
 enum class FrontendStatus : uint8_t {
   kOk,
-  kNotYet,        // XenStore is not there yet (or not connected): call TryAttach again later
-  kBadState,      // wrong call order (e.g. TryAttach before Start, Start while running)
-  kMisaligned,    // a page is not 4 KiB aligned
-  kGrantFailed,   // GrantTable::GrantAccess failed (last_xen_error())
-  kEventFailed,   // alloc_unbound / bind failed (last_xen_error())
-  kStoreFailed,   // a XenStore request failed (last_store_error()); retried on the next call
-  kConflict,      // the transaction conflicted kMaxTransactionAttempts times in a row
-  kInUse,         // dom0 still maps a page: it stays granted and must not be reused (XSA-396)
+  kNotYet,       // XenStore is not there yet (or not connected): call TryAttach again later
+  kBadState,     // wrong call order (e.g. TryAttach before Start, Start while running)
+  kMisaligned,   // a page is not 4 KiB aligned
+  kGrantFailed,  // GrantTable::GrantAccess failed (last_xen_error())
+  kEventFailed,  // alloc_unbound / bind failed (last_xen_error())
+  kStoreFailed,  // a XenStore request failed (last_store_error()); retried on the next call
+  kConflict,     // the transaction conflicted kMaxTransactionAttempts times in a row
+  kInUse,        // dom0 still maps a page: it stays granted and must not be reused (XSA-396)
 };
 
 const char* FrontendStatusName(FrontendStatus status);
@@ -67,16 +67,16 @@ struct TaskSignal {
 };
 
 struct FrontendCounters {
-  uint64_t interrupts = 0;         // OnEvent calls (channel upcalls taken)
-  uint64_t batches = 0;            // DrainOnce calls
-  uint64_t requests = 0;           // requests handled by DrainOnce
-  uint64_t empty_batches = 0;      // batches that found nothing (an event raced with a drain)
-  uint64_t max_batch = 0;          // most requests handled by one DrainOnce
-  uint64_t notify_failed = 0;      // EVTCHNOP_send errors (the data stays in the ring)
-  uint64_t attach_not_yet = 0;     // TryAttach calls that found no XenStore
-  uint64_t tx_conflicts = 0;       // publish transactions that ended with EAGAIN
-  uint64_t publishes = 0;          // successful publish transactions
-  uint64_t revoke_refused = 0;     // EndAccess refused because dom0 still mapped a page
+  uint64_t interrupts = 0;      // OnEvent calls (channel upcalls taken)
+  uint64_t batches = 0;         // DrainOnce calls
+  uint64_t requests = 0;        // requests handled by DrainOnce
+  uint64_t empty_batches = 0;   // batches that found nothing (an event raced with a drain)
+  uint64_t max_batch = 0;       // most requests handled by one DrainOnce
+  uint64_t notify_failed = 0;   // EVTCHNOP_send errors (the data stays in the ring)
+  uint64_t attach_not_yet = 0;  // TryAttach calls that found no XenStore
+  uint64_t tx_conflicts = 0;    // publish transactions that ended with EAGAIN
+  uint64_t publishes = 0;       // successful publish transactions
+  uint64_t revoke_refused = 0;  // EndAccess refused because dom0 still mapped a page
 };
 
 struct DrainResult {

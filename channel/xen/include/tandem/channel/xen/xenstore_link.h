@@ -17,11 +17,11 @@
 namespace tandem::channel {
 
 enum class LinkStatus : uint8_t {
-  kConnected,    // the ring is attached and xenstored marked it connected
-  kNotYet,       // no store page yet, or xenstored has not connected the ring: try again later
-  kMapFailed,    // the platform could not map the ring's frame
-  kBindFailed,   // the store event channel could not be bound (see last_xen_error())
-  kBrokenPeer,   // the connection saw impossible ring indices (XSA-86): XenStore is not used
+  kConnected,   // the ring is attached and xenstored marked it connected
+  kNotYet,      // no store page yet, or xenstored has not connected the ring: try again later
+  kMapFailed,   // the platform could not map the ring's frame
+  kBindFailed,  // the store event channel could not be bound (see last_xen_error())
+  kBrokenPeer,  // the connection saw impossible ring indices (XSA-86): XenStore is not used
 };
 
 const char* LinkStatusName(LinkStatus status);
@@ -36,8 +36,8 @@ class XenStoreLink {
   // `on_event` is bound to the store's event channel: it runs in the upcall (ISR context) and
   // should wake whoever waits for XenStore replies (the XenStoreClient's Waiter).
   XenStoreLink(::tandem::xen::Hypervisor& hv, ::tandem::xen::EventChannels& events,
-               ::tandem::xen::XenStoreConnection& connection, MapRingFn map_ring,
-               void* map_context, ::tandem::xen::EventHandler on_event, void* event_context)
+               ::tandem::xen::XenStoreConnection& connection, MapRingFn map_ring, void* map_context,
+               ::tandem::xen::EventHandler on_event, void* event_context)
       : hv_(hv),
         events_(events),
         connection_(connection),

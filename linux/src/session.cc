@@ -273,8 +273,37 @@ Error Session::ClientError(ClientStatus status) {
                "please report this"};
 }
 
+Result<void> Session::Reconnect(uint64_t deadline_ns) {
+  client_->Poll();
+  const ClientPhase phase = client_->phase();
+  if (phase != ClientPhase::kAwaitingAck && phase != ClientPhase::kPeerDown) return {};
+  // The RTOS restarted or dropped us; the Client re-opens a session as soon as the RTOS is back
+  // in InitWait (docs/protocol.md, handshake). Wait for that within this call's deadline.
+  Result<void> up = PumpUntil(
+      [&] {
+        return client_->phase() == ClientPhase::kConnected ||
+               client_->phase() == ClientPhase::kFailed;
+      },
+      deadline_ns, "the RTOS to accept the session again");
+  if (!up.ok()) {
+    // A plain timeout says less than why the session was lost (e.g. the RTOS closed it).
+    const ClientStatus why = client_->last_error();
+    if (up.error().code == Errc::kTimeout && why != ClientStatus::kOk) {
+      Error e = ClientError(why);
+      e.message += " (and it did not re-open the channel before the deadline)";
+      return tandem::Error<Error>{e};
+    }
+    return tandem::Error<Error>{up.error()};
+  }
+  if (client_->phase() != ClientPhase::kConnected) {
+    return tandem::Error<Error>{ClientError(client_->last_error())};
+  }
+  return {};
+}
+
 Result<Response> Session::Call(const Request& request, uint64_t timeout_ns) {
   const uint64_t deadline = xen_.NowNs() + timeout_ns;
+  LIBTANDEM_TRY(Reconnect(deadline));
   Result<uint64_t> id = Submit(request);
   LIBTANDEM_TRY(id);
   Flush();

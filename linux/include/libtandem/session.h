@@ -60,7 +60,9 @@ class Session {
   Session& operator=(const Session&) = delete;
 
   // Submit + Flush + wait for the response. A response with a non-OK WireStatus is returned as a
-  // value (the caller decides what "refused" means for its command).
+  // value (the caller decides what "refused" means for its command). If the RTOS restarted since
+  // the last call, first waits (within the timeout) for the session to be re-opened; a command
+  // in flight across a restart fails with kProtocol (the RTOS may or may not have acted on it).
   Result<Response> Call(const Request& request, uint64_t timeout_ns);
 
   // Pipelining, for throughput: Submit queues (kBusy when kSlotCount commands are in flight),
@@ -95,6 +97,7 @@ class Session {
   Session(XenBackend& xen, ChannelInfo info);
   Result<void> Claim(uint64_t deadline_ns);
   Result<void> Attach(uint64_t deadline_ns);
+  Result<void> Reconnect(uint64_t deadline_ns);
   void SetBackendState(uint32_t state);
   // Sleeps on the event channel (in liveness slices) until `done()` after a client Poll() is
   // true, or fails with kTimeout / kDomainDown / kXen at the deadline.

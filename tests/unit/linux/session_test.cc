@@ -176,6 +176,27 @@ TEST_F(SessionTest, RtosRestartMidCommandIsAProtocolError) {
   (void)w;
 }
 
+TEST_F(SessionTest, PersistentSessionSurvivesAnRtosRestartBetweenCalls) {
+  auto s = Open();
+  ASSERT_TRUE(s);
+  SessionPort port(*s);
+  ASSERT_TRUE(GpioSet(port, 1, 1, kTimeout).ok());
+  const uint32_t generation = s->ReadRtosCounters().generation;
+  (void)rtos_.server->Init();  // the RTOS restarts its channel while Linux is idle
+  auto r = GpioGet(port, 1, kTimeout);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r.value(), 1u);
+  EXPECT_EQ(s->ReadRtosCounters().generation, generation + 1);
+  EXPECT_EQ(s->counters().sessions, 2u);
+  // A restart that never comes back (RTOS stuck in Closed) is a clean error, not a hang.
+  rtos_.server->Close();
+  rtos_.responsive = false;
+  auto dead = Ping(port, 200 * kMs);
+  ASSERT_FALSE(dead.ok());
+  EXPECT_EQ(dead.error().code, Errc::kProtocol) << dead.error().message;
+  EXPECT_NE(dead.error().message.find("closed the channel"), std::string::npos);
+}
+
 TEST_F(SessionTest, ChannelNotReadyIsNotPublished) {
   xen_.store["/local/domain/3/data/tandem/state"] = std::to_string(XenbusStateClosed);
   auto s = Session::Open(xen_, 3, kTimeout);

@@ -3,7 +3,9 @@
 // or released activation last; non-preemptive tasks give the CPU up only at Schedule and at
 // their end; the immediate ceiling protocol). Each seed gives every task instance a small
 // program of service calls, derived from (seed, task, instance number); the kernel runs the
-// programs for real and the model predicts the trace, step by step.
+// programs for real and the model predicts the trace, step by step. Built twice: basic tasks only
+// (random.oil, BCC2) and with extended tasks and events (random_ecc.oil, ECC2,
+// TANDEM_RANDOM_ECC).
 #include <algorithm>
 #include <array>
 #include <deque>
@@ -12,34 +14,70 @@
 
 #include "scenario.h"
 
+#if TANDEM_RANDOM_ECC
+TANDEM_TEST_TASK(P1)
+TANDEM_TEST_TASK(E2)
+TANDEM_TEST_TASK(P2)
+TANDEM_TEST_TASK(E3)
+TANDEM_TEST_TASK(P4)
+#else
 TANDEM_TEST_TASK(P1)
 TANDEM_TEST_TASK(P2a)
 TANDEM_TEST_TASK(P2b)
 TANDEM_TEST_TASK(P3)
 TANDEM_TEST_TASK(P4)
+#endif
 
 namespace {
 
+// The tasks in OIL order (TaskType = index); priorities are the model's levels.
 constexpr int kTasks = 5;
-constexpr int kPriority[kTasks] = {1, 2, 2, 3, 4};  // the OIL priorities (the model's levels)
+#if TANDEM_RANDOM_ECC
+constexpr bool kHasEvents = true;
+constexpr int kPriority[kTasks] = {1, 2, 2, 3, 4};
+constexpr int kMaxActivations[kTasks] = {2, 1, 2, 1, 1};
+constexpr bool kPreemptive[kTasks] = {true, false, true, true, false};
+constexpr bool kUsesRa[kTasks] = {true, false, true, true, false};
+constexpr bool kExtended[kTasks] = {false, true, false, true, false};
+constexpr const char* kName[kTasks] = {"P1", "E2", "P2", "E3", "P4"};
+constexpr int kExtendedTasks[] = {1, 3};
+EventMaskType Mask(int m) { return (m & 1 ? X : 0) | (m & 2 ? Y : 0); }
+#else
+constexpr bool kHasEvents = false;
+constexpr int kPriority[kTasks] = {1, 2, 2, 3, 4};
 constexpr int kMaxActivations[kTasks] = {3, 2, 2, 3, 1};
 constexpr bool kPreemptive[kTasks] = {true, true, false, true, false};
 constexpr bool kUsesRa[kTasks] = {true, true, false, true, false};
+constexpr bool kExtended[kTasks] = {false, false, false, false, false};
 constexpr const char* kName[kTasks] = {"P1", "P2a", "P2b", "P3", "P4"};
+constexpr int kExtendedTasks[] = {0};  // unused
+EventMaskType Mask(int) { return 0; }
+#endif
 constexpr int kTop = 4;
 constexpr int kRaCeiling = 3;
-constexpr int kQuietAfter = 25;  // instances started before programs stop activating others
+constexpr int kQuietAfter = 30;  // instances started before programs stop activating others
 
-enum class OpKind : uint8_t { kActivate, kGet, kRelease, kSchedule, kChain, kTerminate };
+enum class OpKind : uint8_t {
+  kActivate,
+  kGet,
+  kRelease,
+  kSchedule,
+  kChain,
+  kTerminate,
+  kWait,
+  kSet,
+  kClear
+};
 struct Op {
   OpKind kind;
-  uint8_t arg;  // task for kActivate/kChain; 0 = RA, 1 = RES_SCHEDULER for kGet/kRelease
+  uint8_t arg;   // task for kActivate/kChain/kSet; 0 = RA, 1 = RES_SCHEDULER for kGet/kRelease
+  uint8_t mask;  // events for kWait/kSet/kClear: bit 0 = X, bit 1 = Y
 };
 struct Program {
   std::array<Op, 16> ops;
   int size = 0;
-  void Add(OpKind k, int arg = 0) {
-    ops[static_cast<size_t>(size++)] = {k, static_cast<uint8_t>(arg)};
+  void Add(OpKind k, int arg = 0, int mask = 0) {
+    ops[static_cast<size_t>(size++)] = {k, static_cast<uint8_t>(arg), static_cast<uint8_t>(mask)};
   }
 };
 
@@ -49,10 +87,13 @@ Program MakeProgram(int task, int instance, bool quiet) {
   std::mt19937 rng(g_seed * 1000003u + static_cast<uint32_t>(task) * 7919u +
                    static_cast<uint32_t>(instance));
   Program p;
-  const int steps = quiet ? 0 : static_cast<int>(rng() % 4);
+  const int steps = quiet ? 0 : static_cast<int>(rng() % (kHasEvents ? 5 : 4));
   for (int i = 0; i < steps; ++i) {
     const int target = static_cast<int>(rng() % kTasks);
-    switch (rng() % 4) {
+    const int mask = static_cast<int>(rng() % 3) + 1;
+    const int ext_target =
+        kExtendedTasks[rng() % (sizeof(kExtendedTasks) / sizeof(kExtendedTasks[0]))];
+    switch (rng() % (kHasEvents ? 7 : 4)) {
       case 0:
       case 1:
         p.Add(OpKind::kActivate, target);
@@ -64,8 +105,19 @@ Program MakeProgram(int task, int instance, bool quiet) {
         p.Add(OpKind::kRelease, res);
         break;
       }
-      default:
+      case 3:
         p.Add(OpKind::kSchedule);
+        break;
+      case 4:
+      case 5:
+        if (kExtended[task] && rng() % 3 != 0) {
+          p.Add(OpKind::kWait, 0, mask);
+        } else {
+          p.Add(OpKind::kSet, ext_target, mask);
+        }
+        break;
+      default:
+        if (kExtended[task]) p.Add(OpKind::kClear, 0, mask);
         break;
     }
   }
@@ -89,6 +141,12 @@ std::string OpText(int task, int instance, const Op& op) {
       return s + "chain " + kName[op.arg];
     case OpKind::kTerminate:
       return s + "terminate";
+    case OpKind::kWait:
+      return s + "wait " + std::to_string(op.mask);
+    case OpKind::kSet:
+      return s + "set " + kName[op.arg] + " " + std::to_string(op.mask);
+    case OpKind::kClear:
+      return s + "clear " + std::to_string(op.mask);
   }
   return s;
 }
@@ -124,6 +182,15 @@ void RunProgram(int task) {
         break;
       case OpKind::kTerminate:
         TerminateTask();
+        break;
+      case OpKind::kWait:
+        EXPECT_EQ(E_OK, WaitEvent(Mask(op.mask)));
+        break;
+      case OpKind::kSet:
+        SetEvent(static_cast<TaskType>(op.arg), Mask(op.mask));
+        break;
+      case OpKind::kClear:
+        EXPECT_EQ(E_OK, ClearEvent(Mask(op.mask)));
         break;
     }
   }
@@ -170,6 +237,7 @@ class Model {
       if (report) trace_.push_back("ErrorHook E_OS_LIMIT ActivateTask");
       return false;
     }
+    if (activations_[task] == 0) events_[task] = 0;  // OSEK 13.5: cleared when activated
     ++activations_[task];
     queue_[kPriority[task]].push_back({task, nullptr});
     return true;
@@ -237,11 +305,38 @@ class Model {
         --activations_[in.task];
         Dispatch();
         break;
+      case OpKind::kWait:
+        if ((events_[in.task] & op.mask) != 0) break;
+        wait_mask_[in.task] = op.mask;
+        waiting_[in.task] = running_;
+        Dispatch();
+        break;
+      case OpKind::kSet: {
+        const int x = op.arg;
+        if (activations_[x] == 0) {
+          trace_.push_back("ErrorHook E_OS_STATE SetEvent");
+          break;
+        }
+        events_[x] |= op.mask;
+        if (waiting_[x] && (events_[x] & wait_mask_[x]) != 0) {
+          // Released from waiting: the youngest of its priority (OSEK 4.6.1).
+          queue_[kPriority[x]].push_back({x, waiting_[x]});
+          waiting_[x] = nullptr;
+        }
+        MaybePreempt(Level(in));
+        break;
+      }
+      case OpKind::kClear:
+        events_[in.task] &= ~op.mask;
+        break;
     }
   }
 
   std::deque<Entry> queue_[kTop + 1];
   int activations_[kTasks] = {};
+  int events_[kTasks] = {};
+  int wait_mask_[kTasks] = {};
+  std::shared_ptr<Instance> waiting_[kTasks];
   int instances_[kTasks] = {};
   int started_ = 0;
   std::shared_ptr<Instance> running_;

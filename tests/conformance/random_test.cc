@@ -14,6 +14,9 @@
 
 #include "scenario.h"
 
+TANDEM_TEST_ISR(IrqMid)
+TANDEM_TEST_ISR(IrqHigh)
+
 #if TANDEM_RANDOM_ECC
 TANDEM_TEST_TASK(P1)
 TANDEM_TEST_TASK(E2)
@@ -55,6 +58,12 @@ EventMaskType Mask(int) { return 0; }
 #endif
 constexpr int kTop = 4;
 constexpr int kRaCeiling = 3;
+// IrqMid (category 2, PRIORITY 3) is masked while the running task's interrupt priority (its
+// base priority, also for non-preemptive tasks, raised by RA to 3 and by RES_SCHEDULER to 4) is
+// 3 or more; IrqHigh (PRIORITY 10) never is. Both activate the task the raising op names.
+constexpr int kIrqMidPriority = 3;
+constexpr uint32_t kIrqSource[2] = {40, 41};
+constexpr const char* kIrqName[2] = {"IrqMid", "IrqHigh"};
 constexpr int kQuietAfter = 30;  // instances started before programs stop activating others
 
 enum class OpKind : uint8_t {
@@ -66,12 +75,14 @@ enum class OpKind : uint8_t {
   kTerminate,
   kWait,
   kSet,
-  kClear
+  kClear,
+  kRaise
 };
 struct Op {
   OpKind kind;
-  uint8_t arg;   // task for kActivate/kChain/kSet; 0 = RA, 1 = RES_SCHEDULER for kGet/kRelease
-  uint8_t mask;  // events for kWait/kSet/kClear: bit 0 = X, bit 1 = Y
+  uint8_t
+      arg;  // task for kActivate/kChain/kSet/kRaise; 0 = RA, 1 = RES_SCHEDULER for kGet/kRelease
+  uint8_t mask;  // events for kWait/kSet/kClear: bit 0 = X, bit 1 = Y; kRaise: 0 mid, 1 high
 };
 struct Program {
   std::array<Op, 16> ops;
@@ -95,13 +106,19 @@ Program MakeProgram(int task, int instance, bool quiet) {
         kExtendedTasks[rng() % (sizeof(kExtendedTasks) / sizeof(kExtendedTasks[0]))];
     switch (rng() % (kHasEvents ? 7 : 4)) {
       case 0:
-      case 1:
         p.Add(OpKind::kActivate, target);
+        break;
+      case 1:
+        p.Add(OpKind::kRaise, target, static_cast<int>(rng() % 2));
         break;
       case 2: {
         const int res = kUsesRa[task] && rng() % 2 == 0 ? 0 : 1;
         p.Add(OpKind::kGet, res);
-        p.Add(OpKind::kActivate, target);
+        if (rng() % 2 == 0) {
+          p.Add(OpKind::kActivate, target);
+        } else {
+          p.Add(OpKind::kRaise, target, static_cast<int>(rng() % 2));
+        }
         p.Add(OpKind::kRelease, res);
         break;
       }
@@ -147,6 +164,8 @@ std::string OpText(int task, int instance, const Op& op) {
       return s + "set " + kName[op.arg] + " " + std::to_string(op.mask);
     case OpKind::kClear:
       return s + "clear " + std::to_string(op.mask);
+    case OpKind::kRaise:
+      return s + "raise " + kIrqName[op.mask] + " for " + kName[op.arg];
   }
   return s;
 }
@@ -154,6 +173,12 @@ std::string OpText(int task, int instance, const Op& op) {
 // --- the kernel side: every task runs its program ---
 int g_instances[kTasks];
 int g_started;
+int g_irq_target[2];
+
+void RunIrq(int irq) {
+  Log(std::string(kIrqName[irq]) + " activates " + kName[g_irq_target[irq]]);
+  ActivateTask(static_cast<TaskType>(g_irq_target[irq]));
+}
 
 void RunProgram(int task) {
   const int instance = ++g_instances[task];
@@ -192,6 +217,10 @@ void RunProgram(int task) {
       case OpKind::kClear:
         EXPECT_EQ(E_OK, ClearEvent(Mask(op.mask)));
         break;
+      case OpKind::kRaise:
+        g_irq_target[op.mask] = op.arg;
+        tandem::host::RaiseInterrupt(kIrqSource[op.mask]);
+        break;
     }
   }
 }
@@ -199,7 +228,7 @@ void RunProgram(int task) {
 // --- the reference model ---
 struct Instance {
   int task;
-  int number;
+  int number = 0;  // 0 until its body starts
   Program program;
   int pc = 0;
   int held = -1;  // resource held: 0 RA, 1 RES_SCHEDULER (programs never nest them)
@@ -210,7 +239,15 @@ class Model {
   Sequence Run() {
     Activate(0, false);  // P1 autostarts
     Dispatch();
-    while (running_ != nullptr) Step();
+    for (;;) {
+      if (running_ != nullptr) {
+        Step();
+      } else if (mid_pending_) {
+        DeliverMid();  // the idle loop takes it
+      } else {
+        break;
+      }
+    }
     return trace_;
   }
 
@@ -225,6 +262,27 @@ class Model {
     if (in.held == 0) level = std::max(level, kRaCeiling);
     if (in.held == 1) level = kTop;
     return level;
+  }
+  int IrqPriority(const Instance* in) const {
+    if (in == nullptr) return 0;
+    int p = kPriority[in->task];
+    if (in->held == 0) p = std::max(p, kRaCeiling);
+    if (in->held == 1) p = kTop;
+    return p;
+  }
+  void RunIrq(int irq, int target) {
+    trace_.push_back(std::string(kIrqName[irq]) + " activates " + kName[target]);
+    Activate(target, true);
+    // Leaving the (outermost) category 2 ISR is a rescheduling point.
+    if (running_ != nullptr) {
+      MaybePreempt(Level(*running_));
+    } else {
+      Dispatch();
+    }
+  }
+  void DeliverMid() {
+    mid_pending_ = false;
+    RunIrq(0, mid_target_);
   }
   int HighestReady() const {
     for (int l = kTop; l >= 1; --l) {
@@ -254,12 +312,10 @@ class Model {
       running_ = e.resumed;
       return;
     }
+    // Numbered and given its program when its body starts, which an interrupt taken at the
+    // switch may delay (Step).
     auto in = std::make_shared<Instance>();
     in->task = e.task;
-    in->number = ++instances_[e.task];
-    const bool quiet = ++started_ > kQuietAfter;
-    in->program = MakeProgram(e.task, in->number, quiet);
-    trace_.push_back(std::string(kName[e.task]) + "#" + std::to_string(in->number) + " start");
     running_ = in;
   }
   // Preempts the running instance if a ready task outranks `level`.
@@ -270,7 +326,19 @@ class Model {
     }
   }
   void Step() {
+    // A pending interrupt is taken as soon as the running context no longer masks it: at the
+    // latest before the task's next step.
+    if (mid_pending_ && IrqPriority(running_.get()) < kIrqMidPriority) {
+      DeliverMid();
+      return;
+    }
     Instance& in = *running_;
+    if (in.number == 0) {
+      in.number = ++instances_[in.task];
+      in.program = MakeProgram(in.task, in.number, ++started_ > kQuietAfter);
+      trace_.push_back(std::string(kName[in.task]) + "#" + std::to_string(in.number) + " start");
+      return;
+    }
     const Op op = in.program.ops[static_cast<size_t>(in.pc++)];
     trace_.push_back(OpText(in.task, in.number, op));
     switch (op.kind) {
@@ -329,10 +397,20 @@ class Model {
       case OpKind::kClear:
         events_[in.task] &= ~op.mask;
         break;
+      case OpKind::kRaise:
+        if (op.mask == 1) {
+          RunIrq(1, op.arg);  // above every task: at once
+        } else {
+          mid_pending_ = true;  // a raised line stays raised once: the last request wins
+          mid_target_ = op.arg;
+        }
+        break;
     }
   }
 
   std::deque<Entry> queue_[kTop + 1];
+  bool mid_pending_ = false;
+  int mid_target_ = 0;
   int activations_[kTasks] = {};
   int events_[kTasks] = {};
   int wait_mask_[kTasks] = {};
@@ -350,6 +428,8 @@ TEST_P(RandomScenario, KernelFollowsTheModel) {
   for (int& n : g_instances) n = 0;
   g_started = 0;
   for (int t = 0; t < kTasks; ++t) OnTask(static_cast<TaskType>(t), [t] { RunProgram(t); });
+  OnIsr(IrqMid, [] { RunIrq(0); });
+  OnIsr(IrqHigh, [] { RunIrq(1); });
   EndWhenIdle();
   RunSystem();
   const Sequence expected = Model().Run();

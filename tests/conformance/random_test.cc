@@ -41,6 +41,7 @@ constexpr int kPriority[kTasks] = {1, 2, 2, 3, 4};
 constexpr int kMaxActivations[kTasks] = {2, 1, 2, 1, 1};
 constexpr bool kPreemptive[kTasks] = {true, false, true, true, false};
 constexpr bool kUsesRa[kTasks] = {true, false, true, true, false};
+constexpr int kInternalCeiling[kTasks] = {2, 0, 2, 0, 0};  // RI, internal to P1 and P2
 constexpr bool kExtended[kTasks] = {false, true, false, true, false};
 constexpr const char* kName[kTasks] = {"P1", "E2", "P2", "E3", "P4"};
 constexpr int kExtendedTasks[] = {1, 3};
@@ -51,6 +52,7 @@ constexpr int kPriority[kTasks] = {1, 2, 2, 3, 4};
 constexpr int kMaxActivations[kTasks] = {3, 2, 2, 3, 1};
 constexpr bool kPreemptive[kTasks] = {true, true, false, true, false};
 constexpr bool kUsesRa[kTasks] = {true, true, false, true, false};
+constexpr int kInternalCeiling[kTasks] = {0, 0, 0, 0, 0};
 constexpr bool kExtended[kTasks] = {false, false, false, false, false};
 constexpr const char* kName[kTasks] = {"P1", "P2a", "P2b", "P3", "P4"};
 constexpr int kExtendedTasks[] = {0};  // unused
@@ -258,14 +260,16 @@ class Model {
   };
 
   int Level(const Instance& in) const {
-    int level = kPreemptive[in.task] ? kPriority[in.task] : kTop;
+    // Dispatched at the internal resource's ceiling; non-preemptive as if holding RES_SCHEDULER.
+    int level =
+        kPreemptive[in.task] ? std::max(kPriority[in.task], kInternalCeiling[in.task]) : kTop;
     if (in.held == 0) level = std::max(level, kRaCeiling);
     if (in.held == 1) level = kTop;
     return level;
   }
   int IrqPriority(const Instance* in) const {
     if (in == nullptr) return 0;
-    int p = kPriority[in->task];
+    int p = std::max(kPriority[in->task], kInternalCeiling[in->task]);
     if (in->held == 0) p = std::max(p, kRaCeiling);
     if (in->held == 1) p = kTop;
     return p;
@@ -354,7 +358,7 @@ class Model {
         MaybePreempt(Level(in));
         break;
       case OpKind::kSchedule:
-        MaybePreempt(kPriority[in.task]);
+        MaybePreempt(kPriority[in.task]);  // internal resource released meanwhile
         break;
       case OpKind::kChain:
         if (op.arg != in.task && activations_[op.arg] == kMaxActivations[op.arg]) {

@@ -45,6 +45,7 @@ constexpr int kInternalCeiling[kTasks] = {2, 0, 2, 0, 0};  // RI, internal to P1
 constexpr bool kExtended[kTasks] = {false, true, false, true, false};
 constexpr const char* kName[kTasks] = {"P1", "E2", "P2", "E3", "P4"};
 constexpr int kExtendedTasks[] = {1, 3};
+constexpr int kAlarmTask[2] = {2, 3};  // A1 activates P2, A2 activates E3
 EventMaskType Mask(int m) { return (m & 1 ? X : 0) | (m & 2 ? Y : 0); }
 #else
 constexpr bool kHasEvents = false;
@@ -56,6 +57,7 @@ constexpr int kInternalCeiling[kTasks] = {0, 0, 0, 0, 0};
 constexpr bool kExtended[kTasks] = {false, false, false, false, false};
 constexpr const char* kName[kTasks] = {"P1", "P2a", "P2b", "P3", "P4"};
 constexpr int kExtendedTasks[] = {0};  // unused
+constexpr int kAlarmTask[2] = {1, 3};  // A1 activates P2a, A2 activates P3
 EventMaskType Mask(int) { return 0; }
 #endif
 constexpr int kTop = 4;
@@ -64,6 +66,9 @@ constexpr int kRaCeiling = 3;
 // base priority, also for non-preemptive tasks, raised by RA to 3 and by RES_SCHEDULER to 4) is
 // 3 or more; IrqHigh (PRIORITY 10) never is. Both activate the task the raising op names.
 constexpr int kIrqMidPriority = 3;
+// SystemCounter wraps at 7; two alarms on it, activating tasks of different priorities (so the
+// order in which alarms expiring on one tick act is not observable).
+constexpr int kCounterMax = 7;
 constexpr uint32_t kIrqSource[2] = {40, 41};
 constexpr const char* kIrqName[2] = {"IrqMid", "IrqHigh"};
 constexpr int kQuietAfter = 30;  // instances started before programs stop activating others
@@ -78,19 +83,27 @@ enum class OpKind : uint8_t {
   kWait,
   kSet,
   kClear,
-  kRaise
+  kRaise,
+  kTick,
+  kSetAlarm,
+  kCancelAlarm
 };
 struct Op {
   OpKind kind;
-  uint8_t
-      arg;  // task for kActivate/kChain/kSet/kRaise; 0 = RA, 1 = RES_SCHEDULER for kGet/kRelease
-  uint8_t mask;  // events for kWait/kSet/kClear: bit 0 = X, bit 1 = Y; kRaise: 0 mid, 1 high
+  // kActivate/kChain/kSet/kRaise: a task; kGet/kRelease: 0 = RA, 1 = RES_SCHEDULER;
+  // kSetAlarm/kCancelAlarm: 0 = A1, 1 = A2.
+  uint8_t arg;
+  // kWait/kSet/kClear: events, bit 0 = X, bit 1 = Y; kRaise: 0 IrqMid, 1 IrqHigh;
+  // kSetAlarm: the increment.
+  uint8_t mask;
+  uint8_t cycle;  // kSetAlarm
 };
 struct Program {
   std::array<Op, 16> ops;
   int size = 0;
-  void Add(OpKind k, int arg = 0, int mask = 0) {
-    ops[static_cast<size_t>(size++)] = {k, static_cast<uint8_t>(arg), static_cast<uint8_t>(mask)};
+  void Add(OpKind k, int arg = 0, int mask = 0, int cycle = 0) {
+    ops[static_cast<size_t>(size++)] = {k, static_cast<uint8_t>(arg), static_cast<uint8_t>(mask),
+                                        static_cast<uint8_t>(cycle)};
   }
 };
 
@@ -111,7 +124,23 @@ Program MakeProgram(int task, int instance, bool quiet) {
         p.Add(OpKind::kActivate, target);
         break;
       case 1:
-        p.Add(OpKind::kRaise, target, static_cast<int>(rng() % 2));
+        switch (rng() % 4) {
+          case 0:
+          case 1:
+            p.Add(OpKind::kRaise, target, static_cast<int>(rng() % 2));
+            break;
+          case 2:
+            p.Add(OpKind::kTick);
+            break;
+          default:
+            if (rng() % 3 == 0) {
+              p.Add(OpKind::kCancelAlarm, static_cast<int>(rng() % 2));
+            } else {
+              p.Add(OpKind::kSetAlarm, static_cast<int>(rng() % 2), static_cast<int>(rng() % 3) + 1,
+                    static_cast<int>(rng() % 4));
+            }
+            break;
+        }
         break;
       case 2: {
         const int res = kUsesRa[task] && rng() % 2 == 0 ? 0 : 1;
@@ -168,6 +197,13 @@ std::string OpText(int task, int instance, const Op& op) {
       return s + "clear " + std::to_string(op.mask);
     case OpKind::kRaise:
       return s + "raise " + kIrqName[op.mask] + " for " + kName[op.arg];
+    case OpKind::kTick:
+      return s + "tick";
+    case OpKind::kSetAlarm:
+      return s + "SetRelAlarm A" + std::to_string(op.arg + 1) + " " + std::to_string(op.mask) +
+             " " + std::to_string(op.cycle);
+    case OpKind::kCancelAlarm:
+      return s + "CancelAlarm A" + std::to_string(op.arg + 1);
   }
   return s;
 }
@@ -222,6 +258,15 @@ void RunProgram(int task) {
       case OpKind::kRaise:
         g_irq_target[op.mask] = op.arg;
         tandem::host::RaiseInterrupt(kIrqSource[op.mask]);
+        break;
+      case OpKind::kTick:
+        tandem::host::AdvanceTicks(1);
+        break;
+      case OpKind::kSetAlarm:
+        SetRelAlarm(op.arg == 0 ? A1 : A2, op.mask, op.cycle);
+        break;
+      case OpKind::kCancelAlarm:
+        CancelAlarm(op.arg == 0 ? A1 : A2);
         break;
     }
   }
@@ -409,10 +454,41 @@ class Model {
           mid_target_ = op.arg;
         }
         break;
+      case OpKind::kTick:
+        // The system timer ranks above every task: the tick is taken at once.
+        counter_ = (counter_ + 1) % (kCounterMax + 1);
+        for (int a = 0; a < 2; ++a) {
+          if (!armed_[a] || expiry_[a] != counter_) continue;
+          armed_[a] = cycle_[a] != 0;
+          expiry_[a] = (counter_ + cycle_[a]) % (kCounterMax + 1);
+          Activate(kAlarmTask[a], true);
+        }
+        MaybePreempt(Level(in));
+        break;
+      case OpKind::kSetAlarm:
+        if (armed_[op.arg]) {
+          trace_.push_back("ErrorHook E_OS_STATE SetRelAlarm");
+          break;
+        }
+        armed_[op.arg] = true;
+        expiry_[op.arg] = (counter_ + op.mask) % (kCounterMax + 1);
+        cycle_[op.arg] = op.cycle;
+        break;
+      case OpKind::kCancelAlarm:
+        if (!armed_[op.arg]) {
+          trace_.push_back("ErrorHook E_OS_NOFUNC CancelAlarm");
+          break;
+        }
+        armed_[op.arg] = false;
+        break;
     }
   }
 
   std::deque<Entry> queue_[kTop + 1];
+  int counter_ = 0;
+  bool armed_[2] = {};
+  int expiry_[2] = {};
+  int cycle_[2] = {};
   bool mid_pending_ = false;
   int mid_target_ = 0;
   int activations_[kTasks] = {};

@@ -29,6 +29,15 @@
 #define TANDEM_XEN_FAKED_AARCH64
 #endif
 
+// Xen's ABI is its public headers compiled as C, where GCC gives an empty struct size 0. On ARM
+// struct arch_vcpu_info and struct arch_shared_info are empty, and in C++ an empty member takes
+// a byte plus padding: vcpu_info would grow from 48 to 56 bytes and every shared_info field
+// after it (evtchn_pending, evtchn_mask, wc_*) would sit 8 bytes away from where Xen writes it.
+// [[no_unique_address]] on the two members named `arch` restores the C layout; the asserts below
+// check it against the numbers the C compiler gives.
+#ifdef __cplusplus
+#define arch arch [[no_unique_address]]
+#endif
 // clang-format off: xen.h first, under the macros set above.
 #include <xen/xen.h>
 // clang-format on
@@ -44,6 +53,9 @@
 #include <xen/sched.h>
 #include <xen/version.h>
 
+#ifdef __cplusplus
+#undef arch
+#endif
 #ifdef TANDEM_XEN_FAKED_AARCH64
 #undef __aarch64__
 #undef TANDEM_XEN_FAKED_AARCH64
@@ -57,10 +69,13 @@
 static_assert(sizeof(xen_ulong_t) == 8, "arch-arm.h: xen_ulong_t is 64 bits on ARM");
 static_assert(XEN_LEGACY_MAX_VCPUS == 1, "arch-arm.h: one legacy vcpu_info in shared_info");
 // (The same numbers hold in the arm64 cross build, which checks them against the real ABI.)
-static_assert(sizeof(struct vcpu_info) == 56, "xen.h/arch-arm.h: vcpu_info is 56 bytes on ARM");
-static_assert(offsetof(struct shared_info, evtchn_pending) == 56,
+// Values from aarch64-linux-gnu-gcc compiling xen/xen.h as C, the way Xen itself is built.
+static_assert(sizeof(struct vcpu_info) == 48, "xen.h/arch-arm.h: vcpu_info is 48 bytes on ARM");
+static_assert(offsetof(struct shared_info, evtchn_pending) == 48,
               "xen.h: evtchn_pending follows the one legacy vcpu_info");
-static_assert(sizeof(struct shared_info) == 1104, "xen.h/arch-arm.h: shared_info on ARM");
+static_assert(offsetof(struct shared_info, evtchn_mask) == 560, "xen.h: evtchn_mask on ARM");
+static_assert(offsetof(struct shared_info, wc_version) == 1072, "xen.h: wc_version on ARM");
+static_assert(sizeof(struct shared_info) == 1088, "xen.h/arch-arm.h: shared_info on ARM");
 static_assert(sizeof(grant_entry_v1_t) == 8, "grant_table.h: v1 entries are 8 bytes");
 static_assert(sizeof(struct xenstore_domain_interface) == 2048 + 28,
               "xs_wire.h: two 1 KiB rings, indices, features, connection, error");

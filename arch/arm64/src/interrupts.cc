@@ -146,6 +146,8 @@ bool RaiseSoftwareInterrupt(uint32_t sgi) { return Cpu().SendSgiToSelf(sgi).ok()
 
 unsigned GicPriorityBits() { return g_gic.priority_bits; }
 
+uint8_t CurrentInterruptLevel() { return g_gic.level; }
+
 uint64_t CounterNow() { return g_timer.Now(); }
 uint32_t CounterFrequency() { return g_timer.frequency_hz(); }
 TickStats SystemTickStats() {

@@ -68,6 +68,10 @@ void SetShutdownReturns(bool returns);
 // (ShutdownOS is allowed there). nullptr restores WFI.
 void SetIdleHook(void (*hook)());
 
+// Test images only: the level of the one priority space the port masks up to now (the last
+// arch::SetLevel, i.e. what ICC_PMR_EL1 was programmed for), as the host port's CurrentLevel.
+uint8_t CurrentInterruptLevel();
+
 // The virtual counter (CNTVCT_EL0) and its frequency, for time stamps.
 uint64_t CounterNow();
 uint32_t CounterFrequency();

@@ -16,6 +16,7 @@
 #include "gpio/pl061/pl061.h"
 #include "io/mmio.h"
 #include "os.h"
+#include "tandem/apps/command_server/command_server.h"
 #include "tandem/arm64/platform.h"
 
 namespace {
@@ -36,6 +37,24 @@ volatile bool g_pin = false;
 uint64_t g_period_counts = 0;
 unsigned g_seconds = 0;
 
+// What `tandemctl stats` shows (kTaskStats over the command channel).
+enum StatsIndex : uint32_t { kStatsControl, kStatsBackground, kStatsStatus, kStatsCount };
+tandem::apps::TaskStatsEntry g_stats_entries[kStatsCount] = {
+    {"Control", 0, 0, 0}, {"Background", 0, 0, 0}, {"Status", 0, 0, 0}};
+tandem::apps::TaskStats g_stats(g_stats_entries, kStatsCount);
+
+uint64_t CountsToMicros(uint64_t counts) {
+  const uint64_t per_us = tandem::arm64::CounterFrequency() / 1000000;
+  return per_us == 0 ? 0 : counts / per_us;
+}
+
+// The pins Linux may drive over the command channel (pin 0 is the control task's). The QEMU
+// platform's description lists the same pins (platform/tandem-qemu.conf, [gpio] exported_pins).
+constexpr tandem::apps::GpioExports kLinuxPins{0b0000'1110};
+
+// The XenStore ring lives in Xen's magic region, which the port maps Normal write-back.
+void* MapStoreRing(uint64_t gfn, void*) { return tandem::arm64::XenMagicFrame(nullptr, gfn); }
+
 }  // namespace
 
 TASK(FirstTask) {
@@ -48,6 +67,14 @@ TASK(FirstTask) {
         static_cast<unsigned long>(demo::kGpioBase));
   } else if (demo::kGpioBase != 0) {
     auto probe = g_gpio.Probe();
+    // The pins exported to Linux start as low outputs, so `tandemctl gpio set` drives them
+    // right away (a PL061 ignores data writes to input pins).
+    for (unsigned pin = 0; probe.ok() && pin < 8; ++pin) {
+      if (kLinuxPins.Allows(pin)) {
+        (void)g_gpio.Set(pin, false);
+        (void)g_gpio.SetDirection(pin, GpioDirection::kOutput);
+      }
+    }
     if (probe.ok() && g_gpio.SetDirection(demo::kGpioPin, GpioDirection::kOutput).ok()) {
       g_gpio_ok = true;
       ConsolePrintf("tandem-rt: PL061 at 0x%lx, toggling pin %u at 1 kHz\n",
@@ -70,13 +97,18 @@ TASK(Control) {
     g_pin = !g_pin;
   }
   g_control_runs = g_control_runs + 1;
-  if (tandem::arm64::CounterNow() >= release + g_period_counts) {
+  g_stats.RecordActivation(kStatsControl);
+  const uint64_t done = tandem::arm64::CounterNow();
+  g_stats.RecordResponse(kStatsControl, CountsToMicros(done - release));
+  if (done >= release + g_period_counts) {
     g_late_finishes = g_late_finishes + 1;
+    g_stats.RecordMiss(kStatsControl);
   }
   TerminateTask();
 }
 
 TASK(Status) {
+  g_stats.RecordActivation(kStatsStatus);
   ++g_seconds;
   const uint64_t misses = g_overruns + g_late_finishes;
   const tandem::arm64::TickStats ticks = tandem::arm64::SystemTickStats();
@@ -90,6 +122,10 @@ TASK(Status) {
       static_cast<unsigned long>(g_overruns), static_cast<unsigned long>(g_late_finishes),
       static_cast<unsigned long>(ticks.ticks_late),
       static_cast<unsigned long>(per_us == 0 ? 0 : ticks.max_latency / per_us));
+  const tandem::channel::FrontendCounters& ch = tandem::apps::CommandServerFrontend().counters();
+  ConsolePrintf("tandem-rt: channel irq=%lu batches=%lu requests=%lu max_batch=%lu\n",
+                static_cast<unsigned long>(ch.interrupts), static_cast<unsigned long>(ch.batches),
+                static_cast<unsigned long>(ch.requests), static_cast<unsigned long>(ch.max_batch));
   if (g_seconds % 10 == 0) {
     const uint64_t* h = ticks.latency_histogram;
     ConsolePrintf("tandem-rt: tick latency <10us=%lu <100us=%lu <1ms=%lu >=1ms=%lu\n",
@@ -109,14 +145,21 @@ TASK(Background) {
     asm volatile("" : "+r"(sum));
   }
   g_background_sum = sum;
+  g_stats.RecordActivation(kStatsBackground);
   g_background_loops = g_background_loops + 1;
   TerminateTask();
 }
 
 extern "C" void ErrorHook(StatusType error) {
-  if (error == E_OS_LIMIT && OSErrorGetServiceId() == OSServiceId_ActivateTask &&
-      OSError_ActivateTask_TaskID() == Control) {
-    g_overruns = g_overruns + 1;
+  if (error == E_OS_LIMIT && OSErrorGetServiceId() == OSServiceId_ActivateTask) {
+    // An alarm found its task still pending: an overrun. Counted, never printed (under load
+    // there can be many, and printing would make it worse).
+    if (OSError_ActivateTask_TaskID() == Control) {
+      g_overruns = g_overruns + 1;
+      g_stats.RecordMiss(kStatsControl);
+    } else if (OSError_ActivateTask_TaskID() == Background) {
+      g_stats.RecordMiss(kStatsBackground);
+    }
     return;
   }
   ConsolePrintf("tandem-rt: error %u in service %u\n", static_cast<unsigned>(error),
@@ -131,13 +174,24 @@ extern "C" void ShutdownHook(StatusType error) {
 }
 
 int main() {
+  bool gpio_mapped = false;
   if (demo::kGpioBase != 0) {
     auto m = tandem::arm64::MapDevice(demo::kGpioBase, 0x1000);
     if (!m.ok()) {
       ConsolePrintf("tandem-rt: cannot map the GPIO controller: %s\n",
                     tandem::arm64::MapErrorName(m.error()));
     }
+    uint32_t id = 0;
+    gpio_mapped = m.ok() && tandem::arm64::ProbeRead32(demo::kGpioBase + 0xFE0, &id);
   }
+  // The command channel. The rest of the system runs even if the channel cannot start (it says
+  // why on the console).
+  tandem::apps::CommandServerSetup setup;
+  setup.gpio = gpio_mapped ? &g_gpio : nullptr;
+  setup.exports = kLinuxPins;
+  setup.stats = &g_stats;
+  setup.map_store_ring = &MapStoreRing;
+  (void)tandem::apps::StartCommandServer(setup);
   StartOS(OSDEFAULTAPPMODE);
   return 0;
 }

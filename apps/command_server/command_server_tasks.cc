@@ -130,6 +130,9 @@ bool StartCommandServer(const CommandServerSetup& setup) {
   }
   if (setup.gpio != nullptr) {
     auto* gpio = new (g_gpio_storage) GpioHandler(*setup.gpio, setup.exports);
+    if (!gpio->ConfigureOutputs()) {
+      arm64::ConsolePrintf("tandem-rt: cannot make the exported GPIO pins outputs\n");
+    }
     (void)gpio->Install(g_frontend.server());
   }
   if (setup.stats != nullptr) {

@@ -116,6 +116,23 @@ TEST_F(CommandHandlersTest, SetOnAnInputPinIsReportedAsNotDone) {
   EXPECT_EQ(r.result[0], 0u);
 }
 
+TEST_F(CommandHandlersTest, ToggleOnAnInputPinIsReportedAsNotDone) {
+  const Response r = CallRtos(Make(Op::kGpioToggle, 2));
+  EXPECT_EQ(r.status, static_cast<uint32_t>(WireStatus::kHardwareError));
+  EXPECT_EQ(r.result[0], 0u);
+}
+
+TEST_F(CommandHandlersTest, ExportedOutputsAreDrivenLowAtStart) {
+  levels_ = 0xFF;
+  regs_.regs[drivers::pl061::kDir] = 0;
+  GpioCommands<Pl061<FakeIo>> commands{gpio_, GpioExports{0b0000'0110, 0b0000'0111}};
+  ASSERT_TRUE(commands.ConfigureOutputs());
+  // Pin 0 is in `outputs` but not exported: left alone.
+  EXPECT_EQ(regs_.regs[drivers::pl061::kDir], 0b0000'0110u);
+  EXPECT_EQ(levels_ & 0b0000'0110, 0);
+  EXPECT_EQ(CallRtos(Make(Op::kGpioSet, 2, 1)).status, static_cast<uint32_t>(WireStatus::kOk));
+}
+
 TEST_F(CommandHandlersTest, ConfigureInputWithALevelIsABadArgument) {
   EXPECT_EQ(CallRtos(Make(Op::kGpioConfigure, 2, /*input*/ 0, 1)).status,
             static_cast<uint32_t>(WireStatus::kBadArgument));

@@ -20,6 +20,9 @@ namespace tandem::apps {
 //   inline constexpr GpioExports kExports{0b0000'1110};  // pins 1..3
 struct GpioExports {
   uint32_t pins = 0;
+  // Exported pins made outputs (driven low) when the command server starts, so that `tandemctl
+  // gpio set` works without a configure first. Others stay as the application left them.
+  uint32_t outputs = 0;
   constexpr bool Allows(uint32_t pin) const { return pin < 32 && ((pins >> pin) & 1u) != 0; }
 };
 
@@ -27,6 +30,17 @@ template <typename Gpio>
 class GpioCommands final : public channel::CommandHandler {
  public:
   constexpr GpioCommands(Gpio& gpio, GpioExports exports) : gpio_(gpio), exports_(exports) {}
+
+  // Makes the exported pins listed in `outputs` outputs, driven low (at start, before Linux can
+  // send anything). Returns false if the driver refused one.
+  bool ConfigureOutputs() {
+    for (uint32_t pin = 0; pin < 32; ++pin) {
+      if (!exports_.Allows(pin) || ((exports_.outputs >> pin) & 1u) == 0) continue;
+      if (!gpio_.SetDirection(pin, drivers::GpioDirection::kOutput).ok()) return false;
+      if (!gpio_.Set(pin, false).ok()) return false;
+    }
+    return true;
+  }
 
   // Installs this handler for the four GPIO operations.
   channel::ServerStatus Install(channel::Server& server) {
@@ -66,10 +80,13 @@ class GpioCommands final : public channel::CommandHandler {
         return WireStatus::kOk;
       }
       case channel::Op::kGpioToggle: {
-        auto now = gpio_.Toggle(pin);
+        auto next = gpio_.Toggle(pin);
+        if (!next.ok()) return WireStatus::kHardwareError;
+        // Read back as for set: an input pin does not toggle.
+        auto now = gpio_.Get(pin);
         if (!now.ok()) return WireStatus::kHardwareError;
         response.result[0] = now.value() ? 1 : 0;
-        return WireStatus::kOk;
+        return now.value() == next.value() ? WireStatus::kOk : WireStatus::kHardwareError;
       }
       case channel::Op::kGpioConfigure: {
         const bool output =

@@ -1,0 +1,36 @@
+// The host port's test controls (arch/host/include/tandem/host/host_port.h) as the scenario
+// sources call them, on the arm64 target. This header stands in for the host one in target
+// scenario images only (tests/target_scenarios/include is first on their include path).
+//
+// Interrupt lines: the scenarios raise host lines 40..54; the OIL of a target image gives the
+// same ISRs the SGIs 1..15 instead (SOURCE = line - 39, rewritten by CMakeLists.txt), and
+// RaiseInterrupt makes that SGI pending through the GIC, so the ISR runs under the GIC's real
+// priority mask.
+#ifndef TANDEM_TESTS_TARGET_SCENARIOS_HOST_PORT_H_
+#define TANDEM_TESTS_TARGET_SCENARIOS_HOST_PORT_H_
+
+#include <stdint.h>
+
+namespace tandem::host {
+
+inline constexpr uint32_t kFirstLine = 40;  // host line 40 = SGI 1, ..., 54 = SGI 15
+inline constexpr uint32_t kLastLine = 54;
+
+// Makes the SGI of host line `source` pending and returns once it was taken, or at once if it
+// stays pending (masked). A line outside 40..54 fails the running test.
+void RaiseInterrupt(uint32_t source);
+// Whether the SGI of `source` is the highest-priority interrupt pending at this CPU
+// (ICC_HPPIR1_EL1: Xen reads GICR_ISPENDR0 as zero). The scenarios ask it with one line pending.
+bool IsPending(uint32_t source);
+// The level the port masks up to (arm64::CurrentInterruptLevel()).
+uint8_t CurrentLevel();
+bool InterruptsDisabled();
+
+// Deterministic ticks are a host-port feature (the target's system counter is the real virtual
+// timer): these fail the running test. Tests that need them are on the skip list (skips.cc).
+void AdvanceTicks(uint32_t ticks);
+uint64_t TicksDelivered();
+
+}  // namespace tandem::host
+
+#endif  // TANDEM_TESTS_TARGET_SCENARIOS_HOST_PORT_H_

@@ -1,0 +1,71 @@
+// The host port's test controls on the arm64 target (include/tandem/host/host_port.h): host
+// interrupt lines 40..54 are the SGIs 1..15 of this CPU's GIC redistributor.
+#include "tandem/host/host_port.h"
+
+#include "tandem/arch.h"
+#include "tandem/arm64/platform.h"
+#include "tandem_scenarios/check.h"
+
+namespace tandem::host {
+namespace {
+
+// Xen's virtual GIC reads GICR_ISPENDR0 as zero ("Read the pending status of an IRQ via
+// GICD/GICR is not supported", xen/arch/arm/vgic-v3.c), so the pending state comes from the CPU
+// interface instead: ICC_HPPIR1_EL1 (GICv3 architecture specification, 12.2.13; served by the
+// virtual CPU interface from Xen's list registers) names the highest-priority pending group 1
+// interrupt whether or not the priority mask lets it through, 1023 if none.
+uint32_t HighestPending() {
+  uint64_t v;
+  asm volatile("mrs %0, S3_0_C12_C12_2" : "=r"(v));  // ICC_HPPIR1_EL1
+  return static_cast<uint32_t>(v & 0xFFFFFFu);
+}
+
+// Reads of the pending state after an SGI is raised, waiting for it to be taken when unmasked.
+// The SGI write traps to Xen, which makes it pending before returning, so an unmasked SGI is
+// normally taken at the first instruction boundary; the reads only cover a slower GIC.
+constexpr int kSettleReads = 64;
+
+bool SgiOf(uint32_t source, uint32_t* sgi) {
+  if (source < kFirstLine || source > kLastLine) {
+    test::target::Fail("interrupt line %u has no SGI on the target (lines %u..%u)", source,
+                       kFirstLine, kLastLine);
+    return false;
+  }
+  *sgi = source - kFirstLine + 1;
+  return true;
+}
+
+bool SgiPending(uint32_t sgi) { return HighestPending() == sgi; }
+
+}  // namespace
+
+void RaiseInterrupt(uint32_t source) {
+  uint32_t sgi;
+  if (!SgiOf(source, &sgi)) return;
+  if (!arm64::RaiseSoftwareInterrupt(sgi)) {
+    test::target::Fail("RaiseSoftwareInterrupt(%u) refused", sgi);
+    return;
+  }
+  asm volatile("isb" ::: "memory");
+  for (int i = 0; i < kSettleReads && SgiPending(sgi); ++i) asm volatile("isb" ::: "memory");
+}
+
+bool IsPending(uint32_t source) {
+  uint32_t sgi;
+  return SgiOf(source, &sgi) && SgiPending(sgi);
+}
+
+uint8_t CurrentLevel() { return arm64::CurrentInterruptLevel(); }
+
+bool InterruptsDisabled() { return arch::AllDisabled(); }
+
+void AdvanceTicks(uint32_t ticks) {
+  test::target::Fail("AdvanceTicks(%u): deterministic ticks exist on the host port only", ticks);
+}
+
+uint64_t TicksDelivered() {
+  test::target::Fail("TicksDelivered(): deterministic ticks exist on the host port only");
+  return 0;
+}
+
+}  // namespace tandem::host

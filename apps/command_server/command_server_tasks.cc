@@ -61,15 +61,18 @@ bool WaitStore(void*) {
   return ++g_store_quiet_ticks < kStoreTimeoutTicks;
 }
 
-void* MapStoreRing(uint64_t gfn, void*) {
-  if (g_setup.map_store_ring == nullptr) return nullptr;
-  return g_setup.map_store_ring(gfn, g_setup.map_context);
+// The port maps the toolstack's magic region Normal at boot (arch/arm64 boot.cc) and resolves
+// store frames inside it with XenMagicFrame; an application may pass its own function.
+void* MapStoreRing(void*, uint64_t gfn) {
+  if (g_setup.store_mapper.map == nullptr) return arm64::XenMagicFrame(nullptr, gfn);
+  return g_setup.store_mapper.map(g_setup.store_mapper.context, gfn);
 }
 
 xen::XenStoreConnection g_store_connection;
 xen::XenStoreClient g_store{g_store_connection, xen::Waiter{&WaitStore, nullptr}};
-channel::XenStoreLink g_link{g_hv,         g_events, g_store_connection, &MapStoreRing, nullptr,
-                             &SignalStore, nullptr};
+channel::XenStoreLink g_link{
+    g_hv,         g_events, g_store_connection, xen::GfnMapper{&MapStoreRing, nullptr},
+    &SignalStore, nullptr};
 
 alignas(GpioHandler) unsigned char g_gpio_storage[sizeof(GpioHandler)];
 alignas(TaskStatsCommand) unsigned char g_stats_storage[sizeof(TaskStatsCommand)];

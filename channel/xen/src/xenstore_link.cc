@@ -15,45 +15,38 @@ const char* LinkStatusName(LinkStatus status) {
     case LinkStatus::kBindFailed:
       return "cannot bind the XenStore event channel";
     case LinkStatus::kBrokenPeer:
-      return "XenStore ring broken (impossible indices)";
+      return "XenStore ring or port broken";
   }
   return "unknown link status";
 }
 
 LinkStatus XenStoreLink::TryConnect() {
-  if (attached_) {
-    if (connection_.broken()) return LinkStatus::kBrokenPeer;
-    return connection_.connected() ? LinkStatus::kConnected : LinkStatus::kNotYet;
+  if (!connection_.attached()) {
+    ++attempts_;
+    // Start binds the store port (valid from boot even on dom0less) and tries to attach; once
+    // bound, only the attach is retried. kNotReady while the store PFN is 0 or ~0.
+    auto attached = bound_ ? bootstrap_.TryAttach() : bootstrap_.Start(on_event_, event_context_);
+    if (!bound_ && bootstrap_.port() != 0) {
+      bound_ = true;
+      // Bootstrap leaves the port masked until the handler is ready: it is.
+      auto unmasked = events_.Unmask(bootstrap_.port());
+      if (!unmasked.ok()) last_xen_error_ = unmasked.error();
+    }
+    if (!attached.ok()) {
+      last_xen_error_ = attached.error();
+      switch (attached.error()) {
+        case XenStatus::kNotReady:
+          return LinkStatus::kNotYet;
+        case XenStatus::kBadArgument:
+          return LinkStatus::kMapFailed;
+        case XenStatus::kBrokenPeer:
+          return LinkStatus::kBrokenPeer;
+        default:
+          return bound_ ? LinkStatus::kNotYet : LinkStatus::kBindFailed;
+      }
+    }
   }
-  ++attempts_;
-  // kNotReady while the store PFN is 0 or ~0 (dom0less before init-dom0less). Any other error
-  // is recorded and retried too: the caller is periodic and nothing real-time waits for this.
-  auto params = ::tandem::xen::QueryXenStore(hv_);
-  if (!params.ok()) {
-    last_xen_error_ = params.error();
-    return LinkStatus::kNotYet;
-  }
-  const evtchn_port_t port = params.value().port;
-  void* ring = map_ring_(params.value().ring_gfn, map_context_);
-  if (ring == nullptr || reinterpret_cast<uintptr_t>(ring) % ::tandem::xen::kPageSize != 0) {
-    return LinkStatus::kMapFailed;
-  }
-  // EventChannels::Bind wants the port masked; it is unmasked once the connection is attached.
-  auto masked = events_.Mask(port);
-  if (!masked.ok()) {
-    last_xen_error_ = masked.error();
-    return LinkStatus::kBindFailed;
-  }
-  auto bound = events_.Bind(port, on_event_, event_context_);
-  if (!bound.ok() && bound.error() != XenStatus::kExists) {
-    last_xen_error_ = bound.error();
-    return LinkStatus::kBindFailed;
-  }
-  notifier_ = ::tandem::xen::PortNotifier{&events_, port};
-  connection_.Attach(static_cast<xenstore_domain_interface*>(ring), notifier_.AsNotifier());
-  attached_ = true;
-  auto unmasked = events_.Unmask(port);
-  if (!unmasked.ok()) last_xen_error_ = unmasked.error();  // the Waiter's timeout still bounds us
+  if (connection_.broken()) return LinkStatus::kBrokenPeer;
   return connection_.connected() ? LinkStatus::kConnected : LinkStatus::kNotYet;
 }
 

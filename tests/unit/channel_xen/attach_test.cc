@@ -13,6 +13,10 @@ TEST_F(AttachTest, TryAttachBeforeStartIsRefused) {
 
 TEST_F(AttachTest, NotYetIsCheapWhileTheStorePfnIsInvalid) {
   ASSERT_EQ(frontend_.Start(), FrontendStatus::kOk);
+  // The first try binds the store port (valid from boot, also on dom0less) and unmasks it.
+  EXPECT_EQ(frontend_.TryAttach(link_, store_), FrontendStatus::kNotYet);
+  EXPECT_EQ(link_.port(), XenWorld::kStorePort);
+  EXPECT_FALSE(world_.events.IsMasked(XenWorld::kStorePort));
   for (uint64_t invalid : {uint64_t{0}, ~uint64_t{0}}) {  // never set / init-dom0less pending
     world_.store_pfn = invalid;
     world_.hv.ClearCalls();
@@ -26,7 +30,7 @@ TEST_F(AttachTest, NotYetIsCheapWhileTheStorePfnIsInvalid) {
   EXPECT_TRUE(mapped_gfns_.empty());
   EXPECT_TRUE(xenstored_.requests.empty());
   EXPECT_EQ(waiter_.waits, 0);
-  EXPECT_EQ(frontend_.counters().attach_not_yet, 20u);
+  EXPECT_EQ(frontend_.counters().attach_not_yet, 21u);
   EXPECT_FALSE(frontend_.published());
 }
 

@@ -40,7 +40,7 @@ struct StepWaiter {
 
 class FrontendFixture : public ::testing::Test {
  protected:
-  static void* MapRing(uint64_t gfn, void* self) {
+  static void* MapRing(void* self, uint64_t gfn) {
     auto* f = static_cast<FrontendFixture*>(self);
     f->mapped_gfns_.push_back(gfn);
     return gfn == XenWorld::kStoreGfn ? f->store_page_.get() : nullptr;
@@ -104,9 +104,11 @@ class FrontendFixture : public ::testing::Test {
   StepWaiter waiter_{&xenstored_};
   xen::XenStoreConnection connection_;
   xen::XenStoreClient store_{connection_, waiter_.AsWaiter()};
-  XenStoreLink link_{world_.hv,   world_.events,
-                     connection_, &FrontendFixture::MapRing,
-                     this,        &FrontendFixture::OnStoreEvent,
+  XenStoreLink link_{world_.hv,
+                     world_.events,
+                     connection_,
+                     xen::GfnMapper{&FrontendFixture::MapRing, this},
+                     &FrontendFixture::OnStoreEvent,
                      this};
   std::vector<uint64_t> mapped_gfns_;
   int store_events_ = 0;

@@ -24,11 +24,10 @@ struct CommandServerSetup {
   // The application's statistics table, or nullptr: kTaskStats answers kNotSupported.
   const TaskStats* stats = nullptr;
   // Maps the XenStore ring's guest frame as Normal write-back memory and returns its address.
-  // On the xl route Xen 4.17 places it in the guest "magic" region (GUEST_MAGIC_BASE,
-  // 0x39000000, 16 MiB, outside RAM); init-dom0less uses the same region. Required: without it
-  // the channel is never published.
-  channel::MapRingFn map_store_ring = nullptr;
-  void* map_context = nullptr;
+  // Unset: tandem::arm64::XenMagicFrame, which resolves frames in the toolstack's "magic"
+  // region (GUEST_MAGIC_BASE, where Xen 4.17's xl and init-dom0less put the store page) that
+  // the port maps Normal at boot.
+  xen::GfnMapper store_mapper{};
 };
 
 // Call from main() before StartOS: maps shared_info, maps the grant table (the /hypervisor

@@ -55,9 +55,6 @@ uint64_t CountsToMicros(uint64_t counts) {
 // platform's description lists the same pins (platform/tandem-qemu.conf, [gpio] exported_pins).
 constexpr tandem::apps::GpioExports kLinuxPins{0b0000'1110};
 
-// The XenStore ring lives in Xen's magic region, which the port maps Normal write-back.
-void* MapStoreRing(uint64_t gfn, void*) { return tandem::arm64::XenMagicFrame(nullptr, gfn); }
-
 }  // namespace
 
 TASK(FirstTask) {
@@ -199,7 +196,8 @@ int main() {
   setup.gpio = gpio_mapped ? &g_gpio : nullptr;
   setup.exports = kLinuxPins;
   setup.stats = &g_stats;
-  setup.map_store_ring = &MapStoreRing;
+  // setup.store_mapper unset: the XenStore ring is found in Xen's magic region, which the port
+  // maps Normal write-back (tandem::arm64::XenMagicFrame).
   (void)tandem::apps::StartCommandServer(setup);
   StartOS(OSDEFAULTAPPMODE);
   return 0;

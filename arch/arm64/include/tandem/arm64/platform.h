@@ -72,6 +72,16 @@ void SetIdleHook(void (*hook)());
 // arch::SetLevel, i.e. what ICC_PMR_EL1 was programmed for), as the host port's CurrentLevel.
 uint8_t CurrentInterruptLevel();
 
+// Test images only: manual system ticks, as the host port's manual mode. Set before StartOS:
+// the system timer then does not run by itself; InjectSystemTicks(n) makes n ticks pending on
+// the virtual timer's interrupt line, delivered one after the other under the usual masking
+// (while the running level masks the timer they wait, none is lost).
+void SetManualTicks(bool manual);
+void InjectSystemTicks(uint32_t ticks);
+// Manual mode: ticks injected and not yet delivered; ticks delivered since StartOS.
+uint32_t SystemTicksPending();
+uint64_t SystemTicksDelivered();
+
 // The virtual counter (CNTVCT_EL0) and its frequency, for time stamps.
 uint64_t CounterNow();
 uint32_t CounterFrequency();

@@ -24,6 +24,9 @@ uint32_t HighestPending() {
 // The SGI write traps to Xen, which makes it pending before returning, so an unmasked SGI is
 // normally taken at the first instruction boundary; the reads only cover a slower GIC.
 constexpr int kSettleReads = 64;
+// Checks of the pending tick count after injecting ticks (each an ISB, a few ns): bounds the wait
+// when the timer is masked, to about a millisecond.
+constexpr int kSettleTickReads = 200000;
 
 bool SgiOf(uint32_t source, uint32_t* sgi) {
   if (source < kFirstLine || source > kLastLine) {
@@ -60,12 +63,15 @@ uint8_t CurrentLevel() { return arm64::CurrentInterruptLevel(); }
 bool InterruptsDisabled() { return arch::AllDisabled(); }
 
 void AdvanceTicks(uint32_t ticks) {
-  test::target::Fail("AdvanceTicks(%u): deterministic ticks exist on the host port only", ticks);
+  // The runner puts the port in manual-tick mode (arm64::SetManualTicks) before any StartOS.
+  arm64::InjectSystemTicks(ticks);
+  // Delivered at once unless the running level masks the system timer; the timer's line goes
+  // through Xen (a hardware-mapped PPI), so give it a moment as RaiseInterrupt does.
+  for (int i = 0; i < kSettleTickReads && arm64::SystemTicksPending() != 0; ++i) {
+    asm volatile("isb" ::: "memory");
+  }
 }
 
-uint64_t TicksDelivered() {
-  test::target::Fail("TicksDelivered(): deterministic ticks exist on the host port only");
-  return 0;
-}
+uint64_t TicksDelivered() { return arm64::SystemTicksDelivered(); }
 
 }  // namespace tandem::host

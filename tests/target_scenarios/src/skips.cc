@@ -7,15 +7,9 @@
 namespace tandem::test::target {
 namespace {
 
+// Empty today: every scenario of tests/conformance that the target images build runs there.
 constexpr Skip kSkips[] = {
-    {"Scenario.AlarmActivatesATaskOnTheSystemCounter",
-     "host::AdvanceTicks: deterministic ticks; the target's system counter is the real timer"},
-    {"Scenario.AlarmSetsAnEvent",
-     "host::AdvanceTicks/TicksDelivered: deterministic ticks; the target's counter is the real "
-     "timer"},
-    {"PrioritySpace.SystemTimerRankedBelowTheRunningTaskIsHeldToo",
-     "host::AdvanceTicks/TicksDelivered: deterministic ticks; the target's counter is the real "
-     "timer"},
+    {nullptr, nullptr},  // (a zero-length array is not C++; the runner ignores this entry)
 };
 
 }  // namespace

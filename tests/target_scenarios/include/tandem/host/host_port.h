@@ -26,8 +26,11 @@ bool IsPending(uint32_t source);
 uint8_t CurrentLevel();
 bool InterruptsDisabled();
 
-// Deterministic ticks are a host-port feature (the target's system counter is the real virtual
-// timer): these fail the running test. Tests that need them are on the skip list (skips.cc).
+// Manual system ticks (arm64::SetManualTicks, set by the runner before any StartOS): the system
+// timer does not run by itself. AdvanceTicks(n) makes n ticks pending on the virtual timer's
+// interrupt line; they are delivered one after the other under the GIC's priority mask (while
+// the running level masks the timer they wait, none is lost). TicksDelivered counts the ticks
+// delivered since StartOS.
 void AdvanceTicks(uint32_t ticks);
 uint64_t TicksDelivered();
 

@@ -3,7 +3,11 @@
 namespace oilc {
 
 std::string Number::ToString() const {
-  return (negative && magnitude != 0 ? "-" : "") + std::to_string(magnitude);
+  // Appending instead of `"-" + std::to_string(...)`: GCC 12 at -O3 reports a false
+  // -Wrestrict on the operator+ form.
+  std::string text = std::to_string(magnitude);
+  if (negative && magnitude != 0) text.insert(text.begin(), '-');
+  return text;
 }
 
 bool operator<(const Number& a, const Number& b) {

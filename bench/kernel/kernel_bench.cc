@@ -34,18 +34,6 @@ static void BM_ActivateTaskDispatch(benchmark::State& state) {
 }
 BENCHMARK(BM_ActivateTaskDispatch);
 
-// ActivateTask without a switch: the activated task is not higher (RES_SCHEDULER held).
-static void BM_ActivateTaskNoSwitch(benchmark::State& state) {
-  for (auto _ : state) {
-    GetResource(RES_SCHEDULER);
-    ActivateTask(Worker);
-    state.PauseTiming();
-    ReleaseResource(RES_SCHEDULER);  // Worker runs here, outside the measurement
-    state.ResumeTiming();
-  }
-}
-BENCHMARK(BM_ActivateTaskNoSwitch);
-
 // SetEvent to a waiting higher-priority task: switch to it, it waits again, switch back.
 static void BM_SetEventSwitch(benchmark::State& state) {
   for (auto _ : state) SetEvent(Waiter, Wake);

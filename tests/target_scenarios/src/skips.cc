@@ -1,7 +1,7 @@
 // Scenarios that cannot run on the arm64 target, each with the reason. The runner prints every
-// skipped test by name and counts it in the summary; an entry that matches no test of any image
-// is reported by the check in CMakeLists.txt (tandem_target_scenarios_check_skips), so the list
-// cannot go stale silently.
+// skipped test by name with its reason and counts it in the summary; the ctest
+// target_scenarios_skip_list (check_skips.cmake) fails on an entry that names no TEST_F of
+// tests/conformance, so the list cannot go stale silently.
 #include "runtime.h"
 
 namespace tandem::test::target {

@@ -16,8 +16,8 @@ namespace tandem::host {
 inline constexpr uint32_t kFirstLine = 40;  // host line 40 = SGI 1, ..., 54 = SGI 15
 inline constexpr uint32_t kLastLine = 54;
 
-// Makes the SGI of host line `source` pending and returns once it was taken, or at once if it
-// stays pending (masked). A line outside 40..54 fails the running test.
+// Makes the SGI of host line `source` pending and returns once it was taken, or after a short
+// wait if it stays pending (masked). A line outside 40..54 fails the running test.
 void RaiseInterrupt(uint32_t source);
 // Whether the SGI of `source` is the highest-priority interrupt pending at this CPU
 // (ICC_HPPIR1_EL1: Xen reads GICR_ISPENDR0 as zero). The scenarios ask it with one line pending.

@@ -120,6 +120,8 @@ bool CalledFromHookOrTaskOrIsr2();
 // --- internal service bodies shared with alarms (task.cc, event.cc) ---
 StatusType ActivateTaskInternal(TaskType task);
 StatusType SetEventInternal(TaskType task, EventMaskType mask);
+// Ends the running task without the service's checks (a task body that returned).
+[[noreturn]] void ForceTerminateRunning();
 
 // --- counters (alarm.cc) ---
 void ResetCounters();
@@ -129,6 +131,8 @@ void StartAutostartAlarms();
 // --- resources (resource.cc) ---
 void ResetResources();
 void ReleaseAllIsrResources(ISRType isr);
+// Releases every resource the task holds and drops it back to its dispatch levels.
+void ReleaseAllTaskResources(TaskType task);
 
 }  // namespace tandem::kernel
 

@@ -24,6 +24,17 @@ void ReleaseAllIsrResources(ISRType isr) {
   }
 }
 
+void ReleaseAllTaskResources(TaskType task) {
+  TaskControl& tcb = Tcb(task);
+  while (tcb.last_resource != kNone) {
+    ResourceControl& rc = Cfg().resource_controls[tcb.last_resource];
+    rc.occupied = false;
+    tcb.running_level = rc.saved_running_level;
+    tcb.irq_level = rc.saved_irq_level;
+    tcb.last_resource = rc.previous;
+  }
+}
+
 }  // namespace tandem::kernel
 
 namespace {

@@ -102,10 +102,15 @@ void ApplyLevel() {
   const TaskType self = g_state.running;
   arch::EnableAll();
   TaskCfg(self).entry();
-  // OSEK 13.2.3.2: ending a task without TerminateTask/ChainTask is undefined; Tandem treats
-  // it as TerminateTask (after reporting the error in extended status), as most kernels do.
-  TerminateTask();
-  arch::Panic("task returned from TerminateTask");
+  // OSEK 13.2.3.2: ending a task without TerminateTask/ChainTask is undefined. Tandem reports
+  // what the task left behind (extended status: E_OS_RESOURCE for resources still held), cleans
+  // it up and terminates the task, as AUTOSAR OS does, so one faulty task cannot stop the system.
+  arch::DisableAll();
+  if (Tcb(self).last_resource != kNone) {
+    if (Extended()) (void)Fail(E_OS_RESOURCE, OSServiceId_TerminateTask);
+    ReleaseAllTaskResources(self);
+  }
+  ForceTerminateRunning();
 }
 
 // Switches from the running context (task or idle) to `next`, which is already RUNNING.

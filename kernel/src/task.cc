@@ -25,6 +25,12 @@ StatusType ActivateTaskInternal(TaskType task) {
 [[noreturn]] static void TerminateRunning() {
   const TaskType self = g_state.running;
   TaskControl& tcb = Tcb(self);
+  // Interrupt-service nesting belongs to the task that opened it: a task ending inside
+  // Suspend*/DisableAllInterrupts must not hand a closed gate to the next task (OSEK leaves this
+  // undefined; AUTOSAR OS cleans up the same way).
+  g_state.all_disabled = false;
+  g_state.suspend_all_nesting = 0;
+  g_state.suspend_os_nesting = 0;
   CallPostTaskHook();
   tcb.started = false;
   --tcb.activations;
@@ -32,6 +38,8 @@ StatusType ActivateTaskInternal(TaskType task) {
   LeaveRunning();
   arch::Panic("terminated task resumed");
 }
+
+void ForceTerminateRunning() { TerminateRunning(); }
 
 }  // namespace tandem::kernel
 

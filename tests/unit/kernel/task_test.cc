@@ -483,3 +483,49 @@ TEST_F(Kernel, TaskReturningWithoutTerminateTaskIsTerminated) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(Kernel, TaskReturningWithAResourceHasItReleasedAndTheErrorReported) {
+  // Undefined in OSEK OS 2.2.3; Tandem releases the resource, reports E_OS_RESOURCE in extended
+  // status and terminates the task, so the system goes on (docs/kernel.md).
+  OnTask(High, [] {
+    Log("High takes R1 and returns");
+    EXPECT_STATUS(E_OK, GetResource(R1));
+  });
+  EndWhenIdle();
+  RunMain([] {
+    ActivateTask(High);
+    Log("Main after High");
+    // R1 is free again: Main can take it.
+    EXPECT_STATUS(E_OK, GetResource(R1));
+    EXPECT_STATUS(E_OK, ReleaseResource(R1));
+    Log("Main took R1");
+  });
+#if TANDEM_TEST_EXTENDED
+  ExpectTrace({"StartupHook", "High takes R1 and returns", "ErrorHook E_OS_RESOURCE TerminateTask",
+               "Main after High", "Main took R1", "ShutdownHook E_OK"});
+#else
+  ExpectTrace({"StartupHook", "High takes R1 and returns", "Main after High", "Main took R1",
+               "ShutdownHook E_OK"});
+#endif
+}
+
+TEST_F(Kernel, TaskEndingInsideSuspendAllDoesNotLeaveInterruptsOffForTheNext) {
+  OnTask(High, [] {
+    SuspendAllInterrupts();
+    SuspendOSInterrupts();
+    Log("High terminates suspended");
+    TerminateTask();
+  });
+  EndWhenIdle();
+  RunMain([] {
+    ActivateTask(High);
+    EXPECT_FALSE(host::InterruptsDisabled());
+    Log("Main runs with interrupts on");
+  });
+  ExpectTrace({"StartupHook", "High terminates suspended", "Main runs with interrupts on",
+               "ShutdownHook E_OK"});
+}
+
+}  // namespace

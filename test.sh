@@ -39,9 +39,10 @@ if ((run_sanitizers)); then
   ctest --preset host-asan-ubsan -L 'unit|conformance' -j "$jobs"
   if [[ -f channel/CMakeLists.txt ]]; then
     step "host-tsan: channel tests"
-    cmake --preset host-tsan -DTANDEM_SKIP="bench;platform;apps;linux;xen;drivers" >/dev/null
+    # Only the channel: the kernel's host port switches ucontext stacks, which TSan cannot follow.
+    cmake --preset host-tsan -DTANDEM_SKIP="kernel;arch;tools;drivers;xen;apps;linux;platform;bench;conformance;target;target_scenarios;arm64;channel_xen;oilc" >/dev/null
     cmake --build --preset host-tsan -j "$jobs"
-    ctest --test-dir build/host-tsan -L unit -R channel -j "$jobs" --output-on-failure
+    ctest --test-dir build/host-tsan -L unit -j "$jobs" --output-on-failure
   fi
 fi
 

@@ -18,6 +18,7 @@
 #include "os.h"
 #include "tandem/apps/command_server/command_server.h"
 #include "tandem/arm64/platform.h"
+#include "tandem/names.h"
 
 namespace {
 
@@ -168,8 +169,8 @@ extern "C" void ErrorHook(StatusType error) {
     }
     return;
   }
-  ConsolePrintf("tandem-rt: error %u in service %u\n", static_cast<unsigned>(error),
-                static_cast<unsigned>(OSErrorGetServiceId()));
+  ConsolePrintf("tandem-rt: %s in %s\n", tandem::StatusName(error),
+                tandem::ServiceName(OSErrorGetServiceId()));
 }
 
 extern "C" void ShutdownHook(StatusType error) {

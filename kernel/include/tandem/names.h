@@ -1,4 +1,4 @@
-// Printable names of OSEK status codes and service ids (OSEK OS 2.2.3 13.1, 13.8), for error
+// Printable names of OSEK status codes, service ids and task states (OSEK OS 2.2.3 13.1, 13.8), for error
 // hooks, traces and consoles. Header-only and freestanding.
 #ifndef TANDEM_NAMES_H_
 #define TANDEM_NAMES_H_
@@ -26,6 +26,21 @@ constexpr const char* ServiceName(OSServiceIdType service) {
       "CancelAlarm", "GetActiveApplicationMode", "StartOS",         "ShutdownOS",
       "IncrementCounter"};
   return service < sizeof(kNames) / sizeof(kNames[0]) ? kNames[service] : "?";
+}
+
+constexpr const char* TaskStateName(TaskStateType state) {
+  switch (state) {
+    case RUNNING:
+      return "RUNNING";
+    case WAITING:
+      return "WAITING";
+    case READY:
+      return "READY";
+    case SUSPENDED:
+      return "SUSPENDED";
+    default:
+      return "?";
+  }
 }
 
 static_assert(ServiceName(OSServiceId_IncrementCounter)[0] == 'I', "table follows os.h");

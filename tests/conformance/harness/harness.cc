@@ -145,20 +145,7 @@ const char* StatusName(StatusType status) { return tandem::StatusName(status); }
 
 const char* ServiceName(OSServiceIdType service) { return tandem::ServiceName(service); }
 
-const char* StateName(TaskStateType state) {
-  switch (state) {
-    case RUNNING:
-      return "RUNNING";
-    case WAITING:
-      return "WAITING";
-    case READY:
-      return "READY";
-    case SUSPENDED:
-      return "SUSPENDED";
-    default:
-      return "?";
-  }
-}
+const char* StateName(TaskStateType state) { return tandem::TaskStateName(state); }
 
 std::string TaskName(TaskType task) {
   if (task == INVALID_TASK) return "INVALID_TASK";

@@ -182,20 +182,7 @@ bool CheckStatus(StatusType expected, StatusType got, const char* expected_text,
   return false;
 }
 
-const char* StateName(TaskStateType state) {
-  switch (state) {
-    case RUNNING:
-      return "RUNNING";
-    case WAITING:
-      return "WAITING";
-    case READY:
-      return "READY";
-    case SUSPENDED:
-      return "SUSPENDED";
-    default:
-      return "?";
-  }
-}
+const char* StateName(TaskStateType state) { return tandem::TaskStateName(state); }
 
 const char* TaskName(TaskType task) {
   if (task == INVALID_TASK) return "INVALID_TASK";

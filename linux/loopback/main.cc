@@ -85,6 +85,7 @@ class Stats final : public CommandHandler {
     if (q.arg[0] != 0) return WireStatus::kBadArgument;
     a.result[0] = passes;
     a.result[3] = 1;
+    if ((q.arg[1] & tandem::channel::kTaskStatsReset) != 0) passes = 0;
     static constexpr char kName[] = "loopback";
     a.payload_len = sizeof(kName) - 1;
     memcpy(a.payload, kName, a.payload_len);

@@ -31,9 +31,10 @@ Result<void> CheckPin(uint32_t pin) {
   return {};
 }
 
-// Sends and turns a non-OK status into kRefused; `what` names the command in messages.
+// Sends and turns a non-OK status into kRefused; `what` names the command in messages. The
+// RTOS's status, when it answered, goes to *answered.
 Result<Response> Send(CommandPort& port, const Request& request, const std::string& what,
-                      uint64_t timeout_ns) {
+                      uint64_t timeout_ns, WireStatus* answered = nullptr) {
   Result<Response> r = port.Call(request, timeout_ns);
   LIBTANDEM_TRY(r);
   const Response& rsp = r.value();
@@ -43,6 +44,7 @@ Result<Response> Send(CommandPort& port, const Request& request, const std::stri
                 "the RTOS's channel is misbehaving; check its console");
   }
   const auto status = static_cast<WireStatus>(rsp.status);
+  if (answered != nullptr) *answered = status;
   if (status == WireStatus::kOk) return rsp;
   std::string hint;
   switch (status) {
@@ -164,12 +166,21 @@ Result<void> GpioConfigure(CommandPort& port, uint32_t pin, GpioDirection dir,
   return {};
 }
 
-Result<std::vector<TaskStats>> GetTaskStats(CommandPort& port, uint64_t timeout_ns) {
+Result<std::vector<TaskStats>> GetTaskStats(CommandPort& port, uint64_t timeout_ns,
+                                            StatsMode mode) {
+  const bool reset = mode == StatsMode::kReadAndReset;
+  const uint32_t flags = reset ? tandem::channel::kTaskStatsReset : 0;
   std::vector<TaskStats> out;
   uint32_t count = 1;
   for (uint32_t i = 0; i < count; ++i) {
-    Result<Response> r = Send(port, MakeRequest(Op::kTaskStats, i),
-                              "stats of task " + std::to_string(i), timeout_ns);
+    WireStatus answered = WireStatus::kOk;
+    Result<Response> r = Send(port, MakeRequest(Op::kTaskStats, i, flags),
+                              "stats of task " + std::to_string(i), timeout_ns, &answered);
+    if (!r.ok() && reset && i == 0 && answered == WireStatus::kBadArgument) {
+      // A 1.0 RTOS knows no flags and refuses the word as a bad argument.
+      return Fail(Errc::kRefused, "the RTOS cannot reset its statistics (it refused the flag)",
+                  "resetting needs an RTOS image with protocol 1.1 or later; plain `stats` works");
+    }
     LIBTANDEM_TRY(r);
     const Response& a = r.value();
     if (i == 0) {

@@ -44,6 +44,7 @@ struct Options {
   uint32_t pin = 0;
   uint32_t level = 0;
   std::string direction;
+  bool reset = false;
 };
 
 class Runner {
@@ -228,7 +229,9 @@ int Runner::GpioConfigure() {
 
 int Runner::Stats() {
   if (int rc = Connect()) return rc;
-  Result<std::vector<libtandem::TaskStats>> r = libtandem::GetTaskStats(*port_, Remaining());
+  Result<std::vector<libtandem::TaskStats>> r = libtandem::GetTaskStats(
+      *port_, Remaining(),
+      o_.reset ? libtandem::StatsMode::kReadAndReset : libtandem::StatsMode::kRead);
   if (!r.ok()) return Report(r.error());
   const libtandem::RtosCounters rtos = session_->ReadRtosCounters();
   if (o_.json) {
@@ -250,11 +253,15 @@ int Runner::Stats() {
                                     .Add("rtos_notify_received", rtos.notify_received)
                                     .Add("generation", uint64_t{rtos.generation})
                                     .Render();
-    out_ << Base("stats").AddRaw("tasks", JsonArray(tasks)).AddRaw("channel", channel).Render()
+    out_ << Base("stats")
+                .Add("reset", o_.reset)
+                .AddRaw("tasks", JsonArray(tasks))
+                .AddRaw("channel", channel)
+                .Render()
          << "\n";
     return 0;
   }
-  out_ << "Tasks of " << Who() << ":\n";
+  out_ << "Tasks of " << Who() << (o_.reset ? " (counters now reset to 0)" : "") << ":\n";
   out_ << std::left << std::setw(6) << "#" << std::setw(20) << "NAME" << std::right << std::setw(12)
        << "ACTIVATIONS" << std::setw(17) << "DEADLINE-MISSES" << std::setw(16) << "WORST-RESP-US"
        << "\n";
@@ -316,10 +323,13 @@ int RunTandemctl(int argc, const char* const* argv, const BackendFactory& open_b
   app.add_subcommand("ping", "round trip through the channel (the RTOS echoes)")->callback([&] {
     cmd = Cmd::kPing;
   });
-  app.add_subcommand("stats",
-                     "per-task statistics (activations, deadline misses, worst "
-                     "response time) and the RTOS's channel counters")
-      ->callback([&] { cmd = Cmd::kStats; });
+  auto* stats = app.add_subcommand("stats",
+                                   "per-task statistics (activations, deadline misses, worst "
+                                   "response time) and the RTOS's channel counters");
+  stats->add_flag("--reset", o.reset,
+                  "show the task statistics, then have the RTOS clear them: the next `stats` "
+                  "covers only what happened in between (channel counters are not reset)");
+  stats->callback([&] { cmd = Cmd::kStats; });
   auto* gpio = app.add_subcommand("gpio", "GPIO pins the RTOS exports to Linux");
   gpio->require_subcommand(1);
   const auto pin_check = CLI::Range(0u, tandem::channel::kGpioMaxPin);

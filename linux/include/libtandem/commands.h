@@ -65,7 +65,11 @@ Result<uint32_t> GpioToggle(CommandPort& port, uint32_t pin, uint64_t timeout_ns
 Result<void> GpioConfigure(CommandPort& port, uint32_t pin, tandem::channel::GpioDirection dir,
                            uint32_t initial_level, uint64_t timeout_ns);
 // All tasks the RTOS reports (task 0 tells how many there are). `timeout_ns` is per command.
-Result<std::vector<TaskStats>> GetTaskStats(CommandPort& port, uint64_t timeout_ns);
+// kReadAndReset returns the same figures and has the RTOS clear each task's counters as it reads
+// them, so the next GetTaskStats covers only what happened in between (protocol 1.1).
+enum class StatsMode { kRead, kReadAndReset };
+Result<std::vector<TaskStats>> GetTaskStats(CommandPort& port, uint64_t timeout_ns,
+                                            StatsMode mode = StatsMode::kRead);
 
 }  // namespace libtandem
 

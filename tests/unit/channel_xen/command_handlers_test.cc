@@ -166,6 +166,41 @@ TEST_F(CommandHandlersTest, TaskStatisticsFromTheApplicationsTable) {
   EXPECT_EQ(r.result[3], 2u);  // tells Linux how many there are
 }
 
+TEST_F(CommandHandlersTest, TaskStatisticsResetClearsOnlyTheTaskRead) {
+  for (int i = 0; i < 3; ++i) stats_.RecordActivation(0);
+  stats_.RecordMiss(0);
+  stats_.RecordResponse(0, 250);
+  stats_.RecordActivation(1);
+
+  // The reply carries the values cleared...
+  Response r = CallRtos(Make(Op::kTaskStats, 0, kTaskStatsReset));
+  EXPECT_EQ(r.status, static_cast<uint32_t>(WireStatus::kOk));
+  EXPECT_EQ(r.result[0], 3u);
+  EXPECT_EQ(r.result[1], 1u);
+  EXPECT_EQ(r.result[2], 250u);
+  // ...the next read counts from zero, and what happens afterwards counts again.
+  r = CallRtos(Make(Op::kTaskStats, 0));
+  EXPECT_EQ(r.result[0], 0u);
+  EXPECT_EQ(r.result[1], 0u);
+  EXPECT_EQ(r.result[2], 0u);
+  stats_.RecordActivation(0);
+  stats_.RecordResponse(0, 40);
+  r = CallRtos(Make(Op::kTaskStats, 0));
+  EXPECT_EQ(r.result[0], 1u);
+  EXPECT_EQ(r.result[2], 40u);
+  // Task 1 was not read with the flag: untouched.
+  r = CallRtos(Make(Op::kTaskStats, 1));
+  EXPECT_EQ(r.result[0], 1u);
+}
+
+TEST_F(CommandHandlersTest, TaskStatisticsUnknownFlagsAreRefusedAndResetNothing) {
+  stats_.RecordActivation(0);
+  Response r = CallRtos(Make(Op::kTaskStats, 0, kTaskStatsReset | 2u));
+  EXPECT_EQ(r.status, static_cast<uint32_t>(WireStatus::kBadArgument));
+  r = CallRtos(Make(Op::kTaskStats, 0));
+  EXPECT_EQ(r.result[0], 1u);
+}
+
 TEST_F(CommandHandlersTest, WithoutHandlersGpioIsNotSupported) {
   // A fresh frontend (other pages) whose application installed nothing.
   auto req = AllocPage<RequestPage>();

@@ -53,13 +53,15 @@ class FakeRtos::Stats final : public CommandHandler {
   WireStatus Handle(const Request& q, Response& a) override {
     ++r_.commands_seen;
     if (q.arg[0] >= r_.tasks.size()) return WireStatus::kBadArgument;
-    const Task& t = r_.tasks[q.arg[0]];
+    if (q.arg[1] != 0 && !r_.stats_flags_supported) return WireStatus::kBadArgument;
+    Task& t = r_.tasks[q.arg[0]];
     a.result[0] = t.activations;
     a.result[1] = t.misses;
     a.result[2] = t.worst_us;
     a.result[3] = static_cast<uint32_t>(r_.tasks.size());
     a.payload_len = static_cast<uint16_t>(t.name.size());
     memcpy(a.payload, t.name.data(), t.name.size());
+    if ((q.arg[1] & tandem::channel::kTaskStatsReset) != 0) t.activations = t.misses = t.worst_us = 0;
     return WireStatus::kOk;
   }
 

@@ -49,6 +49,7 @@ class FakeRtos : public tandem::channel::Notifier {
     uint32_t activations, misses, worst_us;
   };
   std::vector<Task> tasks = {{"demo", 1200, 0, 85}, {"command_server", 40, 0, 12}};
+  bool stats_flags_supported = true;  // false: kTaskStats flags refused (a protocol 1.0 RTOS)
   uint64_t commands_seen = 0;
   std::function<void()> on_command;  // test hook, runs inside each handled command
 

@@ -68,6 +68,37 @@ TEST_F(SessionTest, CommandsRoundTrip) {
   EXPECT_EQ(stats.value()[1].name, "command_server");
 }
 
+TEST_F(SessionTest, StatsResetReturnsTheFiguresAndClearsThem) {
+  auto s = Open();
+  ASSERT_TRUE(s);
+  SessionPort port(*s);
+  rtos_.tasks[0].misses = 7;
+  auto first = GetTaskStats(port, kTimeout, StatsMode::kReadAndReset);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_EQ(first.value()[0].activations, 1200u);
+  EXPECT_EQ(first.value()[0].deadline_misses, 7u);
+  EXPECT_EQ(rtos_.tasks[0].misses, 0u);
+  EXPECT_EQ(rtos_.tasks[1].activations, 0u);  // every task is read, so every task is cleared
+  rtos_.tasks[0].activations = 3;
+  auto second = GetTaskStats(port, kTimeout);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second.value()[0].activations, 3u);
+  EXPECT_EQ(second.value()[0].deadline_misses, 0u);
+}
+
+TEST_F(SessionTest, StatsResetOnAnRtosWithoutTheFlagSaysSo) {
+  auto s = Open();
+  ASSERT_TRUE(s);
+  SessionPort port(*s);
+  rtos_.stats_flags_supported = false;  // a protocol 1.0 RTOS
+  auto r = GetTaskStats(port, kTimeout, StatsMode::kReadAndReset);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, Errc::kRefused);
+  EXPECT_NE(r.error().message.find("cannot reset"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().hint.find("1.1"), std::string::npos);
+  EXPECT_EQ(rtos_.tasks[0].activations, 1200u);
+}
+
 TEST_F(SessionTest, IsolatedCallCostsOneNotificationEachWay) {
   auto s = Open();
   ASSERT_TRUE(s);

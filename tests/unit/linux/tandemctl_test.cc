@@ -99,6 +99,20 @@ TEST_F(TandemctlTest, ListPingStats) {
   EXPECT_NE(out_.str().find("\"deadline_misses\":0"), std::string::npos);
 }
 
+TEST_F(TandemctlTest, StatsResetShowsThenClears) {
+  rtos_.tasks[0].misses = 4;
+  EXPECT_EQ(Run({"stats", "--reset"}), 0);
+  EXPECT_NE(out_.str().find("(counters now reset to 0)"), std::string::npos) << out_.str();
+  EXPECT_NE(out_.str().find("1200"), std::string::npos);
+  EXPECT_EQ(Run({"--json", "stats"}), 0);
+  EXPECT_NE(out_.str().find("\"reset\":false"), std::string::npos) << out_.str();
+  EXPECT_NE(out_.str().find("\"activations\":0,\"deadline_misses\":0"), std::string::npos)
+      << out_.str();
+  rtos_.stats_flags_supported = false;
+  EXPECT_EQ(Run({"stats", "--reset"}), 7);
+  EXPECT_NE(err_.str().find("cannot reset"), std::string::npos) << err_.str();
+}
+
 TEST_F(TandemctlTest, EachErrorClassHasItsExitStatus) {
   EXPECT_EQ(Run({"-d", "nope", "ping"}), 3);
   EXPECT_NE(err_.str().find("no domain named 'nope'"), std::string::npos);

@@ -21,8 +21,9 @@ enum class Op : uint16_t {
   kGpioToggle = 0x0102,
   // arg[0] pin, arg[1] GpioDirection, arg[2] initial level of an output (0/1).
   kGpioConfigure = 0x0103,
-  // arg[0] task index. result[0] activations, [1] deadline misses, [2] worst response time in
-  // microseconds (saturating at 2^32-1), [3] number of tasks; payload: task name, no NUL.
+  // arg[0] task index, arg[1] TaskStatsFlags (1.1; 0 in 1.0). result[0] activations, [1]
+  // deadline misses, [2] worst response time in microseconds (saturating at 2^32-1), [3] number
+  // of tasks; payload: task name, no NUL.
   kTaskStats = 0x0200,
 };
 
@@ -34,6 +35,10 @@ constexpr bool IsAppOp(uint16_t op) { return op >= kAppOpFirst; }
 
 inline constexpr uint32_t kGpioMaxPin = 1023;  // arg limit; which pins exist is the RTOS config's
 inline constexpr uint32_t kMaxTaskIndex = 0xFFFF;
+// kTaskStats arg[1] (protocol 1.1): kTaskStatsReset clears the task's counters as they are read,
+// so the next read covers only what happened in between (a measurement window).
+inline constexpr uint32_t kTaskStatsReset = 1u << 0;
+inline constexpr uint32_t kTaskStatsFlagsMax = kTaskStatsReset;
 
 enum class GpioDirection : uint32_t { kInput = 0, kOutput = 1 };
 
@@ -65,7 +70,7 @@ inline constexpr OpSpec kOpSpecs[] = {
     {Op::kGpioGet, {kGpioMaxPin, 0, 0, 0}, 0},
     {Op::kGpioToggle, {kGpioMaxPin, 0, 0, 0}, 0},
     {Op::kGpioConfigure, {kGpioMaxPin, 1, 1, 0}, 0},
-    {Op::kTaskStats, {kMaxTaskIndex, 0, 0, 0}, 0},
+    {Op::kTaskStats, {kMaxTaskIndex, kTaskStatsFlagsMax, 0, 0}, 0},
 };
 
 constexpr const OpSpec* FindOpSpec(uint16_t op) {

@@ -21,8 +21,9 @@ struct CommandServerSetup {
   drivers::Pl061<drivers::MmioIo>* gpio = nullptr;
   // The pins Linux may use; all others are refused with kPermissionDenied.
   GpioExports exports{};
-  // The application's statistics table, or nullptr: kTaskStats answers kNotSupported.
-  const TaskStats* stats = nullptr;
+  // The application's statistics table, or nullptr: kTaskStats answers kNotSupported. Not
+  // const: a kTaskStats request with kTaskStatsReset clears the counters it reads.
+  TaskStats* stats = nullptr;
   // Maps the XenStore ring's guest frame as Normal write-back memory and returns its address.
   // Unset: tandem::arm64::XenMagicFrame, which resolves frames in the toolstack's "magic"
   // region (GUEST_MAGIC_BASE, where Xen 4.17's xl and init-dom0less put the store page) that

@@ -59,6 +59,16 @@ class TaskStats {
                     __atomic_load_n(&e.worst_response_us, __ATOMIC_RELAXED)};
     return true;
   }
+  // Read() and clear in one pass: each field is swapped for zero atomically, so an update made
+  // while the task is being read lands either in this snapshot or in the next, never nowhere.
+  bool ReadAndReset(uint32_t task, Snapshot* out) {
+    if (task >= count_) return false;
+    TaskStatsEntry& e = entries_[task];
+    *out = Snapshot{e.name, __atomic_exchange_n(&e.activations, 0, __ATOMIC_RELAXED),
+                    __atomic_exchange_n(&e.deadline_misses, 0, __ATOMIC_RELAXED),
+                    __atomic_exchange_n(&e.worst_response_us, 0, __ATOMIC_RELAXED)};
+    return true;
+  }
   uint32_t count() const { return count_; }
 
  private:
@@ -66,11 +76,12 @@ class TaskStats {
   uint32_t count_;
 };
 
-// kTaskStats: arg[0] task index. result[0] activations, [1] deadline misses, [2] worst response
-// time in microseconds (each saturating at 2^32-1), [3] number of tasks; payload: the name.
+// kTaskStats: arg[0] task index, arg[1] flags (kTaskStatsReset: clear after reading). result[0]
+// activations, [1] deadline misses, [2] worst response time in microseconds (each saturating at
+// 2^32-1), [3] number of tasks; payload: the name.
 class TaskStatsCommand final : public channel::CommandHandler {
  public:
-  explicit constexpr TaskStatsCommand(const TaskStats& stats) : stats_(stats) {}
+  explicit constexpr TaskStatsCommand(TaskStats& stats) : stats_(stats) {}
 
   channel::ServerStatus Install(channel::Server& server) {
     return server.SetHandler(channel::Op::kTaskStats, this);
@@ -80,7 +91,10 @@ class TaskStatsCommand final : public channel::CommandHandler {
                              channel::Response& response) override {
     TaskStats::Snapshot s;
     response.result[3] = stats_.count();
-    if (!stats_.Read(request.arg[0], &s)) return channel::WireStatus::kBadArgument;
+    const bool reset = (request.arg[1] & channel::kTaskStatsReset) != 0;
+    const bool known =
+        reset ? stats_.ReadAndReset(request.arg[0], &s) : stats_.Read(request.arg[0], &s);
+    if (!known) return channel::WireStatus::kBadArgument;
     response.result[0] = Saturate(s.activations);
     response.result[1] = Saturate(s.deadline_misses);
     response.result[2] = Saturate(s.worst_response_us);
@@ -97,7 +111,7 @@ class TaskStatsCommand final : public channel::CommandHandler {
   static uint32_t Saturate(uint64_t v) {
     return v > 0xFFFFFFFFu ? 0xFFFFFFFFu : static_cast<uint32_t>(v);
   }
-  const TaskStats& stats_;
+  TaskStats& stats_;
 };
 
 }  // namespace tandem::apps

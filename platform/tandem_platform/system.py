@@ -3,7 +3,9 @@
 import dataclasses
 import pathlib
 import shlex
+import re
 import shutil
+import subprocess
 
 from . import dtree, fetch, initramfs, rtos
 from .config import Platform
@@ -48,6 +50,30 @@ def check_xen_config(p: Platform, kconfig: pathlib.Path):
 
 def default_outdir(route: str) -> pathlib.Path:
     return REPO / "build" / "platform" / route
+
+
+# QEMU 7.2's single-threaded round robin can give a vCPU that waits for an IPI no instructions
+# under -icount, and an SMP guest livelocks (Xen hung in stop_machine here); QEMU 8.0 shares
+# the instruction budget fairly between vCPUs ("accel/tcg/tcg-accel-ops-rr: ensure fairness
+# with icount").
+ICOUNT_MIN_QEMU = (8, 0)
+
+
+def qemu_version() -> tuple:
+    out = subprocess.run(["qemu-system-aarch64", "--version"], capture_output=True,
+                         text=True).stdout
+    m = re.search(r"version (\d+)\.(\d+)", out)
+    return (int(m.group(1)), int(m.group(2))) if m else (0, 0)
+
+
+def check_icount_qemu():
+    v = qemu_version()
+    if v < ICOUNT_MIN_QEMU:
+        raise PlatformError(
+            f"-icount needs qemu-system-aarch64 {ICOUNT_MIN_QEMU[0]}.{ICOUNT_MIN_QEMU[1]} or later "
+            f"(this is {v[0]}.{v[1]}: an SMP guest livelocks under -icount); "
+            f"scripts/install-deps.sh installs it from Debian's bookworm-backports, or run "
+            f"without icount")
 
 
 def prepare(p: Platform, route: str, outdir: pathlib.Path = None, rtos_image_given=False,
@@ -103,6 +129,7 @@ def prepare(p: Platform, route: str, outdir: pathlib.Path = None, rtos_image_giv
             "-monitor", f"unix:{monitor},server=on,wait=off"]
     ic = p.icount if icount is None else icount
     if ic:
+        check_icount_qemu()
         argv += ["-icount", ic]
     for m in mods:
         argv += ["-device", f"loader,file={m.path},addr={m.addr:#x},force-raw=on"]

@@ -28,6 +28,8 @@ def main():
     ap.add_argument("--out", help="output directory")
     ap.add_argument("--config", help="platform description (default platform/tandem-qemu.conf)")
     ap.add_argument("--echo", action="store_true", help="copy the console to stdout")
+    ap.add_argument("--icount", help="QEMU -icount for this boot (default: the description's "
+                    "[qemu] icount; '' = off). Timing checks assert deadlines only with it")
     a = ap.parse_args()
     image = pathlib.Path(a.rtos_image)
     if not image.is_file():
@@ -43,7 +45,7 @@ def main():
     try:
         selected = checks.for_route(a.route, a.check, a.group)
         boot = target.Boot(a.route, image, a.out, timeout=a.timeout, echo=a.echo,
-                           conf=a.config)
+                           conf=a.config, icount=a.icount)
     except Exception as e:  # set-up errors: missing tools, fetch failure, bad config
         print(f"target tests: FAIL: cannot set up route {a.route}: {e}", file=sys.stderr)
         return 2

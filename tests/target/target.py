@@ -48,7 +48,7 @@ class Boot:
     """Boots one route; use as a context manager. Records wall times in self.times."""
 
     def __init__(self, route, rtos_image, outdir=None, kernel_args="tandem.follow=0", timeout=120,
-                 echo=False, conf=None):
+                 echo=False, conf=None, icount=None):
         # tandem.follow=0: the RTOS console is read from xenconsoled's log on demand instead of
         # being copied onto dom0's console, where it would interleave with command output.
         self.route = route
@@ -61,7 +61,10 @@ class Boot:
                                      rtos_image_given=True, build_rtos=False,
                                      extra_bins=initramfs.linux_tools(build=True)
                                      if route != "rtos-only" else [],
-                                     kernel_args=kernel_args)
+                                     kernel_args=kernel_args, icount=icount)
+        # Guest time counts instructions (QEMU -icount) instead of following the host clock: the
+        # guest's deadlines then do not depend on how the host schedules QEMU.
+        self.icount = self.platform.icount if icount is None else icount
         self.times["prepare"] = time.monotonic() - t0
         self.t_qemu = time.monotonic()
         self.con = console.Console(self.system.qemu_argv("stdio"), self.system.console_log,

@@ -1,0 +1,46 @@
+// tandem-pacer: a dom0 process that wakes every --period-us microseconds, for target tests that
+// run QEMU with -icount (docs/platform.md, "Guest time").
+//
+// Why: under -icount QEMU runs all vCPUs in one host thread, in turns, and a turn lasts until
+// the next guest timer event (at most half the time to it per vCPU). A vCPU that spins on a lock
+// the other vCPU holds (Xen's spinlocks end in WFE, which yields the turn) waits for the whole
+// turn of the other, up to ~0.5 ms of guest time with a 1 ms RTOS tick: a stall real parallel
+// CPUs never see. A timer in dom0 every 20 us bounds every turn to about that, so the emulated
+// CPUs interleave finely. It is ordinary Linux activity: the RTOS must (and does) ignore it.
+#include <sys/prctl.h>
+#include <time.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <cstdio>
+
+int main(int argc, char** argv) {
+  uint32_t period_us = 20;
+  double duration_s = 0;
+  CLI::App app{"tandem-pacer: wake every PERIOD microseconds (bounds QEMU -icount turns)"};
+  app.add_option("-p,--period-us", period_us, "wake-up period in microseconds")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 1000000u));
+  app.add_option("-d,--duration-s", duration_s, "stop after this many seconds (0: run until killed)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  CLI11_PARSE(app, argc, argv);
+
+  // Default timer slack is 50 us: without this the wake-ups would drift to ~70 us apart.
+  if (prctl(PR_SET_TIMERSLACK, 1UL) != 0) perror("tandem-pacer: warning: PR_SET_TIMERSLACK");
+  timespec next{};
+  clock_gettime(CLOCK_MONOTONIC, &next);
+  const int64_t start_ns = next.tv_sec * 1000000000LL + next.tv_nsec;
+  const int64_t stop_ns = duration_s > 0 ? start_ns + static_cast<int64_t>(duration_s * 1e9) : 0;
+  for (;;) {
+    next.tv_nsec += static_cast<long>(period_us) * 1000;
+    while (next.tv_nsec >= 1000000000L) {
+      next.tv_nsec -= 1000000000L;
+      ++next.tv_sec;
+    }
+    // Absolute deadlines: a late wake-up does not push every later one back.
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, nullptr) != 0) {
+    }
+    if (stop_ns != 0 && next.tv_sec * 1000000000LL + next.tv_nsec >= stop_ns) return 0;
+  }
+}

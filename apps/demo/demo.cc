@@ -86,6 +86,12 @@ TASK(FirstTask) {
                     probe.ok() ? "bad pin" : tandem::drivers::GpioErrorName(probe.error()));
     }
   }
+  // The control loop starts now that its pin is ready: this task ranks above the tick, so
+  // releases during the set-up above (console lines trap to Xen) would be late from the start.
+  const StatusType started = SetRelAlarm(ControlPeriod, 1, 1);
+  if (started != E_OK) {
+    ConsolePrintf("tandem-rt: cannot start the control alarm: %s\n", tandem::StatusName(started));
+  }
   TerminateTask();
 }
 

@@ -19,6 +19,7 @@ class Platform:
     smp: int
     qemu_memory_mb: int
     icount: str
+    icount_pacer_us: int
     modules_base: int
     scheduler: str
     vwfi: str
@@ -93,6 +94,7 @@ def load(path=None, rtos_image=None) -> Platform:
     p = Platform(
         machine=q.get("machine"), cpu=q.get("cpu"), smp=_int(q, "smp"),
         qemu_memory_mb=_int(q, "memory_mb"), icount=q.get("icount", "").strip(),
+        icount_pacer_us=_int(q, "icount_pacer_us") if q.get("icount_pacer_us", "").strip() else 0,
         modules_base=_int(q, "modules_base"),
         scheduler=x.get("scheduler"), vwfi=x.get("vwfi"), xen_console=x.get("console"),
         dtuart=x.get("dtuart", ""), xen_extra=x.get("extra_bootargs", ""),

@@ -116,6 +116,9 @@ def prepare(p: Platform, route: str, outdir: pathlib.Path = None, rtos_image_giv
     dtree.place(p, mods)
     # The Linux command line carries the route so one initramfs layout serves both.
     p_args = p.dom0_bootargs + f" tandem.route={route}" + (f" {kernel_args}" if kernel_args else "")
+    ic = p.icount if icount is None else icount
+    if ic and p.icount_pacer_us > 0:
+        p_args += f" tandem.pacer={p.icount_pacer_us}"  # dom0/init starts tandem-pacer
     p_run = dataclasses.replace(p, dom0_bootargs=p_args)
     qdtb = dtree.dump_qemu_dtb(p, outdir.parent)
     dtb = dtree.compile_dts(dtree.host_dts(p_run, qdtb, k, r, domu_k, domu_dtb),
@@ -127,7 +130,6 @@ def prepare(p: Platform, route: str, outdir: pathlib.Path = None, rtos_image_giv
     argv = ["qemu-system-aarch64", *dtree.qemu_machine_args(p), "-display", "none",
             "-no-reboot", "-kernel", str(art.xen), "-dtb", str(dtb),
             "-monitor", f"unix:{monitor},server=on,wait=off"]
-    ic = p.icount if icount is None else icount
     if ic:
         check_icount_qemu()
         argv += ["-icount", ic]

@@ -30,7 +30,9 @@ run 0 tandemctl -d "$name" gpio set 1 1
 run 0 tandemctl -d "$name" gpio get 1
 run 0 tandemctl -d "$name" gpio toggle 1
 run 7 tandemctl -d "$name" gpio set 4 1
-run 0 tandemctl -d "$name" stats
+# Statistics since the RTOS started, cleared (--reset), then again for the bench alone.
+run 0 tandemctl -d "$name" stats --reset
 run 0 tandem-bench -d "$name" -n 200 -b 2000
+run 0 tandemctl -d "$name" stats
 echo "SHOWCASE: $fails failure(s)"
 [ "$fails" = 0 ]

@@ -7,6 +7,9 @@
 // turn of the other, up to ~0.5 ms of guest time with a 1 ms RTOS tick: a stall real parallel
 // CPUs never see. A timer in dom0 every 20 us bounds every turn to about that, so the emulated
 // CPUs interleave finely. It is ordinary Linux activity: the RTOS must (and does) ignore it.
+// It runs SCHED_FIFO: the next wake-up is armed only when this process runs again, and a busy
+// dom0 (xenstored, xenconsoled) would otherwise keep it waiting for a CFS slice (~1 ms).
+#include <sched.h>
 #include <sys/prctl.h>
 #include <time.h>
 
@@ -26,6 +29,11 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
   CLI11_PARSE(app, argc, argv);
 
+  sched_param fifo{};
+  fifo.sched_priority = 50;
+  if (sched_setscheduler(0, SCHED_FIFO, &fifo) != 0) {
+    perror("tandem-pacer: warning: SCHED_FIFO (wake-ups may wait for other processes)");
+  }
   // Default timer slack is 50 us: without this the wake-ups would drift to ~70 us apart.
   if (prctl(PR_SET_TIMERSLACK, 1UL) != 0) perror("tandem-pacer: warning: PR_SET_TIMERSLACK");
   timespec next{};

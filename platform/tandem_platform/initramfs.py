@@ -28,7 +28,9 @@ MODULES = ["xen-privcmd.ko", "xenfs/xenfs.ko", "xen-evtchn.ko", "xen-gntdev.ko",
 INIT = REPO / "platform" / "dom0" / "init"
 LINUX_BUILD = REPO / "linux" / "build-arm64.sh"
 LINUX_OUT = REPO / "build" / "arm64-linux"
-LINUX_TOOLS = ["linux/tandemctl", "linux/tandem-bench"]
+# What linux/build-arm64.sh builds (found here when it is not run: --no-build).
+LINUX_TOOLS = ["linux/tandemctl", "linux/tandem-bench", "linux/tandem-loopback",
+               "linux/tandem-pacer"]
 
 
 def linux_tools(build: bool):

@@ -346,7 +346,9 @@ def channel_flood_then_stats(boot, prof):
     print(f"    stats: {json.dumps(obj)[:600]}")
     ctrl = _task(obj, "Control")
     require(ctrl is not None, f"no Control task in the stats:\n{out}")
-    after = _channel_counters(boot, min_requests=before[2] + 10100)
+    # The line comes once a second of guest time; paced under -icount on a loaded host that
+    # can take many seconds of wall time.
+    after = _channel_counters(boot, min_requests=before[2] + 10100, wait_s=120 if timed else 20)
     print(f"    channel: irq {before[0]} -> {after[0]}, batches {before[1]} -> {after[1]}, "
           f"requests {before[2]} -> {after[2]}, max batch {after[3]}; window: Control "
           f"{ctrl['activations']} jobs, {ctrl['deadline_misses']} deadline misses, worst "

@@ -204,6 +204,13 @@ def for_route(route, names=None, group="base"):
 
 # ---- The command channel end to end (issue 4): tandemctl in dom0 <-> the RTOS <-> the PL061.
 
+def _wall(boot, seconds):
+    """A wall-clock wait for something that takes `seconds` of wall time on plain TCG. Under
+    -icount with dom0's pacer a guest second costs several wall seconds (many more on a loaded
+    host): waits for guest-timed events (the once-a-second status line) stretch accordingly."""
+    return seconds * 6 if boot.icount else seconds
+
+
 def _tandemctl(boot, args, timeout_ms=20000):
     """Runs tandemctl --json in dom0; returns (exit status, parsed JSON object or None, text).
     The timeout is generous: under TCG a round trip costs milliseconds."""
@@ -232,8 +239,9 @@ def _pins(boot, prof):
 
 @check("xl", group="channel")
 def channel_ping(boot, prof):
-    """The first check: also waits (20 s at most) for the RTOS to publish its channel."""
-    deadline = time.monotonic() + 20
+    """The first check: also waits (20 s at most, longer under -icount) for the RTOS to
+    publish its channel."""
+    deadline = time.monotonic() + _wall(boot, 20)
     while True:
         status, obj, out = _tandemctl(boot, "ping")
         if status != 4 or time.monotonic() > deadline:  # 4: channel not published (yet)
@@ -275,11 +283,12 @@ _CHANNEL_LINE = re.compile(r"tandem-rt: channel irq=(\d+) batches=(\d+) requests
                            r"max_batch=(\d+) ctrl_preempted=(\d+)")
 
 
-def _channel_counters(boot, min_requests=0, wait_s=20):
+def _channel_counters(boot, min_requests=0, wait_s=None):
     """The RTOS's latest channel status line (route xl: xenconsoled's log of its vpl011) as
     (irq, batches, requests, max_batch, ctrl_preempted); waits (the line comes once a second)
     for one that counts at least `min_requests` requests."""
     log = f"/var/log/xen/console/guest-{boot.platform.rtos_name}-vuart0.log"
+    wait_s = wait_s or _wall(boot, 20)
     deadline = time.monotonic() + wait_s
     while True:
         # Short: long lines typed into dom0's serial console get mangled.
@@ -346,9 +355,7 @@ def channel_flood_then_stats(boot, prof):
     print(f"    stats: {json.dumps(obj)[:600]}")
     ctrl = _task(obj, "Control")
     require(ctrl is not None, f"no Control task in the stats:\n{out}")
-    # The line comes once a second of guest time; paced under -icount on a loaded host that
-    # can take many seconds of wall time.
-    after = _channel_counters(boot, min_requests=before[2] + 10100, wait_s=120 if timed else 20)
+    after = _channel_counters(boot, min_requests=before[2] + 10100)
     print(f"    channel: irq {before[0]} -> {after[0]}, batches {before[1]} -> {after[1]}, "
           f"requests {before[2]} -> {after[2]}, max batch {after[3]}; window: Control "
           f"{ctrl['activations']} jobs, {ctrl['deadline_misses']} deadline misses, worst "

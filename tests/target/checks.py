@@ -348,7 +348,12 @@ def channel_flood_then_stats(boot, prof):
     require(rc_bench == 0 and bench and bench.get("ok"),
             f"tandem-bench exited {rc_bench}:\n{parts[2]}")
     bench_ms = sum(ph["elapsed_ns"] for ph in bench["phases"]) / 1e6
-    print(f"    tandem-bench: {json.dumps(bench)[:400]}")
+    for ph in bench["phases"]:
+        print(f"    tandem-bench {ph['phase']}: {ph['commands']} commands in "
+              f"{ph['elapsed_ns'] / 1e6:.1f} ms, latency p50 {ph['latency_ns']['p50'] / 1e3:.1f} us "
+              f"p99 {ph['latency_ns']['p99'] / 1e3:.1f} us; notifications sent per command: "
+              f"Linux {ph['linux']['notify_sent_per_command']:.4f}, "
+              f"RTOS {ph['rtos']['notify_sent_per_command']:.4f}")
     require(status == 0 and obj_after and obj_after.get("ok"),
             f"tandemctl stats exited {status}:\n{parts[4]}")
     obj, out = obj_after, parts[4]

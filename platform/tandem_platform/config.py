@@ -122,6 +122,8 @@ def _check(p: Platform):
         errs.append("[gpio] base and size must be 4 KiB aligned (Xen maps whole pages)")
     if p.dom0_memory_mb + p.rtos_memory_mb + 64 > p.qemu_memory_mb:
         errs.append("[qemu] memory_mb too small for dom0 + rtos + Xen")
+    if not 0 <= p.icount_pacer_us <= 1000000:
+        errs.append(f"[qemu] icount_pacer_us {p.icount_pacer_us}: 0 (off) to 1000000 microseconds")
     if any(not 0 <= pin < 8 for pin in p.gpio_exported_pins):
         errs.append("[gpio] exported_pins: the PL061 has pins 0..7")
     if not p.rtos_name or not p.rtos_name.replace("-", "").replace("_", "").isalnum():

@@ -51,6 +51,10 @@ class DescriptionTest(unittest.TestCase):
         with self.assertRaisesRegex(PlatformError, "pins 0..7"):
             config.load(conf_with(exported_pins="1,9"))
 
+    def test_negative_pacer_refused(self):
+        with self.assertRaisesRegex(PlatformError, r"\[qemu\] icount_pacer_us -5"):
+            config.load(conf_with(icount_pacer_us="-5"))
+
 
 def _rtos_pcpu(n):
     text = config.DEFAULT_CONF.read_text()

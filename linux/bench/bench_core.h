@@ -23,7 +23,8 @@ Percentiles Summarize(std::vector<uint64_t>& samples);
 
 struct PhaseResult {
   std::string name;
-  uint64_t commands = 0;
+  uint64_t commands = 0;  // what a phase counts: `unit`s (pings, or bare notifications)
+  std::string unit = "command";
   uint64_t elapsed_ns = 0;
   Percentiles latency;
   uint64_t linux_notify_sent = 0, linux_notify_received = 0;
@@ -35,6 +36,12 @@ struct PhaseResult {
 // `timeout_ns` bounds each command (isolated) or the progress between two completions (burst).
 libtandem::Result<PhaseResult> RunIsolated(libtandem::Session& s, uint64_t n, uint64_t timeout_ns);
 libtandem::Result<PhaseResult> RunBurst(libtandem::Session& s, uint64_t n, uint64_t timeout_ns);
+
+// An event storm: `n` bare notifications (nothing new on the ring) as fast as Xen takes them,
+// then one ping that must still round-trip. `commands` counts the notifications; the latency is
+// the ping's; rtos_notify_received shows how many of them reached the RTOS's server (its port
+// stays masked while a batch is drained, so it may count fewer).
+libtandem::Result<PhaseResult> RunStorm(libtandem::Session& s, uint64_t n, uint64_t timeout_ns);
 
 // The seed's self-contained transactions: every ping maps, binds, handshakes, sends, awaits,
 // unbinds and unmaps (libtandem::Transact). Latency only: each command has its own counters.

@@ -9,7 +9,7 @@
 
 int main(int argc, char** argv) {
   std::string domain;
-  uint64_t iterations = 1000, burst = 10000, transactions = 0;
+  uint64_t iterations = 1000, burst = 10000, transactions = 0, storm = 0;
   uint32_t timeout_ms = 2000;
   bool json = false;
   CLI::App app{
@@ -28,6 +28,11 @@ int main(int argc, char** argv) {
                  "also time this many self-contained transactions (map, bind, handshake, ping, "
                  "unbind, unmap each), before the persistent session")
       ->check(CLI::Range(0u, 1'000'000u));
+  app.add_option("-S,--storm", storm,
+                 "after the burst, send this many bare event-channel notifications (nothing new "
+                 "on the ring: a misbehaving client, Xen's XSA-391 class), then one ping that "
+                 "must still round-trip")
+      ->check(CLI::Range(0u, 100'000'000u));
   app.add_option("-t,--timeout", timeout_ms, "milliseconds per command / per burst step")
       ->check(CLI::Range(1u, 600000u));
   app.add_flag("-j,--json", json, "one JSON object on stdout");
@@ -67,14 +72,21 @@ int main(int argc, char** argv) {
   if (!iso.ok()) return fail(iso.error());
   auto bur = tandem_bench::RunBurst(*s.value(), burst, timeout_ns);
   if (!bur.ok()) return fail(bur.error());
+  std::optional<tandem_bench::PhaseResult> st;
+  if (storm > 0) {
+    auto r = tandem_bench::RunStorm(*s.value(), storm, timeout_ns);
+    if (!r.ok()) return fail(r.error());
+    st = r.value();
+  }
   if (json) {
     std::cout << "{\"ok\":true,\"domain\":" << d.value().domid << ",\"phases\":["
               << (tx ? tandem_bench::ToJson(*tx) + "," : "") << tandem_bench::ToJson(iso.value())
-              << "," << tandem_bench::ToJson(bur.value()) << "]}\n";
+              << "," << tandem_bench::ToJson(bur.value())
+              << (st ? "," + tandem_bench::ToJson(*st) : "") << "]}\n";
   } else {
     std::cout << "tandem-bench on domain " << d.value().domid << " (" << d.value().name << ")\n"
               << (tx ? tandem_bench::ToText(*tx) : "") << tandem_bench::ToText(iso.value())
-              << tandem_bench::ToText(bur.value());
+              << tandem_bench::ToText(bur.value()) << (st ? tandem_bench::ToText(*st) : "");
   }
   return 0;
 }

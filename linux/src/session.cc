@@ -30,6 +30,13 @@ void Session::EvtchnNotifier::Notify() {
   if (!xen_.EvtchnNotify(port_).ok()) failed_ = true;
 }
 
+Result<void> Session::NotifyRaw() {
+  if (closed_ || !port_bound_) {
+    return Fail(Errc::kInternal, "NotifyRaw on a closed session", "open a session first");
+  }
+  return xen_.EvtchnNotify(notifier_.port_);
+}
+
 Session::Session(XenBackend& xen, ChannelInfo info)
     : xen_(xen), info_(std::move(info)), notifier_(xen) {}
 

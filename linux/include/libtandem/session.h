@@ -75,6 +75,11 @@ class Session {
   void Abandon(uint64_t id) { client_->Abandon(id); }
   uint32_t in_flight() const { return client_->in_flight(); }
 
+  // Fault injection (tandem-bench --storm): one event-channel notification with nothing new on
+  // the ring, as a misbehaving client sends them (Xen's XSA-391 class). The RTOS must stay
+  // unaffected above its channel's priority.
+  Result<void> NotifyRaw();
+
   // Ends the session: Closed on the request page, notify, unbind, unmap, release the claim.
   // Idempotent; the destructor calls it.
   void Close();

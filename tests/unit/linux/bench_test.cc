@@ -54,5 +54,27 @@ TEST(Bench, IsolatedIsTwoNotificationsPerCommandBurstIsFarFewer) {
   EXPECT_TRUE(xen.mapped.empty());
 }
 
+TEST(Bench, StormOfBareNotificationsLeavesTheChannelWorking) {
+  FakeXen xen;
+  FakeRtos rtos(xen, 2, "tandem-rt");
+  rtos.Publish();
+  auto s = Session::Open(xen, 2, 1'000'000'000);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  const uint64_t before = xen.notifies;
+  auto storm = tandem_bench::RunStorm(*s.value(), 5000, 1'000'000'000);
+  ASSERT_TRUE(storm.ok()) << storm.error().message;
+  const auto& r = storm.value();
+  EXPECT_EQ(r.name, "storm");
+  EXPECT_NE(tandem_bench::ToJson(r).find("\"unit\":\"notification\""), std::string::npos);
+  EXPECT_NE(tandem_bench::ToText(r).find("5000 notifications in"), std::string::npos);
+  EXPECT_EQ(r.commands, 5000u);
+  EXPECT_GE(xen.notifies - before, 5000u);  // every bare notification reached Xen
+  EXPECT_GE(r.linux_notify_sent, 5000u);
+  EXPECT_GT(r.latency.p50_ns, 0u);          // the ping after the storm came back
+  EXPECT_EQ(rtos.server->counters().rejected, 0u);
+  s.value()->Close();
+  EXPECT_FALSE(s.value()->NotifyRaw().ok());  // closed: refused, not sent
+}
+
 }  // namespace
 }  // namespace libtandem::testing

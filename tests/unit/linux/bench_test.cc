@@ -24,11 +24,17 @@ TEST(Summarize, NearestRankPercentiles) {
   EXPECT_EQ(tandem_bench::Summarize(one).p99_ns, 7u);
 }
 
-TEST(Bench, IsolatedIsTwoNotificationsPerCommandBurstIsFarFewer) {
+// A published fake RTOS (domain 2) and a session to it.
+class BenchTest : public ::testing::Test {
+ protected:
+  BenchTest() { rtos.Publish(); }
+  Result<std::unique_ptr<Session>> Open() { return Session::Open(xen, 2, 1'000'000'000); }
   FakeXen xen;
-  FakeRtos rtos(xen, 2, "tandem-rt");
-  rtos.Publish();
-  auto s = Session::Open(xen, 2, 1'000'000'000);
+  FakeRtos rtos{xen, 2, "tandem-rt"};
+};
+
+TEST_F(BenchTest, IsolatedIsTwoNotificationsPerCommandBurstIsFarFewer) {
+  auto s = Open();
   ASSERT_TRUE(s.ok()) << s.error().message;
   auto iso = tandem_bench::RunIsolated(*s.value(), 100, 1'000'000'000);
   ASSERT_TRUE(iso.ok()) << iso.error().message;
@@ -54,11 +60,8 @@ TEST(Bench, IsolatedIsTwoNotificationsPerCommandBurstIsFarFewer) {
   EXPECT_TRUE(xen.mapped.empty());
 }
 
-TEST(Bench, StormOfBareNotificationsLeavesTheChannelWorking) {
-  FakeXen xen;
-  FakeRtos rtos(xen, 2, "tandem-rt");
-  rtos.Publish();
-  auto s = Session::Open(xen, 2, 1'000'000'000);
+TEST_F(BenchTest, StormOfBareNotificationsLeavesTheChannelWorking) {
+  auto s = Open();
   ASSERT_TRUE(s.ok()) << s.error().message;
   const uint64_t before = xen.notifies;
   auto storm = tandem_bench::RunStorm(*s.value(), 5000, 1'000'000'000);

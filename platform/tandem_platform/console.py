@@ -40,8 +40,13 @@ class Fatal(PlatformError):
 
 
 class Console:
+    """echo: False (nothing), True (everything QEMU prints, as it comes), or a function that
+    gets each complete console line (str, no line end) and returns what to print for it, or
+    None to print nothing."""
+
     def __init__(self, argv, log_path, echo=False):
         self.log = open(log_path, "wb")
+        self.partial = b""
         self.buf = bytearray()
         self.pos = 0
         self.cv = threading.Condition()
@@ -61,14 +66,25 @@ class Console:
                 break
             self.log.write(chunk)
             self.log.flush()
-            if self.echo:
+            if callable(self.echo):
+                self._echo_lines(chunk)
+            elif self.echo:
                 sys.stdout.buffer.write(chunk)
                 sys.stdout.buffer.flush()
             with self.cv:
                 self.buf += chunk
                 self.cv.notify_all()
+        if callable(self.echo) and self.partial:
+            self._echo_lines(b"\n")  # the last line, which QEMU ended without a newline
         with self.cv:
             self.cv.notify_all()
+
+    def _echo_lines(self, chunk):
+        *lines, self.partial = (self.partial + chunk).split(b"\n")
+        for raw in lines:
+            shown = self.echo(raw.decode("utf-8", "replace").rstrip("\r"))
+            if shown is not None:
+                print(shown, flush=True)
 
     def text(self, start=0) -> str:
         with self.cv:
@@ -151,6 +167,8 @@ class Console:
                 self.proc.kill()
                 self.proc.wait()
         self.reader.join(2)
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            pipe.close()
         self.log.close()
 
 

@@ -33,14 +33,14 @@ ctest --preset host-debug -L 'unit|conformance' -j "$jobs"
 
 if ((run_sanitizers)); then
   step "host-asan-ubsan: configure and build"
-  cmake --preset host-asan-ubsan -DTANDEM_SKIP="bench;platform" >/dev/null
+  cmake --preset host-asan-ubsan -DTANDEM_SKIP="bench;platform;scripts" >/dev/null
   cmake --build --preset host-asan-ubsan -j "$jobs"
   step "host-asan-ubsan: unit and conformance tests"
   ctest --preset host-asan-ubsan -L 'unit|conformance' -j "$jobs"
   if [[ -f channel/CMakeLists.txt ]]; then
     step "host-tsan: channel tests"
     # Only the channel: the kernel's host port switches ucontext stacks, which TSan cannot follow.
-    cmake --preset host-tsan -DTANDEM_SKIP="kernel;arch;tools;drivers;xen;apps;linux;platform;bench;conformance;target;target_scenarios;arm64;channel_xen;oilc" >/dev/null
+    cmake --preset host-tsan -DTANDEM_SKIP="kernel;arch;tools;drivers;xen;apps;linux;platform;bench;conformance;target;target_scenarios;arm64;channel_xen;oilc;scripts" >/dev/null
     cmake --build --preset host-tsan -j "$jobs"
     ctest --test-dir build/host-tsan -L unit -j "$jobs" --output-on-failure
   fi

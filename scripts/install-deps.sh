@@ -3,11 +3,11 @@
 # Quiet and quick when everything is already there; every failure says what failed and what to do.
 set -euo pipefail
 packages=(
-  build-essential cmake ninja-build git ca-certificates python3 python3-pexpect
+  build-essential cmake ninja-build git ca-certificates python3
   googletest libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev
   clang libclang-rt-14-dev
   g++-aarch64-linux-gnu gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
-  libxen-dev qemu-user-static device-tree-compiler cpio expect xz-utils
+  libxen-dev qemu-user-static device-tree-compiler cpio xz-utils
   # QEMU's virt machine loads the virtio NIC's option ROM (efi-virtio.rom) at start-up:
   # a Recommends of qemu-system-arm, which --no-install-recommends would skip.
   ipxe-qemu

@@ -111,7 +111,7 @@ Suites: bookworm-security
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 SOURCES
-  tar -C "$tmp" -cf "$out.part" . || die "could not write $out.part"
+  tar --numeric-owner -C "$tmp" -cf "$out.part" . || die "could not write $out.part"
   mv "$out.part" "$out"
   rm -rf --one-file-system "$tmp"
   say "cached the base root as $out"
@@ -145,7 +145,7 @@ trap 'exit 143' TERM
 
 mkdir -p "$root"
 say "unpacking the base root $base_tarball"
-tar -C "$root" -xf "$base_tarball" || die "could not unpack $base_tarball into $root"
+tar --numeric-owner -C "$root" -xf "$base_tarball" || die "could not unpack $base_tarball into $root"
 for d in proc sys dev root etc; do mkdir -p "$root/$d"; done
 cp -L /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || say "note: no /etc/resolv.conf to copy"
 git clone -q --no-hardlinks "$top" "$root/root/tandem" || die "could not clone $top"

@@ -9,10 +9,17 @@ script=$(cd "$(dirname "$0")/../../.." && pwd)/scripts/fresh-debian-root.sh
 work=$(mktemp -d)
 trap 'rm -rf --one-file-system "$work"' EXIT
 failures=0
+context=  # what the script printed in the case at hand, shown when a check of it fails
 check() {  # check DESCRIPTION CONDITION...
   local what=$1
   shift
-  if "$@"; then echo "ok   $what"; else echo "FAIL $what"; failures=$((failures + 1)); fi
+  if "$@"; then
+    echo "ok   $what"
+  else
+    echo "FAIL $what"
+    [[ -n $context ]] && sed 's/^/     | /' <<<"$context"
+    failures=$((failures + 1))
+  fi
 }
 
 if [[ $(id -u) -ne 0 ]]; then
@@ -35,12 +42,14 @@ tar -C "$tiny" -cf "$work/tiny.tar" .
 cp "$script" "$work/fresh.sh" && chmod 755 "$work" "$work/fresh.sh"
 out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$work/fresh.sh" true 2>&1)
 status=$?
+context=$out
 check "not root: exit status 1 (was $status)" test "$status" -eq 1
 check "not root: says it must run as root" grep -q "must run as root" <<<"$out"
 
 # 2. Bad usage: exit status 2, with what is wrong.
 out=$("$script" --no-such-flag true 2>&1)
 status=$?
+context=$out
 check "unknown option: exit status 2 (was $status)" test "$status" -eq 2
 check "unknown option: named" grep -q -- "unknown option '--no-such-flag'" <<<"$out"
 out=$("$script" --base-tarball "$work/tiny.tar" 2>&1)
@@ -59,6 +68,7 @@ err=$work/stderr.txt
   sleep '"$marker"' >/dev/null 2>&1 &
   exit 7' 2>"$err"
 status=$?
+context=$(cat "$err")
 root=$(sed -n "s/.*in a brand-new Debian 12 root at \(.*\) (commit .*/\1/p" "$err")
 check "CMD's exit status passed through (7, was $status)" test "$status" -eq 7
 check "the root's path was printed" test -n "$root"
@@ -76,7 +86,9 @@ check "no process CMD started is left" bash -c "$(declare -f running); ! running
 
 # 4. --keep keeps the root, unmounted, and says where it is.
 "$script" --keep --base-tarball "$work/tiny.tar" bash -c : 2>"$err"
-check "--keep: CMD ok" test $? -eq 0
+status=$?
+context=$(cat "$err")
+check "--keep: CMD ok" test $status -eq 0
 root=$(sed -n "s/.*kept the root: \([^ ]*\) .*/\1/p" "$err")
 check "--keep: the kept root exists and has the clone" test -d "$root/root/tandem/.git"
 check "--keep: nothing mounted below it" bash -c "! grep -qF ' $root/' /proc/self/mountinfo"

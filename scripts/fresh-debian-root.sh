@@ -97,6 +97,7 @@ make_base() {
     rm -rf --one-file-system "$tmp"
     die "debootstrap failed (log above and in $cache/debootstrap.log)"
   fi
+  chmod 755 "$tmp"  # mktemp's 0700 would become the root's "/": no user but root could use it
   rm -f "$tmp/etc/apt/sources.list"
   cat >"$tmp/etc/apt/sources.list.d/debian.sources" <<'SOURCES'
 Types: deb
@@ -146,6 +147,7 @@ trap 'exit 143' TERM
 mkdir -p "$root"
 say "unpacking the base root $base_tarball"
 tar --numeric-owner -C "$root" -xf "$base_tarball" || die "could not unpack $base_tarball into $root"
+chmod 755 "$root"  # "/" as a machine has it: apt's _apt user and others must traverse it
 for d in proc sys dev root etc; do mkdir -p "$root/$d"; done
 cp -L /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || say "note: no /etc/resolv.conf to copy"
 git clone -q --no-hardlinks "$top" "$root/root/tandem" || die "could not clone $top"
@@ -157,7 +159,16 @@ fi
 say "running '$*' in a brand-new Debian 12 root at $root (commit ${commit:0:12})"
 started=$(date +%s)
 set +e
-unshare --mount --pid --fork --propagation private -- "$0" --enter "$root" "$@"
+# Our mounts must not propagate back to this namespace. Inside a chroot "/" is no mount point,
+# so unshare cannot make it private: the mounts then follow the enclosing mount's propagation
+# (private where that chroot runs in its own namespace, as this script's own CMD does), and
+# are still unmounted on every ordinary exit.
+propagation=private
+if ! mountpoint -q /; then
+  propagation=unchanged
+  say "note: / is not a mount point (a chroot?): mounts for CMD keep the enclosing propagation"
+fi
+unshare --mount --pid --fork --propagation "$propagation" -- "$0" --enter "$root" "$@"
 status=$?
 set -e
 say "'$*' exited with status $status after $(($(date +%s) - started)) s in the fresh root"

@@ -145,7 +145,8 @@ class FakeXenstored {
         for (auto it = store.begin(); it != store.end();) {
           it = it->first.rfind(path + "/", 0) == 0 ? store.erase(it) : std::next(it);
         }
-        return Ok(r.header);
+        Ok(r.header);
+        return FireWatches(path);  // xenstored fires watches on removal too
       }
       case XS_DIRECTORY: {
         std::string out;

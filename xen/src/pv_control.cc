@@ -1,0 +1,87 @@
+// The guest's end of the PV control protocol. See pv_control.h.
+#include "tandem/xen/pv_control.h"
+
+#include <xen/sched.h>
+
+namespace tandem::xen {
+namespace {
+
+constexpr const char kShutdownNode[] = "control/shutdown";
+
+bool Equal(const char* a, const char* b) {
+  while (*a != '\0' && *a == *b) {
+    ++a;
+    ++b;
+  }
+  return *a == *b;
+}
+
+ShutdownRequest Classify(const char* value) {
+  if (value[0] == '\0') return ShutdownRequest::kNone;
+  if (Equal(value, "poweroff") || Equal(value, "halt")) return ShutdownRequest::kPoweroff;
+  if (Equal(value, "reboot")) return ShutdownRequest::kReboot;
+  return ShutdownRequest::kRefused;
+}
+
+}  // namespace
+
+const char* ShutdownRequestName(ShutdownRequest request) {
+  switch (request) {
+    case ShutdownRequest::kNone:
+      return "none";
+    case ShutdownRequest::kPoweroff:
+      return "poweroff";
+    case ShutdownRequest::kReboot:
+      return "reboot";
+    case ShutdownRequest::kRefused:
+      return "refused";
+  }
+  return "unknown";
+}
+
+unsigned ShutdownReason(ShutdownRequest request) {
+  return request == ShutdownRequest::kReboot ? SHUTDOWN_reboot : SHUTDOWN_poweroff;
+}
+
+Result<void, XsStatus> PvControl::Start() {
+  if (started_) return {};
+  // What Linux advertises too (drivers/xen/manage.c): toolstacks read them to know that the
+  // guest answers control/shutdown.
+  for (const char* feature : {"control/feature-poweroff", "control/feature-reboot"}) {
+    auto w = store_.Write(feature, "1");
+    if (!w.ok()) return MakeError(w.error());
+  }
+  auto watched = store_.Watch(kShutdownNode, kWatchToken);
+  if (!watched.ok()) return MakeError(watched.error());
+  started_ = true;
+  return {};
+}
+
+Result<ShutdownRequest, XsStatus> PvControl::Check() {
+  char value[sizeof(last_refused_)] = {};
+  auto r = store_.Read(kShutdownNode, value, sizeof(value));
+  if (!r.ok()) {
+    if (r.error() == XsStatus::kNoEntry) return ShutdownRequest::kNone;
+    // A value longer than any request we know: refused like any other unknown value.
+    if (r.error() != XsStatus::kBufferTooSmall) return MakeError(r.error());
+    value[0] = '?';
+    value[1] = '\0';
+  }
+  const ShutdownRequest request = Classify(value);
+  if (request == ShutdownRequest::kNone) {
+    last_refused_[0] = '\0';
+    return ShutdownRequest::kNone;
+  }
+  if (request == ShutdownRequest::kRefused) {
+    if (Equal(value, last_refused_)) return ShutdownRequest::kNone;  // already reported
+    for (size_t i = 0; i < sizeof(last_refused_); ++i) last_refused_[i] = value[i];
+    return ShutdownRequest::kRefused;
+  }
+  // Acknowledge first: the toolstack stops waiting as soon as the node is empty, and a guest
+  // that then fails to shut down is the toolstack's `xl destroy` case, not a hang.
+  auto ack = store_.Write(kShutdownNode, "");
+  if (!ack.ok()) return MakeError(ack.error());
+  return request;
+}
+
+}  // namespace tandem::xen

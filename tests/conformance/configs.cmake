@@ -64,3 +64,7 @@ tandem_sc_class(ecc2 TEMPLATE ecc2.oil.in SOURCES ecc2_test.cc TASKS T1 E2a E2b 
                 MIXED_NON E2a)
 # Issue 2 item 3: tasks ranked above an interrupt (and the system timer) mask it.
 tandem_sc_add(priority_space priority_space.oil 0 "" priority_space_test.cc)
+# Issue 10: rules of OSEK OS 2.2.3 where Tandem RT deviated, in both statuses.
+tandem_sc_class(rules TEMPLATE rules.oil.in TASKS T1 T2 E2 T3 T4 TTop MIXED_NON T3
+                STATUS EXTENDED STANDARD
+                SOURCES rules_glue.cc access_test.cc)

@@ -93,6 +93,8 @@ uint8_t ResourceCeiling(ResourceType resource);
 uint8_t TopTaskLevel();  // RES_SCHEDULER's ceiling
 uint8_t Cat2TopLevel();  // what SuspendOSInterrupts masks up to
 uint8_t SystemTimerLevel();
+// OS STATUS = EXTENDED (scenarios built in both statuses expect the extended-only errors there).
+bool ExtendedStatus();
 
 // Entry points for the glue macros.
 void TaskEntry(TaskType task, const char* name);

@@ -97,6 +97,7 @@ uint8_t ResourceCeiling(ResourceType resource);
 uint8_t TopTaskLevel();
 uint8_t Cat2TopLevel();
 uint8_t SystemTimerLevel();
+bool ExtendedStatus();
 
 // Entry points for the glue macros.
 void TaskEntry(TaskType task, const char* name);

@@ -81,9 +81,10 @@ StatusType WaitEvent(EventMaskType Mask) {
   const TaskType self = g_state.running;
   TaskControl& tcb = Tcb(self);
   if ((tcb.events_set & Mask) != 0) return E_OK;
+  // The PostTaskHook comes before the task leaves the running state (OSEK OS 2.2.3 13.8.2.4).
+  CallPostTaskHook();
   tcb.events_waited = Mask;
   tcb.state = WAITING;
-  CallPostTaskHook();
   // Waiting releases the internal resource (OSEK 4.6.3); it is taken again when the task is
   // dispatched after the wait.
   tcb.running_level = DispatchLevel(self);

@@ -11,16 +11,20 @@ namespace {
 alignas(16) uint8_t g_idle_stack[64 * 1024];
 
 // Runs a hook with the call level the standard gives it; hooks run with category 2 interrupts
-// masked so an ISR never sees a half-finished transition.
+// masked so an ISR never sees a half-finished transition, and with interrupt sections of their
+// own (a hook is not inside the section of the task whose service called it).
 template <typename Body>
 void RunHook(CallLevel level, Body body) {
   const CallLevel saved = g_state.call_level;
-  g_state.call_level = level;
-  ++g_state.suspend_os_nesting;
-  ApplyLevel();
-  body();
-  --g_state.suspend_os_nesting;
-  g_state.call_level = saved;
+  {
+    OwnSections own;
+    g_state.call_level = level;
+    ++g_state.hook_nesting;
+    ApplyLevel();
+    body();
+    --g_state.hook_nesting;
+    g_state.call_level = saved;
+  }
   ApplyLevel();
 }
 
@@ -46,7 +50,7 @@ void RunHook(CallLevel level, Body body) {
 
 void ResetTasks() {
   for (TaskType t = 0; t < Cfg().task_count; ++t) {
-    Cfg().task_controls[t] = TaskControl{SUSPENDED, 0, 0, 0, 0, 0, kNone, false, nullptr};
+    Cfg().task_controls[t] = TaskControl{SUSPENDED, 0, 0, 0, 0, 0, kNone, false, nullptr, {}};
   }
 }
 
@@ -133,6 +137,9 @@ void StartOS(AppModeType Mode) {
 
 /// ShutdownOS: runs the ShutdownHook and stops the system. Allowed from tasks, category 2
 /// ISRs, the StartupHook and the ErrorHook (13.7.2.3); ignored elsewhere in extended status.
+/// Also allowed inside an interrupt critical section (no E_OS_DISABLEDINT, unlike the services
+/// with a status): it ends the system, so no interrupt state is left to lose, and refusing it
+/// would keep running a system its application wants stopped.
 void ShutdownOS(StatusType Error) {
   arch::DisableAll();
   if (Extended()) {
@@ -150,8 +157,7 @@ void ShutdownOS(StatusType Error) {
   }
   arch::StopSystemTimer();
   if (Cfg().hooks.shutdown != nullptr) {
-    g_state.call_level = CallLevel::kShutdownHook;
-    Cfg().hooks.shutdown(Error);
+    RunHook(CallLevel::kShutdownHook, [Error] { Cfg().hooks.shutdown(Error); });
   }
   g_state.call_level = CallLevel::kNone;
   g_state.started = false;

@@ -85,11 +85,12 @@ bool ValidResource(ResourceType r) {
 /// GetResource: occupies ResID and raises the caller to its ceiling.
 /// Extended: E_OS_ID (invalid or internal resource), E_OS_ACCESS (already occupied, under this
 /// name or another name of a linked resource, or the caller's static priority is above the
-/// ceiling: for an ISR always RES_SCHEDULER's), E_OS_CALLEVEL.
+/// ceiling: for an ISR always RES_SCHEDULER's), E_OS_CALLEVEL, E_OS_DISABLEDINT.
 StatusType GetResource(ResourceType ResID) {
   CriticalSection cs;
   if (Extended()) {
     if (!CalledFromTaskOrIsr2()) return Fail(E_OS_CALLEVEL, OSServiceId_GetResource, ResID);
+    if (InCriticalSection()) return Fail(E_OS_DISABLEDINT, OSServiceId_GetResource, ResID);
     if (!ValidResource(ResID)) return Fail(E_OS_ID, OSServiceId_GetResource, ResID);
     if (OccupiedUnderAnyName(ResID) || CallerAboveCeiling(ResID)) {
       return Fail(E_OS_ACCESS, OSServiceId_GetResource, ResID);
@@ -121,11 +122,13 @@ StatusType GetResource(ResourceType ResID) {
 
 /// ReleaseResource: releases ResID (the most recently occupied one) and restores the priority.
 /// Extended: E_OS_ID, E_OS_NOFUNC (not occupied by the caller, or not the last one occupied),
-/// E_OS_ACCESS (the caller's static priority is above the ceiling), E_OS_CALLEVEL.
+/// E_OS_ACCESS (the caller's static priority is above the ceiling), E_OS_CALLEVEL,
+/// E_OS_DISABLEDINT.
 StatusType ReleaseResource(ResourceType ResID) {
   CriticalSection cs;
   if (Extended()) {
     if (!CalledFromTaskOrIsr2()) return Fail(E_OS_CALLEVEL, OSServiceId_ReleaseResource, ResID);
+    if (InCriticalSection()) return Fail(E_OS_DISABLEDINT, OSServiceId_ReleaseResource, ResID);
     if (!ValidResource(ResID)) return Fail(E_OS_ID, OSServiceId_ReleaseResource, ResID);
     if (CallerAboveCeiling(ResID)) {
       return Fail(E_OS_ACCESS, OSServiceId_ReleaseResource, ResID);

@@ -95,12 +95,13 @@ void RunIsr(IsrCategory category, ISRType isr, Level level, Body body) {
 
 void HandleIsr(ISRType isr) {
   if (g_state.cfg == nullptr || isr >= Cfg().isr_count) arch::Panic("interrupt for unknown ISR");
+  if (!g_state.started) return;  // after ShutdownOS (os.cc): the application is over
   const IsrConfig& cfg = Cfg().isrs[isr];
   RunIsr(cfg.category, isr, cfg.level, [&cfg] { cfg.entry(); });
 }
 
 void HandleSystemTick() {
-  if (g_state.cfg == nullptr || Cfg().system_counter == kNone) return;
+  if (g_state.cfg == nullptr || Cfg().system_counter == kNone || !g_state.started) return;
   RunIsr(IsrCategory::kTwo, INVALID_ISR, Cfg().system_timer_level, [] {
     CriticalSection cs;
     TickCounter(Cfg().system_counter);

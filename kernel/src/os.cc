@@ -141,6 +141,7 @@ void StartOS(AppModeType Mode) {
 /// with a status): it ends the system, so no interrupt state is left to lose, and refusing it
 /// would keep running a system its application wants stopped.
 void ShutdownOS(StatusType Error) {
+  const bool was_disabled = arch::AllDisabled();
   arch::DisableAll();
   if (Extended()) {
     switch (g_state.call_level) {
@@ -151,16 +152,19 @@ void ShutdownOS(StatusType Error) {
       case CallLevel::kIdle:
         break;
       default:
-        arch::EnableAll();
+        if (!was_disabled) arch::EnableAll();
         return;
     }
   }
+  // From here on no task, ISR or alarm of the application runs again (13.7.2.2; issue 10 item 4):
+  // the kernel drops an interrupt that still reaches it, and the port discards what is pending
+  // so a next StartOS (host port, test images) does not find it either.
+  g_state.started = false;
   arch::StopSystemTimer();
   if (Cfg().hooks.shutdown != nullptr) {
     RunHook(CallLevel::kShutdownHook, [Error] { Cfg().hooks.shutdown(Error); });
   }
   g_state.call_level = CallLevel::kNone;
-  g_state.started = false;
   g_state.running = INVALID_TASK;
   g_state.isr_nesting = 0;
   arch::Shutdown(Error);

@@ -67,4 +67,5 @@ tandem_sc_add(priority_space priority_space.oil 0 "" priority_space_test.cc)
 # Issue 10: rules of OSEK OS 2.2.3 where Tandem RT deviated, in both statuses.
 tandem_sc_class(rules TEMPLATE rules.oil.in TASKS T1 T2 E2 T3 T4 TTop MIXED_NON T3
                 STATUS EXTENDED STANDARD
-                SOURCES rules_glue.cc access_test.cc hook_order_test.cc critical_section_test.cc)
+                SOURCES rules_glue.cc access_test.cc hook_order_test.cc critical_section_test.cc
+                        shutdown_test.cc)

@@ -33,7 +33,7 @@ using StatusBody = std::function<void(StatusType)>;
 
 inline constexpr int kMaxIdleCalls = 10000;
 
-// --- bodies, set by a TEST before RunSystem() ---
+// --- bodies, set by a TEST before RunSystem() (nullptr gives back the default body) ---
 void OnTask(TaskType task, Body body);
 void OnIsr(ISRType isr, Body body);
 void OnCallback(const std::string& name, Body body);

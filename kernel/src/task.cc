@@ -129,7 +129,9 @@ StatusType Schedule(void) {
   return E_OK;
 }
 
-/// GetTaskID: the running task, or INVALID_TASK. Standard: E_OK. Extended: E_OS_CALLEVEL
+/// GetTaskID: the running task, or INVALID_TASK. In a category 2 ISR that is the task the ISR
+/// interrupted (it stays RUNNING; 13.2.3.5 allows both readings, docs/kernel.md says why this
+/// one), INVALID_TASK over the idle loop. Standard: E_OK. Extended: E_OS_CALLEVEL
 /// (category 1 ISR, StartupHook, ShutdownHook, alarm callback), E_OS_DISABLEDINT.
 StatusType GetTaskID(TaskRefType TaskID) {
   CriticalSection cs;

@@ -68,4 +68,4 @@ tandem_sc_add(priority_space priority_space.oil 0 "" priority_space_test.cc)
 tandem_sc_class(rules TEMPLATE rules.oil.in TASKS T1 T2 E2 T3 T4 TTop MIXED_NON T3
                 STATUS EXTENDED STANDARD
                 SOURCES rules_glue.cc access_test.cc hook_order_test.cc critical_section_test.cc
-                        shutdown_test.cc)
+                        shutdown_test.cc isr_task_id_test.cc)

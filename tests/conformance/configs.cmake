@@ -69,3 +69,6 @@ tandem_sc_class(rules TEMPLATE rules.oil.in TASKS T1 T2 E2 T3 T4 TTop MIXED_NON 
                 STATUS EXTENDED STANDARD
                 SOURCES rules_glue.cc access_test.cc hook_order_test.cc critical_section_test.cc
                         shutdown_test.cc isr_task_id_test.cc)
+# Issue 10 item 5: OIL written for other OSEK kernels (one APPMODE std, StartOS(OSDEFAULTAPPMODE)).
+tandem_sc_add(default_appmode default_appmode.oil 0 ""
+              "default_appmode_test.cc;default_appmode_c_check.c")

@@ -156,7 +156,7 @@ void ShutdownOS(StatusType Error) {
         return;
     }
   }
-  // From here on no task, ISR or alarm of the application runs again (13.7.2.2; issue 10 item 4):
+  // From here on no task, ISR or alarm of the application runs again (13.7.2.3, 11.4; issue 10 item 4):
   // the kernel drops an interrupt that still reaches it, and the port discards what is pending
   // so a next StartOS (host port, test images) does not find it either.
   g_state.started = false;

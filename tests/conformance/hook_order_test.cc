@@ -1,6 +1,6 @@
 // PreTaskHook and PostTaskHook see the task they frame in the RUNNING state (OSEK OS 2.2.3
-// 13.8.2.3, 13.8.2.4: PostTaskHook is called before the task leaves the running state, and
-// PreTaskHook after it entered it), on every path that switches tasks (issue 10 item 2).
+// 13.8.2, PreTaskHook and PostTaskHook: PostTaskHook is called before the task leaves the running
+// state, PreTaskHook after it entered it), on every path that switches tasks (issue 10 item 2).
 #include "scenario.h"
 
 namespace {

@@ -1,5 +1,5 @@
 // ShutdownOS with an interrupt pending (issue 10 item 4). After ShutdownOS no task, ISR or hook
-// of the application runs again (OSEK OS 2.2.3 13.7.2.2: the OS shuts down after the
+// of the application runs again (OSEK OS 2.2.3 13.7.2.3 and 11.4: the OS shuts down after the
 // ShutdownHook); on the host port and in the target test images StartOS then returns, and the
 // next StartOS must not find an interrupt of the previous run either.
 #include "scenario.h"

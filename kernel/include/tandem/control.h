@@ -17,7 +17,7 @@ struct InterruptSections {
   uint32_t suspend_all_nesting = 0;  // SuspendAllInterrupts
   uint32_t suspend_os_nesting = 0;   // SuspendOSInterrupts
   // The gate as DisableAllInterrupts / the outermost SuspendAllInterrupts found it: the matching
-  // Enable/Resume restores it (13.3.2.1, 13.3.2.4) instead of opening it. A hook or an alarm
+  // Enable/Resume restores it (13.3.2.1, 13.3.2.3) instead of opening it. A hook or an alarm
   // callback runs inside a kernel critical section, and its Suspend/Resume pair must not open
   // the gate there.
   bool all_disabled_before = false;

@@ -86,7 +86,7 @@ StatusType WaitEvent(EventMaskType Mask) {
   const TaskType self = g_state.running;
   TaskControl& tcb = Tcb(self);
   if ((tcb.events_set & Mask) != 0) return E_OK;
-  // The PostTaskHook comes before the task leaves the running state (OSEK OS 2.2.3 13.8.2, PostTaskHook).
+  // The PostTaskHook comes before the task leaves the running state (OSEK OS 2.2.3 13.8.2).
   CallPostTaskHook();
   tcb.events_waited = Mask;
   tcb.state = WAITING;

@@ -156,9 +156,9 @@ void ShutdownOS(StatusType Error) {
         return;
     }
   }
-  // From here on no task, ISR or alarm of the application runs again (13.7.2.3, 11.4; issue 10 item 4):
-  // the kernel drops an interrupt that still reaches it, and the port discards what is pending
-  // so a next StartOS (host port, test images) does not find it either.
+  // From here on no task, ISR or alarm of the application runs again (13.7.2.3, 11.4; issue 10,
+  // item 4): the kernel drops an interrupt that still reaches it, and the port discards what is
+  // pending so that a next StartOS (host port, test images) does not find it either.
   g_state.started = false;
   arch::StopSystemTimer();
   if (Cfg().hooks.shutdown != nullptr) {

@@ -32,8 +32,8 @@ TEST_F(Scenario, ActivateTaskInsideSuspendAllInterruptsKeepsTheSection) {
   EndWhenIdle();
   RunSystem();
   if (ExtendedStatus()) {
-    ExpectTrace({"ErrorHook E_OS_DISABLEDINT ActivateTask", "ActivateTask E_OS_DISABLEDINT",
-                 "ISR1", "T1 end, enabled", "ShutdownHook E_OK"});
+    ExpectTrace({"ErrorHook E_OS_DISABLEDINT ActivateTask", "ActivateTask E_OS_DISABLEDINT", "ISR1",
+                 "T1 end, enabled", "ShutdownHook E_OK"});
   } else {
     ExpectTrace(Pick({"T3", "ActivateTask E_OK", "ISR1", "T1 end, enabled", "ShutdownHook E_OK"},
                      {"ActivateTask E_OK", "ISR1", "T1 end, enabled", "T3", "ShutdownHook E_OK"},
@@ -93,12 +93,10 @@ TEST_F(Scenario, SetEventInsideSuspendOSInterrupts) {
     ExpectTrace({"E2 waits", "ErrorHook E_OS_DISABLEDINT SetEvent", "SetEvent E_OS_DISABLEDINT",
                  "ISR1", "T1 end", "ShutdownHook E_OK"});
   } else {
-    ExpectTrace(Pick({"E2 waits", "ISR1", "E2 woke", "SetEvent E_OK", "ISR1", "T1 end",
-                      "ShutdownHook E_OK"},
-                     {"E2 waits", "SetEvent E_OK", "ISR1", "T1 end", "ISR1", "E2 woke",
-                      "ShutdownHook E_OK"},
-                     {"E2 waits", "ISR1", "E2 woke", "SetEvent E_OK", "ISR1", "T1 end",
-                      "ShutdownHook E_OK"}));
+    ExpectTrace(Pick(
+        {"E2 waits", "ISR1", "E2 woke", "SetEvent E_OK", "ISR1", "T1 end", "ShutdownHook E_OK"},
+        {"E2 waits", "SetEvent E_OK", "ISR1", "T1 end", "ISR1", "E2 woke", "ShutdownHook E_OK"},
+        {"E2 waits", "ISR1", "E2 woke", "SetEvent E_OK", "ISR1", "T1 end", "ShutdownHook E_OK"}));
   }
 }
 
@@ -128,15 +126,15 @@ TEST_F(Scenario, WaitEventInsideSuspendAllInterrupts) {
   RunSystem();
   if (ExtendedStatus()) {
     ExpectTrace({"ErrorHook E_OS_DISABLEDINT WaitEvent", "WaitEvent E_OS_DISABLEDINT, disabled",
-                 "ISR1", "E2 end", "ISR1", "T1 sets Ev", "ErrorHook E_OS_STATE SetEvent",
-                 "T1 end", "ShutdownHook E_OK"});
+                 "ISR1", "E2 end", "ISR1", "T1 sets Ev", "ErrorHook E_OS_STATE SetEvent", "T1 end",
+                 "ShutdownHook E_OK"});
   } else {
-    ExpectTrace(Pick({"ISR1", "T1 sets Ev", "WaitEvent E_OK, disabled", "ISR1", "E2 end",
-                      "T1 end", "ShutdownHook E_OK"},
-                     {"ISR1", "T1 sets Ev", "T1 end", "WaitEvent E_OK, disabled", "ISR1",
-                      "E2 end", "ShutdownHook E_OK"},
-                     {"ISR1", "T1 sets Ev", "WaitEvent E_OK, disabled", "ISR1", "E2 end",
-                      "T1 end", "ShutdownHook E_OK"}));
+    ExpectTrace(Pick({"ISR1", "T1 sets Ev", "WaitEvent E_OK, disabled", "ISR1", "E2 end", "T1 end",
+                      "ShutdownHook E_OK"},
+                     {"ISR1", "T1 sets Ev", "T1 end", "WaitEvent E_OK, disabled", "ISR1", "E2 end",
+                      "ShutdownHook E_OK"},
+                     {"ISR1", "T1 sets Ev", "WaitEvent E_OK, disabled", "ISR1", "E2 end", "T1 end",
+                      "ShutdownHook E_OK"}));
   }
 }
 
@@ -161,12 +159,10 @@ TEST_F(Scenario, ActivateTaskInsideSuspendAllInterruptsOfAnIsr) {
     ExpectTrace({"ErrorHook E_OS_DISABLEDINT ActivateTask", "ISR1: ActivateTask E_OS_DISABLEDINT",
                  "ISR1 end, enabled", "T1 end", "ShutdownHook E_OK"});
   } else {
-    ExpectTrace(Pick({"ISR1: ActivateTask E_OK", "ISR1 end, enabled", "T4", "T1 end",
-                      "ShutdownHook E_OK"},
-                     {"ISR1: ActivateTask E_OK", "ISR1 end, enabled", "T1 end", "T4",
-                      "ShutdownHook E_OK"},
-                     {"ISR1: ActivateTask E_OK", "ISR1 end, enabled", "T4", "T1 end",
-                      "ShutdownHook E_OK"}));
+    ExpectTrace(Pick(
+        {"ISR1: ActivateTask E_OK", "ISR1 end, enabled", "T4", "T1 end", "ShutdownHook E_OK"},
+        {"ISR1: ActivateTask E_OK", "ISR1 end, enabled", "T1 end", "T4", "ShutdownHook E_OK"},
+        {"ISR1: ActivateTask E_OK", "ISR1 end, enabled", "T4", "T1 end", "ShutdownHook E_OK"}));
   }
 }
 

@@ -115,8 +115,9 @@ class Builder {
 
   // os_cfg.h defines the macro `std` for C only: in C++ it would hide namespace std.
   void WarnStd(const std::string& type, const Location& at) {
-    diags_.Warning(at, type + " std has no identifier in C++ code (a macro std would hide "
-                             "namespace std); C code names it std");
+    diags_.Warning(at, type +
+                           " std has no identifier in C++ code (a macro std would hide "
+                           "namespace std); C code names it std");
   }
 
   bool Declare(const ObjectDef& obj) {
@@ -240,7 +241,8 @@ class Builder {
       } else {
         diags_.Note(default_mode_reference_,
                     "OSDEFAULTAPPMODE is named but not declared: it is a mode of its own (mode 0), "
-                    "not the first declared APPMODE " + d.name);
+                    "not the first declared APPMODE " +
+                        d.name);
       }
     }
     for (size_t i = first; i < declared_modes_.size(); ++i) {
@@ -513,9 +515,9 @@ class Builder {
   std::map<std::string, std::pair<std::string, Location>> names_;  // name -> (type, where)
   std::map<std::string, std::map<std::string, int>> ids_;          // type -> name -> id
   std::vector<oilc::AppMode> declared_modes_;  // APPMODEs other than OSDEFAULTAPPMODE, in order
-  bool default_mode_declared_ = false;   // APPMODE OSDEFAULTAPPMODE
-  bool default_mode_named_ = false;      // AUTOSTART { APPMODE = OSDEFAULTAPPMODE; }
-  Location default_mode_reference_;      // the first of those
+  bool default_mode_declared_ = false;         // APPMODE OSDEFAULTAPPMODE
+  bool default_mode_named_ = false;            // AUTOSTART { APPMODE = OSDEFAULTAPPMODE; }
+  Location default_mode_reference_;            // the first of those
 };
 
 }  // namespace

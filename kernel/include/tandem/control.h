@@ -23,9 +23,7 @@ struct InterruptSections {
   bool all_disabled_before = false;
   bool suspend_all_disabled_before = false;
 
-  bool Open() const {
-    return all_disabled || suspend_all_nesting != 0 || suspend_os_nesting != 0;
-  }
+  bool Open() const { return all_disabled || suspend_all_nesting != 0 || suspend_os_nesting != 0; }
 };
 
 struct TaskControl {
@@ -38,7 +36,7 @@ struct TaskControl {
   ResourceType last_resource; // top of the stack of occupied resources, kNone if none
   bool started;               // has a live context (was dispatched at least once since activation)
   arch::Context context;
-  InterruptSections sections; // the task's own, while it is preempted or waiting
+  InterruptSections sections;  // the task's own, while it is preempted or waiting
 };
 
 struct ResourceControl {

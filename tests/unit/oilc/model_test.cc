@@ -486,10 +486,10 @@ TEST(AppModes, DeclaringOsDefaultAppModeKeepsItAtZero) {
 // OSDEFAULTAPPMODE, and calls StartOS(OSDEFAULTAPPMODE): the first declared mode is that one.
 TEST(AppModes, FirstDeclaredModeIsTheDefaultWhenTheFileNeverNamesIt) {
   const CompileResult r =
-      Good(std::string() + "  APPMODE Normal;\n  APPMODE Service;\n" +
-           "  TASK A { PRIORITY = 1; " + kTask + " AUTOSTART = TRUE { APPMODE = Normal; }; };\n" +
-           "  TASK B { PRIORITY = 1; " + kTask + " AUTOSTART = TRUE; };\n" +
-           "  TASK C { PRIORITY = 1; " + kTask + " AUTOSTART = TRUE { APPMODE = Service; }; };\n");
+      Good(std::string() + "  APPMODE Normal;\n  APPMODE Service;\n" + "  TASK A { PRIORITY = 1; " +
+           kTask + " AUTOSTART = TRUE { APPMODE = Normal; }; };\n" + "  TASK B { PRIORITY = 1; " +
+           kTask + " AUTOSTART = TRUE; };\n" + "  TASK C { PRIORITY = 1; " + kTask +
+           " AUTOSTART = TRUE { APPMODE = Service; }; };\n");
   const Model& m = r.model;
   ASSERT_EQ(m.app_modes.size(), 2u);
   EXPECT_EQ(TaskNamed(m, "A").autostart_bits, 0b01u);
@@ -507,8 +507,9 @@ TEST(AppModes, FirstDeclaredModeIsTheDefaultWhenTheFileNeverNamesIt) {
 TEST(AppModes, TheDefaultModeNamedStdIsAMacroInCOnly) {
   // `APPMODE std` is the common form; a macro std would hide namespace std in C++ code, which
   // names the mode OSDEFAULTAPPMODE instead.
-  const CompileResult r = Good(std::string() + "  APPMODE std { };\n" + "  TASK A { PRIORITY = 1; " +
-                               kTask + " AUTOSTART = TRUE { APPMODE = std; }; };\n");
+  const CompileResult r =
+      Good(std::string() + "  APPMODE std { };\n" + "  TASK A { PRIORITY = 1; " + kTask +
+           " AUTOSTART = TRUE { APPMODE = std; }; };\n");
   EXPECT_EQ(TaskNamed(r.model, "A").autostart_bits, 0b1u);
   EXPECT_NE(r.output.header.find("#ifndef __cplusplus\n#define std ((AppModeType)0)\n#endif\n"),
             std::string::npos)
@@ -522,14 +523,25 @@ TEST(AppModes, TheDefaultModeNamedStdIsAMacroInCOnly) {
       << AllDiagnostics(r);
 }
 
+TEST(AppModes, AnyOtherObjectNamedStdIsWarnedAbout) {
+  // C++ code cannot name it at all; C code can.
+  const CompileResult r = Good(std::string() + "  TASK std { PRIORITY = 1; " + kTask + " };\n");
+  EXPECT_NE(r.output.header.find("#ifndef __cplusplus\n#define std ((TaskType)0)\n#endif\n"),
+            std::string::npos)
+      << r.output.header;
+  EXPECT_EQ(AllDiagnostics(r),
+            "app.oil:4:8: warning: TASK std has no identifier in C++ code (a macro std would hide "
+            "namespace std); C code names it std\n");
+}
+
 TEST(AppModes, ANamedButUndeclaredDefaultModeStaysAModeOfItsOwn) {
   // The file names OSDEFAULTAPPMODE besides its declared modes: its author means a mode of its
   // own (mode 0), and oilc says so.
-  const CompileResult r = Good(std::string() + "  APPMODE Normal;\n" + "  TASK A { PRIORITY = 1; " +
-                               kTask +
-                               " AUTOSTART = TRUE { APPMODE = OSDEFAULTAPPMODE; }; };\n"
-                               "  TASK B { PRIORITY = 1; " +
-                               kTask + " AUTOSTART = TRUE { APPMODE = Normal; }; };\n");
+  const CompileResult r =
+      Good(std::string() + "  APPMODE Normal;\n" + "  TASK A { PRIORITY = 1; " + kTask +
+           " AUTOSTART = TRUE { APPMODE = OSDEFAULTAPPMODE; }; };\n"
+           "  TASK B { PRIORITY = 1; " +
+           kTask + " AUTOSTART = TRUE { APPMODE = Normal; }; };\n");
   ASSERT_EQ(r.model.app_modes.size(), 2u);
   EXPECT_EQ(TaskNamed(r.model, "A").autostart_bits, 0b01u);
   EXPECT_EQ(TaskNamed(r.model, "B").autostart_bits, 0b10u);

@@ -28,6 +28,12 @@ typedef unsigned char StatusType;
 #define E_OS_RESOURCE ((StatusType)6)
 #define E_OS_STATE ((StatusType)7)
 #define E_OS_VALUE ((StatusType)8)
+/* Tandem extension, named as AUTOSAR OS names it (SWS_Os_00093): in extended status a service
+ * called between DisableAllInterrupts/EnableAllInterrupts, SuspendAllInterrupts/
+ * ResumeAllInterrupts or SuspendOSInterrupts/ResumeOSInterrupts does nothing and returns this.
+ * AUTOSAR leaves the value to the implementation; 12 is the one most AUTOSAR kernels use (after
+ * E_OS_SERVICEID 9, E_OS_ILLEGAL_ADDRESS 10, E_OS_MISSINGEND 11, which Tandem RT does not use). */
+#define E_OS_DISABLEDINT ((StatusType)12)
 
 /* 13.2 Task management. */
 typedef uint16_t TaskType;

@@ -58,8 +58,10 @@ void RunAction(AlarmType a) {
       }
       break;
     case AlarmAction::kCallback: {
-      // Alarm callbacks run with category 2 interrupts masked (OSEK 13.6.1).
+      // Alarm callbacks run with category 2 interrupts masked (OSEK 13.6.1) and with interrupt
+      // sections of their own (their Suspend/ResumeAllInterrupts pairs).
       const CallLevel saved = g_state.call_level;
+      OwnSections own;
       g_state.call_level = CallLevel::kAlarmCallback;
       cfg.callback();
       g_state.call_level = saved;
@@ -118,12 +120,14 @@ void StartAutostartAlarms() {
 
 }  // namespace tandem::kernel
 
-/// GetAlarmBase: the constants of the alarm's counter. Extended: E_OS_ID, E_OS_CALLEVEL.
+/// GetAlarmBase: the constants of the alarm's counter. Standard: E_OK. Extended: E_OS_ID,
+/// E_OS_CALLEVEL, E_OS_DISABLEDINT.
 StatusType GetAlarmBase(AlarmType AlarmID, AlarmBaseRefType Info) {
   CriticalSection cs;
   const uint64_t ref = reinterpret_cast<uintptr_t>(Info);
   if (Extended()) {
     if (!CalledFromHookOrTaskOrIsr2()) return Fail(E_OS_CALLEVEL, OSServiceId_GetAlarmBase, AlarmID, ref);
+    if (InCriticalSection()) return Fail(E_OS_DISABLEDINT, OSServiceId_GetAlarmBase, AlarmID, ref);
     if (!ValidAlarm(AlarmID)) return Fail(E_OS_ID, OSServiceId_GetAlarmBase, AlarmID, ref);
   }
   const CounterConfig& c = CounterOf(AlarmID);
@@ -134,12 +138,14 @@ StatusType GetAlarmBase(AlarmType AlarmID, AlarmBaseRefType Info) {
 }
 
 /// GetAlarm: ticks left before the alarm expires.
-/// Standard: E_OS_NOFUNC (alarm not in use). Extended: also E_OS_ID, E_OS_CALLEVEL.
+/// Standard: E_OK, E_OS_NOFUNC (alarm not in use). Extended: also E_OS_ID, E_OS_CALLEVEL,
+/// E_OS_DISABLEDINT.
 StatusType GetAlarm(AlarmType AlarmID, TickRefType Tick) {
   CriticalSection cs;
   const uint64_t ref = reinterpret_cast<uintptr_t>(Tick);
   if (Extended()) {
     if (!CalledFromHookOrTaskOrIsr2()) return Fail(E_OS_CALLEVEL, OSServiceId_GetAlarm, AlarmID, ref);
+    if (InCriticalSection()) return Fail(E_OS_DISABLEDINT, OSServiceId_GetAlarm, AlarmID, ref);
     if (!ValidAlarm(AlarmID)) return Fail(E_OS_ID, OSServiceId_GetAlarm, AlarmID, ref);
   }
   const AlarmControl& ac = Cfg().alarm_controls[AlarmID];
@@ -155,12 +161,16 @@ StatusType GetAlarm(AlarmType AlarmID, TickRefType Tick) {
 
 /// SetRelAlarm: arms the alarm `increment` ticks from now, then every `cycle` ticks (0: once).
 /// Standard: E_OS_STATE (already in use). Extended: also E_OS_ID, E_OS_VALUE (increment 0 or
-/// above maxallowedvalue; cycle not 0 and outside [mincycle, maxallowedvalue]), E_OS_CALLEVEL.
+/// above maxallowedvalue; cycle not 0 and outside [mincycle, maxallowedvalue]), E_OS_CALLEVEL,
+/// E_OS_DISABLEDINT.
 StatusType SetRelAlarm(AlarmType AlarmID, TickType increment, TickType cycle) {
   CriticalSection cs;
   if (Extended()) {
     if (!CalledFromTaskOrIsr2()) {
       return Fail(E_OS_CALLEVEL, OSServiceId_SetRelAlarm, AlarmID, increment, cycle);
+    }
+    if (InCriticalSection()) {
+      return Fail(E_OS_DISABLEDINT, OSServiceId_SetRelAlarm, AlarmID, increment, cycle);
     }
     if (!ValidAlarm(AlarmID)) return Fail(E_OS_ID, OSServiceId_SetRelAlarm, AlarmID, increment, cycle);
     const CounterConfig& c = CounterOf(AlarmID);
@@ -180,12 +190,15 @@ StatusType SetRelAlarm(AlarmType AlarmID, TickType increment, TickType cycle) {
 
 /// SetAbsAlarm: arms the alarm to expire when the counter reaches `start`.
 /// Standard: E_OS_STATE. Extended: also E_OS_ID, E_OS_VALUE (start above maxallowedvalue; cycle
-/// not 0 and outside [mincycle, maxallowedvalue]), E_OS_CALLEVEL.
+/// not 0 and outside [mincycle, maxallowedvalue]), E_OS_CALLEVEL, E_OS_DISABLEDINT.
 StatusType SetAbsAlarm(AlarmType AlarmID, TickType start, TickType cycle) {
   CriticalSection cs;
   if (Extended()) {
     if (!CalledFromTaskOrIsr2()) {
       return Fail(E_OS_CALLEVEL, OSServiceId_SetAbsAlarm, AlarmID, start, cycle);
+    }
+    if (InCriticalSection()) {
+      return Fail(E_OS_DISABLEDINT, OSServiceId_SetAbsAlarm, AlarmID, start, cycle);
     }
     if (!ValidAlarm(AlarmID)) return Fail(E_OS_ID, OSServiceId_SetAbsAlarm, AlarmID, start, cycle);
     const CounterConfig& c = CounterOf(AlarmID);
@@ -201,12 +214,13 @@ StatusType SetAbsAlarm(AlarmType AlarmID, TickType start, TickType cycle) {
   return E_OK;
 }
 
-/// CancelAlarm: disarms the alarm. Standard: E_OS_NOFUNC (not in use). Extended: E_OS_ID,
-/// E_OS_CALLEVEL.
+/// CancelAlarm: disarms the alarm. Standard: E_OK, E_OS_NOFUNC (not in use). Extended: E_OS_ID,
+/// E_OS_CALLEVEL, E_OS_DISABLEDINT.
 StatusType CancelAlarm(AlarmType AlarmID) {
   CriticalSection cs;
   if (Extended()) {
     if (!CalledFromTaskOrIsr2()) return Fail(E_OS_CALLEVEL, OSServiceId_CancelAlarm, AlarmID);
+    if (InCriticalSection()) return Fail(E_OS_DISABLEDINT, OSServiceId_CancelAlarm, AlarmID);
     if (!ValidAlarm(AlarmID)) return Fail(E_OS_ID, OSServiceId_CancelAlarm, AlarmID);
   }
   AlarmControl& ac = Cfg().alarm_controls[AlarmID];
@@ -217,11 +231,15 @@ StatusType CancelAlarm(AlarmType AlarmID) {
 }
 
 /// IncrementCounter (Tandem extension): one tick of a software counter; expired alarms act.
-/// Extended: E_OS_ID (invalid counter, or the hardware-driven system counter), E_OS_CALLEVEL.
+/// Standard: E_OK. Extended: E_OS_ID (invalid counter, or the hardware-driven system counter),
+/// E_OS_CALLEVEL, E_OS_DISABLEDINT.
 StatusType IncrementCounter(CounterType CounterID) {
   CriticalSection cs;
   if (Extended()) {
     if (!CalledFromTaskOrIsr2()) return Fail(E_OS_CALLEVEL, OSServiceId_IncrementCounter, CounterID);
+    if (InCriticalSection()) {
+      return Fail(E_OS_DISABLEDINT, OSServiceId_IncrementCounter, CounterID);
+    }
     if (CounterID >= Cfg().counter_count || CounterID == Cfg().system_counter) {
       return Fail(E_OS_ID, OSServiceId_IncrementCounter, CounterID);
     }

@@ -23,11 +23,12 @@ static bool ValidTask(TaskType t) { return t < Cfg().task_count; }
 
 /// SetEvent: sets events of TaskID; releases it if it waits for one of them.
 /// Extended: E_OS_ID (invalid task), E_OS_ACCESS (not an extended task), E_OS_STATE (task
-/// suspended), E_OS_CALLEVEL.
+/// suspended), E_OS_CALLEVEL, E_OS_DISABLEDINT.
 StatusType SetEvent(TaskType TaskID, EventMaskType Mask) {
   CriticalSection cs;
   if (Extended()) {
     if (!CalledFromTaskOrIsr2()) return Fail(E_OS_CALLEVEL, OSServiceId_SetEvent, TaskID, Mask);
+    if (InCriticalSection()) return Fail(E_OS_DISABLEDINT, OSServiceId_SetEvent, TaskID, Mask);
     if (!ValidTask(TaskID)) return Fail(E_OS_ID, OSServiceId_SetEvent, TaskID, Mask);
     if (!TaskCfg(TaskID).extended) return Fail(E_OS_ACCESS, OSServiceId_SetEvent, TaskID, Mask);
     if (Tcb(TaskID).state == SUSPENDED) {
@@ -40,11 +41,12 @@ StatusType SetEvent(TaskType TaskID, EventMaskType Mask) {
 }
 
 /// ClearEvent: clears events of the calling task.
-/// Extended: E_OS_ACCESS (not an extended task), E_OS_CALLEVEL (not a task).
+/// Extended: E_OS_ACCESS (not an extended task), E_OS_CALLEVEL (not a task), E_OS_DISABLEDINT.
 StatusType ClearEvent(EventMaskType Mask) {
   CriticalSection cs;
   if (Extended()) {
     if (!CalledFromTask()) return Fail(E_OS_CALLEVEL, OSServiceId_ClearEvent, Mask);
+    if (InCriticalSection()) return Fail(E_OS_DISABLEDINT, OSServiceId_ClearEvent, Mask);
     if (!TaskCfg(g_state.running).extended) return Fail(E_OS_ACCESS, OSServiceId_ClearEvent, Mask);
   }
   Tcb(g_state.running).events_set &= ~Mask;
@@ -52,12 +54,14 @@ StatusType ClearEvent(EventMaskType Mask) {
 }
 
 /// GetEvent: the events set for TaskID.
-/// Extended: E_OS_ID, E_OS_ACCESS (not an extended task), E_OS_STATE (suspended), E_OS_CALLEVEL.
+/// Extended: E_OS_ID, E_OS_ACCESS (not an extended task), E_OS_STATE (suspended), E_OS_CALLEVEL,
+/// E_OS_DISABLEDINT.
 StatusType GetEvent(TaskType TaskID, EventMaskRefType Event) {
   CriticalSection cs;
   const uint64_t ref = reinterpret_cast<uintptr_t>(Event);
   if (Extended()) {
     if (!CalledFromHookOrTaskOrIsr2()) return Fail(E_OS_CALLEVEL, OSServiceId_GetEvent, TaskID, ref);
+    if (InCriticalSection()) return Fail(E_OS_DISABLEDINT, OSServiceId_GetEvent, TaskID, ref);
     if (!ValidTask(TaskID)) return Fail(E_OS_ID, OSServiceId_GetEvent, TaskID, ref);
     if (!TaskCfg(TaskID).extended) return Fail(E_OS_ACCESS, OSServiceId_GetEvent, TaskID, ref);
     if (Tcb(TaskID).state == SUSPENDED) return Fail(E_OS_STATE, OSServiceId_GetEvent, TaskID, ref);
@@ -68,11 +72,12 @@ StatusType GetEvent(TaskType TaskID, EventMaskRefType Event) {
 
 /// WaitEvent: blocks the calling task until one of Mask is set (returns at once if one is).
 /// Extended: E_OS_ACCESS (not an extended task), E_OS_RESOURCE (resource occupied),
-/// E_OS_CALLEVEL (not a task).
+/// E_OS_CALLEVEL (not a task), E_OS_DISABLEDINT.
 StatusType WaitEvent(EventMaskType Mask) {
   CriticalSection cs;
   if (Extended()) {
     if (!CalledFromTask()) return Fail(E_OS_CALLEVEL, OSServiceId_WaitEvent, Mask);
+    if (InCriticalSection()) return Fail(E_OS_DISABLEDINT, OSServiceId_WaitEvent, Mask);
     if (!TaskCfg(g_state.running).extended) return Fail(E_OS_ACCESS, OSServiceId_WaitEvent, Mask);
     if (Tcb(g_state.running).last_resource != kNone) {
       return Fail(E_OS_RESOURCE, OSServiceId_WaitEvent, Mask);
@@ -81,9 +86,10 @@ StatusType WaitEvent(EventMaskType Mask) {
   const TaskType self = g_state.running;
   TaskControl& tcb = Tcb(self);
   if ((tcb.events_set & Mask) != 0) return E_OK;
+  // The PostTaskHook comes before the task leaves the running state (OSEK OS 2.2.3 13.8.2).
+  CallPostTaskHook();
   tcb.events_waited = Mask;
   tcb.state = WAITING;
-  CallPostTaskHook();
   // Waiting releases the internal resource (OSEK 4.6.3); it is taken again when the task is
   // dispatched after the wait.
   tcb.running_level = DispatchLevel(self);

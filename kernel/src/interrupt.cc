@@ -1,4 +1,5 @@
-// Interrupt services (OSEK OS 2.2.3 13.3) and the ISR entry the port calls.
+// Interrupt services (OSEK OS 2.2.3 13.3) and the ISR entry the port calls. The state of the
+// services is the running context's own (g_state.sections, see InterruptSections).
 #include "kernel.h"
 
 using namespace tandem;
@@ -8,32 +9,35 @@ using namespace tandem::kernel;
 void DisableAllInterrupts(void) {
   const bool was_disabled = arch::AllDisabled();
   arch::DisableAll();
-  if (g_state.all_disabled) return;  // not nestable: a second call changes nothing
-  g_state.all_disabled_before = was_disabled;
-  g_state.all_disabled = true;
+  InterruptSections& s = g_state.sections;
+  if (s.all_disabled) return;  // not nestable: a second call changes nothing
+  s.all_disabled_before = was_disabled;
+  s.all_disabled = true;
 }
 
 /// EnableAllInterrupts: restores the state DisableAllInterrupts saved; ignored without a prior
 /// Disable.
 void EnableAllInterrupts(void) {
-  if (!g_state.all_disabled) return;
-  g_state.all_disabled = false;
-  if (g_state.suspend_all_nesting == 0 && !g_state.all_disabled_before) arch::EnableAll();
+  InterruptSections& s = g_state.sections;
+  if (!s.all_disabled) return;
+  s.all_disabled = false;
+  if (s.suspend_all_nesting == 0 && !s.all_disabled_before) arch::EnableAll();
 }
 
 /// SuspendAllInterrupts: nestable disabling of every interrupt.
 void SuspendAllInterrupts(void) {
   const bool was_disabled = arch::AllDisabled();
   arch::DisableAll();
-  if (g_state.suspend_all_nesting++ == 0) g_state.suspend_all_disabled_before = was_disabled;
+  InterruptSections& s = g_state.sections;
+  if (s.suspend_all_nesting++ == 0) s.suspend_all_disabled_before = was_disabled;
 }
 
 /// ResumeAllInterrupts: ends one SuspendAllInterrupts level, the outermost one restoring the
 /// state the first Suspend saved; ignored without a prior Suspend.
 void ResumeAllInterrupts(void) {
-  if (g_state.suspend_all_nesting == 0) return;
-  if (--g_state.suspend_all_nesting == 0 && !g_state.all_disabled &&
-      !g_state.suspend_all_disabled_before) {
+  InterruptSections& s = g_state.sections;
+  if (s.suspend_all_nesting == 0) return;
+  if (--s.suspend_all_nesting == 0 && !s.all_disabled && !s.suspend_all_disabled_before) {
     arch::EnableAll();
   }
 }
@@ -42,15 +46,15 @@ void ResumeAllInterrupts(void) {
 /// below the highest category 2 level on the one scale). Category 1 ISRs keep running.
 void SuspendOSInterrupts(void) {
   CriticalSection cs;
-  ++g_state.suspend_os_nesting;
+  ++g_state.sections.suspend_os_nesting;
   ApplyLevel();
 }
 
 /// ResumeOSInterrupts: ends one SuspendOSInterrupts level; ignored without a prior Suspend.
 void ResumeOSInterrupts(void) {
   CriticalSection cs;
-  if (g_state.suspend_os_nesting == 0) return;
-  --g_state.suspend_os_nesting;
+  if (g_state.sections.suspend_os_nesting == 0) return;
+  --g_state.sections.suspend_os_nesting;
   ApplyLevel();
 }
 
@@ -64,35 +68,24 @@ void RunIsr(IsrCategory category, ISRType isr, Level level, Body body) {
   const CallLevel saved_call = g_state.call_level;
   const ISRType saved_isr = g_state.running_isr;
   const Level saved_level = g_state.isr_level;
-  // The interrupt-service state belongs to the interrupted code: an ISR starts with a clean
-  // slate and must leave it clean (OSEK 13.3: Suspend/Resume pairs inside the ISR).
-  const bool saved_all_disabled = g_state.all_disabled;
-  const uint32_t saved_suspend_all = g_state.suspend_all_nesting;
-  const uint32_t saved_suspend_os = g_state.suspend_os_nesting;
-  const bool saved_all_before = g_state.all_disabled_before;
-  const bool saved_suspend_all_before = g_state.suspend_all_disabled_before;
-  g_state.all_disabled = false;
-  g_state.suspend_all_nesting = 0;
-  g_state.suspend_os_nesting = 0;
-
-  ++g_state.isr_nesting;
-  g_state.call_level = category == IsrCategory::kOne ? CallLevel::kIsr1 : CallLevel::kIsr2;
-  g_state.running_isr = isr;
-  g_state.isr_level = level;
-  ApplyLevel();
-  arch::EnableAll();
-  body();
-  arch::DisableAll();
-  if (isr != INVALID_ISR) ReleaseAllIsrResources(isr);
-  --g_state.isr_nesting;
-  g_state.call_level = saved_call;
-  g_state.running_isr = saved_isr;
-  g_state.isr_level = saved_level;
-  g_state.all_disabled = saved_all_disabled;
-  g_state.suspend_all_nesting = saved_suspend_all;
-  g_state.suspend_os_nesting = saved_suspend_os;
-  g_state.all_disabled_before = saved_all_before;
-  g_state.suspend_all_disabled_before = saved_suspend_all_before;
+  {
+    // The interrupt services' state belongs to the interrupted code: an ISR has its own (OSEK
+    // 13.3: Suspend/Resume pairs inside the ISR), given back before the rescheduling point.
+    OwnSections own;
+    ++g_state.isr_nesting;
+    g_state.call_level = category == IsrCategory::kOne ? CallLevel::kIsr1 : CallLevel::kIsr2;
+    g_state.running_isr = isr;
+    g_state.isr_level = level;
+    ApplyLevel();
+    arch::EnableAll();
+    body();
+    arch::DisableAll();
+    if (isr != INVALID_ISR) ReleaseAllIsrResources(isr);
+    --g_state.isr_nesting;
+    g_state.call_level = saved_call;
+    g_state.running_isr = saved_isr;
+    g_state.isr_level = saved_level;
+  }
   ApplyLevel();
   // Leaving the outermost category 2 ISR is a rescheduling point (OSEK 4.6.1).
   if (g_state.isr_nesting == 0 && category == IsrCategory::kTwo) Dispatch();
@@ -102,12 +95,13 @@ void RunIsr(IsrCategory category, ISRType isr, Level level, Body body) {
 
 void HandleIsr(ISRType isr) {
   if (g_state.cfg == nullptr || isr >= Cfg().isr_count) arch::Panic("interrupt for unknown ISR");
+  if (!g_state.started) return;  // after ShutdownOS (os.cc): the application is over
   const IsrConfig& cfg = Cfg().isrs[isr];
   RunIsr(cfg.category, isr, cfg.level, [&cfg] { cfg.entry(); });
 }
 
 void HandleSystemTick() {
-  if (g_state.cfg == nullptr || Cfg().system_counter == kNone) return;
+  if (g_state.cfg == nullptr || Cfg().system_counter == kNone || !g_state.started) return;
   RunIsr(IsrCategory::kTwo, INVALID_ISR, Cfg().system_timer_level, [] {
     CriticalSection cs;
     TickCounter(Cfg().system_counter);

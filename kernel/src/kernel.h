@@ -46,16 +46,8 @@ struct State {
   ISRType running_isr = INVALID_ISR;  // innermost running ISR
   Level isr_level = 0;                // mask level of the innermost ISR (raised by its resources)
 
-  // Interrupt service nesting (OSEK 13.3).
-  bool all_disabled = false;          // DisableAllInterrupts
-  uint32_t suspend_all_nesting = 0;   // SuspendAllInterrupts
-  uint32_t suspend_os_nesting = 0;    // SuspendOSInterrupts
-  // The gate as DisableAllInterrupts / the outermost SuspendAllInterrupts found it: the matching
-  // Enable/Resume restores it (13.3.2.1, 13.3.2.4) instead of opening it. A hook or an alarm
-  // callback runs inside a kernel critical section, and its Suspend/Resume pair must not open
-  // the gate there.
-  bool all_disabled_before = false;
-  bool suspend_all_disabled_before = false;
+  InterruptSections sections;  // of the running context (task, ISR, hook or alarm callback)
+  uint32_t hook_nesting = 0;   // hooks run with category 2 interrupts masked (RunHook)
 
   bool in_error_hook = false;
   OSServiceIdType error_service = 0;
@@ -84,6 +76,23 @@ class CriticalSection {
  private:
   bool was_disabled_;
 };
+
+// Gives the code run in its scope (an ISR, a hook, an alarm callback) interrupt sections of its
+// own, and gives the interrupted context its sections back at the end.
+class OwnSections {
+ public:
+  OwnSections() : saved_(g_state.sections) { g_state.sections = {}; }
+  ~OwnSections() { g_state.sections = saved_; }
+  OwnSections(const OwnSections&) = delete;
+  OwnSections& operator=(const OwnSections&) = delete;
+
+ private:
+  InterruptSections saved_;
+};
+
+// Extended status: a service called inside an interrupt critical section of the calling context
+// does nothing and returns E_OS_DISABLEDINT (issue 10 item 3; AUTOSAR OS SWS_Os_00093).
+inline bool InCriticalSection() { return g_state.sections.Open(); }
 
 // --- scheduling (scheduler.cc) ---
 void ResetScheduler();

@@ -11,16 +11,20 @@ namespace {
 alignas(16) uint8_t g_idle_stack[64 * 1024];
 
 // Runs a hook with the call level the standard gives it; hooks run with category 2 interrupts
-// masked so an ISR never sees a half-finished transition.
+// masked so an ISR never sees a half-finished transition, and with interrupt sections of their
+// own (a hook is not inside the section of the task whose service called it).
 template <typename Body>
 void RunHook(CallLevel level, Body body) {
   const CallLevel saved = g_state.call_level;
-  g_state.call_level = level;
-  ++g_state.suspend_os_nesting;
-  ApplyLevel();
-  body();
-  --g_state.suspend_os_nesting;
-  g_state.call_level = saved;
+  {
+    OwnSections own;
+    g_state.call_level = level;
+    ++g_state.hook_nesting;
+    ApplyLevel();
+    body();
+    --g_state.hook_nesting;
+    g_state.call_level = saved;
+  }
   ApplyLevel();
 }
 
@@ -46,7 +50,7 @@ void RunHook(CallLevel level, Body body) {
 
 void ResetTasks() {
   for (TaskType t = 0; t < Cfg().task_count; ++t) {
-    Cfg().task_controls[t] = TaskControl{SUSPENDED, 0, 0, 0, 0, 0, kNone, false, nullptr};
+    Cfg().task_controls[t] = TaskControl{SUSPENDED, 0, 0, 0, 0, 0, kNone, false, nullptr, {}};
   }
 }
 
@@ -133,7 +137,11 @@ void StartOS(AppModeType Mode) {
 
 /// ShutdownOS: runs the ShutdownHook and stops the system. Allowed from tasks, category 2
 /// ISRs, the StartupHook and the ErrorHook (13.7.2.3); ignored elsewhere in extended status.
+/// Also allowed inside an interrupt critical section (no E_OS_DISABLEDINT, unlike the services
+/// with a status): it ends the system, so no interrupt state is left to lose, and refusing it
+/// would keep running a system its application wants stopped.
 void ShutdownOS(StatusType Error) {
+  const bool was_disabled = arch::AllDisabled();
   arch::DisableAll();
   if (Extended()) {
     switch (g_state.call_level) {
@@ -144,17 +152,19 @@ void ShutdownOS(StatusType Error) {
       case CallLevel::kIdle:
         break;
       default:
-        arch::EnableAll();
+        if (!was_disabled) arch::EnableAll();
         return;
     }
   }
+  // From here on no task, ISR or alarm of the application runs again (13.7.2.3, 11.4; issue 10,
+  // item 4): the kernel drops an interrupt that still reaches it, and the port discards what is
+  // pending so that a next StartOS (host port, test images) does not find it either.
+  g_state.started = false;
   arch::StopSystemTimer();
   if (Cfg().hooks.shutdown != nullptr) {
-    g_state.call_level = CallLevel::kShutdownHook;
-    Cfg().hooks.shutdown(Error);
+    RunHook(CallLevel::kShutdownHook, [Error] { Cfg().hooks.shutdown(Error); });
   }
   g_state.call_level = CallLevel::kNone;
-  g_state.started = false;
   g_state.running = INVALID_TASK;
   g_state.isr_nesting = 0;
   arch::Shutdown(Error);

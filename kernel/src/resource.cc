@@ -45,10 +45,15 @@ Level CallerStaticLevel() {
   return TaskCfg(g_state.running).base_level;
 }
 
-bool CallerMayUse(ResourceType r) {
-  const uint64_t bit = uint64_t{1} << r;
-  if (InIsr()) return (Cfg().isrs[g_state.running_isr].resources & bit) != 0;
-  return (TaskCfg(g_state.running).resources & bit) != 0;
+// OSEK OS 2.2.3 13.4.3.1 gives E_OS_ACCESS for "the statically assigned priority of the calling
+// task or interrupt routine is higher than the calculated ceiling priority". Whether the caller's
+// OIL entry lists the resource is not part of that rule (issue 10 item 1): the ceiling protocol
+// is intact for any caller at or below the ceiling. RES_SCHEDULER keeps its OSEK meaning on the
+// one scale: in OSEK every interrupt ranks above every task, so an ISR is always above
+// RES_SCHEDULER's ceiling (the top task priority), even where Tandem ranks the ISR lower.
+bool CallerAboveCeiling(ResourceType r) {
+  if (InIsr() && r == kResScheduler) return true;
+  return CallerStaticLevel() > Cfg().resources[r].ceiling;
 }
 
 ResourceType& CallerLastResource() {
@@ -80,14 +85,14 @@ bool ValidResource(ResourceType r) {
 /// GetResource: occupies ResID and raises the caller to its ceiling.
 /// Extended: E_OS_ID (invalid or internal resource), E_OS_ACCESS (already occupied, under this
 /// name or another name of a linked resource, or the caller's static priority is above the
-/// ceiling, or the caller may not use it), E_OS_CALLEVEL.
+/// ceiling: for an ISR always RES_SCHEDULER's), E_OS_CALLEVEL, E_OS_DISABLEDINT.
 StatusType GetResource(ResourceType ResID) {
   CriticalSection cs;
   if (Extended()) {
     if (!CalledFromTaskOrIsr2()) return Fail(E_OS_CALLEVEL, OSServiceId_GetResource, ResID);
+    if (InCriticalSection()) return Fail(E_OS_DISABLEDINT, OSServiceId_GetResource, ResID);
     if (!ValidResource(ResID)) return Fail(E_OS_ID, OSServiceId_GetResource, ResID);
-    const ResourceConfig& rcfg = Cfg().resources[ResID];
-    if (OccupiedUnderAnyName(ResID) || CallerStaticLevel() > rcfg.ceiling || !CallerMayUse(ResID)) {
+    if (OccupiedUnderAnyName(ResID) || CallerAboveCeiling(ResID)) {
       return Fail(E_OS_ACCESS, OSServiceId_GetResource, ResID);
     }
   }
@@ -117,13 +122,15 @@ StatusType GetResource(ResourceType ResID) {
 
 /// ReleaseResource: releases ResID (the most recently occupied one) and restores the priority.
 /// Extended: E_OS_ID, E_OS_NOFUNC (not occupied by the caller, or not the last one occupied),
-/// E_OS_ACCESS (the caller's static priority is above the ceiling), E_OS_CALLEVEL.
+/// E_OS_ACCESS (the caller's static priority is above the ceiling), E_OS_CALLEVEL,
+/// E_OS_DISABLEDINT.
 StatusType ReleaseResource(ResourceType ResID) {
   CriticalSection cs;
   if (Extended()) {
     if (!CalledFromTaskOrIsr2()) return Fail(E_OS_CALLEVEL, OSServiceId_ReleaseResource, ResID);
+    if (InCriticalSection()) return Fail(E_OS_DISABLEDINT, OSServiceId_ReleaseResource, ResID);
     if (!ValidResource(ResID)) return Fail(E_OS_ID, OSServiceId_ReleaseResource, ResID);
-    if (CallerStaticLevel() > Cfg().resources[ResID].ceiling) {
+    if (CallerAboveCeiling(ResID)) {
       return Fail(E_OS_ACCESS, OSServiceId_ReleaseResource, ResID);
     }
     if (CallerLastResource() != ResID) return Fail(E_OS_NOFUNC, OSServiceId_ReleaseResource, ResID);

@@ -90,7 +90,8 @@ void ApplyLevel() {
   } else if (g_state.running != INVALID_TASK) {
     level = Tcb(g_state.running).irq_level;
   }
-  if (g_state.suspend_os_nesting > 0 && level < Cfg().cat2_top_level) {
+  const bool os_masked = g_state.sections.suspend_os_nesting > 0 || g_state.hook_nesting > 0;
+  if (os_masked && level < Cfg().cat2_top_level) {
     level = Cfg().cat2_top_level;
   }
   arch::SetLevel(level);
@@ -137,6 +138,14 @@ static void StartTask(TaskType next) {
   tcb.state = RUNNING;
   g_state.running = next;
   g_state.call_level = CallLevel::kTask;
+  g_state.sections = tcb.sections;  // a fresh activation has none
+}
+
+// The running task leaves the CPU without ending (preempted or waiting): it keeps its interrupt
+// sections for when it runs again (standard status lets it switch inside one, issue 10 item 3).
+static void KeepSections(TaskControl& tcb) {
+  tcb.sections = g_state.sections;
+  g_state.sections = {};
 }
 
 void Dispatch() {
@@ -148,6 +157,7 @@ void Dispatch() {
     if (ready <= cur.running_level || ready == 0) return;
     CallPostTaskHook();
     cur.state = READY;
+    KeepSections(cur);
     PushFront(cur.running_level, current);
     const TaskType next = PopHighest();
     StartTask(next);
@@ -176,6 +186,7 @@ void LeaveRunning() {
   const TaskType current = g_state.running;
   TaskControl& cur = Tcb(current);
   const bool keep_context = cur.state == WAITING;
+  if (keep_context) KeepSections(cur);
   const TaskType next = PopHighest();
   if (next == INVALID_TASK) {
     g_state.running = INVALID_TASK;

@@ -25,12 +25,11 @@ StatusType ActivateTaskInternal(TaskType task) {
 [[noreturn]] static void TerminateRunning() {
   const TaskType self = g_state.running;
   TaskControl& tcb = Tcb(self);
-  // Interrupt-service nesting belongs to the task that opened it: a task ending inside
-  // Suspend*/DisableAllInterrupts must not hand a closed gate to the next task (OSEK leaves this
-  // undefined; AUTOSAR OS cleans up the same way).
-  g_state.all_disabled = false;
-  g_state.suspend_all_nesting = 0;
-  g_state.suspend_os_nesting = 0;
+  // Interrupt sections belong to the task that opened them: a task ending inside
+  // Suspend*/DisableAllInterrupts (standard status, or a body that returns) must not hand a
+  // closed gate to the next task (OSEK leaves this undefined; AUTOSAR OS cleans up the same way).
+  g_state.sections = {};
+  tcb.sections = {};
   CallPostTaskHook();
   tcb.started = false;
   --tcb.activations;
@@ -45,11 +44,13 @@ void ForceTerminateRunning() { TerminateRunning(); }
 
 /// ActivateTask: moves TaskID from suspended to ready, or records one more activation.
 /// Standard: E_OK, E_OS_LIMIT (too many activations). Extended: also E_OS_ID (invalid task),
-/// E_OS_CALLEVEL (called from a hook or a category 1 ISR).
+/// E_OS_CALLEVEL (called from a hook or a category 1 ISR), E_OS_DISABLEDINT (inside an interrupt
+/// critical section; Tandem extension, os.h).
 StatusType ActivateTask(TaskType TaskID) {
   CriticalSection cs;
   if (Extended()) {
     if (!CalledFromTaskOrIsr2()) return Fail(E_OS_CALLEVEL, OSServiceId_ActivateTask, TaskID);
+    if (InCriticalSection()) return Fail(E_OS_DISABLEDINT, OSServiceId_ActivateTask, TaskID);
     if (!ValidTask(TaskID)) return Fail(E_OS_ID, OSServiceId_ActivateTask, TaskID);
   }
   const StatusType status = ActivateTaskInternal(TaskID);
@@ -59,11 +60,13 @@ StatusType ActivateTask(TaskType TaskID) {
 }
 
 /// TerminateTask: ends the calling task. Does not return on success.
-/// Extended: E_OS_RESOURCE (a resource is still occupied), E_OS_CALLEVEL (not a task).
+/// Extended: E_OS_RESOURCE (a resource is still occupied), E_OS_CALLEVEL (not a task),
+/// E_OS_DISABLEDINT (inside an interrupt critical section).
 StatusType TerminateTask(void) {
   CriticalSection cs;
   if (Extended()) {
     if (!CalledFromTask()) return Fail(E_OS_CALLEVEL, OSServiceId_TerminateTask);
+    if (InCriticalSection()) return Fail(E_OS_DISABLEDINT, OSServiceId_TerminateTask);
     if (Tcb(g_state.running).last_resource != kNone) {
       return Fail(E_OS_RESOURCE, OSServiceId_TerminateTask);
     }
@@ -73,11 +76,12 @@ StatusType TerminateTask(void) {
 
 /// ChainTask: terminates the calling task and activates TaskID (possibly itself).
 /// Standard: E_OS_LIMIT (too many activations of TaskID; the caller is not terminated).
-/// Extended: also E_OS_ID, E_OS_RESOURCE, E_OS_CALLEVEL.
+/// Extended: also E_OS_ID, E_OS_RESOURCE, E_OS_CALLEVEL, E_OS_DISABLEDINT.
 StatusType ChainTask(TaskType TaskID) {
   CriticalSection cs;
   if (Extended()) {
     if (!CalledFromTask()) return Fail(E_OS_CALLEVEL, OSServiceId_ChainTask, TaskID);
+    if (InCriticalSection()) return Fail(E_OS_DISABLEDINT, OSServiceId_ChainTask, TaskID);
     if (!ValidTask(TaskID)) return Fail(E_OS_ID, OSServiceId_ChainTask, TaskID);
     if (Tcb(g_state.running).last_resource != kNone) {
       return Fail(E_OS_RESOURCE, OSServiceId_ChainTask, TaskID);
@@ -99,11 +103,13 @@ StatusType ChainTask(TaskType TaskID) {
 }
 
 /// Schedule: lets a higher-priority ready task run (releases the internal resource meanwhile).
-/// Extended: E_OS_CALLEVEL (not a task), E_OS_RESOURCE (a resource is occupied).
+/// Extended: E_OS_CALLEVEL (not a task), E_OS_RESOURCE (a resource is occupied),
+/// E_OS_DISABLEDINT.
 StatusType Schedule(void) {
   CriticalSection cs;
   if (Extended()) {
     if (!CalledFromTask()) return Fail(E_OS_CALLEVEL, OSServiceId_Schedule);
+    if (InCriticalSection()) return Fail(E_OS_DISABLEDINT, OSServiceId_Schedule);
     if (Tcb(g_state.running).last_resource != kNone) {
       return Fail(E_OS_RESOURCE, OSServiceId_Schedule);
     }
@@ -123,27 +129,32 @@ StatusType Schedule(void) {
   return E_OK;
 }
 
-/// GetTaskID: the running task, or INVALID_TASK. Always E_OK.
+/// GetTaskID: the running task, or INVALID_TASK. In a category 2 ISR that is the task the ISR
+/// interrupted (it stays RUNNING; 13.2.3.5 allows both readings, docs/kernel.md says why this
+/// one), INVALID_TASK over the idle loop. Standard: E_OK. Extended: E_OS_CALLEVEL
+/// (category 1 ISR, StartupHook, ShutdownHook, alarm callback), E_OS_DISABLEDINT.
 StatusType GetTaskID(TaskRefType TaskID) {
   CriticalSection cs;
-  if (Extended() && !CalledFromHookOrTaskOrIsr2()) {
-    return Fail(E_OS_CALLEVEL, OSServiceId_GetTaskID, reinterpret_cast<uintptr_t>(TaskID));
+  if (Extended()) {
+    const uint64_t ref = reinterpret_cast<uintptr_t>(TaskID);
+    if (!CalledFromHookOrTaskOrIsr2()) return Fail(E_OS_CALLEVEL, OSServiceId_GetTaskID, ref);
+    if (InCriticalSection()) return Fail(E_OS_DISABLEDINT, OSServiceId_GetTaskID, ref);
   }
   *TaskID = g_state.running;
   return E_OK;
 }
 
-/// GetTaskState: the state of TaskID. Extended: E_OS_ID, E_OS_CALLEVEL.
+/// GetTaskState: the state of TaskID. Standard: E_OK. Extended: E_OS_ID, E_OS_CALLEVEL,
+/// E_OS_DISABLEDINT.
 StatusType GetTaskState(TaskType TaskID, TaskStateRefType State) {
   CriticalSection cs;
   if (Extended()) {
+    const uint64_t ref = reinterpret_cast<uintptr_t>(State);
     if (!CalledFromHookOrTaskOrIsr2()) {
-      return Fail(E_OS_CALLEVEL, OSServiceId_GetTaskState, TaskID,
-                  reinterpret_cast<uintptr_t>(State));
+      return Fail(E_OS_CALLEVEL, OSServiceId_GetTaskState, TaskID, ref);
     }
-    if (!ValidTask(TaskID)) {
-      return Fail(E_OS_ID, OSServiceId_GetTaskState, TaskID, reinterpret_cast<uintptr_t>(State));
-    }
+    if (InCriticalSection()) return Fail(E_OS_DISABLEDINT, OSServiceId_GetTaskState, TaskID, ref);
+    if (!ValidTask(TaskID)) return Fail(E_OS_ID, OSServiceId_GetTaskState, TaskID, ref);
   }
   *State = Tcb(TaskID).state;
   return E_OK;

@@ -42,7 +42,7 @@ class Builder {
     const Cpu& cpu = file.cpus[0];
     m_.cpu_name = cpu.name;
     m_.cpu_location = cpu.location;
-    m_.app_modes.push_back({"OSDEFAULTAPPMODE", cpu.location});
+    m_.app_modes.push_back({"OSDEFAULTAPPMODE", cpu.location, {}});
     m_.resources.push_back({"RES_SCHEDULER", cpu.location, ResourceKind::kStandard, {}, 0, kNoId});
     ids_["APPMODE"]["OSDEFAULTAPPMODE"] = 0;
     ids_["RESOURCE"]["RES_SCHEDULER"] = 0;
@@ -83,6 +83,7 @@ class Builder {
       diags_.Error(cpu.location, "CPU " + cpu.name + " has no OS object",
                    "'OS <name> { ... };' in CPU " + cpu.name);
     }
+    NumberAppModes();
     if (m_.app_modes.size() > kMaxAppModes) {
       diags_.Error(m_.app_modes[kMaxAppModes].location, "too many APPMODEs",
                    "at most " + std::to_string(kMaxAppModes) + " including OSDEFAULTAPPMODE");
@@ -112,7 +113,15 @@ class Builder {
     }
   }
 
+  // os_cfg.h defines the macro `std` for C only: in C++ it would hide namespace std.
+  void WarnStd(const std::string& type, const Location& at) {
+    diags_.Warning(at, type +
+                           " std has no identifier in C++ code (a macro std would hide "
+                           "namespace std); C code names it std");
+  }
+
   bool Declare(const ObjectDef& obj) {
+    if (obj.name == "std" && obj.type != "APPMODE") WarnStd(obj.type, obj.name_location);
     if (obj.type == "RESOURCE" && obj.name == "RES_SCHEDULER") return true;
     if (obj.type == "APPMODE" && obj.name == "OSDEFAULTAPPMODE") return true;
     if (IsReservedName(obj.name)) {
@@ -201,15 +210,57 @@ class Builder {
   void AppMode(const ObjectDef& obj) {
     if (obj.name == "OSDEFAULTAPPMODE") {  // always mode 0 (os.h defines it)
       m_.app_modes[0].location = obj.name_location;
+      default_mode_declared_ = true;
       return;
     }
-    NextId("APPMODE", obj.name, m_.app_modes.size());
-    m_.app_modes.push_back({obj.name, obj.name_location});
+    declared_modes_.push_back({obj.name, obj.name_location, {}});
+  }
+
+  // Numbers the declared modes once all are known. OSDEFAULTAPPMODE is mode 0. When the file
+  // declares modes but never names OSDEFAULTAPPMODE (the usual OIL for other OSEK kernels:
+  // `APPMODE std {};`, AUTOSTART in std, StartOS(OSDEFAULTAPPMODE)), the first declared mode is
+  // OSDEFAULTAPPMODE, as other OSEK implementations do (issue 10 item 5). A file that names
+  // OSDEFAULTAPPMODE without declaring it means a mode of its own.
+  void NumberAppModes() {
+    size_t first = 0;
+    if (!declared_modes_.empty() && !default_mode_declared_) {
+      const oilc::AppMode& d = declared_modes_[0];
+      if (!default_mode_named_) {
+        m_.app_modes[0].alias = d.name;
+        m_.app_modes[0].location = d.location;
+        ids_["APPMODE"][d.name] = 0;
+        first = 1;
+        std::string note = "APPMODE " + d.name +
+                           " is OSDEFAULTAPPMODE, the mode StartOS(OSDEFAULTAPPMODE) starts: no "
+                           "APPMODE is named OSDEFAULTAPPMODE, so the first one declared is the "
+                           "default (as in other OSEK implementations)";
+        if (d.name == "std") {
+          note += "; C++ code names it OSDEFAULTAPPMODE (a macro std would hide namespace std)";
+        }
+        diags_.Note(d.location, note);
+      } else {
+        diags_.Note(default_mode_reference_,
+                    "OSDEFAULTAPPMODE is named but not declared: it is a mode of its own (mode 0), "
+                    "not the first declared APPMODE " +
+                        d.name);
+      }
+    }
+    for (size_t i = first; i < declared_modes_.size(); ++i) {
+      if (declared_modes_[i].name == "std") WarnStd("APPMODE", declared_modes_[i].location);
+      NextId("APPMODE", declared_modes_[i].name, m_.app_modes.size());
+      m_.app_modes.push_back(declared_modes_[i]);
+    }
   }
 
   // AUTOSTART = TRUE { APPMODE = ...; }: no APPMODE means OSDEFAULTAPPMODE.
-  static std::vector<Ref> AutostartModes(const Param* autostart) {
+  std::vector<Ref> AutostartModes(const Param* autostart) {
     std::vector<Ref> modes = Refs(autostart->value.params, "APPMODE");
+    for (const Ref& r : modes) {
+      if (r.name == "OSDEFAULTAPPMODE" && !default_mode_named_) {
+        default_mode_named_ = true;
+        default_mode_reference_ = r.location;
+      }
+    }
     if (modes.empty()) modes.push_back({"OSDEFAULTAPPMODE", autostart->value.location, 0});
     return modes;
   }
@@ -463,6 +514,10 @@ class Builder {
   Diagnostics& diags_;
   std::map<std::string, std::pair<std::string, Location>> names_;  // name -> (type, where)
   std::map<std::string, std::map<std::string, int>> ids_;          // type -> name -> id
+  std::vector<oilc::AppMode> declared_modes_;  // APPMODEs other than OSDEFAULTAPPMODE, in order
+  bool default_mode_declared_ = false;         // APPMODE OSDEFAULTAPPMODE
+  bool default_mode_named_ = false;            // AUTOSTART { APPMODE = OSDEFAULTAPPMODE; }
+  Location default_mode_reference_;            // the first of those
 };
 
 }  // namespace

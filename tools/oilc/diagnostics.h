@@ -14,7 +14,7 @@ struct Location {
   int column = 0;
 };
 
-enum class Severity { kError, kWarning };
+enum class Severity { kError, kWarning, kNote };
 
 struct Diagnostic {
   Severity severity;
@@ -35,6 +35,8 @@ class Diagnostics {
   // Records the error and throws FatalError.
   [[noreturn]] void Fatal(const Location& at, const std::string& what, const std::string& expected);
   void Warning(const Location& at, const std::string& message);
+  // Something oilc decided that the author may not expect; neither an error nor a warning.
+  void Note(const Location& at, const std::string& message);
 
   bool HasErrors() const { return error_count_ > 0; }
   int error_count() const { return error_count_; }

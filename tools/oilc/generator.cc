@@ -21,7 +21,10 @@ std::string Bool(bool b) { return b ? "true" : "false"; }
 std::string Id(int id) { return id < 0 ? "tandem::kNone" : std::to_string(id); }
 
 std::string Define(const std::string& name, const char* type, const std::string& value) {
-  return "#define " + name + " ((" + type + ")" + value + ")\n";
+  const std::string line = "#define " + name + " ((" + type + ")" + value + ")\n";
+  // An object named std (the common `APPMODE std`) would hide namespace std in C++ code.
+  if (name == "std") return "#ifndef __cplusplus\n" + line + "#endif\n";
+  return line;
 }
 
 void Prototypes(const Model& m, std::ostringstream& out) {
@@ -60,6 +63,10 @@ void Header(const Model& m, const std::string& source_name, std::ostringstream& 
   h << "\n/* ISRs */\n";
   for (size_t i = 0; i < m.isrs.size(); ++i) h << Define(m.isrs[i].name, "ISRType", Index(i));
   h << "\n/* Application modes (OSDEFAULTAPPMODE is 0, defined in os.h) */\n";
+  if (!m.app_modes[0].alias.empty()) {
+    h << "/* " << m.app_modes[0].alias << " is OSDEFAULTAPPMODE: the first APPMODE declared */\n"
+      << Define(m.app_modes[0].alias, "AppModeType", Index(0));
+  }
   for (size_t i = 1; i < m.app_modes.size(); ++i) {
     h << Define(m.app_modes[i].name, "AppModeType", Index(i));
   }

@@ -36,6 +36,7 @@ struct Os {
 struct AppMode {
   std::string name;
   Location location;
+  std::string alias;  // [0] only: the declared APPMODE that is OSDEFAULTAPPMODE, if any
 };
 
 struct Task {
@@ -134,7 +135,7 @@ struct Model {
   std::string cpu_name;
   Location cpu_location;
   Os os;
-  std::vector<AppMode> app_modes;  // [0] is OSDEFAULTAPPMODE
+  std::vector<AppMode> app_modes;  // [0] is OSDEFAULTAPPMODE (see its alias)
   std::vector<Task> tasks;
   std::vector<Isr> isrs;
   std::vector<Resource> resources;  // [0] is RES_SCHEDULER

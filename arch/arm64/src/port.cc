@@ -86,7 +86,11 @@ void Idle() {
 
 void Shutdown(StatusType error) {
   arm64::ConsolePrintf("tandem-rt: shutdown, status %u\n", static_cast<unsigned>(error));
-  if (arm64::g_shutdown_returns) return;  // the kernel resumes the caller of StartOS
+  if (arm64::g_shutdown_returns) {  // the kernel resumes the caller of StartOS
+    arm64::DiscardPendingInterrupts();
+    return;
+  }
+  // Halt masks every exception first and the domain ends: nothing of the application runs again.
   arm64::Halt(false);
 }
 

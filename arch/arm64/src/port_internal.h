@@ -24,6 +24,10 @@ xen::GuestPlatform& MutablePlatform();
 // interrupts.cc: brings up the GIC found in the device tree (boot, once) and the timer.
 void InterruptsBoot(const xen::GuestPlatform& platform);
 unsigned GicPriorityBits();
+// After ShutdownOS, when StartOS returns (test images): takes every pending interrupt off the
+// GIC without running it and disables the ISRs' sources, so that nothing of the application
+// runs again, nor in the next StartOS. Interrupts must be masked at the CPU.
+void DiscardPendingInterrupts();
 
 // port.cc
 [[noreturn]] void Halt(bool crashed);

@@ -195,6 +195,7 @@ void Idle() {
 void Shutdown(StatusType) {
   g_cpu.timer_running = false;
   StopPosixTimer();
+  for (int i = 0; i < g_cpu.source_count; ++i) g_cpu.sources[i].pending = 0;
 }
 
 }  // namespace tandem::arch

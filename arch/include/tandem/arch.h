@@ -56,9 +56,11 @@ void Idle();
 // Called once at the top of StartOS, before any hook or task.
 void Init();
 
-// Ends the system after ShutdownOS ran the ShutdownHook. A real target halts (the arm64 port
-// asks Xen to shut the domain down) and never returns; the host port returns, and the kernel
-// then resumes the caller of StartOS so a test can inspect the run and start the next one.
+// Ends the system after ShutdownOS ran the ShutdownHook (called with interrupts disabled). A real
+// target halts (the arm64 port asks Xen to shut the domain down) and never returns; the host
+// port returns, and the kernel then resumes the caller of StartOS so a test can inspect the run
+// and start the next one. A port that returns first discards every pending interrupt: nothing of
+// the application may run after ShutdownOS, nor in the next StartOS.
 void Shutdown(StatusType error);
 
 // Internal invariant broken: print and stop. Never used for external input.

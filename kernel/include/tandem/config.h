@@ -20,6 +20,7 @@ using Level = uint8_t;
 inline constexpr Level kIdleLevel = 0;
 inline constexpr Level kMaxLevel = 63;  // the ready bitmap is one 64-bit word
 inline constexpr uint16_t kNone = 0xFFFF;
+inline constexpr ResourceType kResScheduler = 0;  // oilc always makes RES_SCHEDULER resource 0
 
 // Per-task run-time storage; layout is the kernel's business (see kernel/src/task.h).
 struct TaskControl;

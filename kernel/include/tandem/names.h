@@ -11,6 +11,7 @@ constexpr const char* StatusName(StatusType status) {
   constexpr const char* kNames[] = {"E_OK",        "E_OS_ACCESS", "E_OS_CALLEVEL",
                                     "E_OS_ID",     "E_OS_LIMIT",  "E_OS_NOFUNC",
                                     "E_OS_RESOURCE", "E_OS_STATE", "E_OS_VALUE"};
+  if (status == E_OS_DISABLEDINT) return "E_OS_DISABLEDINT";  // Tandem extension (os.h)
   return status < sizeof(kNames) / sizeof(kNames[0]) ? kNames[status] : "E_?";
 }
 

@@ -164,10 +164,11 @@ uint8_t ResourceCeiling(ResourceType resource) { return kAppConfig.resources[res
 uint8_t TopTaskLevel() { return kAppConfig.top_task_level; }
 uint8_t Cat2TopLevel() { return kAppConfig.cat2_top_level; }
 uint8_t SystemTimerLevel() { return kAppConfig.system_timer_level; }
+bool ExtendedStatus() { return kAppConfig.extended_status; }
 
 void TaskEntry(TaskType task, const char* name) {
   auto it = H().tasks.find(task);
-  if (it == H().tasks.end()) {
+  if (it == H().tasks.end() || !it->second) {
     Log(name);
     TerminateTask();
     return;
@@ -179,7 +180,7 @@ void TaskEntry(TaskType task, const char* name) {
 
 void IsrEntry(ISRType isr, const char* name) {
   auto it = H().isrs.find(isr);
-  if (it == H().isrs.end()) {
+  if (it == H().isrs.end() || !it->second) {
     Log(name);
     return;
   }
@@ -188,7 +189,7 @@ void IsrEntry(ISRType isr, const char* name) {
 
 void CallbackEntry(const char* name) {
   auto it = H().callbacks.find(name);
-  if (it == H().callbacks.end()) {
+  if (it == H().callbacks.end() || !it->second) {
     Log(std::string("callback ") + name);
     return;
   }

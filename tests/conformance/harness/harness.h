@@ -33,7 +33,7 @@ using StatusBody = std::function<void(StatusType)>;
 
 inline constexpr int kMaxIdleCalls = 10000;
 
-// --- bodies, set by a TEST before RunSystem() ---
+// --- bodies, set by a TEST before RunSystem() (nullptr gives back the default body) ---
 void OnTask(TaskType task, Body body);
 void OnIsr(ISRType isr, Body body);
 void OnCallback(const std::string& name, Body body);
@@ -93,6 +93,8 @@ uint8_t ResourceCeiling(ResourceType resource);
 uint8_t TopTaskLevel();  // RES_SCHEDULER's ceiling
 uint8_t Cat2TopLevel();  // what SuspendOSInterrupts masks up to
 uint8_t SystemTimerLevel();
+// OS STATUS = EXTENDED (scenarios built in both statuses expect the extended-only errors there).
+bool ExtendedStatus();
 
 // Entry points for the glue macros.
 void TaskEntry(TaskType task, const char* name);

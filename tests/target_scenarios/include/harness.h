@@ -20,7 +20,7 @@ namespace tandem::test {
 inline constexpr int kMaxIdleCalls = 10000;
 inline constexpr int kMaxTrace = 64;
 
-// --- bodies, set by a TEST before RunSystem() ---
+// --- bodies, set by a TEST before RunSystem() (nullptr gives back the default body) ---
 void OnTask(TaskType task, Body body);
 void OnIsr(ISRType isr, Body body);
 void OnCallback(const char* name, Body body);
@@ -97,6 +97,7 @@ uint8_t ResourceCeiling(ResourceType resource);
 uint8_t TopTaskLevel();
 uint8_t Cat2TopLevel();
 uint8_t SystemTimerLevel();
+bool ExtendedStatus();
 
 // Entry points for the glue macros.
 void TaskEntry(TaskType task, const char* name);

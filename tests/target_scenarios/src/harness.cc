@@ -199,6 +199,7 @@ uint8_t ResourceCeiling(ResourceType resource) { return kAppConfig.resources[res
 uint8_t TopTaskLevel() { return kAppConfig.top_task_level; }
 uint8_t Cat2TopLevel() { return kAppConfig.cat2_top_level; }
 uint8_t SystemTimerLevel() { return kAppConfig.system_timer_level; }
+bool ExtendedStatus() { return kAppConfig.extended_status; }
 
 void TaskEntry(TaskType task, const char* name) {
   if (task >= kMaxTasks || !g_harness.tasks[task]) {

@@ -154,18 +154,24 @@ TEST_F(Kernel, InterruptServicesInsideIsrsArePairedThere) {
 }
 
 TEST_F(Kernel, ServicesInsideDisableAllInterruptsKeepInterruptsDisabled) {
-  // A kernel service's own critical section must restore, not force, the interrupt state.
+  // A kernel service's own critical section must restore, not force, the interrupt state (in
+  // extended status the service is refused there, its ErrorHook run included).
   RunMain([] {
     DisableAllInterrupts();
     TaskType t = INVALID_TASK;
-    GetTaskID(&t);
+    EXPECT_STATUS(kExtended ? E_OS_DISABLEDINT : E_OK, GetTaskID(&t));
     host::RaiseInterrupt(kI2a);
     EXPECT_TRUE(host::InterruptsDisabled());
     Log("still disabled");
     EnableAllInterrupts();
     ShutdownOS(E_OK);
   });
-  ExpectTrace({"StartupHook", "still disabled", "I2a", "ShutdownHook E_OK"});
+  if (kExtended) {
+    ExpectTrace({"StartupHook", "ErrorHook E_OS_DISABLEDINT GetTaskID", "still disabled", "I2a",
+                 "ShutdownHook E_OK"});
+  } else {
+    ExpectTrace({"StartupHook", "still disabled", "I2a", "ShutdownHook E_OK"});
+  }
 }
 
 }  // namespace

@@ -67,6 +67,19 @@ TEST(Cli, InputErrorsExitWith1) {
       << r.output;
 }
 
+TEST(Cli, NotesWhichModeIsTheDefaultOne) {
+  // Issue 10 item 5: the form of OIL written for other OSEK kernels compiles (exit 0) with a note.
+  const fs::path dir = Scratch("appmode");
+  std::ofstream(dir / "app.oil") << "OIL_VERSION = \"2.5\";\n"
+                                    "CPU c {\n  OS os { };\n  APPMODE std { };\n"
+                                    "  TASK T { PRIORITY = 1; ACTIVATION = 1; SCHEDULE = FULL;\n"
+                                    "    AUTOSTART = TRUE { APPMODE = std; }; };\n};\n";
+  Outcome r = Oilc("-o " + (dir / "gen").string() + " " + (dir / "app.oil").string());
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("app.oil:4:11: note: APPMODE std is OSDEFAULTAPPMODE"), std::string::npos)
+      << r.output;
+}
+
 TEST(Cli, WritesBothFilesAndRewritesOnlyOnChange) {
   const fs::path out = Scratch("write") / "gen";  // created by oilc
   Outcome r = Oilc("-I " + std::string(OILC_GOOD_DIR) + " -o " + out.string() + " " + kGood);

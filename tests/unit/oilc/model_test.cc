@@ -479,6 +479,76 @@ TEST(AppModes, DeclaringOsDefaultAppModeKeepsItAtZero) {
   EXPECT_NE(r.output.header.find("#define Second ((AppModeType)2)"), std::string::npos);
   EXPECT_EQ(r.output.header.find("#define OSDEFAULTAPPMODE"), std::string::npos);
   EXPECT_NE(r.output.source.find("/*app_mode_count=*/3,"), std::string::npos);
+  EXPECT_EQ(AllDiagnostics(r), "");
+}
+
+// Issue 10 item 5: OIL written for other OSEK kernels declares its modes, none named
+// OSDEFAULTAPPMODE, and calls StartOS(OSDEFAULTAPPMODE): the first declared mode is that one.
+TEST(AppModes, FirstDeclaredModeIsTheDefaultWhenTheFileNeverNamesIt) {
+  const CompileResult r =
+      Good(std::string() + "  APPMODE Normal;\n  APPMODE Service;\n" + "  TASK A { PRIORITY = 1; " +
+           kTask + " AUTOSTART = TRUE { APPMODE = Normal; }; };\n" + "  TASK B { PRIORITY = 1; " +
+           kTask + " AUTOSTART = TRUE; };\n" + "  TASK C { PRIORITY = 1; " + kTask +
+           " AUTOSTART = TRUE { APPMODE = Service; }; };\n");
+  const Model& m = r.model;
+  ASSERT_EQ(m.app_modes.size(), 2u);
+  EXPECT_EQ(TaskNamed(m, "A").autostart_bits, 0b01u);
+  EXPECT_EQ(TaskNamed(m, "B").autostart_bits, 0b01u);  // no APPMODE: OSDEFAULTAPPMODE = Normal
+  EXPECT_EQ(TaskNamed(m, "C").autostart_bits, 0b10u);
+  EXPECT_NE(r.output.header.find("#define Normal ((AppModeType)0)\n"), std::string::npos);
+  EXPECT_NE(r.output.header.find("#define Service ((AppModeType)1)\n"), std::string::npos);
+  EXPECT_NE(r.output.source.find("/*app_mode_count=*/2,"), std::string::npos);
+  EXPECT_EQ(AllDiagnostics(r),
+            "app.oil:4:11: note: APPMODE Normal is OSDEFAULTAPPMODE, the mode "
+            "StartOS(OSDEFAULTAPPMODE) starts: no APPMODE is named OSDEFAULTAPPMODE, so the "
+            "first one declared is the default (as in other OSEK implementations)\n");
+}
+
+TEST(AppModes, TheDefaultModeNamedStdIsAMacroInCOnly) {
+  // `APPMODE std` is the common form; a macro std would hide namespace std in C++ code, which
+  // names the mode OSDEFAULTAPPMODE instead.
+  const CompileResult r =
+      Good(std::string() + "  APPMODE std { };\n" + "  TASK A { PRIORITY = 1; " + kTask +
+           " AUTOSTART = TRUE { APPMODE = std; }; };\n");
+  EXPECT_EQ(TaskNamed(r.model, "A").autostart_bits, 0b1u);
+  EXPECT_NE(r.output.header.find("#ifndef __cplusplus\n#define std ((AppModeType)0)\n#endif\n"),
+            std::string::npos)
+      << r.output.header;
+  EXPECT_NE(AllDiagnostics(r).find(
+                "app.oil:4:11: note: APPMODE std is OSDEFAULTAPPMODE, the mode "
+                "StartOS(OSDEFAULTAPPMODE) starts: no APPMODE is named OSDEFAULTAPPMODE, so the "
+                "first one declared is the default (as in other OSEK implementations); C++ code "
+                "names it OSDEFAULTAPPMODE (a macro std would hide namespace std)\n"),
+            std::string::npos)
+      << AllDiagnostics(r);
+}
+
+TEST(AppModes, AnyOtherObjectNamedStdIsWarnedAbout) {
+  // C++ code cannot name it at all; C code can.
+  const CompileResult r = Good(std::string() + "  TASK std { PRIORITY = 1; " + kTask + " };\n");
+  EXPECT_NE(r.output.header.find("#ifndef __cplusplus\n#define std ((TaskType)0)\n#endif\n"),
+            std::string::npos)
+      << r.output.header;
+  EXPECT_EQ(AllDiagnostics(r),
+            "app.oil:4:8: warning: TASK std has no identifier in C++ code (a macro std would hide "
+            "namespace std); C code names it std\n");
+}
+
+TEST(AppModes, ANamedButUndeclaredDefaultModeStaysAModeOfItsOwn) {
+  // The file names OSDEFAULTAPPMODE besides its declared modes: its author means a mode of its
+  // own (mode 0), and oilc says so.
+  const CompileResult r =
+      Good(std::string() + "  APPMODE Normal;\n" + "  TASK A { PRIORITY = 1; " + kTask +
+           " AUTOSTART = TRUE { APPMODE = OSDEFAULTAPPMODE; }; };\n"
+           "  TASK B { PRIORITY = 1; " +
+           kTask + " AUTOSTART = TRUE { APPMODE = Normal; }; };\n");
+  ASSERT_EQ(r.model.app_modes.size(), 2u);
+  EXPECT_EQ(TaskNamed(r.model, "A").autostart_bits, 0b01u);
+  EXPECT_EQ(TaskNamed(r.model, "B").autostart_bits, 0b10u);
+  EXPECT_NE(r.output.header.find("#define Normal ((AppModeType)1)\n"), std::string::npos);
+  EXPECT_EQ(AllDiagnostics(r),
+            "app.oil:5:88: note: OSDEFAULTAPPMODE is named but not declared: it is a mode of "
+            "its own (mode 0), not the first declared APPMODE Normal\n");
 }
 
 TEST(Resources, DeclaringResSchedulerKeepsItAtZero) {

@@ -13,6 +13,7 @@
 #include "libtandem/discovery.h"
 #include "libtandem/session.h"
 #include "output.h"
+#include "usage.h"
 
 namespace tandemctl {
 namespace {
@@ -368,8 +369,7 @@ int RunTandemctl(int argc, const char* const* argv, const BackendFactory& open_b
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e, out, err);
   } catch (const CLI::ParseError& e) {
-    Error usage{Errc::kUsage, e.what(), "run `tandemctl --help` (or `tandemctl <command> --help`)"};
-    return ReportError(usage, o.json, out, err);
+    return ReportError(DescribeUsageError(app, e), o.json, out, err);
   }
 
   if (watchdog) StartWatchdog(o.timeout_ms, o.json);

@@ -116,6 +116,18 @@ TEST_F(TandemctlTest, EachErrorClassHasItsExitStatus) {
   EXPECT_EQ(Run({"ping"}), 5);
 }
 
+// Issue 11: a port bound by another dom0 process was "xenevtchn_bind_interdomain ... Invalid
+// argument", exit 8. It is the channel being busy, like a live claim: exit 11, saying so.
+TEST_F(TandemctlTest, EventChannelHeldElsewhereIsBusyNotAXenError) {
+  ASSERT_TRUE(xen_.EvtchnBind(3, FakeRtos::kRemotePort).ok());
+  xen_.evtchn_users = {{4242, "tandem-bench"}};
+  EXPECT_EQ(Run({"--timeout", "50", "ping"}), 11) << err_.str();
+  EXPECT_NE(err_.str().find("in use by another dom0 process"), std::string::npos) << err_.str();
+  EXPECT_NE(err_.str().find("4242 (tandem-bench)"), std::string::npos) << err_.str();
+  EXPECT_EQ(Run({"--json", "--timeout", "50", "ping"}), 11);
+  EXPECT_NE(out_.str().find("\"code\":\"busy\",\"exit\":11"), std::string::npos) << out_.str();
+}
+
 TEST_F(TandemctlTest, AmbiguousDefaultDomainIsAUsageError) {
   FakeRtos second(xen_, 4, "tandem-rt-2");
   second.Publish();

@@ -20,7 +20,10 @@ int main(int argc, char** argv) {
       "Exit status as tandemctl (docs/tandemctl.md): 0 ok, 2 usage, 3 domain not found, "
       "4 not published, 5 version, 6 timeout, 8 Xen, 9 domain down, 10 protocol, 11 busy");
   app.option_defaults()->always_capture_default();
-  app.add_option("-d,--domain", domain, "RTOS domain, by name or id (default: the only one)");
+  CLI::Option* domain_option = app.add_option(
+      "-d,--domain", domain,
+      "RTOS domain: an id if all digits (1.." + std::to_string(libtandem::kMaxDomid) +
+          "), else a name (default: the only domain publishing a channel)");
   app.add_option("-n,--iterations", iterations, "isolated round trips")
       ->check(CLI::Range(1u, 10'000'000u));
   app.add_option("-b,--burst", burst, "commands in the burst")->check(CLI::Range(1u, 10'000'000u));
@@ -55,9 +58,13 @@ int main(int argc, char** argv) {
     if (!e.hint.empty()) std::cerr << "  hint: " << e.hint << "\n";
     return static_cast<int>(e.code);
   };
+  // The --domain rule is tandemctl's (docs/tandemctl.md), checked before Xen is opened.
+  auto selector = libtandem::ParseDomainSelector(
+      domain_option->count() != 0 ? std::optional<std::string>(domain) : std::nullopt);
+  if (!selector.ok()) return fail(selector.error());
   auto xen = libtandem::OpenXenBackend();
   if (!xen.ok()) return fail(xen.error());
-  auto d = libtandem::ResolveDomain(*xen.value(), domain);
+  auto d = libtandem::ResolveDomain(*xen.value(), selector.value());
   if (!d.ok()) return fail(d.error());
   const uint64_t timeout_ns = uint64_t{timeout_ms} * 1'000'000;
   std::optional<tandem_bench::PhaseResult> tx;

@@ -20,14 +20,26 @@
 int main(int argc, char** argv) {
   uint32_t period_us = 20;
   double duration_s = 0;
-  CLI::App app{"tandem-pacer: wake every PERIOD microseconds (bounds QEMU -icount turns)"};
+  CLI::App app{"tandem-pacer: wake every PERIOD microseconds (bounds QEMU -icount turns)",
+               "tandem-pacer"};
+  app.footer("Exit status: 0 after --duration-s (or killed by a signal), 2 usage error");
   app.add_option("-p,--period-us", period_us, "wake-up period in microseconds")
       ->capture_default_str()
       ->check(CLI::Range(1u, 1000000u));
-  app.add_option("-d,--duration-s", duration_s, "stop after this many seconds (0: run until killed)")
+  app.add_option("-d,--duration-s", duration_s,
+                 "stop after this many seconds (0: run until killed)")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
-  CLI11_PARSE(app, argc, argv);
+  // CLI11_PARSE would exit with CLI11's own codes (105, 109, ...); a usage error is 2 here, as
+  // for tandemctl and tandem-bench, and says which program refused what.
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "tandem-pacer: error: %s\n  hint: run `tandem-pacer --help`\n", e.what());
+    return 2;
+  }
 
   sched_param fifo{};
   fifo.sched_priority = 50;

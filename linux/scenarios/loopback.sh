@@ -41,6 +41,6 @@ check resumed 0 "pong" tandemctl -d 0 ping
 check no-claim-left 0 "" sh -c '! xenstore-ls /local/domain/0/backend/tandem 2>/dev/null | grep owner'
 kill $lb
 wait $lb
-check unpublished 3 "no domain with id 0" tandemctl -d 0 ping
+check unpublished 4 "domain 0 is dom0" tandemctl -d 0 ping
 echo "LOOPBACK: $fails failure(s)"
 [ "$fails" = 0 ]

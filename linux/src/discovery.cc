@@ -24,12 +24,11 @@ constexpr const char* kKeyState = "state";
 
 // Bounds from Xen's public headers: grant refs below GNTTAB_NR_RESERVED_ENTRIES belong to the
 // toolstack (console, XenStore: public/grant_table.h); port 0 is never a valid event channel and
-// the FIFO ABI has EVTCHN_FIFO_NR_CHANNELS ports (public/event_channel.h); domids stop below
-// DOMID_FIRST_RESERVED (public/xen.h).
+// the FIFO ABI has EVTCHN_FIFO_NR_CHANNELS ports (public/event_channel.h); domids stop at
+// kMaxDomid (discovery.h).
 constexpr uint32_t kFirstUsableGrantRef = GNTTAB_NR_RESERVED_ENTRIES;
 constexpr uint32_t kMaxGrantRef = 0xFFFFFFFE;  // all-ones is the frontends' "invalid ref"
 constexpr uint32_t kMaxEventChannel = EVTCHN_FIFO_NR_CHANNELS - 1;
-constexpr uint32_t kMaxDomid = DOMID_FIRST_RESERVED - 1;
 
 std::string DomainPath(uint32_t domid) { return "/local/domain/" + std::to_string(domid); }
 
@@ -133,11 +132,51 @@ Result<std::vector<DomainEntry>> ListDomains(XenBackend& xen) {
   return out;
 }
 
-Result<DomainEntry> ResolveDomain(XenBackend& xen, std::string_view selector) {
+Result<DomainSelector> ParseDomainSelector(const std::optional<std::string>& text) {
+  DomainSelector s;
+  if (!text) return s;
+  const std::string& t = *text;
+  const std::string range =
+      "Xen domain ids are 1.." + std::to_string(kMaxDomid) + ", and 0 is dom0";
+  if (t.empty()) {
+    return Fail(Errc::kUsage, "--domain is empty: it needs a domain name or id",
+                "give one (`tandemctl list` shows them), or leave --domain out to use the only "
+                "domain that publishes a Tandem channel");
+  }
+  auto digits = [](std::string_view v) {
+    return !v.empty() &&
+           std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (t[0] == '-' && digits(std::string_view(t).substr(1))) {
+    return Fail(Errc::kUsage, "--domain " + t + ": a domain id cannot be negative (" + range + ")",
+                "`tandemctl list` or `xl list` shows the domains and their ids");
+  }
+  if (!digits(t)) {
+    s.by = DomainSelector::By::kName;
+    s.name = t;
+    return s;
+  }
+  // As xl reads an id: all digits, leading zeros allowed. Counted without overflow.
+  uint64_t id = 0;
+  for (char c : t) {
+    id = std::min<uint64_t>(id * 10 + static_cast<uint64_t>(c - '0'), uint64_t{kMaxDomid} + 1);
+  }
+  if (id > kMaxDomid) {
+    return Fail(Errc::kUsage,
+                "--domain " + t + ": no Xen domain has this id (" + range + "; from " +
+                    std::to_string(DOMID_FIRST_RESERVED) + " on, ids are reserved by Xen)",
+                "`tandemctl list` or `xl list` shows the domains and their ids");
+  }
+  s.by = DomainSelector::By::kId;
+  s.domid = static_cast<uint32_t>(id);
+  return s;
+}
+
+Result<DomainEntry> ResolveDomain(XenBackend& xen, const DomainSelector& selector) {
   Result<std::vector<DomainEntry>> all = ListDomains(xen);
   LIBTANDEM_TRY(all);
   const std::vector<DomainEntry>& domains = all.value();
-  if (selector.empty()) {
+  if (selector.by == DomainSelector::By::kOnlyPublisher) {
     std::vector<const DomainEntry*> tandem;
     for (const DomainEntry& e : domains) {
       if (e.published) tandem.push_back(&e);
@@ -157,19 +196,28 @@ Result<DomainEntry> ResolveDomain(XenBackend& xen, std::string_view selector) {
     return Fail(Errc::kUsage, "several domains publish a Tandem channel: " + names,
                 "choose one with --domain NAME|ID");
   }
-  if (std::optional<uint32_t> id = ParseDecimal(selector, kMaxDomid)) {
+  if (selector.by == DomainSelector::By::kId) {
     for (const DomainEntry& e : domains) {
-      if (e.domid == *id) return e;
+      if (e.domid == selector.domid) return e;
     }
+    // ListDomains shows dom0 only while it publishes a channel (tandem-loopback's test mode).
+    if (selector.domid == 0) {
+      return Fail(Errc::kNotPublished,
+                  "domain 0 is dom0, where tandemctl runs: it is not a Tandem RT domain and "
+                  "publishes no Tandem channel",
+                  "name the RTOS's own domain, or leave --domain out to use the only one that "
+                  "publishes a channel (`tandemctl list`); dom0 answers only while tandem-loopback "
+                  "runs in it");
+    }
+    const std::string id = std::to_string(selector.domid);
     return Fail(Errc::kDomainNotFound,
-                "no domain with id " + std::string(selector) + " (no /local/domain/" +
-                    std::string(selector) + " in XenStore)",
+                "no domain with id " + id + " (no /local/domain/" + id + " in XenStore)",
                 "`xl list` or `tandemctl list` shows the running domains");
   }
   for (const DomainEntry& e : domains) {
-    if (e.name == selector) return e;
+    if (e.name == selector.name) return e;
   }
-  return Fail(Errc::kDomainNotFound, "no domain named '" + std::string(selector) + "'",
+  return Fail(Errc::kDomainNotFound, "no domain named '" + selector.name + "'",
               "`xl list` or `tandemctl list` shows the running domains");
 }
 

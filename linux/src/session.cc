@@ -15,6 +15,9 @@ using tandem::channel::ClientStatus;
 
 namespace {
 
+// How often a client waiting for a busy channel looks again.
+constexpr uint64_t kBusyRetryNs = 10'000'000;
+
 bool Usable(uint32_t xenbus_state) {
   return xenbus_state == XenbusStateInitWait || xenbus_state == XenbusStateInitialised ||
          xenbus_state == XenbusStateConnected;
@@ -109,13 +112,41 @@ Result<void> Session::Claim(uint64_t deadline_ns) {
     (void)xen_.StoreEnd(t.value(), true);
     const uint64_t now = xen_.NowNs();
     if (now >= deadline_ns) {
-      return Fail(Errc::kBusy,
-                  "the Tandem channel of " + Who() + " is in use by process " +
-                      std::to_string(holder) + " (" + base + "/owner)",
-                  "one client at a time drives a channel: wait for it to finish (a tandem-bench "
-                  "run?) or stop it");
+      return tandem::Error<Error>{
+          BusyError("process " + std::to_string(holder) + " (" + base + "/owner)")};
     }
-    xen_.SleepNs(std::min<uint64_t>(deadline_ns - now, 10'000'000));
+    xen_.SleepNs(std::min<uint64_t>(deadline_ns - now, kBusyRetryNs));
+  }
+}
+
+Error Session::BusyError(const std::string& holder) const {
+  return Error{Errc::kBusy, "the Tandem channel of " + Who() + " is in use by " + holder,
+               "one client at a time drives a channel: wait for it to finish (a tandem-bench "
+               "run?) or stop it"};
+}
+
+// The XenStore claim keeps libtandem's clients apart, but Xen itself lets only one dom0 port bind
+// the RTOS's port, and a process that never took the claim (or lost it) may hold it. That is the
+// same situation as a live claim: wait for it until the deadline, then report it as busy.
+Result<uint32_t> Session::BindEventChannel(uint64_t deadline_ns) {
+  for (;;) {
+    Result<uint32_t> port = xen_.EvtchnBind(info_.domid, info_.event_channel);
+    if (port.ok() || port.error().code != Errc::kBusy) return port;
+    const uint64_t now = xen_.NowNs();
+    if (now < deadline_ns) {
+      xen_.SleepNs(std::min<uint64_t>(deadline_ns - now, kBusyRetryNs));
+      continue;
+    }
+    // Xen does not say which process bound it; each binder has the event-channel device open.
+    std::string users;
+    for (const ProcessInfo& p : xen_.EvtchnUsers()) {
+      users += (users.empty() ? "" : ", ") + std::to_string(p.pid) + " (" + p.command + ")";
+    }
+    return tandem::Error<Error>{BusyError(
+        "another dom0 process: " + port.error().message + "; " +
+        (users.empty() ? std::string("which one could not be found out (reading /proc/*/fd "
+                                     "needs root)")
+                       : "processes with /dev/xen/evtchn open: " + users))};
   }
 }
 
@@ -126,7 +157,7 @@ Result<void> Session::Attach(uint64_t deadline_ns) {
   Result<void*> rs = xen_.GrantMap(info_.domid, info_.response_ref, /*writable=*/false);
   LIBTANDEM_TRY(rs);
   response_page_ = rs.value();
-  Result<uint32_t> port = xen_.EvtchnBind(info_.domid, info_.event_channel);
+  Result<uint32_t> port = BindEventChannel(deadline_ns);
   LIBTANDEM_TRY(port);
   notifier_.port_ = port.value();
   port_bound_ = true;

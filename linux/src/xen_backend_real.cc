@@ -18,6 +18,7 @@ extern "C" {
 
 #include <fstream>
 
+#include "libtandem/process_scan.h"
 #include "libtandem/xen_backend.h"
 
 namespace libtandem {
@@ -132,13 +133,18 @@ class RealXenBackend final : public XenBackend {
     return tandem::Error<Error>{XenError("xs_transaction_end", errno)};
   }
 
-  Result<DomainRunState> GetDomainState(uint32_t domid) override {
+  // libxenctrl, opened on first need; nullptr where it cannot be (not privileged).
+  xc_interface* Xc() {
     if (xc_ == nullptr && !xc_failed_) {
       xc_ = xc_interface_open(reinterpret_cast<xentoollog_logger*>(logger_),
                               reinterpret_cast<xentoollog_logger*>(logger_), 0);
       xc_failed_ = xc_ == nullptr;
     }
-    if (xc_ != nullptr) {
+    return xc_;
+  }
+
+  Result<DomainRunState> GetDomainState(uint32_t domid) override {
+    if (Xc() != nullptr) {
       xc_dominfo_t info;
       const int n = xc_domain_getinfo(xc_, domid, 1, &info);
       if (n < 0) return tandem::Error<Error>{XenError("xc_domain_getinfo", errno)};
@@ -155,13 +161,31 @@ class RealXenBackend final : public XenBackend {
 
   Result<uint32_t> EvtchnBind(uint32_t domid, uint32_t remote_port) override {
     xenevtchn_port_or_error_t p = xenevtchn_bind_interdomain(evtchn_, domid, remote_port);
-    if (p < 0) {
-      return tandem::Error<Error>{
-          XenError("xenevtchn_bind_interdomain (domain " + std::to_string(domid) + ", port " +
-                       std::to_string(remote_port) + ")",
-                   errno, "the RTOS's event-channel port must be unbound and allocated for dom0")};
+    if (p >= 0) return static_cast<uint32_t>(p);
+    const int err = errno;
+    // Xen answers EINVAL both for a port that is already bound and for one that is not
+    // allocated for dom0 (EVTCHNOP_bind_interdomain, common/event_channel.c); EVTCHNOP_status
+    // tells them apart. Bound to a dom0 port means another dom0 client holds the channel.
+    if (err == EINVAL && Xc() != nullptr) {
+      xc_evtchn_status_t st{};
+      st.dom = static_cast<domid_t>(domid);
+      st.port = remote_port;
+      if (xc_evtchn_status(xc_, &st) == 0 && st.status == EVTCHNSTAT_interdomain &&
+          st.u.interdomain.dom == 0) {
+        return Fail(Errc::kBusy, "event channel port " + std::to_string(remote_port) +
+                                     " of domain " + std::to_string(domid) +
+                                     " is already bound to dom0 port " +
+                                     std::to_string(st.u.interdomain.port));
+      }
     }
-    return static_cast<uint32_t>(p);
+    return tandem::Error<Error>{
+        XenError("xenevtchn_bind_interdomain (domain " + std::to_string(domid) + ", port " +
+                     std::to_string(remote_port) + ")",
+                 err, "the RTOS's event-channel port must be unbound and allocated for dom0")};
+  }
+
+  std::vector<ProcessInfo> EvtchnUsers() override {
+    return ProcessesWithOpen("/proc", "/dev/xen/evtchn", getpid());
   }
 
   Result<void> EvtchnUnbind(uint32_t local_port) override {

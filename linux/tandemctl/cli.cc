@@ -13,6 +13,7 @@
 #include "libtandem/discovery.h"
 #include "libtandem/session.h"
 #include "output.h"
+#include "usage.h"
 
 namespace tandemctl {
 namespace {
@@ -39,6 +40,7 @@ constexpr const char* kExitCodes =
 
 struct Options {
   std::string domain;
+  libtandem::DomainSelector selector;  // --domain, checked before Xen is opened
   bool json = false;
   uint32_t timeout_ms = 2000;
   uint32_t pin = 0;
@@ -99,7 +101,7 @@ int Runner::Connect() {
   if (!xen.ok()) return Report(xen.error());
   xen_ = std::move(xen.value());
   deadline_ = xen_->NowNs() + uint64_t{o_.timeout_ms} * 1'000'000;
-  Result<libtandem::DomainEntry> d = libtandem::ResolveDomain(*xen_, o_.domain);
+  Result<libtandem::DomainEntry> d = libtandem::ResolveDomain(*xen_, o_.selector);
   if (!d.ok()) return Report(d.error());
   domain_ = d.value();
   Result<std::unique_ptr<libtandem::Session>> s =
@@ -308,8 +310,10 @@ int RunTandemctl(int argc, const char* const* argv, const BackendFactory& open_b
   app.set_version_flag("--version", std::string("tandemctl ") + TANDEM_VERSION + " (protocol " +
                                         std::to_string(tandem::channel::kVersionMajor) + "." +
                                         std::to_string(tandem::channel::kVersionMinor) + ")");
-  app.add_option("-d,--domain", o.domain,
-                 "RTOS domain, by name or id (default: the only domain publishing a channel)");
+  CLI::Option* domain = app.add_option(
+      "-d,--domain", o.domain,
+      "RTOS domain: an id if all digits (1.." + std::to_string(libtandem::kMaxDomid) +
+          "), else a name (default: the only domain publishing a channel)");
   app.add_flag("-j,--json", o.json, "print one JSON object on stdout (errors too)");
   app.add_option("-t,--timeout", o.timeout_ms,
                  "milliseconds the whole command may take, connection included")
@@ -368,9 +372,12 @@ int RunTandemctl(int argc, const char* const* argv, const BackendFactory& open_b
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e, out, err);
   } catch (const CLI::ParseError& e) {
-    Error usage{Errc::kUsage, e.what(), "run `tandemctl --help` (or `tandemctl <command> --help`)"};
-    return ReportError(usage, o.json, out, err);
+    return ReportError(DescribeUsageError(app, e), o.json, out, err);
   }
+  Result<libtandem::DomainSelector> selector = libtandem::ParseDomainSelector(
+      domain->count() != 0 ? std::optional<std::string>(o.domain) : std::nullopt);
+  if (!selector.ok()) return ReportError(selector.error(), o.json, out, err);
+  o.selector = selector.value();
 
   if (watchdog) StartWatchdog(o.timeout_ms, o.json);
   Runner run(o, open_backend, out, err);

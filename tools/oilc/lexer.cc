@@ -238,9 +238,13 @@ class Lexer {
         }
         [[fallthrough]];
       default: {
-        std::string shown = std::isprint(static_cast<unsigned char>(c))
-                                ? std::string(1, c)
-                                : "\\x" + std::to_string(static_cast<unsigned char>(c));
+        // A non-printable byte is shown as C writes it, '\xa0', so that it can be found with
+        // a hex dump or a search for the same escape.
+        const auto byte = static_cast<unsigned char>(c);
+        constexpr const char* kHex = "0123456789abcdef";
+        const std::string shown = std::isprint(byte)
+                                      ? std::string(1, c)
+                                      : std::string("\\x") + kHex[byte >> 4] + kHex[byte & 0xF];
         diags_.Fatal(at, "unexpected character '" + shown + "'", "an OIL token");
       }
     }

@@ -5,6 +5,7 @@
 #define LIBTANDEM_DISCOVERY_H_
 
 #include <stdint.h>
+#include <xen/xen.h>
 
 #include <optional>
 #include <string>
@@ -50,9 +51,28 @@ const char* XenbusStateName(uint32_t state);
 // Every domain other than ourselves (domid 0) under /local/domain.
 Result<std::vector<DomainEntry>> ListDomains(XenBackend& xen);
 
-// Resolves --domain: a domid ("3"), a name ("tandem-rt"), or "" for the only domain that
-// publishes a channel. kDomainNotFound, or kUsage when "" is ambiguous.
-Result<DomainEntry> ResolveDomain(XenBackend& xen, std::string_view selector);
+// The highest id of an ordinary domain; ids from DOMID_FIRST_RESERVED on are Xen's own
+// (DOMID_SELF, DOMID_IO, ...: public/xen.h).
+inline constexpr uint32_t kMaxDomid = DOMID_FIRST_RESERVED - 1;
+
+// What --domain selects (docs/tandemctl.md, "Choosing the domain"), decided from its text alone
+// so that a malformed --domain is a usage error before, and wherever, Xen is asked.
+struct DomainSelector {
+  enum class By : uint8_t { kOnlyPublisher, kId, kName };
+  By by = By::kOnlyPublisher;  // no --domain: the only domain that publishes a channel
+  uint32_t domid = 0;          // kId
+  std::string name;            // kName
+};
+
+// nullopt: kOnlyPublisher. All decimal digits: a domain id, as `xl` reads it ("03" is 3), which
+// must be below DOMID_FIRST_RESERVED (xen/xen.h). Anything else is a name. kUsage for "", for a
+// '-' followed by digits (a negative id, not a name) and for an id out of range.
+Result<DomainSelector> ParseDomainSelector(const std::optional<std::string>& text);
+
+// The domain `selector` names. kDomainNotFound; kUsage when kOnlyPublisher is ambiguous;
+// kNotPublished for id 0 unless dom0 publishes a channel (tandem-loopback): dom0 is where
+// tandemctl runs, not a Tandem RT domain.
+Result<DomainEntry> ResolveDomain(XenBackend& xen, const DomainSelector& selector);
 
 // Reads data/tandem/* in one XenStore transaction (retried on conflict) and validates it.
 // kNotPublished if absent, incomplete, malformed or not ready; kVersionMismatch if the major

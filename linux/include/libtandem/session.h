@@ -102,6 +102,9 @@ class Session {
   Session(XenBackend& xen, ChannelInfo info);
   Result<void> Claim(uint64_t deadline_ns);
   Result<void> Attach(uint64_t deadline_ns);
+  Result<uint32_t> BindEventChannel(uint64_t deadline_ns);
+  // kBusy: another client holds the channel; `holder` says who, or what shows it.
+  Error BusyError(const std::string& holder) const;
   Result<void> Reconnect(uint64_t deadline_ns);
   void SetBackendState(uint32_t state);
   // Sleeps on the event channel (in liveness slices) until `done()` after a client Poll() is

@@ -26,6 +26,12 @@ enum class DomainRunState : uint8_t {
 
 const char* DomainRunStateName(DomainRunState state);
 
+// A process of this (dom0) system, as /proc shows it: its pid and /proc/<pid>/comm.
+struct ProcessInfo {
+  int pid = 0;
+  std::string command;
+};
+
 class XenBackend {
  public:
   using Txn = uint32_t;  // xs_transaction_t; 0 = no transaction (XBT_NULL)
@@ -46,12 +52,16 @@ class XenBackend {
   // usable, which cannot see "paused").
   virtual Result<DomainRunState> GetDomainState(uint32_t domid) = 0;
 
-  // Event channels (libxenevtchn). Bind returns the local port.
+  // Event channels (libxenevtchn). Bind returns the local port; kBusy when `remote_port` is
+  // already bound to a dom0 port (Xen binds an unbound port once: another client holds it).
   virtual Result<uint32_t> EvtchnBind(uint32_t domid, uint32_t remote_port) = 0;
   virtual Result<void> EvtchnUnbind(uint32_t local_port) = 0;
   virtual Result<void> EvtchnNotify(uint32_t local_port) = 0;
   // Waits up to timeout_ns for `local_port` to fire; consumes and unmasks it. Never blocks longer.
   virtual Result<bool> EvtchnWait(uint32_t local_port, uint64_t timeout_ns) = 0;
+  // The other processes that have the event-channel device open: one of them holds a port that
+  // Bind found busy (Xen does not say which). Best effort: empty when it cannot be found out.
+  virtual std::vector<ProcessInfo> EvtchnUsers() = 0;
 
   // Grant mappings (libxengnttab): one page of `domid`'s grant `ref`.
   virtual Result<void*> GrantMap(uint32_t domid, uint32_t ref, bool writable) = 0;

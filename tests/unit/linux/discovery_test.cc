@@ -32,6 +32,34 @@ TEST(ParseVersion, AcceptsTheThreeDocumentedFormsOnly) {
   }
 }
 
+// --domain's text as the user typed it (nullopt: no --domain), parsed; it must be well-formed.
+DomainSelector Select(const std::optional<std::string>& text) {
+  Result<DomainSelector> s = ParseDomainSelector(text);
+  EXPECT_TRUE(s.ok()) << (text ? *text : "(none)");
+  return s.ok() ? s.value() : DomainSelector{};
+}
+
+TEST(ParseDomainSelector, DigitsAreAnIdAnythingElseANameMalformedIsUsage) {
+  using By = DomainSelector::By;
+  EXPECT_EQ(Select(std::nullopt).by, By::kOnlyPublisher);
+  EXPECT_EQ(Select("3").by, By::kId);
+  EXPECT_EQ(Select("3").domid, 3u);
+  EXPECT_EQ(Select("0").domid, 0u);
+  EXPECT_EQ(Select("007").domid, 7u);  // as xl reads it
+  EXPECT_EQ(Select("32751").domid, kMaxDomid);
+  for (const char* name : {"tandem-rt", "3a", "+3", "0x10", " 3", "-", "-rt", "--1"}) {
+    EXPECT_EQ(Select(name).by, By::kName) << name;
+    EXPECT_EQ(Select(name).name, name);
+  }
+  for (const char* bad :
+       {"", "-1", "-0", "-32751", "32752", "99999", "4294967296", "99999999999999999999999999"}) {
+    Result<DomainSelector> r = ParseDomainSelector(std::string(bad));
+    ASSERT_FALSE(r.ok()) << "'" << bad << "'";
+    EXPECT_EQ(r.error().code, Errc::kUsage);
+    EXPECT_NE(r.error().message.find("--domain"), std::string::npos) << r.error().message;
+  }
+}
+
 class DiscoveryTest : public ::testing::Test {
  protected:
   DiscoveryTest() : rtos_(xen_, 3, "tandem-rt") {
@@ -65,26 +93,26 @@ TEST_F(DiscoveryTest, Dom0IsListedOnlyWhenItPublishes) {
   ASSERT_EQ(all.value().size(), 2u);
   EXPECT_EQ(all.value()[0].domid, 0u);
   EXPECT_TRUE(all.value()[0].published);
-  EXPECT_EQ(ResolveDomain(xen_, "0").value().name, "Domain-0");
+  EXPECT_EQ(ResolveDomain(xen_, Select("0")).value().name, "Domain-0");
 }
 
 TEST_F(DiscoveryTest, ResolvesByNameIdOrTheOnlyTandemDomain) {
   xen_.store["/local/domain/7/name"] = "linux-guest";
-  EXPECT_EQ(ResolveDomain(xen_, "tandem-rt").value().domid, 3u);
-  EXPECT_EQ(ResolveDomain(xen_, "3").value().domid, 3u);
-  EXPECT_EQ(ResolveDomain(xen_, "").value().domid, 3u);
-  EXPECT_EQ(ResolveDomain(xen_, "7").value().name, "linux-guest");
-  auto missing = ResolveDomain(xen_, "nope");
+  EXPECT_EQ(ResolveDomain(xen_, Select("tandem-rt")).value().domid, 3u);
+  EXPECT_EQ(ResolveDomain(xen_, Select("3")).value().domid, 3u);
+  EXPECT_EQ(ResolveDomain(xen_, Select(std::nullopt)).value().domid, 3u);
+  EXPECT_EQ(ResolveDomain(xen_, Select("7")).value().name, "linux-guest");
+  auto missing = ResolveDomain(xen_, Select("nope"));
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().code, Errc::kDomainNotFound);
   EXPECT_NE(missing.error().message.find("nope"), std::string::npos);
-  EXPECT_EQ(ResolveDomain(xen_, "9").error().code, Errc::kDomainNotFound);
+  EXPECT_EQ(ResolveDomain(xen_, Select("9")).error().code, Errc::kDomainNotFound);
 }
 
 TEST_F(DiscoveryTest, DefaultIsAmbiguousWithTwoTandemDomains) {
   FakeRtos second(xen_, 4, "tandem-rt-2");
   second.Publish();
-  auto r = ResolveDomain(xen_, "");
+  auto r = ResolveDomain(xen_, Select(std::nullopt));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, Errc::kUsage);
   EXPECT_NE(r.error().message.find("tandem-rt-2"), std::string::npos);
@@ -95,7 +123,7 @@ TEST_F(DiscoveryTest, NoTandemDomainIsNotFound) {
   xen_.store.erase(Key("version"));
   for (const char* k : {"ring-ref0", "ring-ref1", "event-channel", "state"})
     xen_.store.erase(Key(k));
-  EXPECT_EQ(ResolveDomain(xen_, "").error().code, Errc::kDomainNotFound);
+  EXPECT_EQ(ResolveDomain(xen_, Select(std::nullopt)).error().code, Errc::kDomainNotFound);
   EXPECT_EQ(ReadChannel(xen_, 3).error().code, Errc::kNotPublished);
 }
 

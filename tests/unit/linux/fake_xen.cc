@@ -61,7 +61,8 @@ class FakeRtos::Stats final : public CommandHandler {
     a.result[3] = static_cast<uint32_t>(r_.tasks.size());
     a.payload_len = static_cast<uint16_t>(t.name.size());
     memcpy(a.payload, t.name.data(), t.name.size());
-    if ((q.arg[1] & tandem::channel::kTaskStatsReset) != 0) t.activations = t.misses = t.worst_us = 0;
+    if ((q.arg[1] & tandem::channel::kTaskStatsReset) != 0)
+      t.activations = t.misses = t.worst_us = 0;
     return WireStatus::kOk;
   }
 
@@ -189,6 +190,15 @@ Result<DomainRunState> FakeXen::GetDomainState(uint32_t domid) {
 Result<uint32_t> FakeXen::EvtchnBind(uint32_t domid, uint32_t remote_port) {
   if (rtos.count(domid) == 0 || remote_port != FakeRtos::kRemotePort) {
     return Errno("xenevtchn_bind_interdomain (fake)", EINVAL);
+  }
+  // Xen binds an unbound port once: while another dom0 port holds it, EVTCHNOP_bind_interdomain
+  // fails (common/event_channel.c), which the real backend reports as kBusy.
+  for (const auto& [local, peer] : bound) {
+    if (peer.first == domid && peer.second == remote_port) {
+      return Fail(Errc::kBusy, "event channel port " + std::to_string(remote_port) + " of domain " +
+                                   std::to_string(domid) + " is already bound to dom0 port " +
+                                   std::to_string(local));
+    }
   }
   const uint32_t local = next_local_port++;
   bound[local] = {domid, remote_port};

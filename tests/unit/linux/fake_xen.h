@@ -73,9 +73,11 @@ class FakeXen : public XenBackend {
   uint64_t now_ns = 1'000'000'000;
   int self_pid = 1000;
   std::set<int> live_pids = {1000};
-  int conflicts_to_inject = 0;    // StoreEnd(commit) fails with EAGAIN this many times
-  bool xenstore_error = false;    // every XenStore call fails
-  std::function<void()> on_wait;  // runs at the start of every EvtchnWait
+  int conflicts_to_inject = 0;            // StoreEnd(commit) fails with EAGAIN this many times
+  bool xenstore_error = false;            // every XenStore call fails
+  std::function<void()> on_wait;          // runs at the start of every EvtchnWait
+  std::function<void()> on_sleep;         // runs at the start of every SleepNs
+  std::vector<ProcessInfo> evtchn_users;  // other processes with /dev/xen/evtchn open
 
   // Observations.
   struct Mapping {
@@ -105,10 +107,14 @@ class FakeXen : public XenBackend {
   Result<void> EvtchnUnbind(uint32_t local_port) override;
   Result<void> EvtchnNotify(uint32_t local_port) override;
   Result<bool> EvtchnWait(uint32_t local_port, uint64_t timeout_ns) override;
+  std::vector<ProcessInfo> EvtchnUsers() override { return evtchn_users; }
   Result<void*> GrantMap(uint32_t domid, uint32_t ref, bool writable) override;
   Result<void> GrantUnmap(void* page) override;
   uint64_t NowNs() override { return now_ns; }
-  void SleepNs(uint64_t ns) override { now_ns += ns; }
+  void SleepNs(uint64_t ns) override {
+    if (on_sleep) on_sleep();
+    now_ns += ns;
+  }
   int SelfPid() override { return self_pid; }
   bool ProcessAlive(int pid) override { return live_pids.count(pid) != 0; }
 
@@ -139,6 +145,7 @@ class BorrowedXen : public XenBackend {
   Result<void> EvtchnUnbind(uint32_t p) override { return x_.EvtchnUnbind(p); }
   Result<void> EvtchnNotify(uint32_t p) override { return x_.EvtchnNotify(p); }
   Result<bool> EvtchnWait(uint32_t p, uint64_t t) override { return x_.EvtchnWait(p, t); }
+  std::vector<ProcessInfo> EvtchnUsers() override { return x_.EvtchnUsers(); }
   Result<void*> GrantMap(uint32_t d, uint32_t r, bool w) override { return x_.GrantMap(d, r, w); }
   Result<void> GrantUnmap(void* p) override { return x_.GrantUnmap(p); }
   uint64_t NowNs() override { return x_.NowNs(); }

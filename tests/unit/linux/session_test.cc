@@ -285,3 +285,39 @@ TEST_F(SessionTest, MissingDomainFailsToOpen) {
 
 }  // namespace
 }  // namespace libtandem::testing
+
+namespace libtandem::testing {
+namespace {
+
+// Another dom0 process holds the RTOS's event-channel port without the XenStore claim (it never
+// took one, or its claim was lost): Xen refuses the bind. That is the channel being busy, as with
+// a claim: waited for until the deadline, then status 11 naming who may hold it (issue 11).
+TEST_F(SessionTest, EventChannelHeldByAnotherProcessIsBusy) {
+  ASSERT_TRUE(xen_.EvtchnBind(3, FakeRtos::kRemotePort).ok());  // the other process's binding
+  xen_.evtchn_users = {{4242, "tandem-bench"}, {312, "xenstored"}};
+  const uint64_t start = xen_.NowNs();
+  auto busy = Session::Open(xen_, 3, 100 * kMs);
+  ASSERT_FALSE(busy.ok());
+  EXPECT_EQ(busy.error().code, Errc::kBusy) << busy.error().message;
+  EXPECT_GE(xen_.NowNs() - start, 100 * kMs);  // waited, as for a live claim
+  const std::string& m = busy.error().message;
+  EXPECT_NE(m.find("in use by another dom0 process"), std::string::npos) << m;
+  EXPECT_NE(m.find("event channel port 5"), std::string::npos) << m;
+  EXPECT_NE(m.find("4242 (tandem-bench)"), std::string::npos) << m;
+  EXPECT_EQ(m.find("Invalid argument"), std::string::npos) << m;
+  EXPECT_NE(busy.error().hint.find("one client at a time"), std::string::npos);
+  // Nothing of ours is left behind: no mapping, no claim.
+  EXPECT_TRUE(xen_.mapped.empty());
+  EXPECT_EQ(xen_.store.count("/local/domain/0/backend/tandem/3/owner"), 0u);
+}
+
+TEST_F(SessionTest, EventChannelFreedBeforeTheDeadlineIsTaken) {
+  auto other = xen_.EvtchnBind(3, FakeRtos::kRemotePort);
+  ASSERT_TRUE(other.ok());
+  xen_.on_sleep = [&] { (void)xen_.EvtchnUnbind(other.value()); };  // the other client exits
+  auto s = Session::Open(xen_, 3, kTimeout);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+}
+
+}  // namespace
+}  // namespace libtandem::testing

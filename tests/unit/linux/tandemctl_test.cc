@@ -1,44 +1,13 @@
 // tandemctl end to end over the fake Xen: output, JSON, and one exit status per error class.
 #include <gtest/gtest.h>
 #include <unistd.h>
-#include <xen/io/xenbus.h>
 
 #include <sstream>
-#include <vector>
 
-#include "cli.h"
-#include "fake_xen.h"
+#include "tandemctl_fixture.h"
 
 namespace libtandem::testing {
 namespace {
-
-class TandemctlTest : public ::testing::Test {
- protected:
-  TandemctlTest() : rtos_(xen_, 3, "tandem-rt") {
-    xen_.store["/local/domain/0/name"] = "Domain-0";
-    rtos_.Publish();
-  }
-
-  int Run(std::vector<const char*> args) {
-    args.insert(args.begin(), "tandemctl");
-    out_.str("");
-    err_.str("");
-    return tandemctl::RunTandemctl(
-        static_cast<int>(args.size()), args.data(),
-        [this]() -> Result<std::unique_ptr<XenBackend>> {
-          if (no_xen_) {
-            return Fail(Errc::kXen, "not running in a Xen domain", "run it in dom0");
-          }
-          return std::unique_ptr<XenBackend>(std::make_unique<BorrowedXen>(xen_));
-        },
-        out_, err_);
-  }
-
-  FakeXen xen_;
-  FakeRtos rtos_;
-  bool no_xen_ = false;
-  std::ostringstream out_, err_;
-};
 
 TEST_F(TandemctlTest, HelpAndVersionSucceedAndDocumentExitCodes) {
   EXPECT_EQ(Run({"--help"}), 0);
@@ -145,6 +114,18 @@ TEST_F(TandemctlTest, EachErrorClassHasItsExitStatus) {
 
   xen_.store["/local/domain/3/data/tandem/version"] = std::to_string(7 << 16);
   EXPECT_EQ(Run({"ping"}), 5);
+}
+
+// Issue 11: a port bound by another dom0 process was "xenevtchn_bind_interdomain ... Invalid
+// argument", exit 8. It is the channel being busy, like a live claim: exit 11, saying so.
+TEST_F(TandemctlTest, EventChannelHeldElsewhereIsBusyNotAXenError) {
+  ASSERT_TRUE(xen_.EvtchnBind(3, FakeRtos::kRemotePort).ok());
+  xen_.evtchn_users = {{4242, "tandem-bench"}};
+  EXPECT_EQ(Run({"--timeout", "50", "ping"}), 11) << err_.str();
+  EXPECT_NE(err_.str().find("in use by another dom0 process"), std::string::npos) << err_.str();
+  EXPECT_NE(err_.str().find("4242 (tandem-bench)"), std::string::npos) << err_.str();
+  EXPECT_EQ(Run({"--json", "--timeout", "50", "ping"}), 11);
+  EXPECT_NE(out_.str().find("\"code\":\"busy\",\"exit\":11"), std::string::npos) << out_.str();
 }
 
 TEST_F(TandemctlTest, AmbiguousDefaultDomainIsAUsageError) {

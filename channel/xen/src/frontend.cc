@@ -18,6 +18,7 @@ constexpr const char kKeyRequestRef[] = "data/tandem/ring-ref0";
 constexpr const char kKeyResponseRef[] = "data/tandem/ring-ref1";
 constexpr const char kKeyEventChannel[] = "data/tandem/event-channel";
 constexpr const char kKeyState[] = "data/tandem/state";
+constexpr const char kKeysDir[] = "data/tandem";
 
 }  // namespace
 
@@ -203,6 +204,7 @@ FrontendStatus XenFrontend::Publish(XenStoreClient& client) {
     if (end.ok()) {
       published_ = true;
       ++counters_.publishes;
+      WatchKeys(client);
       return FrontendStatus::kOk;
     }
     // xenstore.txt TRANSACTION_END: EAGAIN means another writer conflicted; redo it all.
@@ -211,6 +213,32 @@ FrontendStatus XenFrontend::Publish(XenStoreClient& client) {
   }
   last_store_error_ = XsStatus::kAgain;
   return FrontendStatus::kConflict;
+}
+
+void XenFrontend::WatchKeys(XenStoreClient& client) {
+  if (keys_watched_) return;
+  // A watch stays on the path when the node goes: it fires on deletion and re-creation alike.
+  auto w = client.Watch(kKeysDir, kKeysWatchToken);
+  if (w.ok()) {
+    keys_watched_ = true;
+  } else {
+    last_store_error_ = w.error();  // retried at the next publish; the keys are out regardless
+  }
+}
+
+FrontendStatus XenFrontend::CheckPublished(XenStoreClient& client) {
+  if (!published_) return FrontendStatus::kOk;  // TryAttach publishes them
+  if (client.connection().in_flight()) (void)client.connection().Poll();
+  for (const char* key : {kKeyVersion, kKeyRequestRef, kKeyResponseRef, kKeyEventChannel,
+                          kKeyState}) {
+    char value[16];
+    auto r = client.Read(key, value, sizeof(value));
+    if (r.ok()) continue;
+    if (r.error() != XsStatus::kNoEntry) return StoreError(r.error());
+    ++counters_.republishes;
+    return Publish(client);
+  }
+  return FrontendStatus::kOk;
 }
 
 FrontendStatus XenFrontend::TryAttach(XenStoreLink& link, XenStoreClient& client) {

@@ -2,6 +2,8 @@
 // appears; until then TryAttach is cheap and never waits.
 #include "frontend_fixture.h"
 
+#include <string>
+
 namespace tandem::channel::testing {
 namespace {
 
@@ -98,6 +100,47 @@ TEST_F(AttachTest, SilentXenstoredTimesOutAndTheAbandonedReplyIsCollectedLater) 
   EXPECT_EQ(frontend_.TryAttach(link_, store_), FrontendStatus::kOk)
       << xen::XsStatusName(frontend_.last_store_error());
   EXPECT_TRUE(frontend_.published());
+}
+
+// Issue 11, point 4: dom0 deletes the keys (`xenstore-rm .../data/tandem`); the watch set at
+// the first publish fires and the keys come back, the same values, in one transaction.
+TEST_F(AttachTest, KeysDeletedByDom0ArePublishedAgain) {
+  ASSERT_EQ(frontend_.Start(), FrontendStatus::kOk);
+  world_.store_pfn = XenWorld::kStoreGfn;
+  ASSERT_EQ(frontend_.TryAttach(link_, store_), FrontendStatus::kOk);
+  const auto published = xenstored_.store;
+  ASSERT_EQ(xenstored_.watches.size(), 1u);
+  EXPECT_EQ(xenstored_.watches[0].first, "data/tandem");
+  EXPECT_EQ(xenstored_.watches[0].second, XenFrontend::kKeysWatchToken);
+
+  // The watch's first firing (at registration) finds every key: nothing is written.
+  const size_t before = xenstored_.requests.size();
+  EXPECT_EQ(frontend_.CheckPublished(store_), FrontendStatus::kOk);
+  for (size_t i = before; i < xenstored_.requests.size(); ++i) {
+    EXPECT_EQ(xenstored_.requests[i].header.type, uint32_t{XS_READ});
+  }
+  EXPECT_EQ(frontend_.counters().republishes, 0u);
+
+  for (const char* deleted : {"data/tandem", "data/tandem/event-channel", "data/tandem/state"}) {
+    xenstored_.store.erase(deleted);
+    if (std::string(deleted) == "data/tandem") {
+      for (auto it = xenstored_.store.begin(); it != xenstored_.store.end();) {
+        it = it->first.rfind("data/tandem/", 0) == 0 ? xenstored_.store.erase(it) : std::next(it);
+      }
+    }
+    EXPECT_EQ(frontend_.CheckPublished(store_), FrontendStatus::kOk) << deleted;
+    for (const auto& [key, value] : published) {
+      EXPECT_EQ(xenstored_.store[key], value) << key << " after deleting " << deleted;
+    }
+  }
+  EXPECT_EQ(frontend_.counters().republishes, 3u);
+  EXPECT_EQ(xenstored_.watches.size(), 1u) << "the watch is set once";
+}
+
+TEST_F(AttachTest, CheckBeforePublishingWritesNothing) {
+  ASSERT_EQ(frontend_.Start(), FrontendStatus::kOk);
+  EXPECT_EQ(frontend_.CheckPublished(store_), FrontendStatus::kOk);
+  EXPECT_TRUE(xenstored_.requests.empty());
 }
 
 }  // namespace

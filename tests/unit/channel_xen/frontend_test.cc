@@ -84,9 +84,10 @@ TEST_F(FrontendTest, PublishesAllKeysInOneTransaction) {
   EXPECT_EQ(Key("ring-ref1"), std::to_string(frontend_.response_ref()));
   EXPECT_EQ(Key("event-channel"), std::to_string(XenWorld::kChannelPort));
   EXPECT_EQ(Key("state"), std::to_string(XenbusStateInitWait));
-  // TRANSACTION_START, the five writes inside that transaction, TRANSACTION_END "T".
+  // TRANSACTION_START, the five writes inside that transaction, TRANSACTION_END "T", then
+  // (outside it, once) the watch that brings deleted keys back.
   const auto& rq = xenstored_.requests;
-  ASSERT_EQ(rq.size(), 7u);
+  ASSERT_EQ(rq.size(), 8u);
   EXPECT_EQ(rq[0].header.type, static_cast<uint32_t>(XS_TRANSACTION_START));
   const uint32_t tx = 1;  // the fake's first transaction id
   std::vector<std::string> written;
@@ -101,19 +102,21 @@ TEST_F(FrontendTest, PublishesAllKeysInOneTransaction) {
   EXPECT_EQ(rq[6].header.type, static_cast<uint32_t>(XS_TRANSACTION_END));
   EXPECT_EQ(rq[6].header.tx_id, tx);
   EXPECT_EQ(rq[6].payload, std::string("T", 2));
+  EXPECT_EQ(rq[7].header.type, static_cast<uint32_t>(XS_WATCH));
+  EXPECT_EQ(rq[7].header.tx_id, 0u);
   EXPECT_TRUE(frontend_.published());
   EXPECT_EQ(frontend_.counters().publishes, 1u);
   // Published once: later calls cost nothing.
   EXPECT_EQ(frontend_.TryAttach(link_, store_), FrontendStatus::kOk);
-  EXPECT_EQ(xenstored_.requests.size(), 7u);
+  EXPECT_EQ(xenstored_.requests.size(), 8u);
 }
 
 TEST_F(FrontendTest, TransactionConflictIsRetriedWithEverythingRewritten) {
   xenstored_.transaction_end_eagain = 2;
   StartAndPublish();
   EXPECT_EQ(frontend_.counters().tx_conflicts, 2u);
-  ASSERT_EQ(xenstored_.requests.size(), 3u * 7u);
-  EXPECT_EQ(xenstored_.requests.back().header.tx_id, 3u);
+  ASSERT_EQ(xenstored_.requests.size(), 3u * 7u + 1u);  // + the watch, after the commit
+  EXPECT_EQ(xenstored_.requests[3 * 7 - 1].header.tx_id, 3u);
   EXPECT_EQ(Key("ring-ref1"), std::to_string(frontend_.response_ref()));
 }
 

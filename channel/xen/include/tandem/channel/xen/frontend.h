@@ -77,6 +77,7 @@ struct FrontendCounters {
   uint64_t tx_conflicts = 0;    // publish transactions that ended with EAGAIN
   uint64_t publishes = 0;       // successful publish transactions
   uint64_t revoke_refused = 0;  // EndAccess refused because dom0 still mapped a page
+  uint64_t republishes = 0;     // keys found deleted (by dom0) and written again
 };
 
 struct DrainResult {
@@ -102,6 +103,11 @@ class XenFrontend {
   FrontendStatus Start();
   FrontendStatus TryAttach(XenStoreLink& link, ::tandem::xen::XenStoreClient& client);
   FrontendStatus SyncState(::tandem::xen::XenStoreClient& client);
+  // The token of the watch on the channel's own keys, set when they are first published.
+  static constexpr const char kKeysWatchToken[] = "tandem/keys";
+  // For a watch event with kKeysWatchToken (or a dropped watch event): the keys are checked
+  // and, if dom0 deleted any (XenStore keeps no copy), published again in one transaction.
+  FrontendStatus CheckPublished(::tandem::xen::XenStoreClient& client);
   // The EventHandler bound to the port (context = this). ISR context.
   static void OnEvent(evtchn_port_t port, void* context);
   DrainResult DrainOnce(uint32_t max_polls = kDefaultMaxPolls);
@@ -134,6 +140,7 @@ class XenFrontend {
   };
 
   FrontendStatus Publish(::tandem::xen::XenStoreClient& client);
+  void WatchKeys(::tandem::xen::XenStoreClient& client);
   FrontendStatus WriteAll(::tandem::xen::XenStoreClient& client, uint32_t tx);
   FrontendStatus StoreError(::tandem::xen::XsStatus status);
   void Fail(::tandem::xen::XenStatus status) { last_xen_error_ = status; }
@@ -150,6 +157,7 @@ class XenFrontend {
   grant_ref_t request_ref_ = kNoRef;
   grant_ref_t response_ref_ = kNoRef;
   bool published_ = false;
+  bool keys_watched_ = false;
   XenbusState published_state_ = XenbusStateUnknown;
   uint64_t interrupts_ = 0;  // written by the ISR (atomic increments), read by the task
   FrontendCounters counters_;

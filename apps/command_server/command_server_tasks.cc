@@ -7,13 +7,16 @@
 //   - XenFrontend::OnEvent for the channel's port: mask the port, SetEvent(ChannelEvent);
 //   - SignalStore for XenStore's port: SetEvent(XenStoreEvent).
 // ChannelServer drains the ring (DrainOnce, which unmasks at the end) and, on the 10 Hz
-// ChannelAttach tick, attaches to XenStore and publishes the channel when XenStore is there.
+// ChannelAttach tick, attaches to XenStore and publishes the channel when XenStore is there;
+// then it serves XenStore watch events: the channel's keys (published again when dom0 deletes
+// them) and control/shutdown (`xl shutdown` / `xl reboot`: ShutdownOS, then the domain ends).
 #include <new>
 
 #include "os.h"
 #include "tandem/apps/command_server/command_server.h"
 #include "tandem/arm64/platform.h"
 #include "tandem/xen/arm64_hypervisor.h"
+#include "tandem/xen/pv_control.h"
 #include "tandem/xen/shared_info.h"
 
 namespace tandem::apps {
@@ -78,6 +81,72 @@ alignas(GpioHandler) unsigned char g_gpio_storage[sizeof(GpioHandler)];
 alignas(TaskStatsCommand) unsigned char g_stats_storage[sizeof(TaskStatsCommand)];
 
 channel::FrontendStatus g_last_attach = channel::FrontendStatus::kOk;
+xen::PvControl g_control{g_store};
+bool g_control_start_reported = false;
+uint32_t g_dropped_watch_events_seen = 0;
+
+// `xl shutdown` / `xl reboot`, acknowledged by PvControl: the channel says Closed to Linux,
+// ShutdownOS runs the ShutdownHook, and the port ends the domain with the request's reason.
+void HonourShutdown(xen::ShutdownRequest request) {
+  arm64::ConsolePrintf("tandem-rt: the toolstack asks for %s: closing the channel, ShutdownOS\n",
+                       xen::ShutdownRequestName(request));
+  (void)g_frontend.Stop(&g_store);
+  arm64::SetShutdownReason(xen::ShutdownReason(request));
+  ShutdownOS(E_OK);
+}
+
+void CheckControl() {
+  auto r = g_control.Check();
+  if (!r.ok()) {
+    arm64::ConsolePrintf("tandem-rt: reading control/shutdown failed: %s\n",
+                         xen::XsStatusName(r.error()));
+    return;
+  }
+  if (r.value() == xen::ShutdownRequest::kRefused) {
+    arm64::ConsolePrintf(
+        "tandem-rt: control/shutdown asks for something other than poweroff, halt or reboot: "
+        "not supported, left unacknowledged\n");
+  } else if (r.value() != xen::ShutdownRequest::kNone) {
+    HonourShutdown(r.value());
+  }
+}
+
+// Watch events that arrived since the last look. A dropped event (the connection's queue was
+// full) may have been anyone's: then every owner looks again.
+void ServiceWatches() {
+  (void)g_store_connection.Poll();  // collects events that came while no request was in flight
+  bool keys = false;
+  bool control = false;
+  xen::XsWatchEvent event;
+  while (g_store_connection.PopWatchEvent(&event)) {
+    keys = keys || event.TokenIs(channel::XenFrontend::kKeysWatchToken);
+    control = control || event.TokenIs(xen::PvControl::kWatchToken);
+  }
+  if (g_store_connection.dropped_watch_events() != g_dropped_watch_events_seen) {
+    g_dropped_watch_events_seen = g_store_connection.dropped_watch_events();
+    keys = control = true;
+  }
+  if (keys) {
+    const uint64_t before = g_frontend.counters().republishes;
+    const channel::FrontendStatus s = g_frontend.CheckPublished(g_store);
+    if (g_frontend.counters().republishes != before) {
+      arm64::ConsolePrintf("tandem-rt: the channel's keys were deleted from XenStore: %s\n",
+                           s == channel::FrontendStatus::kOk ? "published again"
+                                                            : "publishing again failed");
+    }
+  }
+  if (control && g_control.started()) CheckControl();
+}
+
+void StartControl() {
+  auto started = g_control.Start();
+  if (!started.ok() && !g_control_start_reported) {
+    g_control_start_reported = true;  // retried every tick, said once
+    arm64::ConsolePrintf("tandem-rt: cannot watch control/shutdown (%s): xl shutdown will not "
+                         "be answered; retrying\n",
+                         xen::XsStatusName(started.error()));
+  }
+}
 
 void ServiceXenStore() {
   g_store_quiet_ticks = 0;
@@ -99,6 +168,9 @@ void ServiceXenStore() {
   } else if (g_frontend.state_dirty()) {
     (void)g_frontend.SyncState(g_store);  // retried on the next tick if it failed
   }
+  if (!g_frontend.published()) return;
+  if (!g_control.started()) StartControl();
+  ServiceWatches();
 }
 
 }  // namespace

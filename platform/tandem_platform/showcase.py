@@ -15,6 +15,8 @@ _LINUX_VERSION = re.compile(r"Linux version (\S+) .*?(#\d+ \S+ \S+ \S+ \S+)?(?: 
 # Lines that are Tandem's own, by source: the RTOS's console (through Xen's guest console),
 # dom0's /init and the showcase scenario in dom0's shell; and anything that means a failure.
 _SOURCES = ((re.compile(r"\(XEN\) DOM\d+: (.*)"), "rtos"),
+            # Route xl: dom0's /init relays the RTOS's console as "[<name>] <line>".
+            (re.compile(r"^\[[A-Za-z][\w.-]*\] (.*)"), "rtos"),
             (re.compile(r"(?:TANDEM-DOM0|SHOWCASE): (.*)"), "dom0"),
             (re.compile(r"(.*(?:Panic on CPU|Kernel panic|Could not set up domain).*)"), "FAIL"),
             (re.compile(r"\(XEN\) (.*(?:crash|Crash|FATAL).*)"), "xen"))

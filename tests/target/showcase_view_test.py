@@ -31,6 +31,9 @@ class ConsoleLinesTest(unittest.TestCase):
     def test_sources(self):
         self.assertEqual(showcase.tandem_line("(XEN) DOM1: tandem-rt: first task running\r"),
                          ("rtos", "tandem-rt: first task running"))
+        self.assertEqual(showcase.tandem_line("[tandem-rt] tandem-rt: first task running"),
+                         ("rtos", "tandem-rt: first task running"))  # route xl's relay
+        self.assertIsNone(showcase.tandem_line("[    4.6] xen:balloon: Initialising"))
         self.assertEqual(showcase.tandem_line("SHOWCASE: $ xl list"), ("dom0", "$ xl list"))
         self.assertEqual(showcase.tandem_line("TANDEM-DOM0: ready"), ("dom0", "ready"))
         self.assertEqual(showcase.tandem_line("(XEN) Panic on CPU 1:")[0], "FAIL")

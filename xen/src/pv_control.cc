@@ -45,15 +45,14 @@ unsigned ShutdownReason(ShutdownRequest request) {
 
 Result<void, XsStatus> PvControl::Start() {
   if (started_) return {};
-  // What Linux advertises too (drivers/xen/manage.c): toolstacks read them to know that the
-  // guest answers control/shutdown.
-  for (const char* feature : {"control/feature-poweroff", "control/feature-reboot"}) {
-    auto w = store_.Write(feature, "1");
-    if (!w.ok()) return MakeError(w.error());
-  }
   auto watched = store_.Watch(kShutdownNode, kWatchToken);
   if (!watched.ok()) return MakeError(watched.error());
   started_ = true;
+  // What Linux advertises too (drivers/xen/manage.c), for toolstacks that look; the protocol
+  // works without them, so a refusal (a toolstack that keeps control/ read-only) is no error.
+  for (const char* feature : {"control/feature-poweroff", "control/feature-reboot"}) {
+    (void)store_.Write(feature, "1");
+  }
   return {};
 }
 

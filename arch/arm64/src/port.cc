@@ -24,12 +24,18 @@ namespace {
 constexpr size_t kContextSize = 96;  // context.S CONTEXT_SIZE: x19-x30
 constexpr size_t kMinStack = 2048;   // a context, an exception frame and a few calls
 bool g_shutdown_returns = false;
+unsigned g_shutdown_reason = SHUTDOWN_poweroff;
 void (*g_idle_hook)() = nullptr;
 }  // namespace
 
 void SetIdleHook(void (*hook)()) { g_idle_hook = hook; }
 
 void SetShutdownReturns(bool returns) { g_shutdown_returns = returns; }
+
+void SetShutdownReason(unsigned reason) {
+  // Only the reasons a guest ends itself with on request; a crash is Panic's.
+  g_shutdown_reason = reason == SHUTDOWN_reboot ? SHUTDOWN_reboot : SHUTDOWN_poweroff;
+}
 
 bool ProbeRead32(uintptr_t address, uint32_t* value) {
   return tandem_arm64_probe_read32(address, value);
@@ -41,7 +47,7 @@ bool ProbeRead32(uintptr_t address, uint32_t* value) {
   // even without a /hypervisor node: Xen gives a plain dom0less domain none, yet serves its
   // hypercalls. Where HVC is undefined (no EL2), tandem_arm64_sync turns it into -ENOSYS.
   sched_shutdown_t shutdown{};
-  shutdown.reason = crashed ? SHUTDOWN_crash : SHUTDOWN_poweroff;
+  shutdown.reason = crashed ? SHUTDOWN_crash : g_shutdown_reason;
   xen::Arm64Hypervisor hv;
   (void)hv.SchedOp(SCHEDOP_shutdown, &shutdown);
   for (;;) asm volatile("wfi");

@@ -102,12 +102,26 @@ TEST_F(PvControlTest, StoreErrorsAreReturned) {
     xs.Reply(r.header, XS_ERROR, std::string("EACCES") + '\0');
     return true;
   };
-  EXPECT_EQ(control().Start().error(), XsStatus::kAccess);
-  EXPECT_FALSE(control().started());
+  // The features are advertised best effort: a read-only control/ still gets the watch.
+  ASSERT_TRUE(control().Start().ok());
+  EXPECT_TRUE(control().started());
   Toolstack("poweroff");
   auto r = control().Check();
   ASSERT_FALSE(r.ok()) << "an unacknowledged request is not acted on";
   EXPECT_EQ(r.error(), XsStatus::kAccess);
+}
+
+TEST_F(PvControlTest, RefusedWatchIsReturnedAndStartCanBeRetried) {
+  xs_->override = [](testing::FakeXenstored& xs, const testing::FakeXenstored::Request& r) {
+    if (r.header.type != XS_WATCH) return false;
+    xs.Reply(r.header, XS_ERROR, std::string("ENOSPC") + '\0');
+    return true;
+  };
+  EXPECT_EQ(control().Start().error(), XsStatus::kNoSpace);
+  EXPECT_FALSE(control().started());
+  xs_->override = nullptr;
+  EXPECT_TRUE(control().Start().ok());
+  EXPECT_TRUE(control().started());
 }
 
 }  // namespace

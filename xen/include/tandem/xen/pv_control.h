@@ -33,9 +33,9 @@ class PvControl {
 
   explicit PvControl(XenStoreClient& store) : store_(store) {}
 
-  // Advertises control/feature-poweroff and feature-reboot and watches control/shutdown.
-  // The node's permissions are the toolstack's (libxl and init-dom0less make control/ writable
-  // by the guest); a refusal is returned, and Check() still works by reading.
+  // Watches control/shutdown (its error is returned) and advertises control/feature-poweroff
+  // and feature-reboot (best effort). The node's permissions are the toolstack's: libxl and
+  // init-dom0less make control/ writable by the guest.
   Result<void, XsStatus> Start();
   bool started() const { return started_; }
 

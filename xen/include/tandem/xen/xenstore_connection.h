@@ -44,6 +44,13 @@ struct XsWatchEvent {
   static constexpr size_t kMaxToken = 64;
   char path[kMaxPath] = {};
   char token[kMaxToken] = {};
+  bool TokenIs(const char* t) const {
+    size_t i = 0;
+    for (; t[i] != '\0' && i < kMaxToken; ++i) {
+      if (token[i] != t[i]) return false;
+    }
+    return i < kMaxToken && token[i] == '\0';
+  }
 };
 
 // Where the store ring is: HVM_PARAM_STORE_PFN / HVM_PARAM_STORE_EVTCHN (xen/arch-arm.h).

@@ -58,6 +58,11 @@ bool ProbeRead32(uintptr_t address, uint32_t* value);
 // tests of the interrupt path on the target. Returns false for an INTID above 15.
 bool RaiseSoftwareInterrupt(uint32_t sgi);
 
+// The SCHEDOP_shutdown reason (xen/sched.h SHUTDOWN_poweroff, the default, or SHUTDOWN_reboot)
+// with which the domain ends after ShutdownOS: the toolstack then applies its on_poweroff or
+// on_reboot action. Set before calling ShutdownOS, e.g. for `xl reboot` (xen::PvControl).
+void SetShutdownReason(unsigned reason);
+
 // Test images only: when true, ShutdownOS does not end the domain but returns from StartOS
 // (as on the host port), so one image can run several systems in a row. Off by default; when
 // main() returns the domain is shut down as usual.

@@ -14,6 +14,7 @@
 
 #include "os.h"
 #include "tandem/apps/command_server/command_server.h"
+#include "tandem/arch.h"
 #include "tandem/arm64/platform.h"
 #include "tandem/xen/arm64_hypervisor.h"
 #include "tandem/xen/pv_control.h"
@@ -108,6 +109,18 @@ void CheckControl() {
         "not supported, left unacknowledged\n");
   } else if (r.value() != xen::ShutdownRequest::kNone) {
     HonourShutdown(r.value());
+  }
+  auto key = g_control.CheckSysrq();
+  if (!key.ok()) {
+    arm64::ConsolePrintf("tandem-rt: reading control/sysrq failed: %s\n",
+                         xen::XsStatusName(key.error()));
+  } else if (key.value() == 'c') {
+    // As Linux does for sysrq-c: a deliberate crash, so dom0 can exercise on_crash.
+    arch::Panic("crash requested with `xl sysrq DOMAIN c`");
+  } else if (key.value() != '\0') {
+    const unsigned char k = static_cast<unsigned char>(key.value());
+    arm64::ConsolePrintf("tandem-rt: sysrq key 0x%02x ignored (only 'c', crash, is supported)\n",
+                         static_cast<unsigned>(k));
   }
 }
 

@@ -10,6 +10,10 @@ import pathlib
 from .util import REPO, PlatformError
 
 DEFAULT_CONF = REPO / "platform" / "tandem-qemu.conf"
+# What happens when the RTOS crashes (xl.cfg(5) on_crash). Route xl: xl's own monitor process
+# does it. Route dom0less: no xl process watches a boot-time domain, so dom0's /init runs a
+# watcher that does the same for these three (platform/dom0/init, "on_crash").
+ON_CRASH = ("destroy", "restart", "preserve")
 
 
 @dataclasses.dataclass
@@ -101,7 +105,7 @@ def load(path=None, rtos_image=None) -> Platform:
         dom0_memory_mb=_int(d, "memory_mb"), dom0_pcpu=_int(d, "pcpu"),
         dom0_vcpus=_int(d, "vcpus"), dom0_bootargs=d.get("bootargs"),
         rtos_name=r.get("name"), rtos_memory_mb=_int(r, "memory_mb"), rtos_pcpu=_int(r, "pcpu"),
-        rtos_vcpus=_int(r, "vcpus"), rtos_on_crash=r.get("on_crash"), rtos_image=image,
+        rtos_vcpus=_int(r, "vcpus"), rtos_on_crash=r.get("on_crash", "destroy").strip(), rtos_image=image,
         rtos_enhanced=flag(r, "enhanced"),
         gpio_passthrough=flag(g, "passthrough"), gpio_node=g.get("node"),
         gpio_base=_int(g, "base"), gpio_size=_int(g, "size"), gpio_spi=_int(g, "spi"),
@@ -126,6 +130,8 @@ def _check(p: Platform):
         errs.append(f"[qemu] icount_pacer_us {p.icount_pacer_us}: 0 (off) to 1000000 microseconds")
     if any(not 0 <= pin < 8 for pin in p.gpio_exported_pins):
         errs.append("[gpio] exported_pins: the PL061 has pins 0..7")
+    if p.rtos_on_crash not in ON_CRASH:
+        errs.append(f"[rtos] on_crash {p.rtos_on_crash!r}: use one of {', '.join(ON_CRASH)}")
     if not p.rtos_name or not p.rtos_name.replace("-", "").replace("_", "").isalnum():
         errs.append(f"[rtos] name {p.rtos_name!r}: use letters, digits, - and _")
     if errs:

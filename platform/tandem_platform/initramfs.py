@@ -26,6 +26,7 @@ XENSTORE_LINKS = ["read", "write", "ls", "list", "rm", "chmod", "exists", "watch
 MODULES = ["xen-privcmd.ko", "xenfs/xenfs.ko", "xen-evtchn.ko", "xen-gntdev.ko",
            "xen-gntalloc.ko"]
 INIT = REPO / "platform" / "dom0" / "init"
+RTOS_CREATE = REPO / "platform" / "dom0" / "tandem-rtos-create"
 LINUX_BUILD = REPO / "linux" / "build-arm64.sh"
 LINUX_OUT = REPO / "build" / "arm64-linux"
 # What linux/build-arm64.sh builds (found here when it is not run: --no-build).
@@ -116,7 +117,7 @@ def _copy_path(c: _Cpio, root: pathlib.Path, rel: str):
 
 
 def build(p: Platform, art: fetchmod.Artifacts, out: pathlib.Path, route: str,
-          with_rtos: bool, extra_bins=(), overlays=(), scenarios=()) -> pathlib.Path:
+          extra_bins=(), overlays=(), scenarios=()) -> pathlib.Path:
     root = art.dom0_root
     elfs = [root / t for t in TOOLS]
     for e in elfs:
@@ -157,13 +158,16 @@ def build(p: Platform, art: fetchmod.Artifacts, out: pathlib.Path, route: str,
             c.file(f"lib/modules/xen/{pathlib.Path(m).name}", (art.modules / m).read_bytes())
         env = {"TANDEM_ROUTE": route, "TANDEM_RT_NAME": p.rtos_name,
                "TANDEM_RT_ENHANCED": int(p.rtos_enhanced), "TANDEM_RT_PCPU": p.rtos_pcpu,
+               "TANDEM_RT_ON_CRASH": p.rtos_on_crash,
                "TANDEM_GPIO_PINS": ",".join(map(str, p.gpio_exported_pins))}
         c.file("etc/tandem/platform.env",
                "".join(f"{k}={v}\n" for k, v in env.items()).encode())
         c.file(f"{RT_DIR.strip('/')}/{p.rtos_name}.cfg", xl_config(p).encode())
         c.file("etc/xen/xl.conf", b"# xl.conf(5): defaults are fine for Tandem\n")
-        if with_rtos:
-            c.file(rtos_kernel_path(p), p.rtos_image.read_bytes())
+        # On every route, so dom0 can (re-)create the RTOS with `xl create /rt/<name>.cfg`: also
+        # after a boot-time (dom0less) RTOS was destroyed or crashed.
+        c.file(rtos_kernel_path(p), p.rtos_image.read_bytes())
+        c.file("usr/local/bin/tandem-rtos-create", RTOS_CREATE.read_bytes(), 0o755)
         for e in extra:
             c.file(f"usr/local/bin/{e.name}", e.read_bytes(), 0o755)
         for s in scenarios:

@@ -97,7 +97,7 @@ def prepare(p: Platform, route: str, outdir: pathlib.Path = None, rtos_image_giv
         if extra_bins is None:
             extra_bins = initramfs.linux_tools(build=build_rtos)
         ramdisk = initramfs.build(p, art, outdir / "dom0-initramfs.cpio", route,
-                                  with_rtos=(route == "xl"), extra_bins=extra_bins,
+                                  extra_bins=extra_bins,
                                   overlays=overlays, scenarios=scenarios)
         (outdir / f"{p.rtos_name}.cfg").write_text(xl_config(p))
         k = dtree.Module("dom0-kernel", outdir / "dom0-Image")

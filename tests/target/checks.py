@@ -14,11 +14,13 @@ PROFILES = {
     # apps/demo: status line once a second, a control task toggling a GPIO pin at 1 kHz.
     "demo": {"first_line": r"tandem-rt: first task[^\r\n]*",
              "status_line": r"tandem-rt: t=(\d+)s ctrl=\d+ misses=(\d+)[^\r\n]*",
-             "status_count": 2, "gpio": ("toggle", 0)},
+             "status_count": 2, "gpio": ("toggle", 0),
+             # The command channel and the PV control protocol; ShutdownHook's line.
+             "channel": True, "shutdown_line": "tandem-rt: demo done"},
     # The throw-away boot probe: one line, then DIR=0xff DATA=0xa5, then WFI.
     "probe": {"first_line": r"TANDEM-PROBE: hello[^\r\n]*",
               "status_line": r"TANDEM-PROBE: gpio written", "status_count": 1,
-              "gpio": ("value", 0xA5)},
+              "gpio": ("value", 0xA5), "channel": False},
 }
 
 CHECKS = {}  # name -> (routes, group, fn)
@@ -420,3 +422,160 @@ def _last_json(text):
             except ValueError:
                 return None
     return None
+
+
+# ---- Robustness (issue 11): the RTOS honours the toolstack's requests and comes back.
+
+def _domid(boot):
+    """The RTOS's domain id now, or None when no domain has its name."""
+    status, out = boot.sh(f"xl domid {boot.platform.rtos_name} 2>/dev/null", check=False)
+    lines = out.strip().splitlines()
+    return int(lines[-1]) if status == 0 and lines and lines[-1].isdigit() else None
+
+
+def _wait_ping(boot, why, old_domid=None, wait_s=None):
+    """Waits until `tandemctl ping` answers (from a new domain, if old_domid is given); returns
+    the domain id that answered. Fails with the last output after wait_s of wall time."""
+    wait_s = wait_s or _wall(boot, 30)
+    deadline = time.monotonic() + wait_s
+    while True:
+        dom = _domid(boot)
+        status, obj, out = _tandemctl(boot, "ping", timeout_ms=3000)
+        if status == 0 and dom is not None and dom != old_domid:
+            return dom
+        if time.monotonic() > deadline:
+            raise CheckFailed(f"{why}: no pong{' from a new domain' if old_domid else ''} after "
+                              f"{wait_s} s (domain {dom}; tandemctl ping exited {status}):\n{out}")
+        time.sleep(1)
+
+
+def _rtos_log(boot):
+    """The console of the RTOS domains dom0 created (xenconsoled's log of their vpl011)."""
+    _, out = boot.sh(f"cat /var/log/xen/console/guest-{boot.platform.rtos_name}-vuart0.log "
+                     "2>/dev/null; echo", check=False, timeout=60)
+    return out
+
+
+@check("dom0less")
+def rtos_reboot_dom0less(boot, prof):
+    """`xl reboot` of the domain Xen built at boot: the RTOS acknowledges (ShutdownOS runs its
+    ShutdownHook), and dom0's /init, standing in for the xl process such a domain lacks, creates
+    it again from the same description (/rt/<name>.cfg); the new domain answers ping."""
+    if not prof["channel"]:
+        return
+    name = boot.platform.rtos_name
+    old = _wait_ping(boot, "before xl reboot")
+    start = time.monotonic()
+    status, out = boot.sh(f"xl reboot {name} 2>&1", check=False, timeout=90)
+    require(status == 0, f"`xl reboot {name}` exited {status}:\n{out}")
+    boot.con.expect(rf"TANDEM-DOM0: {name} created again", _wall(boot, 30),
+                    what="dom0's /init re-creating the rebooted RTOS")
+    dom = _wait_ping(boot, "after xl reboot", old_domid=old)
+    hook = re.search(rf"\(XEN\) DOM{old}: {prof['shutdown_line']}", boot.con.text())
+    require(hook, f"no ShutdownHook line ('demo done') from domain {old} on Xen's console")
+    print(f"    xl reboot: domain {old} -> {dom}, answering again after "
+          f"{time.monotonic() - start:.1f} s")
+
+
+@check("dom0less")
+def rtos_destroy_then_create_dom0less(boot, prof):
+    """The documented way back after `xl destroy` on route dom0less (docs/platform.md): dom0
+    carries the RTOS image and its xl config, `tandem-rtos-create` makes a new domain.
+    `xl destroy` of the boot-time domain logs no libxl error (its /vm node exists)."""
+    if not prof["channel"]:
+        return
+    name = boot.platform.rtos_name
+    old = _wait_ping(boot, "before xl destroy")
+    status, out = boot.sh(f"xl destroy {name} 2>&1", check=False, timeout=60)
+    require(status == 0 and "error" not in out.lower(),
+            f"`xl destroy {name}` exited {status}:\n{out}")
+    require(_domid(boot) is None, f"domain {name} still listed after xl destroy")
+    # At once, as a user would: tandem-rtos-create waits for the dying domain to let go of the
+    # passed-through interrupt.
+    status, out = boot.sh("tandem-rtos-create 2>&1", check=False, timeout=90)
+    require(status == 0, f"`tandem-rtos-create` exited {status}:\n{out}")
+    dom = _wait_ping(boot, "after tandem-rtos-create", old_domid=old)
+    print(f"    xl destroy + tandem-rtos-create: domain {old} -> {dom}")
+
+
+@check("dom0less")
+def rtos_crash_restarts(boot, prof):
+    """A crash (`xl sysrq <name> c`: the RTOS panics on purpose, as Linux does) is followed by
+    the description's on_crash; the platform's default, restart, brings a new domain back."""
+    if not prof["channel"]:
+        return
+    name = boot.platform.rtos_name
+    if boot.platform.rtos_on_crash != "restart":
+        return
+    old = _wait_ping(boot, "before the crash")
+    status, out = boot.sh(f"xl sysrq {name} c 2>&1", check=False)
+    require(status == 0, f"`xl sysrq {name} c` exited {status}:\n{out}")
+    dom = _wait_ping(boot, "after the crash", old_domid=old)
+    log = _rtos_log(boot)
+    require("PANIC: crash requested with `xl sysrq DOMAIN c`" in log,
+            f"the RTOS's console has no PANIC line for the sysrq:\n{log[-2000:]}")
+    print(f"    xl sysrq c: domain {old} crashed, domain {dom} answers")
+
+
+@check("xl", group="channel")
+def channel_keys_republished(boot, prof):
+    """dom0 deletes the RTOS's channel keys (`xenstore-rm .../data/tandem`): the RTOS's watch
+    on them fires, it publishes them again in one transaction, and a new client connects."""
+    dom = _wait_ping(boot, "before xenstore-rm")
+    base = f"/local/domain/{dom}/data/tandem"
+    boot.sh(f"xenstore-rm {base}")
+    deadline = time.monotonic() + _wall(boot, 10)
+    while True:
+        status, out = boot.sh(f"xenstore-read {base}/event-channel 2>&1", check=False)
+        if status == 0:
+            break
+        require(time.monotonic() < deadline,
+                f"{base} not published again {_wall(boot, 10)} s after xenstore-rm:\n{out}")
+        time.sleep(0.5)
+    _wait_ping(boot, "after the keys came back")
+    require("keys were deleted from XenStore: published again" in _rtos_log(boot),
+            "the RTOS's console does not say it published the deleted keys again")
+
+
+def _require_shutdown_lines(prof, before, after, request):
+    """The RTOS's console grew by the request's acknowledgement and the ShutdownHook's line."""
+    for line in (f"the toolstack asks for {request}", prof["shutdown_line"]):
+        require(after.count(line) > before.count(line),
+                f"no new '{line}' line on the RTOS's console:\n{after[-2000:]}")
+
+
+@check("xl")
+def xl_reboot_restarts(boot, prof):
+    """`xl reboot` completes within seconds (the RTOS acknowledges control/shutdown, runs
+    ShutdownOS and its ShutdownHook, ends with SHUTDOWN_reboot) and xl starts a new domain."""
+    name = boot.platform.rtos_name
+    old = _wait_ping(boot, "before xl reboot")
+    before = _rtos_log(boot)
+    t = time.monotonic()
+    status, out = boot.sh(f"xl reboot -w {name} 2>&1", check=False, timeout=120)
+    took = time.monotonic() - t
+    require(status == 0, f"`xl reboot -w {name}` exited {status} after {took:.1f} s:\n{out}")
+    dom = _wait_ping(boot, "after xl reboot", old_domid=old)
+    _require_shutdown_lines(prof, before, _rtos_log(boot), "reboot")
+    print(f"    xl reboot -w: {took:.1f} s wall; domain {old} -> {dom}")
+
+
+@check("xl")
+def xl_shutdown_completes(boot, prof):
+    """The last check of the boot: `xl shutdown -w` returns within seconds, the ShutdownHook's
+    line is on the RTOS's console and the domain is gone."""
+    name = boot.platform.rtos_name
+    _wait_ping(boot, "before xl shutdown")
+    before = _rtos_log(boot)
+    t = time.monotonic()
+    status, out = boot.sh(f"xl shutdown -w {name} 2>&1", check=False, timeout=120)
+    took = time.monotonic() - t
+    require(status == 0 and "has been shut down" in out,
+            f"`xl shutdown -w {name}` exited {status} after {took:.1f} s:\n{out}")
+    require(took < _wall(boot, 20), f"`xl shutdown -w` took {took:.1f} s")
+    _require_shutdown_lines(prof, before, _rtos_log(boot), "poweroff")
+    deadline = time.monotonic() + 10
+    while _domid(boot) is not None:
+        require(time.monotonic() < deadline, f"domain {name} still listed after xl shutdown")
+        time.sleep(1)
+    print(f"    xl shutdown -w: {took:.1f} s wall")

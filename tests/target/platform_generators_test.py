@@ -51,6 +51,15 @@ class DescriptionTest(unittest.TestCase):
         with self.assertRaisesRegex(PlatformError, "pins 0..7"):
             config.load(conf_with(exported_pins="1,9"))
 
+    def test_unknown_on_crash_refused(self):
+        with self.assertRaisesRegex(PlatformError, r"\[rtos\] on_crash 'coredump-restart'"):
+            config.load(conf_with(on_crash="coredump-restart"))
+
+    def test_on_crash_reaches_the_xl_config(self):
+        for choice in config.ON_CRASH:
+            p = config.load(conf_with(on_crash=choice))
+            self.assertIn(f'on_crash = "{choice}"', xlcfg.xl_config(p))
+
     def test_negative_pacer_refused(self):
         with self.assertRaisesRegex(PlatformError, r"\[qemu\] icount_pacer_us -5"):
             config.load(conf_with(icount_pacer_us="-5"))

@@ -7,6 +7,7 @@ namespace tandem::xen {
 namespace {
 
 constexpr const char kShutdownNode[] = "control/shutdown";
+constexpr const char kSysrqNode[] = "control/sysrq";
 
 bool Equal(const char* a, const char* b) {
   while (*a != '\0' && *a == *b) {
@@ -45,8 +46,13 @@ unsigned ShutdownReason(ShutdownRequest request) {
 
 Result<void, XsStatus> PvControl::Start() {
   if (started_) return {};
-  auto watched = store_.Watch(kShutdownNode, kWatchToken);
-  if (!watched.ok()) return MakeError(watched.error());
+  // One at a time, remembered: a retry after a refused second watch must not place the first
+  // again (xenstored refuses a duplicate path + token with EEXIST).
+  const char* const nodes[] = {kShutdownNode, kSysrqNode};
+  for (; watches_placed_ < sizeof(nodes) / sizeof(nodes[0]); ++watches_placed_) {
+    auto watched = store_.Watch(nodes[watches_placed_], kWatchToken);
+    if (!watched.ok()) return MakeError(watched.error());
+  }
   started_ = true;
   // What Linux advertises too (drivers/xen/manage.c), for toolstacks that look; the protocol
   // works without them, so a refusal (a toolstack that keeps control/ read-only) is no error.
@@ -81,6 +87,21 @@ Result<ShutdownRequest, XsStatus> PvControl::Check() {
   auto ack = store_.Write(kShutdownNode, "");
   if (!ack.ok()) return MakeError(ack.error());
   return request;
+}
+
+Result<char, XsStatus> PvControl::CheckSysrq() {
+  char value[2] = {};
+  auto r = store_.Read(kSysrqNode, value, sizeof(value));
+  if (!r.ok()) {
+    if (r.error() == XsStatus::kNoEntry) return '\0';
+    // More than one character is no key xl writes: cleared and ignored like an unknown key.
+    if (r.error() != XsStatus::kBufferTooSmall) return MakeError(r.error());
+    value[0] = '?';
+  }
+  if (value[0] == '\0') return '\0';
+  auto ack = store_.Write(kSysrqNode, "");
+  if (!ack.ok()) return MakeError(ack.error());
+  return value[0];
 }
 
 }  // namespace tandem::xen

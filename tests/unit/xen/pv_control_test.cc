@@ -35,9 +35,11 @@ TEST_F(PvControlTest, StartAdvertisesTheFeaturesAndWatchesTheNode) {
   EXPECT_TRUE(control().started());
   EXPECT_EQ(xs_->store["control/feature-poweroff"], "1");
   EXPECT_EQ(xs_->store["control/feature-reboot"], "1");
-  ASSERT_EQ(xs_->watches.size(), 1u);
+  ASSERT_EQ(xs_->watches.size(), 2u);
   EXPECT_EQ(xs_->watches[0].first, "control/shutdown");
   EXPECT_EQ(xs_->watches[0].second, PvControl::kWatchToken);
+  EXPECT_EQ(xs_->watches[1].first, "control/sysrq");
+  EXPECT_EQ(xs_->watches[1].second, PvControl::kWatchToken);
   // A watch fires once at registration; the event follows the reply on the ring.
   xs_->Step();
   ASSERT_TRUE(conn_->Poll().ok());
@@ -122,6 +124,43 @@ TEST_F(PvControlTest, RefusedWatchIsReturnedAndStartCanBeRetried) {
   xs_->override = nullptr;
   EXPECT_TRUE(control().Start().ok());
   EXPECT_TRUE(control().started());
+}
+
+TEST_F(PvControlTest, ARetryPlacesOnlyTheWatchesStillMissing) {
+  int watches = 0;
+  xs_->override = [&watches](testing::FakeXenstored& xs,
+                             const testing::FakeXenstored::Request& r) {
+    if (r.header.type != XS_WATCH || ++watches != 2) return false;
+    xs.Reply(r.header, XS_ERROR, std::string("ENOSPC") + '\0');  // the second one, once
+    return true;
+  };
+  EXPECT_EQ(control().Start().error(), XsStatus::kNoSpace);
+  EXPECT_TRUE(control().Start().ok());
+  ASSERT_EQ(xs_->watches.size(), 2u) << "control/shutdown is not watched twice";
+  EXPECT_EQ(xs_->watches[1].first, "control/sysrq");
+}
+
+// `xl sysrq DOMAIN c` (libxl_send_sysrq): one character in control/sysrq, which the guest clears.
+TEST_F(PvControlTest, SysrqKeyIsAcknowledgedThenReturned) {
+  auto none = control().CheckSysrq();
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none.value(), '\0');
+  xs_->store["control/sysrq"] = "c";
+  auto key = control().CheckSysrq();
+  ASSERT_TRUE(key.ok());
+  EXPECT_EQ(key.value(), 'c');
+  EXPECT_EQ(xs_->store["control/sysrq"], "") << "cleared, as Linux's sysrq handler does";
+  auto after = control().CheckSysrq();
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after.value(), '\0') << "the cleared node is no second key";
+}
+
+TEST_F(PvControlTest, SysrqValueLongerThanAKeyIsClearedAsUnknown) {
+  xs_->store["control/sysrq"] = "crash";
+  auto key = control().CheckSysrq();
+  ASSERT_TRUE(key.ok());
+  EXPECT_EQ(key.value(), '?');
+  EXPECT_EQ(xs_->store["control/sysrq"], "");
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 // the request into the guest's control/shutdown and waits for the guest to acknowledge it by
 // clearing the node; the guest then shuts down with SCHEDOP_shutdown and the matching reason.
 // Without this, `xl shutdown` waits its full timeout and fails ("guest didn't acknowledge").
+// `xl sysrq DOMAIN KEY` writes one character into control/sysrq, which the guest clears; Linux
+// answers 'c' with a deliberate crash, and so does Tandem RT (the way to exercise on_crash).
 #ifndef TANDEM_XEN_PV_CONTROL_H_
 #define TANDEM_XEN_PV_CONTROL_H_
 
@@ -33,7 +35,7 @@ class PvControl {
 
   explicit PvControl(XenStoreClient& store) : store_(store) {}
 
-  // Watches control/shutdown (its error is returned) and advertises control/feature-poweroff
+  // Watches control/shutdown and control/sysrq (the first error is returned) and advertises control/feature-poweroff
   // and feature-reboot (best effort). The node's permissions are the toolstack's: libxl and
   // init-dom0less make control/ writable by the guest.
   Result<void, XsStatus> Start();
@@ -44,9 +46,14 @@ class PvControl {
   // once per distinct value and left for the toolstack to time out.
   Result<ShutdownRequest, XsStatus> Check();
 
+  // Reads control/sysrq once: the key the toolstack wrote (any byte, untrusted), acknowledged
+  // by clearing the node, or '\0' when there is none.
+  Result<char, XsStatus> CheckSysrq();
+
  private:
   XenStoreClient& store_;
   bool started_ = false;
+  unsigned watches_placed_ = 0;
   char last_refused_[16] = {};
 };
 

@@ -537,6 +537,28 @@ def channel_keys_republished(boot, prof):
             "the RTOS's console does not say it published the deleted keys again")
 
 
+@check("xl")
+def tandemctl_busy_port_names_holder(boot, prof):
+    """A dom0 process holds the RTOS's event-channel port without libtandem's claim (here:
+    tandem-bench, whose claim node is deleted under it): tandemctl says the channel is busy and
+    who may hold it (exit 11), not Xen's bare "Invalid argument" (exit 8)."""
+    if not prof["channel"]:
+        return
+    name = boot.platform.rtos_name
+    dom = _wait_ping(boot, "before the busy-port check")
+    boot.sh(f"tandem-bench -d {name} -n 10000000 -b 1 -t 120000 >/dev/null 2>&1 & "
+            f"sleep 2; xenstore-rm /local/domain/0/backend/tandem/{dom}", timeout=60)
+    try:
+        status, obj, out = _tandemctl(boot, "ping", timeout_ms=2000)
+    finally:
+        boot.sh("kill %1 2>/dev/null; wait", check=False, timeout=60)
+    require(status == 11 and obj and "in use by another dom0 process" in
+            obj.get("error", {}).get("message", "") and "tandem-bench" in out,
+            f"tandemctl ping with the port held elsewhere exited {status} (want 11, naming "
+            f"tandem-bench):\n{out}")
+    _wait_ping(boot, "after the holder ended")
+
+
 def _require_shutdown_lines(prof, before, after, request):
     """The RTOS's console grew by the request's acknowledgement and the ShutdownHook's line."""
     for line in (f"the toolstack asks for {request}", prof["shutdown_line"]):

@@ -6,8 +6,10 @@
 // 31); ISR(XenEvents) runs EventChannels::HandleUpcall, which calls
 //   - XenFrontend::OnEvent for the channel's port: mask the port, SetEvent(ChannelEvent);
 //   - SignalStore for XenStore's port: SetEvent(XenStoreEvent).
-// ChannelServer drains the ring (DrainOnce, which unmasks at the end) and, on the 10 Hz
-// ChannelAttach tick, attaches to XenStore and publishes the channel when XenStore is there;
+// ChannelServer drains the ring (DrainOnce, which unmasks at the end, unless a run of bare
+// notifications throttled the port: then the one-shot ChannelThrottleTick brings it back to
+// ThrottleCheck every kThrottlePeriodTicks) and, on the 10 Hz ChannelAttach tick, attaches to
+// XenStore and publishes the channel when XenStore is there;
 // then it serves XenStore watch events: the channel's keys (published again when dom0 deletes
 // them) and control/shutdown (`xl shutdown` / `xl reboot`: ShutdownOS, then the domain ends).
 #include <new>
@@ -85,6 +87,22 @@ channel::FrontendStatus g_last_attach = channel::FrontendStatus::kOk;
 xen::PvControl g_control{g_store};
 bool g_control_start_reported = false;
 uint32_t g_dropped_watch_events_seen = 0;
+
+// While bare notifications throttle the port, the server looks at the ring once per this many
+// SystemCounter ticks (1 ms each, command_server.oil): a request sent during a notification
+// storm waits at most this long (docs/rtos-channel.md, "Bare notifications").
+constexpr TickType kThrottlePeriodTicks = 10;
+bool g_throttle_armed = false;
+
+// What a drain asks for next: come straight back (poll limit), or look again after a throttle
+// period (the port stays masked until then).
+void FollowUp(const channel::DrainResult& r) {
+  if (r.more) (void)SetEvent(ChannelServer, ChannelEvent);
+  if (r.throttled && !g_throttle_armed) {
+    // If arming failed, the 10 Hz ChannelAttach tick stands in (slower, never stuck masked).
+    g_throttle_armed = SetRelAlarm(ChannelThrottleTick, kThrottlePeriodTicks, 0) == E_OK;
+  }
+}
 
 // `xl shutdown` / `xl reboot`, acknowledged by PvControl: the channel says Closed to Linux,
 // ShutdownOS runs the ShutdownHook, and the port ends the domain with the request's reason.
@@ -245,18 +263,26 @@ const channel::XenFrontend& CommandServerFrontend() { return g_frontend; }
 ISR(XenEvents) { tandem::apps::g_events.HandleUpcall(); }
 
 TASK(ChannelServer) {
+  using tandem::apps::FollowUp;
   using tandem::apps::g_frontend;
+  constexpr EventMaskType kWaitFor = ChannelEvent | ChannelAttach | ChannelThrottle;
   for (;;) {
     if (tandem::apps::g_started) tandem::apps::ServiceXenStore();
-    (void)WaitEvent(ChannelEvent | ChannelAttach);
+    (void)WaitEvent(kWaitFor);
     EventMaskType got = 0;
     (void)GetEvent(ChannelServer, &got);
-    (void)ClearEvent(got & (ChannelEvent | ChannelAttach));
+    (void)ClearEvent(got & kWaitFor);
     if (!tandem::apps::g_started) continue;
+    if ((got & ChannelThrottle) != 0) tandem::apps::g_throttle_armed = false;
+    if ((got & ChannelThrottle) != 0 ||
+        ((got & ChannelAttach) != 0 && g_frontend.throttled() && !tandem::apps::g_throttle_armed)) {
+      FollowUp(g_frontend.ThrottleCheck());
+    }
     if ((got & ChannelEvent) != 0) {
       // DrainOnce unmasks the port when the ring is empty; if its poll limit ran out the port
-      // stays masked and we come straight back (no interrupt needed).
-      if (g_frontend.DrainOnce().more) (void)SetEvent(ChannelServer, ChannelEvent);
+      // stays masked and we come straight back (no interrupt needed); after a run of bare
+      // notifications it stays masked until a throttle period has passed.
+      FollowUp(g_frontend.DrainOnce());
     }
   }
 }

@@ -7,6 +7,9 @@
 //   - a late finish: a job completes at or after the release of the next job, i.e. more than
 //     one period after the nominal time of the tick that released it (the tick's compare value
 //     on the virtual counter, so timer latency counts against the job).
+// Periods the system timer skipped as lost time (the domain did not run, e.g. `xl pause`;
+// docs/arm64-port.md "Lost time") release no job and are no misses: they are shown apart, as
+// skipped.
 // Background does a chunk of work every 10 ms at the lowest priority (bg = chunks done; 100 a
 // second means it is not starved); in between the CPU idles.
 // Status prints one line a second.
@@ -127,18 +130,23 @@ TASK(Status) {
   // Kept under ~128 characters: Xen's console splits longer guest lines.
   ConsolePrintf(
       "tandem-rt: t=%us ctrl=%lu misses=%lu bg=%lu pin=%u over=%lu late=%lu tick_late=%lu "
-      "tick_max_us=%lu\n",
+      "tick_max_us=%lu skipped=%lu\n",
       g_seconds, static_cast<unsigned long>(g_control_runs), static_cast<unsigned long>(misses),
       static_cast<unsigned long>(g_background_loops), g_pin ? 1u : 0u,
       static_cast<unsigned long>(g_overruns), static_cast<unsigned long>(g_late_finishes),
       static_cast<unsigned long>(ticks.ticks_late),
-      static_cast<unsigned long>(per_us == 0 ? 0 : ticks.max_latency / per_us));
+      static_cast<unsigned long>(per_us == 0 ? 0 : ticks.max_latency / per_us),
+      static_cast<unsigned long>(ticks.periods_skipped));
   const tandem::channel::FrontendCounters& ch = tandem::apps::CommandServerFrontend().counters();
+  // bare: wake-ups by dom0 notifications that brought nothing; throttled: throttle periods
+  // (docs/rtos-channel.md, "Bare notifications").
   ConsolePrintf(
-      "tandem-rt: channel irq=%lu batches=%lu requests=%lu max_batch=%lu ctrl_preempted=%lu\n",
+      "tandem-rt: channel irq=%lu batches=%lu requests=%lu max_batch=%lu ctrl_preempted=%lu "
+      "bare=%lu throttled=%lu\n",
       static_cast<unsigned long>(ch.interrupts), static_cast<unsigned long>(ch.batches),
       static_cast<unsigned long>(ch.requests), static_cast<unsigned long>(ch.max_batch),
-      static_cast<unsigned long>(g_control_preempted_by_channel));
+      static_cast<unsigned long>(g_control_preempted_by_channel),
+      static_cast<unsigned long>(ch.bare_wakeups), static_cast<unsigned long>(ch.throttle_periods));
   if (g_seconds % 10 == 0) {
     const uint64_t* h = ticks.latency_histogram;
     ConsolePrintf("tandem-rt: tick latency <10us=%lu <100us=%lu <1ms=%lu >=1ms=%lu\n",
@@ -180,9 +188,10 @@ extern "C" void ErrorHook(StatusType error) {
 }
 
 extern "C" void ShutdownHook(StatusType error) {
-  ConsolePrintf("tandem-rt: demo done after %us: ctrl=%lu misses=%lu\n", g_seconds,
+  ConsolePrintf("tandem-rt: demo done after %us: ctrl=%lu misses=%lu skipped=%lu\n", g_seconds,
                 static_cast<unsigned long>(g_control_runs),
-                static_cast<unsigned long>(g_overruns + g_late_finishes));
+                static_cast<unsigned long>(g_overruns + g_late_finishes),
+                static_cast<unsigned long>(tandem::arm64::SystemTickStats().periods_skipped));
   (void)error;
 }
 

@@ -192,14 +192,13 @@ void DiscardPendingInterrupts() {
 uint64_t CounterNow() { return g_timer.Now(); }
 uint32_t CounterFrequency() { return g_timer.frequency_hz(); }
 TickStats SystemTickStats() {
-  TickStats stats{g_timer.late_ticks(), g_timer.max_latency(), {}};
+  TickStats stats{
+      g_timer.late_ticks(), g_timer.max_latency(), g_timer.skipped_periods(), g_timer.skips(), {}};
   for (unsigned i = 0; i < 4; ++i) stats.latency_histogram[i] = g_gic.latency_histogram[i];
   return stats;
 }
 
-uint64_t LastTickCounter() {
-  return g_timer.period_ticks() == 0 ? 0 : g_timer.deadline() - g_timer.period_ticks();
-}
+uint64_t LastTickCounter() { return g_timer.period_ticks() == 0 ? 0 : g_timer.last_tick(); }
 
 }  // namespace tandem::arm64
 

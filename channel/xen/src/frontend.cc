@@ -109,6 +109,8 @@ FrontendStatus XenFrontend::Start() {
   port_ = port.value();
   published_ = false;
   published_state_ = XenbusStateUnknown;
+  bare_run_ = 0;
+  throttled_ = false;
   if (server_.Init() != ServerStatus::kOk) {  // alignment was checked above
     (void)Stop(nullptr);
     return FrontendStatus::kMisaligned;
@@ -128,7 +130,7 @@ void XenFrontend::OnEvent(evtchn_port_t port, void* context) {
   if (self->signal_.signal != nullptr) self->signal_.signal(self->signal_.context);
 }
 
-DrainResult XenFrontend::DrainOnce(uint32_t max_polls) {
+DrainResult XenFrontend::Drain(uint32_t max_polls) {
   DrainResult result;
   ++counters_.batches;
   if (max_polls == 0) max_polls = 1;
@@ -141,17 +143,65 @@ DrainResult XenFrontend::DrainOnce(uint32_t max_polls) {
   counters_.requests += result.handled;
   if (result.handled == 0) ++counters_.empty_batches;
   if (result.handled > counters_.max_batch) counters_.max_batch = result.handled;
-  if (!drained) {
-    result.more = true;  // stays masked: the caller comes back without a new interrupt
-    return result;
-  }
+  result.more = !drained;  // stays masked: the caller comes back without a new interrupt
+  return result;
+}
+
+uint64_t XenFrontend::ServerActivity() const {
+  const ServerCounters& c = server_.counters();
+  return c.requests + c.broken + c.version_refused + c.attaches + c.detaches;
+}
+
+void XenFrontend::UnmaskPort() {
   // Poll re-armed req_event and re-checked (RING_FINAL_CHECK_FOR_REQUESTS), so Linux notifies
   // for its next request. Unmask re-checks the pending bit: an event that came while masked makes
   // Xen raise the upcall again (EVTCHNOP_unmask), so it is not lost.
-  if (running()) {
-    auto unmasked = events_.Unmask(port_);
-    if (!unmasked.ok()) Fail(unmasked.error());
+  if (!running()) return;
+  auto unmasked = events_.Unmask(port_);
+  if (!unmasked.ok()) Fail(unmasked.error());
+}
+
+DrainResult XenFrontend::DrainOnce(uint32_t max_polls) {
+  const uint64_t activity = ServerActivity();
+  DrainResult result = Drain(max_polls);
+  if (result.more) return result;
+  if (ServerActivity() != activity) {
+    bare_run_ = 0;
+  } else {
+    ++counters_.bare_wakeups;
+    if (bare_run_ < kBareRunLimit) ++bare_run_;
+    if (bare_run_ == kBareRunLimit) {
+      // A run of wake-ups for nothing: dom0 notifies faster than it has anything to say. The
+      // port stays masked; ThrottleCheck looks once per period instead of an interrupt each.
+      if (!throttled_) ++counters_.throttles;
+      throttled_ = true;
+      result.throttled = true;
+      return result;
+    }
   }
+  throttled_ = false;
+  UnmaskPort();
+  return result;
+}
+
+DrainResult XenFrontend::ThrottleCheck(uint32_t max_polls) {
+  if (!throttled_ || !running()) return DrainResult{};
+  ++counters_.throttle_periods;
+  // Cleared before the ring is read: a notification for a request published after this read
+  // sets the bit again, and the next check (or Unmask's re-check) sees it.
+  const bool notified = events_.IsPending(port_);
+  if (notified) (void)events_.ClearPending(port_);
+  const uint64_t activity = ServerActivity();
+  DrainResult result = Drain(max_polls);
+  if (result.more) return result;  // the caller's DrainOnce finishes the batch
+  if (ServerActivity() == activity && notified) {
+    result.throttled = true;  // only bare notifications in this period: another period masked
+    return result;
+  }
+  // A request (or handshake) came, or the period was quiet: one interrupt per batch again.
+  bare_run_ = 0;
+  throttled_ = false;
+  UnmaskPort();
   return result;
 }
 

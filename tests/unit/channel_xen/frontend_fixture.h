@@ -56,7 +56,7 @@ class FrontendFixture : public ::testing::Test {
       if (world_.TakeInterrupt()) continue;
       if (world_.signals > signals_seen_ || more_) {
         signals_seen_ = world_.signals;
-        more_ = frontend_.DrainOnce().more;
+        FollowUp(frontend_.DrainOnce());
         ++batches;
         continue;
       }
@@ -64,6 +64,22 @@ class FrontendFixture : public ::testing::Test {
     }
     ADD_FAILURE() << "the RTOS never went idle";
     return batches;
+  }
+
+  // As command_server_tasks.cc: come back at once for `more`, arm the throttle alarm for
+  // `throttled`.
+  void FollowUp(const DrainResult& r) {
+    more_ = r.more;
+    if (r.throttled) throttle_armed_ = true;
+  }
+
+  // A throttle period ends: the alarm (if armed) wakes the server for ThrottleCheck, then the
+  // server runs until idle. Returns the server's wake-ups (the check + batches).
+  int EndThrottlePeriod() {
+    if (!throttle_armed_) return RunRtos();
+    throttle_armed_ = false;
+    FollowUp(frontend_.ThrottleCheck());
+    return 1 + RunRtos();
   }
 
   // Linux connects (handshake through the real event path).
@@ -96,6 +112,7 @@ class FrontendFixture : public ::testing::Test {
   Client client_{req_.get(), rsp_.get(), to_rtos_};
   int signals_seen_ = 0;
   bool more_ = false;
+  bool throttle_armed_ = false;
 
   // XenStore.
   std::unique_ptr<xenstore_domain_interface, PageDeleter<xenstore_domain_interface>> store_page_ =

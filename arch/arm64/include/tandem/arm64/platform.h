@@ -90,16 +90,21 @@ uint64_t SystemTicksDelivered();
 // The virtual counter (CNTVCT_EL0) and its frequency, for time stamps.
 uint64_t CounterNow();
 uint32_t CounterFrequency();
-// The nominal counter value of the latest system tick (the compare value it was due at), i.e.
-// the release time of whatever that tick activated. 0 before the system timer starts.
+// The nominal counter value of the latest delivered system tick (the compare value it was due
+// at), i.e. the release time of whatever that tick activated; periods skipped as lost time
+// are not ticks. The timer's start time before its first tick, 0 before it starts.
 uint64_t LastTickCounter();
 
 // How well the system tick keeps its grid: ticks handled more than a period late (the timer
-// then fires back to back to catch up), and the largest deadline-to-handler delay, in counter
-// ticks. Under QEMU's software emulation both mostly measure the host's scheduling.
+// then fires back to back to catch up), and the largest deadline-to-handler delay of a delivered
+// tick, in counter ticks; periods lost (the domain did not run for more than the catch-up bound,
+// e.g. `xl pause`: skipped, no tick delivered, docs/arm64-port.md "Lost time") and the number of
+// such gaps. Under QEMU's software emulation these mostly measure the host's scheduling.
 struct TickStats {
   uint64_t ticks_late;
   uint64_t max_latency;
+  uint64_t periods_skipped;
+  uint64_t skips;
   // Ticks by deadline-to-handler delay: < 10 us, < 100 us, < 1 ms, >= 1 ms.
   uint64_t latency_histogram[4];
 };

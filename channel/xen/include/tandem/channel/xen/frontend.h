@@ -11,8 +11,14 @@
 //   OnEvent()     the ISR part (category 2, tiny): mask the port, count, signal the server task.
 //   DrainOnce()   the task part: Poll the Server until it has nothing more, then unmask the port;
 //                 EventChannels::Unmask re-checks pending, so a notification that arrived while
-//                 masked raises a new upcall and is not lost. An event storm from dom0 thus costs
-//                 at most one interrupt per drained batch (the XSA-391 class).
+//                 masked raises a new upcall and is not lost. Notifications that come while a
+//                 batch is drained cost no interrupt of their own (the XSA-391 class).
+//   ThrottleCheck()  bare notifications (dom0 notifies with nothing for the RTOS to do) would
+//                 still cost one interrupt each: after kBareRunLimit such wake-ups in a row
+//                 DrainOnce leaves the port masked (`throttled`), and the caller calls
+//                 ThrottleCheck() once per throttle period instead: it polls the ring, and
+//                 unmasks as soon as a period was quiet or a request came. A storm thus costs
+//                 one task wake-up per period, and no interrupt while it lasts.
 //   SyncState()   mirror the Server's XenbusState into data/tandem/state.
 //   Stop()        close the Server, mark the XenStore state Closed, close the event channel and
 //                 start revoking the grants; TryRevoke() finishes that. A page is reused (Start()
@@ -78,6 +84,10 @@ struct FrontendCounters {
   uint64_t publishes = 0;       // successful publish transactions
   uint64_t revoke_refused = 0;  // EndAccess refused because dom0 still mapped a page
   uint64_t republishes = 0;     // keys found deleted (by dom0) and written again
+  // Interrupt-rate limit for bare notifications (docs/rtos-channel.md, "Bare notifications").
+  uint64_t bare_wakeups = 0;      // DrainOnce calls that found nothing at all to do
+  uint64_t throttles = 0;         // times a run of bare wake-ups left the port masked
+  uint64_t throttle_periods = 0;  // ThrottleCheck calls made while throttled
 };
 
 struct DrainResult {
@@ -85,12 +95,20 @@ struct DrainResult {
   // The poll limit ran out with requests left: the port is still masked; call DrainOnce again
   // (e.g. set the task's own event) after letting other work run.
   bool more = false;
+  // Bare notifications keep coming: the port stays masked; call ThrottleCheck() after a
+  // throttle period (the caller's timer, e.g. a one-shot alarm). Nothing is lost meanwhile:
+  // notifications only set the port's pending bit, which ThrottleCheck reads.
+  bool throttled = false;
 };
 
 class XenFrontend {
  public:
   static constexpr uint32_t kMaxTransactionAttempts = 8;
   static constexpr uint32_t kDefaultMaxPolls = 8;  // 8 x kSlotCount requests per DrainOnce
+  // Wake-ups in a row that find nothing to do before the port is throttled. A well-behaved
+  // Linux causes at most one in a row (a notification for a request the previous drain
+  // already served: it notifies only for new requests and session changes).
+  static constexpr uint32_t kBareRunLimit = 3;
   static constexpr grant_ref_t kNoRef = ~grant_ref_t{0};
   static constexpr evtchn_port_t kNoPort = 0;  // port 0 is never allocated (event_channel.h)
 
@@ -111,11 +129,17 @@ class XenFrontend {
   // The EventHandler bound to the port (context = this). ISR context.
   static void OnEvent(evtchn_port_t port, void* context);
   DrainResult DrainOnce(uint32_t max_polls = kDefaultMaxPolls);
+  // Once per throttle period while throttled (a no-op otherwise): clears the port's pending
+  // bit, drains the ring, then unmasks if the ring had work or no notification came in the
+  // period (Unmask re-checks pending); else the port stays masked (`throttled` again).
+  DrainResult ThrottleCheck(uint32_t max_polls = kDefaultMaxPolls);
   // `client` may be null (XenStore never came): then only the shared page says Closed.
   FrontendStatus Stop(::tandem::xen::XenStoreClient* client);
   FrontendStatus TryRevoke();
 
   bool running() const { return port_ != kNoPort; }
+  // The port is left masked because of bare notifications (ThrottleCheck will unmask it).
+  bool throttled() const { return throttled_; }
   bool published() const { return published_; }
   // The Server's state differs from the one in XenStore (call SyncState).
   bool state_dirty() const { return published_ && published_state_ != server_.state(); }
@@ -143,6 +167,12 @@ class XenFrontend {
   void WatchKeys(::tandem::xen::XenStoreClient& client);
   FrontendStatus WriteAll(::tandem::xen::XenStoreClient& client, uint32_t tx);
   FrontendStatus StoreError(::tandem::xen::XsStatus status);
+  // Polls the Server up to `max_polls` times; counts the batch.
+  DrainResult Drain(uint32_t max_polls);
+  // What the Server did so far (requests, handshakes, refusals): a wake-up that leaves it
+  // unchanged was a bare notification.
+  uint64_t ServerActivity() const;
+  void UnmaskPort();
   void Fail(::tandem::xen::XenStatus status) { last_xen_error_ = status; }
 
   ::tandem::xen::GrantTable& grants_;
@@ -159,6 +189,8 @@ class XenFrontend {
   bool published_ = false;
   bool keys_watched_ = false;
   XenbusState published_state_ = XenbusStateUnknown;
+  uint32_t bare_run_ = 0;  // DrainOnce calls in a row that found nothing to do
+  bool throttled_ = false;
   uint64_t interrupts_ = 0;  // written by the ISR (atomic increments), read by the task
   FrontendCounters counters_;
   ::tandem::xen::XenStatus last_xen_error_ = ::tandem::xen::XenStatus::kOk;

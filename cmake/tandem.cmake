@@ -20,7 +20,7 @@ function(tandem_add_app target)
       message(FATAL_ERROR "arm64 builds need -DTANDEM_OILC=<host build>/tools/oilc/oilc")
     endif()
     set(oilc_cmd ${TANDEM_OILC})
-    set(oilc_dep "")
+    set(oilc_dep ${TANDEM_OILC})  # a rebuilt oilc regenerates the tables
   endif()
   set(oil_includes "")
   foreach(inc ${APP_INCLUDE_DIRS})
@@ -29,8 +29,11 @@ function(tandem_add_app target)
   add_custom_command(
     OUTPUT ${gen_dir}/os_cfg.h ${gen_dir}/os_cfg.cc
     COMMAND ${CMAKE_COMMAND} -E make_directory ${gen_dir}
-    COMMAND ${oilc_cmd} ${oil_includes} ${APP_OILC_FLAGS} -o ${gen_dir} ${oil_abs}
+    COMMAND ${oilc_cmd} ${oil_includes} ${APP_OILC_FLAGS} --depfile ${gen_dir}/os_cfg.d
+            -o ${gen_dir} ${oil_abs}
     DEPENDS ${oil_abs} ${oilc_dep}
+    # The #included OIL files (command_server.oil, ...): oilc lists every file it read.
+    DEPFILE ${gen_dir}/os_cfg.d
     COMMENT "oilc ${APP_OIL}"
     VERBATIM)
   add_executable(${target} ${APP_SOURCES} ${gen_dir}/os_cfg.cc)

@@ -2,6 +2,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,7 +15,7 @@ constexpr int kExitInputError = 1;
 constexpr int kExitUsage = 2;
 
 void Usage(std::ostream& out) {
-  out << "usage: oilc [-I DIR]... [--stack-min BYTES] -o OUTDIR FILE.oil\n"
+  out << "usage: oilc [-I DIR]... [--stack-min BYTES] [--depfile FILE] -o OUTDIR FILE.oil\n"
          "       oilc --help | --version\n\n"
          "Reads an OIL 2.5 application and writes OUTDIR/os_cfg.h and OUTDIR/os_cfg.cc, the\n"
          "static configuration of Tandem RT (files are rewritten only if their content "
@@ -22,8 +23,30 @@ void Usage(std::ostream& out) {
          "  -I DIR             search DIR for #include files (after the including file's\n"
          "                     directory for \"file\", before it for <file>)\n"
          "  --stack-min BYTES  raise every task's STACKSIZE to at least BYTES\n"
+         "  --depfile FILE     also write FILE: a Makefile rule naming every OIL file read\n"
+         "                     (the input and its #includes), for make and ninja\n"
          "  -o OUTDIR          output directory (created if missing)\n\n"
          "Exit status: 0 ok (warnings allowed), 1 errors in the input, 2 bad usage.\n";
+}
+
+// Make's rule syntax: a space or '#' in a path is escaped with a backslash, '$' doubled.
+std::string DepfilePath(const std::string& path) {
+  std::string out;
+  for (char c : path) {
+    if (c == ' ' || c == '#') out += '\\';
+    if (c == '$') out += '$';
+    out += c;
+  }
+  return out;
+}
+
+bool WriteDepfile(const std::string& path, const std::vector<std::string>& targets,
+                  const std::vector<std::string>& inputs) {
+  std::string rule;
+  for (const std::string& t : targets) rule += (rule.empty() ? "" : " ") + DepfilePath(t);
+  rule += ":";
+  for (const std::string& in : inputs) rule += " \\\n  " + DepfilePath(in);
+  return oilc::WriteIfChanged(path, rule + "\n");
 }
 
 int BadUsage(const std::string& what) {
@@ -37,6 +60,7 @@ int BadUsage(const std::string& what) {
 int main(int argc, char** argv) {
   oilc::CompileOptions options;
   std::string out_dir;
+  std::string depfile;
   std::vector<std::string> args(argv + 1, argv + argc);
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -57,6 +81,8 @@ int main(int argc, char** argv) {
       options.include_dirs.push_back(dir);
     } else if (a.rfind("-I", 0) == 0) {
       options.include_dirs.push_back(a.substr(2));
+    } else if (a == "--depfile") {
+      if (!value(depfile)) return BadUsage("--depfile needs a file name");
     } else if (a == "-o") {
       if (!value(out_dir)) return BadUsage("-o needs a directory");
     } else if (a == "--stack-min") {
@@ -79,6 +105,13 @@ int main(int argc, char** argv) {
   if (options.input.empty()) return BadUsage("no input file");
   if (out_dir.empty()) return BadUsage("no output directory (-o OUTDIR)");
 
+  // Every file the compiler managed to read, in order: what the outputs depend on.
+  std::vector<std::string> read_files;
+  options.reader = [&read_files, disk = oilc::DiskReader()](const std::string& path) {
+    std::optional<std::string> text = disk(path);
+    if (text) read_files.push_back(path);
+    return text;
+  };
   oilc::CompileResult result = oilc::Compile(options);
   for (const oilc::Diagnostic& d : result.diagnostics.all()) {
     std::cerr << oilc::Diagnostics::Format(d) << "\n";
@@ -96,6 +129,10 @@ int main(int argc, char** argv) {
     if (!oilc::WriteIfChanged(path, content)) {
       return BadUsage("cannot write " + path + " (is -o " + out_dir + " a writable directory?)");
     }
+  }
+  if (!depfile.empty() &&
+      !WriteDepfile(depfile, {out_dir + "/os_cfg.h", out_dir + "/os_cfg.cc"}, read_files)) {
+    return BadUsage("cannot write --depfile " + depfile);
   }
   return kExitOk;
 }

@@ -42,8 +42,10 @@ const std::string kGood = std::string(OILC_GOOD_DIR) + "/rich.oil";
 TEST(Cli, HelpAndVersion) {
   Outcome help = Oilc("--help");
   EXPECT_EQ(help.status, 0);
-  EXPECT_NE(help.output.find("usage: oilc [-I DIR]... [--stack-min BYTES] -o OUTDIR FILE.oil"),
-            std::string::npos);
+  EXPECT_NE(
+      help.output.find("usage: oilc [-I DIR]... [--stack-min BYTES] [--depfile FILE] -o OUTDIR "
+                       "FILE.oil"),
+      std::string::npos);
   Outcome version = Oilc("--version");
   EXPECT_EQ(version.status, 0);
   EXPECT_EQ(version.output.rfind("oilc ", 0), 0u) << version.output;
@@ -104,6 +106,35 @@ TEST(Cli, WritesBothFilesAndRewritesOnlyOnChange) {
   std::ifstream cc(out / "os_cfg.cc");
   const std::string text((std::istreambuf_iterator<char>(cc)), std::istreambuf_iterator<char>());
   EXPECT_NE(text.find("[262144];"), std::string::npos);
+}
+
+// The build regenerates the tables when an #included OIL file changes: oilc names every file
+// it read in a Makefile rule (cmake/tandem.cmake passes it to ninja as the command's DEPFILE).
+TEST(Cli, DepfileNamesTheInputAndEveryInclude) {
+  const fs::path dir = Scratch("depfile");
+  const fs::path sub = dir / "with space";
+  fs::create_directories(sub);
+  std::ofstream(sub / "inc.oil") << "TASK T { PRIORITY = 1; SCHEDULE = FULL; ACTIVATION = 1; "
+                                    "AUTOSTART = FALSE; STACKSIZE = 1024; };\n";
+  std::ofstream(dir / "app.oil") << "OIL_VERSION = \"2.5\";\n#include <tandem.oil>\n"
+                                    "CPU c { OS os { STATUS = EXTENDED; };\n"
+                                    "#include \"with space/inc.oil\"\n};\n";
+  const fs::path out = dir / "gen";
+  Outcome r = Oilc("--depfile " + (dir / "app.d").string() + " -o " + out.string() + " " +
+                   (dir / "app.oil").string());
+  ASSERT_EQ(r.status, 0) << r.output;
+  std::ifstream d(dir / "app.d");
+  const std::string rule((std::istreambuf_iterator<char>(d)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(rule.rfind((out / "os_cfg.h").string() + " " + (out / "os_cfg.cc").string() + ":", 0),
+            0u)
+      << rule;
+  EXPECT_NE(rule.find((dir / "app.oil").string()), std::string::npos) << rule;
+  EXPECT_NE(rule.find((dir / "with\\ space" / "inc.oil").string()), std::string::npos) << rule;
+  EXPECT_EQ(rule.find("<oilc>"), std::string::npos) << "the built-in tandem.oil is no file";
+
+  r = Oilc("--depfile");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.output.find("--depfile needs a file name"), std::string::npos) << r.output;
 }
 
 }  // namespace

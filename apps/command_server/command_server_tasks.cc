@@ -12,12 +12,15 @@
 // XenStore and publishes the channel when XenStore is there;
 // then it serves XenStore watch events: the channel's keys (published again when dom0 deletes
 // them) and control/shutdown (`xl shutdown` / `xl reboot`: ShutdownOS, then the domain ends).
+// It is also the one context that prints the channel's incidents (broken peers, refused versions,
+// hardware errors, ...): rate-limited, after each drain, never in the ISR (ReportIncidents).
 #include <new>
 
 #include "os.h"
 #include "tandem/apps/command_server/command_server.h"
 #include "tandem/arch.h"
 #include "tandem/arm64/platform.h"
+#include "tandem/channel/incident_reporter.h"
 #include "tandem/xen/arm64_hypervisor.h"
 #include "tandem/xen/pv_control.h"
 #include "tandem/xen/shared_info.h"
@@ -79,6 +82,23 @@ xen::XenStoreClient g_store{g_store_connection, xen::Waiter{&WaitStore, nullptr}
 channel::XenStoreLink g_link{
     g_hv,         g_events, g_store_connection, xen::GfnMapper{&MapStoreRing, nullptr},
     &SignalStore, nullptr};
+
+// The channel's incidents on the console. Printed by the ChannelServer task (priority 4 in
+// command_server.oil, below the control tasks; the vpl011 write traps to Xen per character and
+// is preemptible), after the drain that recorded them, so answers reach Linux first. At most
+// IncidentReporter::kBurst lines per kind at once, then one a second, plus "(K more ...
+// suppressed)": a hostile client cannot flood the console.
+void WriteIncidentLine(void*, const char* line) { arm64::ConsolePrintf("tandem-rt: %s\n", line); }
+channel::IncidentReporter g_incident_lines{channel::LineSink{&WriteIncidentLine, nullptr}};
+
+uint64_t MonotonicMs() {
+  const uint64_t per_ms = arm64::CounterFrequency() / 1000;
+  return per_ms == 0 ? 0 : arm64::CounterNow() / per_ms;
+}
+
+void ReportIncidents() {
+  (void)g_incident_lines.Report(g_frontend.server().incidents(), MonotonicMs());
+}
 
 alignas(GpioHandler) unsigned char g_gpio_storage[sizeof(GpioHandler)];
 alignas(TaskStatsCommand) unsigned char g_stats_storage[sizeof(TaskStatsCommand)];
@@ -284,5 +304,7 @@ TASK(ChannelServer) {
       // notifications it stays masked until a throttle period has passed.
       FollowUp(g_frontend.DrainOnce());
     }
+    // After the drain (its answers are out) and on every tick (summaries of held-back lines).
+    tandem::apps::ReportIncidents();
   }
 }

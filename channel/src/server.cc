@@ -101,6 +101,7 @@ void Server::FollowPeer(const PeerHeader& peer) {
       if (peer.magic != kRequestPageMagic || VersionMajor(peer.version) != kVersionMajor) {
         session_ = peer.session;  // refuse this session once, not on every pass
         ++counters_.version_refused;
+        incidents_.Record({IncidentKind::kVersionRefused, 0, session_, {peer.magic, peer.version}});
         StoreRelaxed(&rsp_page_->header.session, session_);
         SetState(XenbusStateInitWait, ConnectionError::kVersionMismatch);
         SendNotify();
@@ -174,7 +175,10 @@ PollResult Server::Poll(uint32_t budget) {
     if (static_cast<uint32_t>(prod - req_cons_) > kSlotCount) {
       // A restarting Linux resets req_prod before it publishes its new session: that is a
       // re-open (handled by the next pass, which its notification triggers), not an attack.
-      if (LoadAcquire(&peer->session) == session_) MarkBroken();
+      if (LoadAcquire(&peer->session) == session_) {
+        incidents_.Record({IncidentKind::kBrokenPeer, 0, session_, {prod, req_cons_}});
+        MarkBroken();
+      }
       break;
     }
     while (req_cons_ != prod && result.handled < budget) {
@@ -211,6 +215,8 @@ void Server::Dispatch(const Request& request, Response& response) {
   const WireStatus valid = ValidateRequest(request);
   if (valid != WireStatus::kOk) {
     ++counters_.rejected;
+    incidents_.Record(
+        {IncidentKind::kRejectedRequest, request.op, session_, {static_cast<uint32_t>(valid)}});
     response.status = static_cast<uint32_t>(valid);
     return;
   }
@@ -227,6 +233,10 @@ void Server::Dispatch(const Request& request, Response& response) {
     }
     if (handler == nullptr) {
       ++counters_.rejected;
+      incidents_.Record({IncidentKind::kRejectedRequest,
+                         request.op,
+                         session_,
+                         {static_cast<uint32_t>(WireStatus::kUnknownOp)}});
       response.status = static_cast<uint32_t>(WireStatus::kUnknownOp);
       return;
     }
@@ -241,10 +251,18 @@ void Server::Dispatch(const Request& request, Response& response) {
   response.id = request.id;  // a handler cannot answer for another request
   response.op = request.op;
   if (response.payload_len > kMaxPayload) {
+    incidents_.Record(
+        {IncidentKind::kHandlerFault, request.op, session_, {uint32_t{response.payload_len}}});
     response = Response{};
     response.id = request.id;
     response.op = request.op;
     status = WireStatus::kInternal;
+  } else if (status == WireStatus::kHardwareError) {
+    // What the response tells Linux, so the console line and tandemctl's message agree.
+    incidents_.Record({IncidentKind::kHardwareError,
+                       request.op,
+                       session_,
+                       {request.arg[0], response.result[0], response.result[1]}});
   }
   response.status = static_cast<uint32_t>(status);
 }

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "tandem/channel/describe.h"
+
 namespace libtandem {
 namespace {
 
@@ -29,6 +31,43 @@ Result<void> CheckPin(uint32_t pin) {
                                   std::to_string(kGpioMaxPin) + ")");
   }
   return {};
+}
+
+// A kHardwareError answer, worded as the RTOS's console line for it (the Server records the same
+// response words; tandem/channel/describe.h has the one spelling). result[] comes from the RTOS:
+// DescribeGpioFault takes any value.
+tandem::Error<Error> HardwareError(const Request& request, const Response& rsp,
+                                   const std::string& what) {
+  std::string message = "the RTOS refused " + what + ": hardware error";
+  std::string hint = "check the RTOS console and the device's configuration";
+  const auto op = static_cast<Op>(request.op);
+  if (op == Op::kGpioSet || op == Op::kGpioGet || op == Op::kGpioToggle ||
+      op == Op::kGpioConfigure) {
+    char detail[96];
+    if (tandem::channel::DescribeGpioFault(detail, sizeof(detail), request.arg[0], rsp.result[1],
+                                           rsp.result[0]) > 0) {
+      message += std::string(": ") + detail;
+    }
+    switch (static_cast<tandem::channel::GpioFault>(rsp.result[1])) {
+      case tandem::channel::GpioFault::kPinIsInput:
+        hint = "make it an output first: `tandemctl gpio configure " +
+               std::to_string(request.arg[0]) + " out` (the RTOS console has the same line)";
+        break;
+      case tandem::channel::GpioFault::kNoSuchPin:
+        hint =
+            "the RTOS configuration exports a pin its GPIO controller does not have; fix its "
+            "exported pins (the RTOS console has the same line)";
+        break;
+      case tandem::channel::GpioFault::kLevelNotTaken:
+        hint =
+            "something outside the RTOS drives the pin, or the controller is faulty (the RTOS "
+            "console has the same line)";
+        break;
+      case tandem::channel::GpioFault::kUnspecified:
+        break;
+    }
+  }
+  return Fail(Errc::kRefused, message, hint);
 }
 
 // Sends and turns a non-OK status into kRefused; `what` names the command in messages. The
@@ -62,6 +101,8 @@ Result<Response> Send(CommandPort& port, const Request& request, const std::stri
       hint =
           "check the arguments against `tandemctl " + what.substr(0, what.find(' ')) + " --help`";
       break;
+    case WireStatus::kHardwareError:
+      return HardwareError(request, rsp, what);
     default:
       hint = "check the RTOS console";
       break;
@@ -81,29 +122,7 @@ std::string Printable(const uint8_t* bytes, uint32_t len) {
 }  // namespace
 
 const char* WireStatusName(uint32_t status) {
-  switch (static_cast<WireStatus>(status)) {
-    case WireStatus::kOk:
-      return "ok";
-    case WireStatus::kUnknownOp:
-      return "unknown operation";
-    case WireStatus::kBadArgument:
-      return "bad argument";
-    case WireStatus::kBadPayload:
-      return "bad payload";
-    case WireStatus::kBadFlags:
-      return "bad flags";
-    case WireStatus::kPermissionDenied:
-      return "permission denied";
-    case WireStatus::kNotSupported:
-      return "not supported";
-    case WireStatus::kBusy:
-      return "busy";
-    case WireStatus::kHardwareError:
-      return "hardware error";
-    case WireStatus::kInternal:
-      return "internal error in the RTOS";
-  }
-  return "unknown status";
+  return tandem::channel::WireStatusName(status);  // one spelling for both ends
 }
 
 Result<void> Ping(CommandPort& port, uint64_t timeout_ns) {

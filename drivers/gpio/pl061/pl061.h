@@ -78,6 +78,13 @@ class Pl061 {
     return {};
   }
 
+  // The direction GPIODIR gives `pin` (what a write to its data address depends on).
+  Result<GpioDirection, GpioError> Direction(uint32_t pin) {
+    TANDEM_TRY(Check(pin));
+    return (io_.Read32(pl061::kDir) & Bit(pin)) != 0 ? GpioDirection::kOutput
+                                                     : GpioDirection::kInput;
+  }
+
   Result<void, GpioError> Set(uint32_t pin, bool high) {
     TANDEM_TRY(Check(pin));
     io_.Write32(pl061::DataOffset(Bit(pin)), high ? Bit(pin) : 0u);

@@ -3,12 +3,15 @@
 // registers, the export mask, and task statistics.
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "fake_io.h"
 #include "frontend_fixture.h"
 #include "gpio/pl061/pl061.h"
 #include "tandem/apps/command_server/gpio_commands.h"
 #include "tandem/apps/command_server/task_stats.h"
+#include "tandem/channel/describe.h"
+#include "tandem/channel/incident.h"
 
 namespace tandem::channel::testing {
 namespace {
@@ -59,6 +62,18 @@ class CommandHandlersTest : public FrontendFixture {
     ASSERT_EQ(stats_command_.Install(frontend_.server()), ServerStatus::kOk);
     ASSERT_EQ(frontend_.Start(), FrontendStatus::kOk);
     ConnectLinux();
+  }
+
+  std::vector<Incident> Incidents() {
+    std::vector<Incident> out;
+    Incident i;
+    while (frontend_.server().incidents().Pop(&i)) out.push_back(i);
+    return out;
+  }
+  static std::string Text(const Incident& incident) {
+    char line[160];
+    FormatIncident(incident, line, sizeof(line));
+    return line;
   }
 
   FakeRegs regs_;
@@ -114,12 +129,65 @@ TEST_F(CommandHandlersTest, SetOnAnInputPinIsReportedAsNotDone) {
   const Response r = CallRtos(Make(Op::kGpioSet, 2, 1));
   EXPECT_EQ(r.status, static_cast<uint32_t>(WireStatus::kHardwareError));
   EXPECT_EQ(r.result[0], 0u);
+  EXPECT_EQ(r.result[1], static_cast<uint32_t>(GpioFault::kPinIsInput));
+  // The console hears about it, naming the pin and the cause.
+  const std::vector<Incident> got = Incidents();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].kind, IncidentKind::kHardwareError);
+  EXPECT_EQ(got[0].value[0], 2u);
+  EXPECT_NE(Text(got[0]).find(
+                "gpio set on pin 2: hardware error: pin 2 is configured as input (it reads 0)"),
+            std::string::npos)
+      << Text(got[0]);
 }
 
 TEST_F(CommandHandlersTest, ToggleOnAnInputPinIsReportedAsNotDone) {
   const Response r = CallRtos(Make(Op::kGpioToggle, 2));
   EXPECT_EQ(r.status, static_cast<uint32_t>(WireStatus::kHardwareError));
   EXPECT_EQ(r.result[0], 0u);
+  EXPECT_EQ(r.result[1], static_cast<uint32_t>(GpioFault::kPinIsInput));
+  const std::vector<Incident> got = Incidents();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_NE(Text(got[0]).find("gpio toggle on pin 2: hardware error: pin 2 is configured as input"),
+            std::string::npos)
+      << Text(got[0]);
+}
+
+TEST_F(CommandHandlersTest, AnOutputThatDoesNotTakeTheLevelIsToldApartFromAnInput) {
+  ASSERT_EQ(CallRtos(Make(Op::kGpioConfigure, 1, /*output*/ 1, 0)).status, 0u);
+  // Something outside holds pin 1 low: the data register ignores the write.
+  regs_.on_write = [](uint32_t offset, uint64_t) { return offset < 0x400; };
+  const Response r = CallRtos(Make(Op::kGpioSet, 1, 1));
+  EXPECT_EQ(r.status, static_cast<uint32_t>(WireStatus::kHardwareError));
+  EXPECT_EQ(r.result[1], static_cast<uint32_t>(GpioFault::kLevelNotTaken));
+  const std::vector<Incident> got = Incidents();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_NE(Text(got[0]).find("pin 1 is an output but reads 0, not the level written"),
+            std::string::npos)
+      << Text(got[0]);
+}
+
+TEST_F(CommandHandlersTest, AnExportedPinTheDriverDoesNotHaveIsNamed) {
+  // A configuration mistake: pin 9 exported on an 8-pin PL061.
+  GpioCommands<Pl061<FakeIo>> commands{gpio_, GpioExports{1u << 9}};
+  for (Op op : {Op::kGpioSet, Op::kGpioGet, Op::kGpioToggle, Op::kGpioConfigure}) {
+    Request request = Make(op, 9);
+    Response r{};
+    EXPECT_EQ(commands.Handle(request, r), WireStatus::kHardwareError);
+    EXPECT_EQ(r.result[1], static_cast<uint32_t>(GpioFault::kNoSuchPin)) << static_cast<int>(op);
+  }
+  char text[96];
+  DescribeGpioFault(text, sizeof(text), 9, static_cast<uint32_t>(GpioFault::kNoSuchPin), 0);
+  EXPECT_STREQ(text, "the GPIO driver has no pin 9");
+}
+
+TEST_F(CommandHandlersTest, SuccessfulGpioCommandsRecordNoIncident) {
+  CallRtos(Make(Op::kGpioConfigure, 1, 1, 1));
+  CallRtos(Make(Op::kGpioSet, 1, 0));
+  CallRtos(Make(Op::kGpioToggle, 1));
+  CallRtos(Make(Op::kGpioGet, 2));
+  CallRtos(Make(Op::kGpioSet, 3, 1));  // not exported: tandemctl's message says it all
+  EXPECT_TRUE(Incidents().empty());
 }
 
 TEST_F(CommandHandlersTest, ExportedOutputsAreDrivenLowAtStart) {

@@ -94,6 +94,19 @@ TEST_F(Pl061Test, DirectionIsReadModifyWriteAndClearsAfsel) {
   EXPECT_EQ(regs_.regs[pl061::kDir], 0x04u);
 }
 
+TEST_F(Pl061Test, DirectionReadsGpiodirOnly) {
+  regs_.regs[pl061::kDir] = 0x08;
+  EXPECT_EQ(gpio_.Direction(3).value(), GpioDirection::kOutput);
+  EXPECT_EQ(gpio_.Direction(2).value(), GpioDirection::kInput);
+  for (const auto& a : regs_.log) {
+    EXPECT_FALSE(a.write);
+    EXPECT_EQ(a.offset, pl061::kDir);
+  }
+  const size_t accesses = regs_.log.size();
+  EXPECT_EQ(gpio_.Direction(8).error(), GpioError::kBadPin);
+  EXPECT_EQ(regs_.log.size(), accesses);
+}
+
 TEST_F(Pl061Test, InterruptTriggerRegisters) {
   regs_.regs[pl061::kIe] = 0xFF;
   ASSERT_TRUE(gpio_.ConfigureInterrupt(1, GpioTrigger::kHighLevel).ok());

@@ -23,6 +23,15 @@ class FakeRtos::Gpio final : public CommandHandler {
     if (r_.on_command) r_.on_command();
     const uint32_t pin = q.arg[0];
     if (r_.exported_pins.count(pin) == 0) return WireStatus::kPermissionDenied;
+    // A pin configured as input ignores writes: answered as GpioCommands does (the level it
+    // reads in result[0], GpioFault in result[1]).
+    const bool input = r_.outputs.count(pin) != 0 && !r_.outputs[pin];
+    if (input && (q.op == static_cast<uint16_t>(Op::kGpioSet) ||
+                  q.op == static_cast<uint16_t>(Op::kGpioToggle))) {
+      a.result[0] = r_.levels[pin];
+      a.result[1] = static_cast<uint32_t>(tandem::channel::GpioFault::kPinIsInput);
+      return WireStatus::kHardwareError;
+    }
     switch (static_cast<Op>(q.op)) {
       case Op::kGpioSet:
         r_.levels[pin] = q.arg[1];

@@ -43,7 +43,7 @@ class FakeRtos : public tandem::channel::Notifier {
   bool kicked = false;     // Linux notified since the last Run
   std::set<uint32_t> exported_pins = {0, 1, 2, 3};
   std::map<uint32_t, uint32_t> levels;
-  std::map<uint32_t, bool> outputs;
+  std::map<uint32_t, bool> outputs;  // configured pins; set/toggle on an input fail as on a PL061
   struct Task {
     std::string name;
     uint32_t activations, misses, worst_us;

@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "tandem/channel/incident.h"
 #include "tandemctl_fixture.h"
 
 namespace libtandem::testing {
@@ -50,6 +51,28 @@ TEST_F(TandemctlTest, GpioSetThenGet) {
   // Nothing stays mapped or claimed between runs.
   EXPECT_TRUE(xen_.mapped.empty());
   EXPECT_EQ(xen_.store.count("/local/domain/0/backend/tandem/3/owner"), 0u);
+}
+
+TEST_F(TandemctlTest, HardwareErrorSaysWhatTheRtosConsoleSays) {
+  ASSERT_EQ(Run({"gpio", "configure", "3", "in"}), 0) << err_.str();
+  EXPECT_EQ(Run({"gpio", "set", "3", "1"}), 7);
+  const std::string expected =
+      "gpio set on pin 3: hardware error: pin 3 is configured as input (it reads 0)";
+  EXPECT_NE(err_.str().find("tandemctl: error: the RTOS refused " + expected + "\n"),
+            std::string::npos)
+      << err_.str();
+  EXPECT_NE(err_.str().find("tandemctl gpio configure 3 out"), std::string::npos) << err_.str();
+  // The RTOS's channel recorded the same answer for its console: the same words.
+  tandem::channel::Incident incident;
+  ASSERT_TRUE(rtos_.server->incidents().Pop(&incident));
+  char line[160];
+  tandem::channel::FormatIncident(incident, line, sizeof(line));
+  EXPECT_EQ(std::string(line),
+            "channel: session " + std::to_string(incident.session) + ": " + expected);
+  EXPECT_EQ(Run({"--json", "gpio", "toggle", "3"}), 7);
+  EXPECT_NE(out_.str().find("gpio toggle on pin 3: hardware error: pin 3 is configured as input"),
+            std::string::npos)
+      << out_.str();
 }
 
 TEST_F(TandemctlTest, ListPingStats) {

@@ -56,6 +56,16 @@ enum class WireStatus : uint32_t {
   kInternal = 9,          // handler bug (returned an invalid response)
 };
 
+// Response::result[1] of a GPIO op answered kHardwareError (protocol 1.2; zero before): what the
+// RTOS found, with the level the pin reads in result[0]. The RTOS console's line for the failure
+// and tandemctl's message both come from DescribeGpioFault (describe.h), so they say the same.
+enum class GpioFault : uint32_t {
+  kUnspecified = 0,    // no detail (a 1.1 RTOS)
+  kNoSuchPin = 1,      // the GPIO driver has no such pin (exported by mistake)
+  kPinIsInput = 2,     // the pin is configured as input: a write does not reach it
+  kLevelNotTaken = 3,  // an output that reads back another level than written (driven outside?)
+};
+
 struct OpSpec {
   Op op;
   uint32_t arg_max[4];   // inclusive upper bound per word; 0 = must be zero

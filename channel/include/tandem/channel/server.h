@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <xen/io/xenbus.h>
 
+#include "tandem/channel/incident.h"
 #include "tandem/channel/ops.h"
 #include "tandem/channel/transport.h"
 #include "tandem/channel/wire.h"
@@ -90,6 +91,9 @@ class Server {
   XenbusState state() const { return state_; }
   uint32_t generation() const { return generation_; }
   const ServerCounters& counters() const { return counters_; }
+  // What the console should hear about (broken peers, refused versions, hardware errors, ...),
+  // recorded where detected; drained by the server task (IncidentReporter), never by an ISR.
+  IncidentLog& incidents() { return incidents_; }
 
  private:
   struct PeerHeader {  // one private copy of Linux's header per pass
@@ -125,6 +129,7 @@ class Server {
   uint32_t app_count_ = 0;
 
   ServerCounters counters_;
+  IncidentLog incidents_;
 };
 
 }  // namespace tandem::channel

@@ -43,7 +43,8 @@ inline constexpr uint32_t kResponsePageMagic = 0x52444E54;
 // version = major << 16 | minor. Peers with different majors refuse to connect; a higher minor
 // may only add meaning to fields that are reserved (zero) in lower minors.
 inline constexpr uint16_t kVersionMajor = 1;
-inline constexpr uint16_t kVersionMinor = 1;  // 1.1: kTaskStats reset flag
+// 1.1: kTaskStats reset flag. 1.2: a GPIO op's kHardwareError says why (GpioFault, ops.h).
+inline constexpr uint16_t kVersionMinor = 2;
 inline constexpr uint32_t kProtocolVersion = (uint32_t{kVersionMajor} << 16) | kVersionMinor;
 constexpr uint16_t VersionMajor(uint32_t version) { return static_cast<uint16_t>(version >> 16); }
 

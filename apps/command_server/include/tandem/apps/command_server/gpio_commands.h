@@ -3,8 +3,13 @@
 // configuration exports to Linux: any other pin is refused with WireStatus::kPermissionDenied
 // before the driver is touched. Runs in the channel server task.
 //
-// Gpio needs: SetDirection(pin, drivers::GpioDirection), Set(pin, bool), Get(pin), Toggle(pin),
-// each returning a tandem::Result with a drivers::GpioError (Pl061's interface).
+// Gpio needs: SetDirection(pin, drivers::GpioDirection), Direction(pin), Set(pin, bool),
+// Get(pin), Toggle(pin), each returning a tandem::Result with a drivers::GpioError (Pl061's
+// interface).
+//
+// A kHardwareError answer says why in result[1] (channel::GpioFault, protocol 1.2) with the level
+// the pin reads in result[0]; the Server records the answer as a console incident, and tandemctl
+// words it the same way (channel/describe.h).
 #ifndef TANDEM_APPS_COMMAND_SERVER_GPIO_COMMANDS_H_
 #define TANDEM_APPS_COMMAND_SERVER_GPIO_COMMANDS_H_
 
@@ -65,28 +70,29 @@ class GpioCommands final : public channel::CommandHandler {
     switch (static_cast<channel::Op>(request.op)) {
       case channel::Op::kGpioSet: {
         const bool level = request.arg[1] != 0;
-        if (!gpio_.Set(pin, level).ok()) return WireStatus::kHardwareError;
+        auto set = gpio_.Set(pin, level);
+        if (!set.ok()) return DriverRefused(set.error(), response);
         // Read back: the PL061 ignores data writes to a pin configured as input (TRM 3.3.1),
         // so a set that did not take is reported, not claimed.
         auto now = gpio_.Get(pin);
-        if (!now.ok()) return WireStatus::kHardwareError;
+        if (!now.ok()) return DriverRefused(now.error(), response);
         response.result[0] = now.value() ? 1 : 0;
-        return now.value() == level ? WireStatus::kOk : WireStatus::kHardwareError;
+        return now.value() == level ? WireStatus::kOk : NotTaken(pin, response);
       }
       case channel::Op::kGpioGet: {
         auto now = gpio_.Get(pin);
-        if (!now.ok()) return WireStatus::kHardwareError;
+        if (!now.ok()) return DriverRefused(now.error(), response);
         response.result[0] = now.value() ? 1 : 0;
         return WireStatus::kOk;
       }
       case channel::Op::kGpioToggle: {
         auto next = gpio_.Toggle(pin);
-        if (!next.ok()) return WireStatus::kHardwareError;
+        if (!next.ok()) return DriverRefused(next.error(), response);
         // Read back as for set: an input pin does not toggle.
         auto now = gpio_.Get(pin);
-        if (!now.ok()) return WireStatus::kHardwareError;
+        if (!now.ok()) return DriverRefused(now.error(), response);
         response.result[0] = now.value() ? 1 : 0;
-        return now.value() == next.value() ? WireStatus::kOk : WireStatus::kHardwareError;
+        return now.value() == next.value() ? WireStatus::kOk : NotTaken(pin, response);
       }
       case channel::Op::kGpioConfigure: {
         const bool output =
@@ -95,10 +101,14 @@ class GpioCommands final : public channel::CommandHandler {
         if (!output && level) return WireStatus::kBadArgument;  // no level for an input
         const auto dir = output ? drivers::GpioDirection::kOutput : drivers::GpioDirection::kInput;
         // Direction first: a PL061 drops data writes to input pins, so the level must follow.
-        if (!gpio_.SetDirection(pin, dir).ok()) return WireStatus::kHardwareError;
-        if (output && !gpio_.Set(pin, level).ok()) return WireStatus::kHardwareError;
+        auto directed = gpio_.SetDirection(pin, dir);
+        if (!directed.ok()) return DriverRefused(directed.error(), response);
+        if (output) {
+          auto set = gpio_.Set(pin, level);
+          if (!set.ok()) return DriverRefused(set.error(), response);
+        }
         auto now = gpio_.Get(pin);
-        if (!now.ok()) return WireStatus::kHardwareError;
+        if (!now.ok()) return DriverRefused(now.error(), response);
         response.result[0] = now.value() ? 1 : 0;
         return WireStatus::kOk;
       }
@@ -111,6 +121,28 @@ class GpioCommands final : public channel::CommandHandler {
   uint64_t refused() const { return refused_; }
 
  private:
+  static channel::WireStatus HardwareError(channel::GpioFault fault, channel::Response& response) {
+    response.result[1] = static_cast<uint32_t>(fault);
+    return channel::WireStatus::kHardwareError;
+  }
+  // The driver refused the call. For these calls its only error is a pin it does not have
+  // (an export beyond the controller's pins: a configuration mistake).
+  static channel::WireStatus DriverRefused(drivers::GpioError error, channel::Response& response) {
+    return HardwareError(error == drivers::GpioError::kBadPin ? channel::GpioFault::kNoSuchPin
+                                                              : channel::GpioFault::kUnspecified,
+                         response);
+  }
+  // A write the pin does not show: an input (the usual case: configured so by Linux or the
+  // application), or an output something else drives. One GPIODIR read, on failure only.
+  channel::WireStatus NotTaken(uint32_t pin, channel::Response& response) {
+    auto dir = gpio_.Direction(pin);
+    if (!dir.ok()) return DriverRefused(dir.error(), response);
+    return HardwareError(dir.value() == drivers::GpioDirection::kInput
+                             ? channel::GpioFault::kPinIsInput
+                             : channel::GpioFault::kLevelNotTaken,
+                         response);
+  }
+
   Gpio& gpio_;
   const GpioExports exports_;
   uint64_t refused_ = 0;

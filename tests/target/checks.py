@@ -576,12 +576,18 @@ _STATUS_FIELDS = re.compile(r"tandem-rt: t=(\d+)s .*misses=(\d+) .*skipped=(\d+)
 
 
 def _last_status(boot):
-    """(t, misses, skipped) of the demo's latest status line in the RTOS's console log."""
-    _, out = boot.sh(f"grep 'tandem-rt: t=' /var/log/xen/console/guest-"
-                     f"{boot.platform.rtos_name}-vuart0.log|tail -n1", check=False)
-    m = _STATUS_FIELDS.search(out)
-    require(m, f"no status line with skipped= in the RTOS's console log: {out.strip()!r}")
-    return tuple(int(g) for g in m.groups())
+    """(t, misses, skipped) of the demo's latest status line in the RTOS's console log; waits
+    for the first one (once a second of guest time)."""
+    deadline = time.monotonic() + _wall(boot, 20)
+    while True:
+        _, out = boot.sh(f"grep 'tandem-rt: t=' /var/log/xen/console/guest-"
+                         f"{boot.platform.rtos_name}-vuart0.log|tail -n1", check=False)
+        m = _STATUS_FIELDS.search(out)
+        if m:
+            return tuple(int(g) for g in m.groups())
+        require(time.monotonic() < deadline,
+                f"no status line with skipped= in the RTOS's console log: {out.strip()!r}")
+        time.sleep(1)
 
 
 @check("xl", group="channel")
@@ -594,11 +600,11 @@ def rtos_pause_skips_periods(boot, prof):
     name = boot.platform.rtos_name
     dom = _wait_ping(boot, "before the pause")
     before = _last_status(boot)
-    status, out = boot.sh(f"tandemctl -d {name} -t 20000 stats --reset >/dev/null;echo r=$?;"
-                          f"xl pause {dom};sleep 2;xl unpause {dom};sleep 3;"
-                          f"tandemctl -d {name} -t 20000 --json stats", timeout=_wall(boot, 60),
-                          check=False)
-    require(status == 0 and "r=0" in out, f"stats --reset / pause / stats failed ({status}):\n{out}")
+    # Short lines: long ones typed into dom0's serial console get mangled.
+    boot.sh(f"w(){{ tandemctl -d {name} -t 20000 --json stats $1; }}")
+    boot.sh(f"p(){{ xl pause {dom};sleep 2;xl unpause {dom};sleep 2; }}")
+    status, out = boot.sh("w --reset>/dev/null&&p&&w", timeout=_wall(boot, 60), check=False)
+    require(status == 0, f"stats --reset / pause / stats failed ({status}):\n{out}")
     ctrl = _task(_last_json(out), "Control")
     require(ctrl is not None, f"no Control task in the stats after the pause:\n{out}")
     after = _last_status(boot)

@@ -20,6 +20,7 @@
 #include "tandem/apps/command_server/command_server.h"
 #include "tandem/arch.h"
 #include "tandem/arm64/platform.h"
+#include "tandem/channel/boot_id.h"
 #include "tandem/channel/incident_reporter.h"
 #include "tandem/xen/arm64_hypervisor.h"
 #include "tandem/xen/pv_control.h"
@@ -204,12 +205,14 @@ void ServiceXenStore() {
   if (!g_frontend.published()) {
     const channel::FrontendStatus s = g_frontend.TryAttach(g_link, g_store);
     if (s == channel::FrontendStatus::kOk) {
+      char boot_id[channel::kBootIdTextLength + 1];
+      channel::BootIdToText(g_frontend.boot_id(), boot_id);
       arm64::ConsolePrintf(
           "tandem-rt: command channel published in data/tandem: ring-ref0=%u ring-ref1=%u "
-          "event-channel=%u\n",
+          "event-channel=%u boot-id=%s\n",
           static_cast<unsigned>(g_frontend.request_ref()),
           static_cast<unsigned>(g_frontend.response_ref()),
-          static_cast<unsigned>(g_frontend.port()));
+          static_cast<unsigned>(g_frontend.port()), boot_id);
     } else if (s != channel::FrontendStatus::kNotYet && s != g_last_attach) {
       arm64::ConsolePrintf("tandem-rt: publishing the command channel failed: %s (%s); retrying\n",
                            channel::FrontendStatusName(s),
@@ -265,7 +268,10 @@ bool StartCommandServer(const CommandServerSetup& setup) {
     auto* stats = new (g_stats_storage) TaskStatsCommand(*setup.stats);
     (void)stats->Install(g_frontend.server());
   }
-  const channel::FrontendStatus started = g_frontend.Start();
+  // One id for this boot (docs/protocol.md, "Restart indication"): a client that sees another
+  // knows the RTOS restarted, and with it every pin and counter Linux had set.
+  const channel::FrontendStatus started =
+      g_frontend.Start(channel::MakeBootId(arm64::PhysicalCounterNow()));
   if (started != channel::FrontendStatus::kOk) {
     arm64::ConsolePrintf("tandem-rt: starting the command channel failed: %s (%s)\n",
                          channel::FrontendStatusName(started),

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "tandem/channel/boot_id.h"
 #include "tandem/channel/client.h"
 #include "tandem/channel/host/shm_transport.h"
 #include "tandem/channel/server.h"
@@ -32,7 +33,9 @@ constexpr uint64_t kSecond = 1'000'000'000;
   host::EventFdNotifier notifier(ch.to_linux);
   host::EventFdWaiter waiter(ch.to_rtos);
   Server server(m.requests(), m.responses_rw(), notifier);
-  if (!m.ok() || server.Init() != ServerStatus::kOk) _exit(2);
+  // A boot id per run of the stand-in RTOS (the benchmark does not look at it).
+  const uint64_t boot_id = MakeBootId(static_cast<uint64_t>(getpid()));
+  if (!m.ok() || server.Init(boot_id) != ServerStatus::kOk) _exit(2);
   for (;;) {  // killed by the parent
     if (server.Poll().more) continue;
     if (waiter.WaitForEvent(kSecond)) server.OnNotification();

@@ -28,7 +28,10 @@ const char* ClientStatusName(ClientStatus status) {
     case ClientStatus::kPeerClosed:
       return "RTOS closed the channel";
     case ClientStatus::kBrokenPeer:
-      return "ring broken";
+      return "the RTOS declared this session broken (an untrusted request index) and froze the "
+             "ring";
+    case ClientStatus::kBadResponses:
+      return "the RTOS published more responses than were asked for";
     case ClientStatus::kTimeout:
       return "timeout";
     case ClientStatus::kUnknownId:
@@ -84,7 +87,11 @@ Result<void, ClientStatus> Client::Connect() {
     phase_ = last_error_ == ClientStatus::kVersionMismatch ? ClientPhase::kFailed : phase_;
     return MakeError(last_error_);
   }
-  if (peer.state == XenbusStateClosed || peer.state == XenbusStateUnknown) {
+  const bool frozen_after_broken_peer =
+      peer.state == XenbusStateClosing &&
+      peer.error == static_cast<uint32_t>(ConnectionError::kBrokenPeer);
+  if (peer.state == XenbusStateClosed || peer.state == XenbusStateUnknown ||
+      (peer.state == XenbusStateClosing && !frozen_after_broken_peer)) {
     last_error_ = ClientStatus::kPeerClosed;
     return MakeError(last_error_);
   }
@@ -132,7 +139,7 @@ void Client::FollowPeer() {
       if (peer.state == XenbusStateConnected) {
         // The RTOS started at our index; anything else is a broken peer.
         if (LoadRelaxed(&rsp_page_->header.rsp_prod) != rsp_cons_) {
-          last_error_ = ClientStatus::kBrokenPeer;
+          last_error_ = ClientStatus::kBadResponses;
           phase_ = ClientPhase::kPeerDown;
           return;
         }
@@ -152,6 +159,7 @@ void Client::FollowPeer() {
       if (peer.generation == generation_ &&
           peer.error == static_cast<uint32_t>(ConnectionError::kBrokenPeer)) {
         cause = ClientStatus::kBrokenPeer;
+        ++counters_.declared_broken;
       } else if (peer.generation == generation_ &&
                  (peer.state == XenbusStateClosing || peer.state == XenbusStateClosed)) {
         cause = ClientStatus::kPeerClosed;
@@ -165,10 +173,11 @@ void Client::FollowPeer() {
       [[fallthrough]];
     }
     case ClientPhase::kPeerDown: {
-      const bool reopenable = peer.state == XenbusStateInitWait ||
-                              (peer.state == XenbusStateClosing &&
-                               peer.error == static_cast<uint32_t>(ConnectionError::kBrokenPeer));
-      if (!reopenable) return;
+      // Re-open by ourselves only when the RTOS restarted or dropped us (InitWait). A ring the
+      // RTOS froze as broken stays down until the owner calls Connect(): a session is not
+      // resurrected behind its back (if something else writes our page, each re-open is then
+      // one command of ours, not every Poll).
+      if (peer.state != XenbusStateInitWait) return;
       if (!PeerAcceptable(peer)) {
         if (last_error_ == ClientStatus::kVersionMismatch) phase_ = ClientPhase::kFailed;
         return;
@@ -187,8 +196,8 @@ void Client::Consume() {
     // A restarting RTOS bumps its generation before it resets rsp_prod (both release stores):
     // FollowPeer reports that as a reset, not as a broken peer.
     if (LoadAcquire(&rsp_page_->header.generation) != generation_) return;
-    FailInFlight(ClientStatus::kBrokenPeer);
-    last_error_ = ClientStatus::kBrokenPeer;
+    FailInFlight(ClientStatus::kBadResponses);
+    last_error_ = ClientStatus::kBadResponses;
     ++counters_.peer_losses;
     phase_ = ClientPhase::kPeerDown;
     return;

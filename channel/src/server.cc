@@ -21,7 +21,7 @@ int CoreIndex(uint16_t op) {
 Server::Server(const RequestPage* requests, ResponsePage* responses, Notifier& notifier)
     : req_page_(requests), rsp_page_(responses), notifier_(notifier) {}
 
-ServerStatus Server::Init() {
+ServerStatus Server::Init(uint64_t boot_id) {
   if (reinterpret_cast<uintptr_t>(req_page_) % kPageSize != 0 ||
       reinterpret_cast<uintptr_t>(rsp_page_) % kPageSize != 0) {
     return ServerStatus::kMisaligned;
@@ -32,6 +32,7 @@ ServerStatus Server::Init() {
   const bool had_magic = LoadRelaxed(&h->magic) == kResponsePageMagic;
   generation_ = had_magic ? LoadRelaxed(&h->generation) + 1 : 1;
   if (generation_ == 0) generation_ = 1;
+  boot_id_ = boot_id;
   session_ = 0;
   req_cons_ = rsp_prod_pvt_ = rsp_prod_pub_ = 0;
 
@@ -42,6 +43,7 @@ ServerStatus Server::Init() {
   StoreRelaxed(&h->slot_count, static_cast<uint16_t>(kSlotCount));
   StoreRelaxed(&h->slot_size, static_cast<uint16_t>(kSlotSize));
   StoreRelaxed(&h->ring_offset, static_cast<uint16_t>(kRingOffset));
+  StoreRelaxed(&h->boot_id, boot_id_);  // published with the state below (release)
   // Generation before the indices, both release: a Linux that reads the reset rsp_prod also
   // sees the new generation.
   StoreRelease(&h->generation, generation_);

@@ -18,13 +18,17 @@ extern "C" {
 #include <xenstore.h>
 }
 
+#include <time.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <set>
 #include <string>
 
+#include "tandem/channel/boot_id.h"
 #include "tandem/channel/ops.h"
 #include "tandem/channel/server.h"
+#include "tandem/channel/xenstore_keys.h"
 
 namespace {
 
@@ -94,20 +98,25 @@ class Stats final : public CommandHandler {
   uint32_t passes = 0;
 };
 
-bool Publish(xs_handle* xs, const std::string& dir, uint32_t rq, uint32_t rs, uint32_t port) {
+bool Publish(xs_handle* xs, const std::string& dir, uint32_t rq, uint32_t rs, uint32_t port,
+             uint64_t boot_id) {
+  namespace keys = tandem::channel::keys;
+  char boot_id_text[tandem::channel::kBootIdTextLength + 1];
+  tandem::channel::BootIdToText(boot_id, boot_id_text);
   for (int attempt = 0; attempt < 16; ++attempt) {
     xs_transaction_t t = xs_transaction_start(xs);
     if (t == XBT_NULL) return false;
-    const std::pair<const char*, std::string> keys[] = {
-        {"version", std::to_string(tandem::channel::kVersionMajor) + "." +
-                        std::to_string(tandem::channel::kVersionMinor)},
-        {"ring-ref0", std::to_string(rq)},
-        {"ring-ref1", std::to_string(rs)},
-        {"event-channel", std::to_string(port)},
-        {"state", std::to_string(XenbusStateInitWait)},
+    const std::pair<const char*, std::string> values[] = {
+        {keys::kVersion, std::to_string(tandem::channel::kVersionMajor) + "." +
+                             std::to_string(tandem::channel::kVersionMinor)},
+        {keys::kRequestRef, std::to_string(rq)},
+        {keys::kResponseRef, std::to_string(rs)},
+        {keys::kEventChannel, std::to_string(port)},
+        {keys::kState, std::to_string(XenbusStateInitWait)},
+        {keys::kBootId, boot_id_text},
     };
     bool ok = true;
-    for (const auto& [k, v] : keys) {
+    for (const auto& [k, v] : values) {
       ok = ok && xs_write(xs, t, (dir + "/" + k).c_str(), v.data(), v.size());
     }
     if (!ok) {
@@ -159,9 +168,15 @@ int main(int argc, char** argv) {
     (void)server.SetHandler(op, &gpio);
   }
   (void)server.SetHandler(Op::kTaskStats, &stats);
-  if (server.Init() != tandem::channel::ServerStatus::kOk) return 1;
-  const std::string dir = "/local/domain/0/data/tandem";
-  if (!Publish(xs, dir, rq_ref, rs_ref, static_cast<uint32_t>(port))) {
+  // This process is the "RTOS": each run is a boot. The wall clock in nanoseconds at start
+  // differs between any two runs on this machine (tandem-loopback has no CNTPCT to read).
+  timespec now{};
+  clock_gettime(CLOCK_REALTIME, &now);
+  const uint64_t boot_id = tandem::channel::MakeBootId(
+      static_cast<uint64_t>(now.tv_sec) * 1'000'000'000u + static_cast<uint64_t>(now.tv_nsec));
+  if (server.Init(boot_id) != tandem::channel::ServerStatus::kOk) return 1;
+  const std::string dir = std::string("/local/domain/0/") + tandem::channel::keys::kDir;
+  if (!Publish(xs, dir, rq_ref, rs_ref, static_cast<uint32_t>(port), boot_id)) {
     fprintf(stderr, "tandem-loopback: error: cannot publish %s (%s)\n", dir.c_str(),
             strerror(errno));
     return 8;
@@ -190,7 +205,8 @@ int main(int argc, char** argv) {
     if (static_cast<uint32_t>(server.state()) != published_state) {
       published_state = server.state();
       const std::string v = std::to_string(published_state);
-      (void)xs_write(xs, XBT_NULL, (dir + "/state").c_str(), v.data(), v.size());
+      const std::string state_key = dir + "/" + tandem::channel::keys::kState;
+      (void)xs_write(xs, XBT_NULL, state_key.c_str(), v.data(), v.size());
     }
   }
   server.Close();

@@ -190,6 +190,10 @@ void DiscardPendingInterrupts() {
 }
 
 uint64_t CounterNow() { return g_timer.Now(); }
+uint64_t PhysicalCounterNow() {
+  Isb();  // counter reads may be speculated (Arm ARM D11.2.2): read it here, not earlier
+  return TANDEM_MRS(cntpct_el0);
+}
 uint32_t CounterFrequency() { return g_timer.frequency_hz(); }
 TickStats SystemTickStats() {
   TickStats stats{

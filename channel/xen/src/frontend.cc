@@ -1,6 +1,8 @@
 // The Xen binding of the command channel, RTOS side. See frontend.h and docs/rtos-channel.md.
 #include "tandem/channel/xen/frontend.h"
 
+#include "tandem/channel/boot_id.h"
+#include "tandem/channel/xenstore_keys.h"
 #include "tandem/format.h"
 
 namespace tandem::channel {
@@ -8,19 +10,6 @@ namespace tandem::channel {
 using ::tandem::xen::XenStatus;
 using ::tandem::xen::XenStoreClient;
 using ::tandem::xen::XsStatus;
-
-namespace {
-
-// The keys under the domain's home (relative XenStore paths resolve to /local/domain/<domid>/,
-// xenstore.txt "Paths"); libtandem reads exactly these (linux/src/discovery.cc).
-constexpr const char kKeyVersion[] = "data/tandem/version";
-constexpr const char kKeyRequestRef[] = "data/tandem/ring-ref0";
-constexpr const char kKeyResponseRef[] = "data/tandem/ring-ref1";
-constexpr const char kKeyEventChannel[] = "data/tandem/event-channel";
-constexpr const char kKeyState[] = "data/tandem/state";
-constexpr const char kKeysDir[] = "data/tandem";
-
-}  // namespace
 
 const char* FrontendStatusName(FrontendStatus status) {
   switch (status) {
@@ -67,7 +56,7 @@ void XenFrontend::PortNotify::Notify() {
   }
 }
 
-FrontendStatus XenFrontend::Start() {
+FrontendStatus XenFrontend::Start(uint64_t boot_id) {
   if (running()) return FrontendStatus::kBadState;
   // XSA-396: a page whose grant dom0 may still map is not handed out again.
   if (!pages_reusable()) return FrontendStatus::kInUse;
@@ -111,7 +100,7 @@ FrontendStatus XenFrontend::Start() {
   published_state_ = XenbusStateUnknown;
   bare_run_ = 0;
   throttled_ = false;
-  if (server_.Init() != ServerStatus::kOk) {  // alignment was checked above
+  if (server_.Init(boot_id) != ServerStatus::kOk) {  // alignment was checked above
     (void)Stop(nullptr);
     return FrontendStatus::kMisaligned;
   }
@@ -211,22 +200,27 @@ FrontendStatus XenFrontend::StoreError(XsStatus status) {
 }
 
 FrontendStatus XenFrontend::WriteAll(XenStoreClient& client, uint32_t tx) {
-  char value[16];
+  char value[kBootIdTextLength + 1];
   Format(value, sizeof(value), "%u.%u", static_cast<unsigned>(kVersionMajor),
          static_cast<unsigned>(kVersionMinor));
-  auto w = client.Write(kKeyVersion, value, tx);
+  auto w = client.Write(keys::kVersionPath.c_str(), value, tx);
   if (!w.ok()) return StoreError(w.error());
   Format(value, sizeof(value), "%u", static_cast<unsigned>(request_ref_));
-  w = client.Write(kKeyRequestRef, value, tx);
+  w = client.Write(keys::kRequestRefPath.c_str(), value, tx);
   if (!w.ok()) return StoreError(w.error());
   Format(value, sizeof(value), "%u", static_cast<unsigned>(response_ref_));
-  w = client.Write(kKeyResponseRef, value, tx);
+  w = client.Write(keys::kResponseRefPath.c_str(), value, tx);
   if (!w.ok()) return StoreError(w.error());
   Format(value, sizeof(value), "%u", static_cast<unsigned>(port_));
-  w = client.Write(kKeyEventChannel, value, tx);
+  w = client.Write(keys::kEventChannelPath.c_str(), value, tx);
   if (!w.ok()) return StoreError(w.error());
   Format(value, sizeof(value), "%u", static_cast<unsigned>(published_state_));
-  w = client.Write(kKeyState, value, tx);
+  w = client.Write(keys::kStatePath.c_str(), value, tx);
+  if (!w.ok()) return StoreError(w.error());
+  // In the same transaction as the rest: a client never sees this boot's refs with another
+  // boot's id (docs/protocol.md, "Restart indication").
+  BootIdToText(server_.boot_id(), value);
+  w = client.Write(keys::kBootIdPath.c_str(), value, tx);
   if (!w.ok()) return StoreError(w.error());
   return FrontendStatus::kOk;
 }
@@ -268,7 +262,7 @@ FrontendStatus XenFrontend::Publish(XenStoreClient& client) {
 void XenFrontend::WatchKeys(XenStoreClient& client) {
   if (keys_watched_) return;
   // A watch stays on the path when the node goes: it fires on deletion and re-creation alike.
-  auto w = client.Watch(kKeysDir, kKeysWatchToken);
+  auto w = client.Watch(keys::kDir, kKeysWatchToken);
   if (w.ok()) {
     keys_watched_ = true;
   } else {
@@ -279,9 +273,10 @@ void XenFrontend::WatchKeys(XenStoreClient& client) {
 FrontendStatus XenFrontend::CheckPublished(XenStoreClient& client) {
   if (!published_) return FrontendStatus::kOk;  // TryAttach publishes them
   if (client.connection().in_flight()) (void)client.connection().Poll();
-  for (const char* key : {kKeyVersion, kKeyRequestRef, kKeyResponseRef, kKeyEventChannel,
-                          kKeyState}) {
-    char value[16];
+  for (const char* key :
+       {keys::kVersionPath.c_str(), keys::kRequestRefPath.c_str(), keys::kResponseRefPath.c_str(),
+        keys::kEventChannelPath.c_str(), keys::kStatePath.c_str(), keys::kBootIdPath.c_str()}) {
+    char value[kBootIdTextLength + 1];
     auto r = client.Read(key, value, sizeof(value));
     if (r.ok()) continue;
     if (r.error() != XsStatus::kNoEntry) return StoreError(r.error());
@@ -316,7 +311,7 @@ FrontendStatus XenFrontend::SyncState(XenStoreClient& client) {
   char value[4];
   Format(value, sizeof(value), "%u", static_cast<unsigned>(state));
   // One write is atomic in XenStore: no transaction needed for a single key.
-  auto w = client.Write(kKeyState, value);
+  auto w = client.Write(keys::kStatePath.c_str(), value);
   if (!w.ok()) return StoreError(w.error());
   published_state_ = state;
   return FrontendStatus::kOk;
@@ -329,7 +324,7 @@ FrontendStatus XenFrontend::Stop(XenStoreClient* client) {
     if (client->connection().in_flight()) (void)client->connection().Poll();
     char value[4];
     Format(value, sizeof(value), "%u", static_cast<unsigned>(XenbusStateClosed));
-    auto w = client->Write(kKeyState, value);
+    auto w = client->Write(keys::kStatePath.c_str(), value);
     if (!w.ok()) last_store_error_ = w.error();  // the page says Closed regardless
   }
   (void)events_.Mask(port_);

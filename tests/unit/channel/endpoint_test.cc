@@ -19,7 +19,7 @@ using testing::Pages;
 class EndpointTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_EQ(server_.Init(), ServerStatus::kOk);
+    ASSERT_EQ(server_.Init(testing::kTestBootId), ServerStatus::kOk);
     testing::InstallGpio(server_, gpio_);
   }
   void Connect(Client& c) {
@@ -229,10 +229,10 @@ TEST_F(EndpointTest, RtosAnsweringMoreThanAskedIsBroken) {
   StoreRelease(&pages_.rsp->header.rsp_prod, pages_.rsp->header.rsp_prod + 2);
   client_.Poll();
   EXPECT_FALSE(client_.connected());
-  EXPECT_EQ(client_.last_error(), ClientStatus::kBrokenPeer);
+  EXPECT_EQ(client_.last_error(), ClientStatus::kBadResponses);
   Result<Response, ClientStatus> r = client_.Take(id);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error(), ClientStatus::kBrokenPeer);
+  EXPECT_EQ(r.error(), ClientStatus::kBadResponses);
 }
 
 TEST_F(EndpointTest, MalformedRequestsGetErrorResponses) {
@@ -381,7 +381,7 @@ TEST_F(EndpointTest, RtosRestartFailsInFlightAndReconnects) {
   client_.Flush();
   // The RTOS restarts with the same pages (a new incarnation of the command task).
   Server restarted(pages_.req.get(), pages_.rsp.get(), to_linux_);
-  ASSERT_EQ(restarted.Init(), ServerStatus::kOk);
+  ASSERT_EQ(restarted.Init(testing::kTestBootId + 1), ServerStatus::kOk);
   EXPECT_EQ(restarted.generation(), 2u);
   client_.Poll();
   EXPECT_EQ(client_.phase(), ClientPhase::kAwaitingAck) << "re-handshake is automatic";
@@ -403,7 +403,7 @@ TEST_F(EndpointTest, RtosRestartFailsInFlightAndReconnects) {
 TEST_F(EndpointTest, StaleLinuxIsNotAttachedToNewRtos) {
   Connect(client_);
   Server restarted(pages_.req.get(), pages_.rsp.get(), to_linux_);
-  ASSERT_EQ(restarted.Init(), ServerStatus::kOk);
+  ASSERT_EQ(restarted.Init(testing::kTestBootId + 1), ServerStatus::kOk);
   // Linux has not noticed yet: its page still says Connected, for generation 1.
   restarted.Poll();
   EXPECT_EQ(restarted.state(), XenbusStateInitWait);
@@ -447,15 +447,78 @@ TEST_F(EndpointTest, ProducerRunningAheadFreezesRingUntilNewSession) {
   EXPECT_EQ(pages_.rsp->header.error, static_cast<uint32_t>(ConnectionError::kBrokenPeer));
   StoreRelease(&h.req_prod, h.req_prod - kSlotCount);  // even a sane index now: still frozen
   EXPECT_EQ(server_.Poll().handled, 0u);
-  // Linux notices and opens a fresh session, which works.
+  // Linux notices; its session stays down (Poll does not resurrect it) and the ring frozen.
   client_.Poll();
   EXPECT_EQ(client_.last_error(), ClientStatus::kBrokenPeer);
+  EXPECT_EQ(client_.phase(), ClientPhase::kPeerDown);
+  EXPECT_EQ(client_.counters().declared_broken, 1u);
+  server_.Poll();
+  client_.Poll();
+  EXPECT_EQ(client_.phase(), ClientPhase::kPeerDown);
+  EXPECT_EQ(server_.state(), XenbusStateClosing);
+  // Its owner opens a fresh session, which works.
+  ASSERT_TRUE(client_.Connect().ok());
   server_.Poll();
   client_.Poll();
   ASSERT_TRUE(client_.connected());
   const uint64_t id = MustSubmit(client_, MakeRequest(Op::kPing, 8));
   Exchange(client_);
   EXPECT_EQ(MustTake(client_, id).result[0], 8u);
+}
+
+// Issue 11, point 1: what the broken client itself sees. Its command in flight fails at once
+// with kBrokenPeer (it does not wait for an answer that will never come), and only that one.
+TEST_F(EndpointTest, CommandInFlightWhenTheRingIsFrozenFailsAsBrokenPeer) {
+  Connect(client_);
+  const uint64_t answered = MustSubmit(client_, MakeRequest(Op::kPing, 1));
+  Exchange(client_);
+  const uint64_t lost = MustSubmit(client_, MakeRequest(Op::kPing, 2));
+  client_.Flush();
+  // Something else writes this client's page: a producer index beyond what it wrote.
+  StoreRelease(&pages_.req->header.req_prod, pages_.req->header.req_prod + kSlotCount + 3);
+  server_.Poll();
+  client_.Poll();
+  EXPECT_EQ(MustTake(client_, answered).result[0], 1u);
+  Result<Response, ClientStatus> r = client_.Take(lost);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error(), ClientStatus::kBrokenPeer);
+  EXPECT_EQ(client_.counters().peer_losses, 1u);
+  EXPECT_EQ(client_.counters().declared_broken, 1u);
+  EXPECT_NE(std::string(ClientStatusName(ClientStatus::kBrokenPeer)).find("broken"),
+            std::string::npos);
+}
+
+// Issue 11, point 1: a ring frozen after one client's broken session is re-opened by the next
+// client (a new process, a new Client on the same pages), without restarting the RTOS.
+TEST_F(EndpointTest, NextClientReopensARingFrozenByAnother) {
+  Connect(client_);
+  StoreRelease(&pages_.req->header.req_prod, pages_.req->header.req_prod - 1);  // backwards
+  server_.Poll();
+  ASSERT_EQ(server_.state(), XenbusStateClosing);
+  client_.Disconnect();  // the hostile client leaves
+  server_.Poll();
+  ASSERT_EQ(server_.state(), XenbusStateClosing) << "a close does not unfreeze the ring";
+  Client next(pages_.req.get(), pages_.rsp.get(), to_rtos_);
+  Connect(next);
+  EXPECT_EQ(server_.state(), XenbusStateConnected);
+  EXPECT_EQ(pages_.rsp->header.error, static_cast<uint32_t>(ConnectionError::kNone));
+  const uint64_t id = MustSubmit(next, MakeRequest(Op::kGpioSet, 2, 1));
+  Exchange(next);
+  EXPECT_EQ(MustTake(next, id).status, 0u);
+  EXPECT_EQ(gpio_.levels, 1u << 2);
+  EXPECT_EQ(server_.generation(), 1u) << "the RTOS did not re-initialise anything";
+  EXPECT_EQ(server_.counters().broken, 1u);
+}
+
+// Closing for any other reason than a broken peer is on its way to Closed (a shutdown): no new
+// session there.
+TEST_F(EndpointTest, ClosingForShutdownRefusesANewSession) {
+  StoreRelaxed(&pages_.rsp->header.error, static_cast<uint32_t>(ConnectionError::kShutdown));
+  StoreRelease(&pages_.rsp->header.state, static_cast<uint32_t>(XenbusStateClosing));
+  Result<void, ClientStatus> c = client_.Connect();
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error(), ClientStatus::kPeerClosed);
+  EXPECT_EQ(client_.counters().sessions, 0u);
 }
 
 TEST_F(EndpointTest, ProducerMovingBackwardsIsBroken) {

@@ -9,6 +9,7 @@
 
 #include <memory>
 
+#include "tandem/channel/boot_id.h"
 #include "tandem/channel/ops.h"
 #include "tandem/channel/server.h"
 #include "tandem/channel/shared_access.h"
@@ -61,7 +62,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   NullNotifier notifier;
   CheckingHandler handler;
   Server server(req.get(), rsp.get(), notifier);
-  if (server.Init() != ServerStatus::kOk) abort();
+  if (server.Init(MakeBootId(1)) != ServerStatus::kOk) abort();
   for (Op op : {Op::kGpioSet, Op::kGpioGet, Op::kGpioToggle, Op::kGpioConfigure, Op::kTaskStats}) {
     (void)server.SetHandler(op, &handler);
   }

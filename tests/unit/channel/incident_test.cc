@@ -51,7 +51,7 @@ class FaultyHandler final : public CommandHandler {
 
 class IncidentTest : public ::testing::Test {
  protected:
-  void SetUp() override { ASSERT_EQ(server_.Init(), ServerStatus::kOk); }
+  void SetUp() override { ASSERT_EQ(server_.Init(testing::kTestBootId), ServerStatus::kOk); }
   void Connect() {
     ASSERT_TRUE(client_.Connect().ok());
     server_.Poll();

@@ -88,7 +88,7 @@ TEST(Malformed, RandomRingsAreAnsweredWithoutCrash) {
   Pages pages;
   CountingNotifier to_linux;
   Server server(pages.req.get(), pages.rsp.get(), to_linux);
-  ASSERT_EQ(server.Init(), ServerStatus::kOk);
+  ASSERT_EQ(server.Init(testing::kTestBootId), ServerStatus::kOk);
   FakeGpio gpio(0xFF);
   testing::InstallGpio(server, gpio);
   Attacker attacker(pages.req.get(), 20261125);
@@ -135,7 +135,7 @@ TEST(Malformed, ConcurrentScribblerCannotCrashServer) {
   Pages pages;
   CountingNotifier to_linux;
   Server server(pages.req.get(), pages.rsp.get(), to_linux);
-  ASSERT_EQ(server.Init(), ServerStatus::kOk);
+  ASSERT_EQ(server.Init(testing::kTestBootId), ServerStatus::kOk);
   FakeGpio gpio(0xFF);
   testing::InstallGpio(server, gpio);
   std::atomic<bool> stop{false};
@@ -166,7 +166,7 @@ TEST(Malformed, FlippingProducerCannotKeepPollBusy) {
   Pages pages;
   CountingNotifier to_rtos, to_linux;
   Server server(pages.req.get(), pages.rsp.get(), to_linux);
-  ASSERT_EQ(server.Init(), ServerStatus::kOk);
+  ASSERT_EQ(server.Init(testing::kTestBootId), ServerStatus::kOk);
   Client client(pages.req.get(), pages.rsp.get(), to_rtos);
   ASSERT_TRUE(client.Connect().ok());
   server.Poll();

@@ -28,7 +28,7 @@ using testing::MakeRequest;
   host::EventFdNotifier notifier(ch.to_linux);
   host::EventFdWaiter waiter(ch.to_rtos);
   Server server(m.requests(), m.responses_rw(), notifier);
-  if (server.Init() != ServerStatus::kOk) _exit(3);
+  if (server.Init(testing::kTestBootId) != ServerStatus::kOk) _exit(3);
   FakeGpio gpio(0xFF);
   testing::InstallGpio(server, gpio);
   const uint64_t deadline = waiter.NowNs() + 20 * kSecond;

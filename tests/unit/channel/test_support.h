@@ -15,6 +15,8 @@
 namespace tandem::channel::testing {
 
 inline constexpr uint64_t kSecond = 1'000'000'000;
+// The boot id the test RTOS passes to Server::Init (boot_id.h); a restarted one passes another.
+inline constexpr uint64_t kTestBootId = 0x0123456789abcdefu;
 
 // Two zeroed, page-aligned pages on the heap (aligned operator new honours alignas(4096)).
 struct Pages {

@@ -28,7 +28,7 @@ class RtosThread {
   ~RtosThread() { Stop(); }
   void Start() {
     server_ = std::make_unique<Server>(m_.requests(), m_.responses_rw(), notifier_);
-    ASSERT_EQ(server_->Init(), ServerStatus::kOk);
+    ASSERT_EQ(server_->Init(testing::kTestBootId + incarnations_++), ServerStatus::kOk);
     testing::InstallGpio(*server_, gpio_);
     stop_ = false;
     thread_ =
@@ -54,6 +54,7 @@ class RtosThread {
   const host::Mapping& m_;
   host::EventFdNotifier notifier_;
   host::EventFdWaiter waiter_;
+  uint64_t incarnations_ = 0;  // each Start is a new boot: a new boot id
   FakeGpio gpio_{0xFF};
   std::unique_ptr<Server> server_;
   std::atomic<bool> stop_{false};

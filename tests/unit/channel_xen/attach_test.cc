@@ -14,7 +14,7 @@ TEST_F(AttachTest, TryAttachBeforeStartIsRefused) {
 }
 
 TEST_F(AttachTest, NotYetIsCheapWhileTheStorePfnIsInvalid) {
-  ASSERT_EQ(frontend_.Start(), FrontendStatus::kOk);
+  ASSERT_EQ(frontend_.Start(kBootId), FrontendStatus::kOk);
   // The first try binds the store port (valid from boot, also on dom0less) and unmasks it.
   EXPECT_EQ(frontend_.TryAttach(link_, store_), FrontendStatus::kNotYet);
   EXPECT_EQ(link_.port(), XenWorld::kStorePort);
@@ -37,7 +37,7 @@ TEST_F(AttachTest, NotYetIsCheapWhileTheStorePfnIsInvalid) {
 }
 
 TEST_F(AttachTest, ChannelWorksBeforeXenStoreAndIsPublishedWhenItAppears) {
-  ASSERT_EQ(frontend_.Start(), FrontendStatus::kOk);
+  ASSERT_EQ(frontend_.Start(kBootId), FrontendStatus::kOk);
   EXPECT_EQ(frontend_.TryAttach(link_, store_), FrontendStatus::kNotYet);
   // The event path is live without XenStore (real-time tasks never depend on it).
   world_.Dom0Send();
@@ -65,7 +65,7 @@ TEST_F(AttachTest, ChannelWorksBeforeXenStoreAndIsPublishedWhenItAppears) {
 }
 
 TEST_F(AttachTest, UnmappableRingIsReportedAndRetried) {
-  ASSERT_EQ(frontend_.Start(), FrontendStatus::kOk);
+  ASSERT_EQ(frontend_.Start(kBootId), FrontendStatus::kOk);
   world_.store_pfn = 0x12345;  // MapRing maps only kStoreGfn
   EXPECT_EQ(frontend_.TryAttach(link_, store_), FrontendStatus::kStoreFailed);
   EXPECT_FALSE(link_.attached());
@@ -74,7 +74,7 @@ TEST_F(AttachTest, UnmappableRingIsReportedAndRetried) {
 }
 
 TEST_F(AttachTest, RingNotYetConnectedByXenstoredIsNotYet) {
-  ASSERT_EQ(frontend_.Start(), FrontendStatus::kOk);
+  ASSERT_EQ(frontend_.Start(kBootId), FrontendStatus::kOk);
   store_page_->connection = XENSTORE_RECONNECT;
   world_.store_pfn = XenWorld::kStoreGfn;
   EXPECT_EQ(frontend_.TryAttach(link_, store_), FrontendStatus::kNotYet);
@@ -86,7 +86,7 @@ TEST_F(AttachTest, RingNotYetConnectedByXenstoredIsNotYet) {
 }
 
 TEST_F(AttachTest, SilentXenstoredTimesOutAndTheAbandonedReplyIsCollectedLater) {
-  ASSERT_EQ(frontend_.Start(), FrontendStatus::kOk);
+  ASSERT_EQ(frontend_.Start(kBootId), FrontendStatus::kOk);
   world_.store_pfn = XenWorld::kStoreGfn;
   waiter_.xs = nullptr;  // xenstored does not run
   waiter_.limit = 3;
@@ -105,7 +105,7 @@ TEST_F(AttachTest, SilentXenstoredTimesOutAndTheAbandonedReplyIsCollectedLater) 
 // Issue 11, point 4: dom0 deletes the keys (`xenstore-rm .../data/tandem`); the watch set at
 // the first publish fires and the keys come back, the same values, in one transaction.
 TEST_F(AttachTest, KeysDeletedByDom0ArePublishedAgain) {
-  ASSERT_EQ(frontend_.Start(), FrontendStatus::kOk);
+  ASSERT_EQ(frontend_.Start(kBootId), FrontendStatus::kOk);
   world_.store_pfn = XenWorld::kStoreGfn;
   ASSERT_EQ(frontend_.TryAttach(link_, store_), FrontendStatus::kOk);
   const auto published = xenstored_.store;
@@ -121,7 +121,8 @@ TEST_F(AttachTest, KeysDeletedByDom0ArePublishedAgain) {
   }
   EXPECT_EQ(frontend_.counters().republishes, 0u);
 
-  for (const char* deleted : {"data/tandem", "data/tandem/event-channel", "data/tandem/state"}) {
+  for (const char* deleted :
+       {"data/tandem", "data/tandem/event-channel", "data/tandem/state", "data/tandem/boot-id"}) {
     xenstored_.store.erase(deleted);
     if (std::string(deleted) == "data/tandem") {
       for (auto it = xenstored_.store.begin(); it != xenstored_.store.end();) {
@@ -133,12 +134,12 @@ TEST_F(AttachTest, KeysDeletedByDom0ArePublishedAgain) {
       EXPECT_EQ(xenstored_.store[key], value) << key << " after deleting " << deleted;
     }
   }
-  EXPECT_EQ(frontend_.counters().republishes, 3u);
+  EXPECT_EQ(frontend_.counters().republishes, 4u);
   EXPECT_EQ(xenstored_.watches.size(), 1u) << "the watch is set once";
 }
 
 TEST_F(AttachTest, CheckBeforePublishingWritesNothing) {
-  ASSERT_EQ(frontend_.Start(), FrontendStatus::kOk);
+  ASSERT_EQ(frontend_.Start(kBootId), FrontendStatus::kOk);
   EXPECT_EQ(frontend_.CheckPublished(store_), FrontendStatus::kOk);
   EXPECT_TRUE(xenstored_.requests.empty());
 }

@@ -60,7 +60,7 @@ class CommandHandlersTest : public FrontendFixture {
     ModelPl061(regs_, &levels_);
     ASSERT_EQ(gpio_commands_.Install(frontend_.server()), ServerStatus::kOk);
     ASSERT_EQ(stats_command_.Install(frontend_.server()), ServerStatus::kOk);
-    ASSERT_EQ(frontend_.Start(), FrontendStatus::kOk);
+    ASSERT_EQ(frontend_.Start(kBootId), FrontendStatus::kOk);
     ConnectLinux();
   }
 
@@ -280,7 +280,7 @@ TEST_F(CommandHandlersTest, WithoutHandlersGpioIsNotSupported) {
   // Dispatch directly through a Server: the channel answers kNotSupported for a missing handler.
   Dom0Notifier notifier{world_};
   Client c{req.get(), rsp.get(), notifier};
-  ASSERT_EQ(bare.server().Init(), ServerStatus::kOk);
+  ASSERT_EQ(bare.server().Init(kBootId), ServerStatus::kOk);
   ASSERT_TRUE(c.Connect().ok());
   bare.server().Poll();
   c.Poll();

@@ -31,7 +31,7 @@ class DrainTest : public FrontendFixture {
   void SetUp() override {
     FrontendFixture::SetUp();
     ASSERT_EQ(frontend_.server().RegisterAppCommand(kHookOp, &hook_), ServerStatus::kOk);
-    ASSERT_EQ(frontend_.Start(), FrontendStatus::kOk);
+    ASSERT_EQ(frontend_.Start(kBootId), FrontendStatus::kOk);
     ConnectLinux();
   }
   static constexpr uint16_t kHookOp = 0x8001;

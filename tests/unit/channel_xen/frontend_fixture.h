@@ -8,6 +8,7 @@
 
 #include <memory>
 
+#include "tandem/channel/boot_id.h"
 #include "tandem/xen/xenstore_client.h"
 #include "tandem/xen/xenstore_connection.h"
 #include "xen_world.h"
@@ -28,7 +29,7 @@ class Dom0Notifier final : public Notifier {
 struct StepWaiter {
   FakeXenstored* xs = nullptr;
   int waits = 0;
-  int limit = 64;
+  int limit = 256;  // more than any test sends (8 conflicting publishes of 8 requests each)
   static bool Wait(void* self) {
     auto* w = static_cast<StepWaiter*>(self);
     if (++w->waits > w->limit) return false;
@@ -40,6 +41,9 @@ struct StepWaiter {
 
 class FrontendFixture : public ::testing::Test {
  protected:
+  // This test boot's id (tandem/channel/boot_id.h), as StartCommandServer derives it on arm64.
+  static constexpr uint64_t kBootId = MakeBootId(0x1234'5678'9abc);
+
   static void* MapRing(void* self, uint64_t gfn) {
     auto* f = static_cast<FrontendFixture*>(self);
     f->mapped_gfns_.push_back(gfn);

@@ -2,6 +2,7 @@
 #include <string>
 
 #include "frontend_fixture.h"
+#include "tandem/channel/shared_access.h"
 
 namespace tandem::channel::testing {
 namespace {
@@ -9,10 +10,15 @@ namespace {
 class FrontendTest : public FrontendFixture {
  protected:
   void StartAndPublish() {
-    ASSERT_EQ(frontend_.Start(), FrontendStatus::kOk);
+    ASSERT_EQ(frontend_.Start(kBootId), FrontendStatus::kOk);
     world_.store_pfn = XenWorld::kStoreGfn;
     ASSERT_EQ(frontend_.TryAttach(link_, store_), FrontendStatus::kOk)
         << xen::XsStatusName(frontend_.last_store_error());
+  }
+  static std::string BootIdText(uint64_t id) {
+    char text[kBootIdTextLength + 1];
+    channel::BootIdToText(id, text);
+    return text;
   }
   std::string Key(const std::string& key) {
     auto it = xenstored_.store.find("data/tandem/" + key);
@@ -21,7 +27,7 @@ class FrontendTest : public FrontendFixture {
 };
 
 TEST_F(FrontendTest, StartGrantsRequestPageReadWriteAndResponsePageReadOnlyToDom0) {
-  ASSERT_EQ(frontend_.Start(), FrontendStatus::kOk);
+  ASSERT_EQ(frontend_.Start(kBootId), FrontendStatus::kOk);
   const grant_ref_t rq = frontend_.request_ref(), rs = frontend_.response_ref();
   ASSERT_NE(rq, XenFrontend::kNoRef);
   ASSERT_NE(rs, XenFrontend::kNoRef);
@@ -36,7 +42,7 @@ TEST_F(FrontendTest, StartGrantsRequestPageReadWriteAndResponsePageReadOnlyToDom
 }
 
 TEST_F(FrontendTest, StartAllocatesUnboundPortForDom0BindsItAndUnmasksAfterInit) {
-  ASSERT_EQ(frontend_.Start(), FrontendStatus::kOk);
+  ASSERT_EQ(frontend_.Start(kBootId), FrontendStatus::kOk);
   EXPECT_EQ(world_.alloc_remote, 0);
   EXPECT_EQ(frontend_.port(), XenWorld::kChannelPort);
   EXPECT_FALSE(world_.events.IsMasked(XenWorld::kChannelPort));
@@ -53,14 +59,14 @@ TEST_F(FrontendTest, StartAllocatesUnboundPortForDom0BindsItAndUnmasksAfterInit)
 }
 
 TEST_F(FrontendTest, StartTwiceIsRefused) {
-  ASSERT_EQ(frontend_.Start(), FrontendStatus::kOk);
-  EXPECT_EQ(frontend_.Start(), FrontendStatus::kBadState);
+  ASSERT_EQ(frontend_.Start(kBootId), FrontendStatus::kOk);
+  EXPECT_EQ(frontend_.Start(kBootId), FrontendStatus::kBadState);
 }
 
 TEST_F(FrontendTest, FailedAllocationGivesTheGrantsBack) {
   world_.alloc_fails = true;
   const uint32_t free_before = world_.grants.free_entries();
-  EXPECT_EQ(frontend_.Start(), FrontendStatus::kEventFailed);
+  EXPECT_EQ(frontend_.Start(kBootId), FrontendStatus::kEventFailed);
   EXPECT_EQ(frontend_.last_xen_error(), xen::XenStatus::kNoSpace);
   EXPECT_EQ(world_.grants.free_entries(), free_before);
   EXPECT_TRUE(frontend_.pages_reusable());
@@ -73,55 +79,56 @@ TEST_F(FrontendTest, MisalignedPagesAreRefusedBeforeAnythingIsGranted) {
                   FrontendPages{odd, rsp_.get(), XenWorld::kRequestGfn, XenWorld::kResponseGfn},
                   world_.AsSignal()};
   const uint32_t free_before = world_.grants.free_entries();
-  EXPECT_EQ(bad.Start(), FrontendStatus::kMisaligned);
+  EXPECT_EQ(bad.Start(kBootId), FrontendStatus::kMisaligned);
   EXPECT_EQ(world_.grants.free_entries(), free_before);
 }
 
 TEST_F(FrontendTest, PublishesAllKeysInOneTransaction) {
   StartAndPublish();
-  EXPECT_EQ(Key("version"), "1.2");
+  EXPECT_EQ(Key("version"), "1.3");
   EXPECT_EQ(Key("ring-ref0"), std::to_string(frontend_.request_ref()));
   EXPECT_EQ(Key("ring-ref1"), std::to_string(frontend_.response_ref()));
   EXPECT_EQ(Key("event-channel"), std::to_string(XenWorld::kChannelPort));
   EXPECT_EQ(Key("state"), std::to_string(XenbusStateInitWait));
-  // TRANSACTION_START, the five writes inside that transaction, TRANSACTION_END "T", then
+  EXPECT_EQ(Key("boot-id"), BootIdText(kBootId));
+  // TRANSACTION_START, the six writes inside that transaction, TRANSACTION_END "T", then
   // (outside it, once) the watch that brings deleted keys back.
   const auto& rq = xenstored_.requests;
-  ASSERT_EQ(rq.size(), 8u);
+  ASSERT_EQ(rq.size(), 9u);
   EXPECT_EQ(rq[0].header.type, static_cast<uint32_t>(XS_TRANSACTION_START));
   const uint32_t tx = 1;  // the fake's first transaction id
   std::vector<std::string> written;
-  for (size_t i = 1; i <= 5; ++i) {
+  for (size_t i = 1; i <= 6; ++i) {
     EXPECT_EQ(rq[i].header.type, static_cast<uint32_t>(XS_WRITE));
     EXPECT_EQ(rq[i].header.tx_id, tx);
     written.push_back(rq[i].payload.substr(0, rq[i].payload.find('\0')));
   }
   EXPECT_EQ(written, (std::vector<std::string>{"data/tandem/version", "data/tandem/ring-ref0",
                                                "data/tandem/ring-ref1", "data/tandem/event-channel",
-                                               "data/tandem/state"}));
-  EXPECT_EQ(rq[6].header.type, static_cast<uint32_t>(XS_TRANSACTION_END));
-  EXPECT_EQ(rq[6].header.tx_id, tx);
-  EXPECT_EQ(rq[6].payload, std::string("T", 2));
-  EXPECT_EQ(rq[7].header.type, static_cast<uint32_t>(XS_WATCH));
-  EXPECT_EQ(rq[7].header.tx_id, 0u);
+                                               "data/tandem/state", "data/tandem/boot-id"}));
+  EXPECT_EQ(rq[7].header.type, static_cast<uint32_t>(XS_TRANSACTION_END));
+  EXPECT_EQ(rq[7].header.tx_id, tx);
+  EXPECT_EQ(rq[7].payload, std::string("T", 2));
+  EXPECT_EQ(rq[8].header.type, static_cast<uint32_t>(XS_WATCH));
+  EXPECT_EQ(rq[8].header.tx_id, 0u);
   EXPECT_TRUE(frontend_.published());
   EXPECT_EQ(frontend_.counters().publishes, 1u);
   // Published once: later calls cost nothing.
   EXPECT_EQ(frontend_.TryAttach(link_, store_), FrontendStatus::kOk);
-  EXPECT_EQ(xenstored_.requests.size(), 8u);
+  EXPECT_EQ(xenstored_.requests.size(), 9u);
 }
 
 TEST_F(FrontendTest, TransactionConflictIsRetriedWithEverythingRewritten) {
   xenstored_.transaction_end_eagain = 2;
   StartAndPublish();
   EXPECT_EQ(frontend_.counters().tx_conflicts, 2u);
-  ASSERT_EQ(xenstored_.requests.size(), 3u * 7u + 1u);  // + the watch, after the commit
-  EXPECT_EQ(xenstored_.requests[3 * 7 - 1].header.tx_id, 3u);
+  ASSERT_EQ(xenstored_.requests.size(), 3u * 8u + 1u);  // + the watch, after the commit
+  EXPECT_EQ(xenstored_.requests[3 * 8 - 1].header.tx_id, 3u);
   EXPECT_EQ(Key("ring-ref1"), std::to_string(frontend_.response_ref()));
 }
 
 TEST_F(FrontendTest, EndlessConflictGivesUpBoundedAndRetriesOnTheNextCall) {
-  ASSERT_EQ(frontend_.Start(), FrontendStatus::kOk);
+  ASSERT_EQ(frontend_.Start(kBootId), FrontendStatus::kOk);
   world_.store_pfn = XenWorld::kStoreGfn;
   xenstored_.transaction_end_eagain = 1000;
   EXPECT_EQ(frontend_.TryAttach(link_, store_), FrontendStatus::kConflict);
@@ -132,7 +139,7 @@ TEST_F(FrontendTest, EndlessConflictGivesUpBoundedAndRetriesOnTheNextCall) {
 }
 
 TEST_F(FrontendTest, FailedWriteAbortsTheTransaction) {
-  ASSERT_EQ(frontend_.Start(), FrontendStatus::kOk);
+  ASSERT_EQ(frontend_.Start(kBootId), FrontendStatus::kOk);
   world_.store_pfn = XenWorld::kStoreGfn;
   xenstored_.override = [](FakeXenstored& xs, const FakeXenstored::Request& r) {
     if (r.header.type != XS_WRITE || r.payload.rfind("data/tandem/event-channel", 0) != 0) {
@@ -181,7 +188,7 @@ TEST_F(FrontendTest, StopRefusesToFreePagesDom0StillMaps) {
   EXPECT_EQ(frontend_.counters().revoke_refused, 2u);
   // The grants stay valid while mapped (XSA-396), and the pages cannot be handed out again.
   EXPECT_EQ(world_.Entry(rq).flags & GTF_permit_access, GTF_permit_access);
-  EXPECT_EQ(frontend_.Start(), FrontendStatus::kInUse);
+  EXPECT_EQ(frontend_.Start(kBootId), FrontendStatus::kInUse);
   // dom0 unmaps the request page only: one of two revoked.
   world_.Entry(rq).flags &= static_cast<uint16_t>(~(GTF_reading | GTF_writing));
   EXPECT_EQ(frontend_.TryRevoke(), FrontendStatus::kInUse);
@@ -200,7 +207,7 @@ TEST_F(FrontendTest, RestartAfterRevokeRepublishesWithANewGeneration) {
   const uint32_t first_generation = rsp_->header.generation;
   ASSERT_EQ(frontend_.Stop(&store_), FrontendStatus::kOk);
   EXPECT_FALSE(frontend_.published());
-  ASSERT_EQ(frontend_.Start(), FrontendStatus::kOk);
+  ASSERT_EQ(frontend_.Start(kBootId), FrontendStatus::kOk);
   EXPECT_EQ(rsp_->header.generation, first_generation + 1);
   ASSERT_EQ(frontend_.TryAttach(link_, store_), FrontendStatus::kOk);
   EXPECT_EQ(Key("state"), std::to_string(XenbusStateInitWait));
@@ -212,8 +219,79 @@ TEST_F(FrontendTest, RestartAfterRevokeRepublishesWithANewGeneration) {
   EXPECT_EQ(CallRtos(ping).result[0], 42u);
 }
 
+// Issue 11, point 1, on the RTOS side: a client publishes a producer index beyond what it wrote;
+// the Server freezes the ring (Closing, error BrokenPeer) and the state key says 5. A new client
+// (a later tandemctl) opens a new session against the frozen ring: the RTOS attaches it, serves
+// it, and the key says Connected again. Nothing on the RTOS restarts.
+TEST_F(FrontendTest, BrokenPeerShowsClosingUntilANewClientReopensTheChannel) {
+  StartAndPublish();
+  ConnectLinux();
+  ASSERT_EQ(frontend_.SyncState(store_), FrontendStatus::kOk);
+  ASSERT_EQ(Key("state"), std::to_string(XenbusStateConnected));
+
+  RequestPageHeader& h = req_->header;  // the hostile client writes its own page
+  StoreRelease(&h.req_prod, LoadRelaxed(&h.req_prod) + kSlotCount + 7);
+  world_.Dom0Send();
+  RunRtos();
+  EXPECT_EQ(frontend_.server().state(), XenbusStateClosing);
+  EXPECT_EQ(rsp_->header.error, static_cast<uint32_t>(ConnectionError::kBrokenPeer));
+  EXPECT_EQ(frontend_.server().counters().broken, 1u);
+  ASSERT_TRUE(frontend_.state_dirty());
+  ASSERT_EQ(frontend_.SyncState(store_), FrontendStatus::kOk);
+  EXPECT_EQ(Key("state"), std::to_string(XenbusStateClosing));
+
+  // The hostile client goes away without fixing anything: the ring stays frozen.
+  world_.linux_client = nullptr;
+  client_.Disconnect();
+  RunRtos();
+  EXPECT_EQ(frontend_.server().state(), XenbusStateClosing);
+  EXPECT_FALSE(frontend_.state_dirty());
+
+  // A well-behaved client: the frozen ring is re-opened by its new session.
+  Client next{req_.get(), rsp_.get(), to_rtos_};
+  world_.linux_client = &next;
+  ASSERT_TRUE(next.Connect().ok()) << ClientStatusName(next.last_error());
+  RunRtos();
+  next.Poll();
+  ASSERT_TRUE(next.connected()) << ClientStatusName(next.last_error());
+  EXPECT_EQ(frontend_.server().state(), XenbusStateConnected);
+  ASSERT_EQ(frontend_.SyncState(store_), FrontendStatus::kOk);
+  EXPECT_EQ(Key("state"), std::to_string(XenbusStateConnected));
+  Request ping{};
+  ping.op = static_cast<uint16_t>(Op::kPing);
+  ping.arg[0] = 77;
+  auto id = next.Submit(ping);
+  ASSERT_TRUE(id.ok());
+  next.Flush();
+  RunRtos();
+  next.Poll();
+  auto answer = next.Take(id.value());
+  ASSERT_TRUE(answer.ok()) << ClientStatusName(answer.error());
+  EXPECT_EQ(answer.value().result[0], 77u);
+  EXPECT_EQ(frontend_.server().counters().broken, 1u);
+  EXPECT_EQ(rsp_->header.generation, 1u) << "recovered without re-initialising the channel";
+}
+
+// Issue 11, point 6: the boot id is on the response page and in XenStore, published in the one
+// transaction with the refs; a channel restart within the boot keeps it (only the generation
+// moves), so a client can tell a re-initialised channel from a restarted RTOS.
+TEST_F(FrontendTest, BootIdIsOnThePageAndInXenStoreAndOutlivesAChannelRestart) {
+  StartAndPublish();
+  EXPECT_EQ(rsp_->header.boot_id, kBootId);
+  EXPECT_EQ(frontend_.boot_id(), kBootId);
+  EXPECT_EQ(Key("boot-id"), BootIdText(kBootId));
+  EXPECT_EQ(Key("boot-id").size(), kBootIdTextLength);
+  const uint32_t generation = rsp_->header.generation;
+  ASSERT_EQ(frontend_.Stop(&store_), FrontendStatus::kOk);
+  ASSERT_EQ(frontend_.Start(kBootId), FrontendStatus::kOk);
+  ASSERT_EQ(frontend_.TryAttach(link_, store_), FrontendStatus::kOk);
+  EXPECT_EQ(rsp_->header.generation, generation + 1);
+  EXPECT_EQ(rsp_->header.boot_id, kBootId);
+  EXPECT_EQ(Key("boot-id"), BootIdText(kBootId));
+}
+
 TEST_F(FrontendTest, StopWithoutXenStoreStillClosesThePage) {
-  ASSERT_EQ(frontend_.Start(), FrontendStatus::kOk);
+  ASSERT_EQ(frontend_.Start(kBootId), FrontendStatus::kOk);
   EXPECT_EQ(frontend_.Stop(nullptr), FrontendStatus::kOk);
   EXPECT_EQ(rsp_->header.state, static_cast<uint32_t>(XenbusStateClosed));
   EXPECT_EQ(frontend_.Stop(nullptr), FrontendStatus::kBadState);

@@ -32,7 +32,7 @@ class ThrottleTest : public FrontendFixture {
   void SetUp() override {
     FrontendFixture::SetUp();
     ASSERT_EQ(frontend_.server().RegisterAppCommand(kHookOp, &hook_), ServerStatus::kOk);
-    ASSERT_EQ(frontend_.Start(), FrontendStatus::kOk);
+    ASSERT_EQ(frontend_.Start(kBootId), FrontendStatus::kOk);
     ConnectLinux();
   }
 
@@ -219,7 +219,7 @@ TEST_F(ThrottleTest, RestartLeavesTheThrottle) {
   Throttle();
   ASSERT_EQ(frontend_.Stop(nullptr), FrontendStatus::kOk);
   EXPECT_FALSE(frontend_.ThrottleCheck().throttled) << "no check on a stopped channel";
-  ASSERT_EQ(frontend_.Start(), FrontendStatus::kOk);
+  ASSERT_EQ(frontend_.Start(kBootId), FrontendStatus::kOk);
   EXPECT_FALSE(frontend_.throttled());
   EXPECT_FALSE(world_.events.IsMasked(XenWorld::kChannelPort));
 }

@@ -25,7 +25,8 @@ enum class ClientStatus : uint8_t {
   kBadPeerHeader,    // the response page has a wrong magic or sizes
   kPeerReset,        // the RTOS restarted (new generation) or dropped the session
   kPeerClosed,       // the RTOS shut the channel down
-  kBrokenPeer,       // the RTOS saw our ring as broken, or answered more than we asked
+  kBrokenPeer,       // the RTOS declared our session broken (an index it could not trust)
+  kBadResponses,     // the RTOS published more responses than we asked for
   kTimeout,
   kUnknownId,   // no such command in flight
   kMisaligned,  // the pages are not page-aligned
@@ -43,16 +44,18 @@ struct ClientCounters {
   uint64_t completed = 0;
   uint64_t notify_sent = 0;
   uint64_t notify_received = 0;
-  uint64_t unexpected = 0;   // responses with an id not in flight (dropped)
-  uint64_t sessions = 0;     // handshakes started
-  uint64_t peer_losses = 0;  // connected sessions lost (RTOS restart, close, broken)
+  uint64_t unexpected = 0;       // responses with an id not in flight (dropped)
+  uint64_t sessions = 0;         // handshakes started
+  uint64_t peer_losses = 0;      // connected sessions lost (RTOS restart, close, broken)
+  uint64_t declared_broken = 0;  // of those: the RTOS froze the ring as broken (our indices)
 };
 
 enum class ClientPhase : uint8_t {
   kIdle,         // Connect() not called, or Disconnect()ed
   kAwaitingAck,  // our session is published; the RTOS has not taken it yet
   kConnected,
-  kPeerDown,  // session lost; re-opened as soon as the RTOS is back in InitWait
+  kPeerDown,  // session lost; re-opened as soon as the RTOS is back in InitWait, or (after the
+              // RTOS froze the ring as broken) by the next Connect()
   kFailed,    // version mismatch: nothing more will happen
 };
 
@@ -62,7 +65,9 @@ class Client {
          ClientConfig config = {});
 
   // Checks the RTOS's header (magic, version, sizes) and opens a session. The session is usable
-  // once Poll() sees the RTOS take it (WaitConnected).
+  // once Poll() sees the RTOS take it (WaitConnected). kPeerClosed while the RTOS is Closed, or
+  // Closing for any reason but a broken peer: Closing(BrokenPeer) is a ring frozen after an
+  // earlier session, which a new session re-opens (docs/protocol.md, section 4).
   Result<void, ClientStatus> Connect();
   Result<void, ClientStatus> WaitConnected(Waiter& waiter, uint64_t timeout_ns);
 

@@ -63,10 +63,11 @@ class Server {
   // Init().
   Server(const RequestPage* requests, ResponsePage* responses, Notifier& notifier);
 
-  // (Re)initialises the response page: magic, version, sizes, generation = previous + 1 (so a
-  // restarted RTOS is told apart from the old one), state InitWait; then notifies, so a waiting
-  // Linux notices the restart.
-  [[nodiscard]] ServerStatus Init();
+  // (Re)initialises the response page: magic, version, sizes, `boot_id` (boot_id.h: the same
+  // value for every Init of one boot, a new one after the RTOS restarted; 0 only where there is
+  // no boot to tell apart), generation = previous + 1 (so a re-initialised channel is told apart
+  // from the old one), state InitWait; then notifies, so a waiting Linux notices the restart.
+  [[nodiscard]] ServerStatus Init(uint64_t boot_id);
 
   // Installs the handler for a core op (not kPing, which the channel answers itself).
   [[nodiscard]] ServerStatus SetHandler(Op op, CommandHandler* handler);
@@ -90,6 +91,7 @@ class Server {
 
   XenbusState state() const { return state_; }
   uint32_t generation() const { return generation_; }
+  uint64_t boot_id() const { return boot_id_; }
   const ServerCounters& counters() const { return counters_; }
   // What the console should hear about (broken peers, refused versions, hardware errors, ...),
   // recorded where detected; drained by the server task (IncidentReporter), never by an ISR.
@@ -115,6 +117,7 @@ class Server {
 
   XenbusState state_ = XenbusStateClosed;
   uint32_t generation_ = 0;
+  uint64_t boot_id_ = 0;
   uint32_t session_ = 0;       // attached (or refused / broken) Linux session
   uint32_t req_cons_ = 0;      // private consumer index
   uint32_t rsp_prod_pvt_ = 0;  // responses written, not yet published

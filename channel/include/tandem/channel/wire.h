@@ -44,7 +44,8 @@ inline constexpr uint32_t kResponsePageMagic = 0x52444E54;
 // may only add meaning to fields that are reserved (zero) in lower minors.
 inline constexpr uint16_t kVersionMajor = 1;
 // 1.1: kTaskStats reset flag. 1.2: a GPIO op's kHardwareError says why (GpioFault, ops.h).
-inline constexpr uint16_t kVersionMinor = 2;
+// 1.3: ResponsePageHeader::boot_id (and the boot-id key).
+inline constexpr uint16_t kVersionMinor = 3;
 inline constexpr uint32_t kProtocolVersion = (uint32_t{kVersionMajor} << 16) | kVersionMinor;
 constexpr uint16_t VersionMajor(uint32_t version) { return static_cast<uint16_t>(version >> 16); }
 
@@ -124,7 +125,10 @@ struct ResponsePageHeader {
   uint64_t notify_sent;      // 0x48 notifications the RTOS sent
   uint64_t notify_received;  // 0x50 notifications the RTOS received
   uint64_t version_refused;  // 0x58 handshakes refused for a version mismatch
-  uint64_t reserved2[4];     // 0x60
+  // 0x60 (1.2) this boot of the RTOS (boot_id.h), written by Init; 0 from a 1.1 RTOS. Constant
+  // for the whole boot: a new value under an open session means the RTOS restarted in place.
+  uint64_t boot_id;
+  uint64_t reserved2[3];  // 0x68
 };
 static_assert(sizeof(ResponsePageHeader) == 128);
 static_assert(offsetof(ResponsePageHeader, state) == 0x10);
@@ -132,6 +136,7 @@ static_assert(offsetof(ResponsePageHeader, rsp_prod) == 0x20);
 static_assert(offsetof(ResponsePageHeader, req_event) == 0x24);
 static_assert(offsetof(ResponsePageHeader, requests) == 0x30);
 static_assert(offsetof(ResponsePageHeader, version_refused) == 0x58);
+static_assert(offsetof(ResponsePageHeader, boot_id) == 0x60, "docs/protocol.md, page 1 table");
 
 // Values of ResponsePageHeader::error.
 enum class ConnectionError : uint32_t {

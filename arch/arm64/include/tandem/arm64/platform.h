@@ -90,6 +90,11 @@ uint64_t SystemTicksDelivered();
 // The virtual counter (CNTVCT_EL0) and its frequency, for time stamps.
 uint64_t CounterNow();
 uint32_t CounterFrequency();
+// The physical counter (CNTPCT_EL0, same frequency). Under Xen it counts from the machine's
+// reset, whereas the virtual counter starts near 0 at the domain's creation (Xen sets CNTVOFF_EL2
+// per domain, xen/arch/arm/vtimer.c); guests may read it (CNTHCTL_EL2.EL1PCTEN, set by
+// xen/arch/arm/time.c). For the channel's boot id (tandem/channel/boot_id.h).
+uint64_t PhysicalCounterNow();
 // The nominal counter value of the latest delivered system tick (the compare value it was due
 // at), i.e. the release time of whatever that tick activated; periods skipped as lost time
 // are not ticks. The timer's start time before its first tick, 0 before it starts.

@@ -3,11 +3,12 @@
 //   Start()       grant the request page to dom0 read-write and the response page read-only
 //                 (GTF_readonly: Linux can corrupt only its own requests), allocate an unbound
 //                 event channel for dom0, bind the ISR handler while the port is masked,
-//                 initialise the channel::Server, unmask. No XenStore needed.
-//   TryAttach()   publish version, ring-ref0, ring-ref1, event-channel and state under the
-//                 domain's own data/tandem/ in ONE XenStore transaction (retried on conflict, a
-//                 bounded number of times). Returns kNotYet cheaply while XenStore is absent
-//                 (dom0less), so a periodic task can call it; real-time tasks never wait for it.
+//                 initialise the channel::Server with this boot's id, unmask. No XenStore needed.
+//   TryAttach()   publish version, ring-ref0, ring-ref1, event-channel, state and boot-id under
+//                 the domain's own data/tandem/ (tandem/channel/xenstore_keys.h) in ONE XenStore
+//                 transaction (retried on conflict, a bounded number of times). Returns kNotYet
+//                 cheaply while XenStore is absent (dom0less), so a periodic task can call it;
+//                 real-time tasks never wait for it.
 //   OnEvent()     the ISR part (category 2, tiny): mask the port, count, signal the server task.
 //   DrainOnce()   the task part: Poll the Server until it has nothing more, then unmask the port;
 //                 EventChannels::Unmask re-checks pending, so a notification that arrived while
@@ -118,7 +119,9 @@ class XenFrontend {
   // Install handlers here before Start().
   Server& server() { return server_; }
 
-  FrontendStatus Start();
+  // `boot_id`: this boot's MakeBootId (tandem/channel/boot_id.h), the same for every Start of
+  // one boot; it goes on the response page and into the boot-id key.
+  FrontendStatus Start(uint64_t boot_id);
   FrontendStatus TryAttach(XenStoreLink& link, ::tandem::xen::XenStoreClient& client);
   FrontendStatus SyncState(::tandem::xen::XenStoreClient& client);
   // The token of the watch on the channel's own keys, set when they are first published.
@@ -146,6 +149,7 @@ class XenFrontend {
   // Both pages are revoked (or were never granted): safe to reuse or Start() again.
   bool pages_reusable() const { return request_ref_ == kNoRef && response_ref_ == kNoRef; }
   evtchn_port_t port() const { return port_; }
+  uint64_t boot_id() const { return server_.boot_id(); }
   grant_ref_t request_ref() const { return request_ref_; }
   grant_ref_t response_ref() const { return response_ref_; }
   FrontendCounters counters() const;

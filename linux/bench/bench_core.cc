@@ -184,6 +184,27 @@ Result<PhaseResult> RunBurst(libtandem::Session& s, uint64_t n, uint64_t timeout
   return r;
 }
 
+Result<PhaseResult> RunHostileIndex(libtandem::Session& s, int32_t offset, uint64_t timeout_ns) {
+  PhaseResult r;
+  r.name = "hostile-index";
+  r.unit = "bad index";
+  r.has_counters = false;
+  const Snapshot start = Settled(s);
+  const uint64_t t0 = s.xen().NowNs();
+  Result<libtandem::RtosCounters> frozen = s.InjectBadRequestIndex(offset, t0 + timeout_ns);
+  LIBTANDEM_TRY(frozen);
+  std::vector<uint64_t> lat = {s.xen().NowNs() - t0};
+  r.elapsed_ns = lat[0];
+  r.commands = 1;
+  r.latency = Summarize(lat);
+  const libtandem::RtosCounters after = s.ReadRtosCounters();
+  r.note = "request index moved " + std::string(offset > 0 ? "+" : "") + std::to_string(offset) +
+           " from what was published: the RTOS froze the ring (closing, broken peer; " +
+           std::to_string(after.requests - start.requests) +
+           " requests consumed meanwhile); left frozen, for the next client to re-open";
+  return r;
+}
+
 Result<PhaseResult> RunTransactions(libtandem::XenBackend& xen, uint32_t domid, uint64_t n,
                                     uint64_t timeout_ns) {
   PhaseResult r;
@@ -222,6 +243,7 @@ std::string ToJson(const PhaseResult& r) {
       << ",\"notify_sent_per_command\":" << r.PerCommand(r.rtos_notify_sent)
       << ",\"notify_received_per_command\":" << r.PerCommand(r.rtos_notify_received) << "}";
   }
+  if (!r.note.empty()) o << ",\"note\":\"" << r.note << "\"";  // our own text: no escaping needed
   o << "}";
   return o.str();
 }
@@ -229,15 +251,16 @@ std::string ToJson(const PhaseResult& r) {
 std::string ToText(const PhaseResult& r) {
   std::ostringstream o;
   const double secs = static_cast<double>(r.elapsed_ns) / 1e9;
-  o << r.name << ": " << r.commands << " " << r.unit << "s in " << std::fixed
-    << std::setprecision(3) << secs * 1000 << " ms";
-  if (secs > 0) {
+  o << r.name << ": " << r.commands << " " << r.unit << (r.commands == 1 ? "" : "s") << " in "
+    << std::fixed << std::setprecision(3) << secs * 1000 << " ms";
+  if (secs > 0 && r.commands > 1) {
     o << " (" << std::setprecision(0) << static_cast<double>(r.commands) / secs << " " << r.unit
       << "s/s)";
   }
   o << "\n  latency us: min " << Us(r.latency.min_ns) << "  p50 " << Us(r.latency.p50_ns)
     << "  p90 " << Us(r.latency.p90_ns) << "  p99 " << Us(r.latency.p99_ns) << "  max "
     << Us(r.latency.max_ns) << "  mean " << Us(static_cast<uint64_t>(r.latency.mean_ns)) << "\n";
+  if (!r.note.empty()) o << "  " << r.note << "\n";
   if (!r.has_counters) return o.str();
   o << "  Linux notifications: sent " << r.linux_notify_sent << " ("
     << Ratio(r.PerCommand(r.linux_notify_sent)) << "/command), received " << r.linux_notify_received

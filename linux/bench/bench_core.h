@@ -30,6 +30,7 @@ struct PhaseResult {
   uint64_t linux_notify_sent = 0, linux_notify_received = 0;
   uint64_t rtos_notify_sent = 0, rtos_notify_received = 0;
   bool has_counters = true;  // false for "transaction": each command has its own session
+  std::string note;          // what the phase showed, in words (hostile-index)
   double PerCommand(uint64_t n) const { return commands ? static_cast<double>(n) / commands : 0; }
 };
 
@@ -42,6 +43,14 @@ libtandem::Result<PhaseResult> RunBurst(libtandem::Session& s, uint64_t n, uint6
 // the ping's; rtos_notify_received shows how many of them reached the RTOS's server (its port
 // stays masked while a batch is drained, so it may count fewer).
 libtandem::Result<PhaseResult> RunStorm(libtandem::Session& s, uint64_t n, uint64_t timeout_ns);
+
+// Fault injection (issue 11, point 1): publishes a request producer index `offset` away from
+// what the session wrote (kSlotCount + 1: ahead of what was written; -1: backwards), as a buggy
+// or hostile client would, and times how long the RTOS takes to freeze the ring (Closing, error
+// BrokenPeer). kProtocol if it does not within `timeout_ns`. The ring is left frozen: the next
+// client (e.g. `tandemctl ping`) must re-open it without the RTOS restarting.
+libtandem::Result<PhaseResult> RunHostileIndex(libtandem::Session& s, int32_t offset,
+                                               uint64_t timeout_ns);
 
 // The seed's self-contained transactions: every ping maps, binds, handshakes, sends, awaits,
 // unbinds and unmaps (libtandem::Transact). Latency only: each command has its own counters.

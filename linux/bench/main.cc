@@ -12,13 +12,15 @@ int main(int argc, char** argv) {
   uint64_t iterations = 1000, burst = 10000, transactions = 0, storm = 0;
   uint32_t timeout_ms = 2000;
   bool json = false;
+  std::string hostile;
   CLI::App app{
       "tandem-bench: round-trip latency and notifications per command over the Tandem "
       "channel (isolated round trips, then a pipelined burst)",
       "tandem-bench"};
   app.footer(
       "Exit status as tandemctl (docs/tandemctl.md): 0 ok, 2 usage, 3 domain not found, "
-      "4 not published, 5 version, 6 timeout, 8 Xen, 9 domain down, 10 protocol, 11 busy");
+      "4 not published, 5 version, 6 timeout, 8 Xen, 9 domain down, 10 protocol, 11 busy, "
+      "12 the RTOS restarted during the run");
   app.option_defaults()->always_capture_default();
   CLI::Option* domain_option = app.add_option(
       "-d,--domain", domain,
@@ -36,6 +38,11 @@ int main(int argc, char** argv) {
                  "on the ring: a misbehaving client, Xen's XSA-391 class), then one ping that "
                  "must still round-trip")
       ->check(CLI::Range(0u, 100'000'000u));
+  app.add_option("--hostile-index", hostile,
+                 "last, as a hostile client: publish a request index beyond what was written "
+                 "(ahead) or behind it (back), check that the RTOS freezes the ring, and leave "
+                 "it frozen: the next client must re-open it (fault injection, issue 11)")
+      ->check(CLI::IsMember({"ahead", "back"}));
   app.add_option("-t,--timeout", timeout_ms, "milliseconds per command / per burst step")
       ->check(CLI::Range(1u, 600000u));
   app.add_flag("-j,--json", json, "one JSON object on stdout");
@@ -85,15 +92,27 @@ int main(int argc, char** argv) {
     if (!r.ok()) return fail(r.error());
     st = r.value();
   }
+  std::optional<tandem_bench::PhaseResult> hi;
+  if (!hostile.empty()) {
+    const int32_t offset =
+        hostile == "ahead" ? static_cast<int32_t>(tandem::channel::kSlotCount) + 1 : -1;
+    auto r = tandem_bench::RunHostileIndex(*s.value(), offset, timeout_ns);
+    if (!r.ok()) return fail(r.error());
+    hi = r.value();
+  }
+  const std::string boot_id = libtandem::BootIdText(s.value()->identity().boot_id);
   if (json) {
-    std::cout << "{\"ok\":true,\"domain\":" << d.value().domid << ",\"phases\":["
-              << (tx ? tandem_bench::ToJson(*tx) + "," : "") << tandem_bench::ToJson(iso.value())
-              << "," << tandem_bench::ToJson(bur.value())
-              << (st ? "," + tandem_bench::ToJson(*st) : "") << "]}\n";
+    std::cout << "{\"ok\":true,\"domain\":" << d.value().domid << ",\"boot_id\":\"" << boot_id
+              << "\",\"phases\":[" << (tx ? tandem_bench::ToJson(*tx) + "," : "")
+              << tandem_bench::ToJson(iso.value()) << "," << tandem_bench::ToJson(bur.value())
+              << (st ? "," + tandem_bench::ToJson(*st) : "")
+              << (hi ? "," + tandem_bench::ToJson(*hi) : "") << "]}\n";
   } else {
-    std::cout << "tandem-bench on domain " << d.value().domid << " (" << d.value().name << ")\n"
+    std::cout << "tandem-bench on domain " << d.value().domid << " (" << d.value().name
+              << ", boot id " << (boot_id.empty() ? "none" : boot_id) << ")\n"
               << (tx ? tandem_bench::ToText(*tx) : "") << tandem_bench::ToText(iso.value())
-              << tandem_bench::ToText(bur.value()) << (st ? tandem_bench::ToText(*st) : "");
+              << tandem_bench::ToText(bur.value()) << (st ? tandem_bench::ToText(*st) : "")
+              << (hi ? tandem_bench::ToText(*hi) : "");
   }
   return 0;
 }

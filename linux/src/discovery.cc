@@ -9,18 +9,20 @@
 #include <algorithm>
 #include <map>
 
+#include "tandem/channel/boot_id.h"
 #include "tandem/channel/wire.h"
 
 namespace libtandem {
 namespace {
 
-// The RTOS's keys under data/tandem (docs/protocol.md, "XenStore"). One table so that a change of
-// the published layout is a change here only.
-constexpr const char* kKeyVersion = "version";
-constexpr const char* kKeyRequestRef = "ring-ref0";   // request page, Linux writes
-constexpr const char* kKeyResponseRef = "ring-ref1";  // response page, read-only for dom0
-constexpr const char* kKeyEventChannel = "event-channel";
-constexpr const char* kKeyState = "state";
+// The RTOS's keys under data/tandem (docs/protocol.md, "XenStore"), spelled once for both ends
+// in tandem/channel/xenstore_keys.h.
+using tandem::channel::keys::kBootId;
+constexpr const char* kKeyVersion = tandem::channel::keys::kVersion;
+constexpr const char* kKeyRequestRef = tandem::channel::keys::kRequestRef;    // Linux writes
+constexpr const char* kKeyResponseRef = tandem::channel::keys::kResponseRef;  // read-only
+constexpr const char* kKeyEventChannel = tandem::channel::keys::kEventChannel;
+constexpr const char* kKeyState = tandem::channel::keys::kState;
 
 // Bounds from Xen's public headers: grant refs below GNTTAB_NR_RESERVED_ENTRIES belong to the
 // toolstack (console, XenStore: public/grant_table.h); port 0 is never a valid event channel and
@@ -32,17 +34,34 @@ constexpr uint32_t kMaxEventChannel = EVTCHN_FIFO_NR_CHANNELS - 1;
 
 std::string DomainPath(uint32_t domid) { return "/local/domain/" + std::to_string(domid); }
 
-// What a data/tandem state means for `tandemctl list`.
-std::string ChannelSummary(XenBackend& xen, uint32_t domid) {
-  Result<ChannelInfo> info = ReadChannel(xen, domid);
-  if (info.ok()) return XenbusStateName(info.value().state);
+// A value another domain wrote, fit for a message: at most 32 characters, control and
+// non-ASCII bytes as '?' (never echoed raw to a terminal).
+std::string Shown(const std::string& value) {
+  std::string shown = value.substr(0, 32);
+  for (char& c : shown) {
+    if (c < 0x20 || c >= 0x7F) c = '?';
+  }
+  return shown;
+}
+
+// What a data/tandem state means for `tandemctl list`, and the boot id when there is one.
+void Summarize(XenBackend& xen, DomainEntry& e) {
+  Result<ChannelInfo> info = ReadChannel(xen, e.domid);
+  if (info.ok()) {
+    e.channel = XenbusStateName(info.value().state);
+    e.boot_id = info.value().boot_id;
+    return;
+  }
   switch (info.error().code) {
     case Errc::kVersionMismatch:
-      return "version-mismatch";
+      e.channel = "version-mismatch";
+      return;
     case Errc::kNotPublished:
-      return "invalid";
+      e.channel = "invalid";
+      return;
     default:
-      return "unreadable";
+      e.channel = "unreadable";
+      return;
   }
 }
 
@@ -104,6 +123,13 @@ const char* XenbusStateName(uint32_t state) {
   return "invalid";
 }
 
+std::string BootIdText(uint64_t boot_id) {
+  if (boot_id == 0) return "";
+  char text[tandem::channel::kBootIdTextLength + 1];
+  tandem::channel::BootIdToText(boot_id, text);
+  return text;
+}
+
 Result<std::vector<DomainEntry>> ListDomains(XenBackend& xen) {
   Result<std::optional<std::vector<std::string>>> ids = xen.StoreDirectory(0, "/local/domain");
   LIBTANDEM_TRY(ids);
@@ -124,7 +150,11 @@ Result<std::vector<DomainEntry>> ListDomains(XenBackend& xen) {
     e.published = dir.value().has_value();
     // dom0 is ourselves: listed only when it publishes a channel (tandem-loopback's test mode).
     if (e.domid == 0 && !e.published) continue;
-    e.channel = e.published ? ChannelSummary(xen, e.domid) : "none";
+    if (e.published) {
+      Summarize(xen, e);
+    } else {
+      e.channel = "none";
+    }
     out.push_back(std::move(e));
   }
   std::sort(out.begin(), out.end(),
@@ -223,7 +253,7 @@ Result<DomainEntry> ResolveDomain(XenBackend& xen, const DomainSelector& selecto
 
 Result<ChannelInfo> ReadChannel(XenBackend& xen, uint32_t domid) {
   const std::string dir = DomainPath(domid) + "/" + std::string(kFrontendDir);
-  const char* keys[] = {kKeyVersion, kKeyRequestRef, kKeyResponseRef, kKeyEventChannel, kKeyState};
+  const auto& keys = tandem::channel::keys::kAll;
   std::map<std::string, std::optional<std::string>> raw;
   std::optional<std::string> name;
   // The RTOS writes all keys in one transaction; reading them in one makes the set consistent.
@@ -274,12 +304,8 @@ Result<ChannelInfo> ReadChannel(XenBackend& xen, uint32_t domid) {
     }
     std::optional<uint32_t> n = ParseDecimal(*v, max);
     if (!n || *n < min) {
-      std::string shown = v->substr(0, 32);
-      for (char& c : shown) {
-        if (c < 0x20 || c >= 0x7F) c = '?';
-      }
       return Fail(Errc::kNotPublished,
-                  dir + "/" + key + " = '" + shown + "' is not valid (expected a decimal in [" +
+                  dir + "/" + key + " = '" + Shown(*v) + "' is not valid (expected a decimal in [" +
                       std::to_string(min) + ", " + std::to_string(max) + "])",
                   "the RTOS published a malformed channel; check its version and console");
     }
@@ -290,12 +316,8 @@ Result<ChannelInfo> ReadChannel(XenBackend& xen, uint32_t domid) {
   }
   std::optional<uint32_t> version = ParseVersion(*raw[kKeyVersion]);
   if (!version) {
-    std::string shown = raw[kKeyVersion]->substr(0, 32);
-    for (char& c : shown) {
-      if (c < 0x20 || c >= 0x7F) c = '?';
-    }
     return Fail(Errc::kNotPublished,
-                dir + "/" + kKeyVersion + " = '" + shown +
+                dir + "/" + kKeyVersion + " = '" + Shown(*raw[kKeyVersion]) +
                     "' is not a protocol version (expected 'major.minor', 'major', or "
                     "major << 16 | minor in decimal)",
                 "the RTOS published a malformed channel; check its version and console");
@@ -328,6 +350,17 @@ Result<ChannelInfo> ReadChannel(XenBackend& xen, uint32_t domid) {
   Result<uint32_t> port = number(kKeyEventChannel, 1, kMaxEventChannel);
   LIBTANDEM_TRY(port);
   info.event_channel = port.value();
+  // Optional: an RTOS of protocol 1.1 publishes none. Present, it is exactly what boot_id.h
+  // writes, nothing else (it decides whether a client is told the RTOS restarted).
+  if (const std::optional<std::string>& b = raw[kBootId]; b) {
+    info.boot_id = tandem::channel::BootIdFromText(b->data(), b->size());
+    if (info.boot_id == 0) {
+      return Fail(Errc::kNotPublished,
+                  dir + "/" + kBootId + " = '" + Shown(*b) +
+                      "' is not a boot id (expected 16 lower-case hex digits, not all zero)",
+                  "the RTOS published a malformed channel; check its version and console");
+    }
+  }
   return info;
 }
 

@@ -31,6 +31,8 @@ const char* ErrcName(Errc code) {
       return "protocol-error";
     case Errc::kBusy:
       return "busy";
+    case Errc::kRtosRestarted:
+      return "rtos-restarted";
   }
   return "unknown";
 }

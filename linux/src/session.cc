@@ -18,12 +18,44 @@ namespace {
 // How often a client waiting for a busy channel looks again.
 constexpr uint64_t kBusyRetryNs = 10'000'000;
 
+// States in which a session may be opened, as far as XenStore tells. Closing is the RTOS's ring
+// frozen after a broken peer (it publishes Closing for nothing else: a shutdown goes straight to
+// Closed); the response page has the last word (Client::Connect).
 bool Usable(uint32_t xenbus_state) {
   return xenbus_state == XenbusStateInitWait || xenbus_state == XenbusStateInitialised ||
-         xenbus_state == XenbusStateConnected;
+         xenbus_state == XenbusStateConnected || xenbus_state == XenbusStateClosing;
+}
+
+std::string BootIdOrNone(uint64_t boot_id) {
+  return boot_id == 0 ? std::string("none") : BootIdText(boot_id);
 }
 
 }  // namespace
+
+bool IsRestart(const RtosIdentity& before, const RtosIdentity& now) {
+  if (before.domid != now.domid || before.boot_id != now.boot_id) return true;
+  // Without a boot id (protocol 1.1) a new generation is all there is to go by.
+  return before.boot_id == 0 && before.generation != now.generation;
+}
+
+std::string DescribeRestart(const RtosIdentity& before, const RtosIdentity& now) {
+  std::string d;
+  if (before.domid != now.domid) {
+    d = "domain " + std::to_string(before.domid) + " before, " + std::to_string(now.domid) +
+        " now; ";
+  }
+  if (before.boot_id != 0 || now.boot_id != 0) {
+    d += "boot id " + BootIdOrNone(before.boot_id) + " before, " + BootIdOrNone(now.boot_id) +
+         " now";
+    if (now.boot_id == 0) d += " (it publishes none: protocol 1.1 or older)";
+  } else {
+    d += "channel generation " + std::to_string(before.generation) + " before, " +
+         std::to_string(now.generation) +
+         " now (it publishes no boot id, protocol 1.1, so a re-initialised channel looks the "
+         "same)";
+  }
+  return d;
+}
 
 std::string BackendPath(uint32_t domid) {
   return "/local/domain/0/backend/tandem/" + std::to_string(domid);
@@ -50,12 +82,20 @@ std::string Session::Who() const {
          (info_.name.empty() ? "" : " (" + info_.name + ")");
 }
 
-Result<std::unique_ptr<Session>> Session::Open(XenBackend& xen, uint32_t domid,
-                                               uint64_t timeout_ns) {
+Result<std::unique_ptr<Session>> Session::Open(XenBackend& xen, uint32_t domid, uint64_t timeout_ns,
+                                               const RtosIdentity* last_seen) {
   const uint64_t deadline = xen.NowNs() + timeout_ns;
   Result<ChannelInfo> info = ReadChannel(xen, domid);
   LIBTANDEM_TRY(info);
   std::unique_ptr<Session> s(new Session(xen, info.value()));
+  if (info.value().state == XenbusStateClosed) {
+    return Fail(Errc::kNotPublished,
+                "the Tandem channel of " + s->Who() +
+                    " is closed: the RTOS shut it down and takes no session until it restarts",
+                "restart the RTOS (`xl list` shows whether the domain still runs), or check its "
+                "console (xl console " +
+                    std::to_string(domid) + ")");
+  }
   if (!Usable(info.value().state)) {
     return Fail(Errc::kNotPublished,
                 "the Tandem channel of " + s->Who() + " is in state " +
@@ -64,6 +104,9 @@ Result<std::unique_ptr<Session>> Session::Open(XenBackend& xen, uint32_t domid,
   }
   LIBTANDEM_TRY(s->Claim(deadline));
   LIBTANDEM_TRY(s->Attach(deadline));
+  s->identity_ = s->CurrentIdentity();
+  // Compared on the first command, so that the caller hears of a restart before anything runs.
+  if (last_seen != nullptr && IsRestart(*last_seen, s->identity_)) s->identity_ = *last_seen;
   return s;
 }
 
@@ -175,6 +218,16 @@ Result<void> Session::Attach(uint64_t deadline_ns) {
     }
     const uint64_t now = xen_.NowNs();
     if (now >= deadline_ns) {
+      const RtosCounters page = ReadRtosCounters();
+      if (c.error() == ClientStatus::kPeerClosed &&
+          page.error == static_cast<uint32_t>(tandem::channel::ConnectionError::kShutdown)) {
+        return Fail(Errc::kNotPublished,
+                    "the RTOS in " + Who() + " has shut its command channel down (its page says " +
+                        XenbusStateName(page.state) +
+                        ", shutdown) and takes no session until it restarts",
+                    "restart the RTOS, or check its console (xl console " +
+                        std::to_string(info_.domid) + ")");
+      }
       Error e = ClientError(c.error());
       if (e.code == Errc::kProtocol || e.code == Errc::kNotPublished) {
         e = Error{Errc::kNotPublished,
@@ -294,10 +347,15 @@ Error Session::ClientError(ClientStatus status) {
     case ClientStatus::kRingFull:
       return Error{Errc::kBusy, "all command slots of the channel to " + Who() + " are in flight",
                    "collect answers before submitting more"};
+    case ClientStatus::kBrokenPeer:
+      return BrokenError(/*in_flight=*/false);
+    case ClientStatus::kBadResponses:
+      return Error{Errc::kProtocol, "channel to " + Who() + ": " + what,
+                   "the RTOS's command server misbehaves; check its console (xl console " +
+                       std::to_string(info_.domid) + "); the next command opens a new session"};
     case ClientStatus::kBadPeerHeader:
     case ClientStatus::kPeerReset:
     case ClientStatus::kPeerClosed:
-    case ClientStatus::kBrokenPeer:
     case ClientStatus::kNotConnected:
       return Error{Errc::kProtocol, "channel to " + Who() + ": " + what,
                    "retry; if it persists, check the RTOS console for a channel error"};
@@ -311,8 +369,79 @@ Error Session::ClientError(ClientStatus status) {
                "please report this"};
 }
 
+RtosIdentity Session::CurrentIdentity() const {
+  using tandem::channel::LoadAcquire;
+  using tandem::channel::LoadRelaxed;
+  RtosIdentity id;
+  id.domid = info_.domid;
+  if (response_page_ == nullptr) return id;
+  const auto* h = &static_cast<const tandem::channel::ResponsePage*>(response_page_)->header;
+  // Init writes the boot id before it publishes the generation (release): a new generation
+  // read here comes with its boot id.
+  id.generation = LoadAcquire(&h->generation);
+  id.boot_id = LoadRelaxed(&h->boot_id);
+  return id;
+}
+
+Error Session::RestartError(const RtosIdentity& now, bool in_flight) {
+  Error e{Errc::kRtosRestarted,
+          "the RTOS in " + Who() + " restarted" +
+              (in_flight ? " while the command was in flight (it may or may not have been "
+                           "carried out)"
+                         : "") +
+              ": " + DescribeRestart(identity_, now) +
+              ". What Linux had set on it (pins, statistics resets) is back to its start-up "
+              "state",
+          "set again what your application needs (e.g. `tandemctl gpio set`); this is reported "
+          "once: the session goes on with the new boot"};
+  identity_ = now;
+  return e;
+}
+
+Error Session::BrokenError(bool in_flight) {
+  broken_reported_ = client_->counters().declared_broken;
+  return Error{Errc::kProtocol,
+               "the RTOS in " + Who() +
+                   " declared this client's session broken: it saw a request index it could not "
+                   "trust (ahead of what was written, or moving backwards) and froze the ring" +
+                   (in_flight ? "; the command was not carried out" : ""),
+               "the next command opens a new session; if this happens again, something else "
+               "writes this client's request page (one client per channel)"};
+}
+
+std::optional<Error> Session::TakeUnreported() {
+  const RtosIdentity now = CurrentIdentity();
+  if (IsRestart(identity_, now)) return RestartError(now, /*in_flight=*/false);
+  identity_.generation = now.generation;  // a channel re-initialised within the same boot
+  if (client_->counters().declared_broken != broken_reported_) {
+    return BrokenError(/*in_flight=*/false);
+  }
+  return std::nullopt;
+}
+
+Error Session::LossError(ClientStatus status) {
+  const RtosIdentity now = CurrentIdentity();
+  if ((status == ClientStatus::kPeerReset || status == ClientStatus::kNotConnected) &&
+      IsRestart(identity_, now)) {
+    return RestartError(now, /*in_flight=*/status == ClientStatus::kPeerReset);
+  }
+  if (status == ClientStatus::kBrokenPeer) return BrokenError(/*in_flight=*/true);
+  if (status == ClientStatus::kPeerReset) {
+    return Error{Errc::kProtocol,
+                 "channel to " + Who() +
+                     ": the RTOS re-initialised its channel (same boot: nothing it had set is "
+                     "lost) or dropped the session while the command was in flight; it may or "
+                     "may not have been carried out",
+                 "retry the command if doing it twice is harmless"};
+  }
+  return ClientError(status);
+}
+
 Result<void> Session::Reconnect(uint64_t deadline_ns) {
   client_->Poll();
+  // A ring the RTOS froze as broken is re-opened only on request: this is the request (the
+  // caller has been told, TakeUnreported). Connect() also serves a session lost otherwise.
+  if (client_->phase() == ClientPhase::kPeerDown) (void)client_->Connect();
   const ClientPhase phase = client_->phase();
   if (phase != ClientPhase::kAwaitingAck && phase != ClientPhase::kPeerDown) return {};
   // The RTOS restarted or dropped us; the Client re-opens a session as soon as the RTOS is back
@@ -341,7 +470,11 @@ Result<void> Session::Reconnect(uint64_t deadline_ns) {
 
 Result<Response> Session::Call(const Request& request, uint64_t timeout_ns) {
   const uint64_t deadline = xen_.NowNs() + timeout_ns;
+  // What happened since the last call is reported before anything is re-opened or sent.
+  client_->Poll();
+  if (std::optional<Error> e = TakeUnreported()) return tandem::Error<Error>{*e};
   LIBTANDEM_TRY(Reconnect(deadline));
+  if (std::optional<Error> e = TakeUnreported()) return tandem::Error<Error>{*e};
   Result<uint64_t> id = Submit(request);
   LIBTANDEM_TRY(id);
   Flush();
@@ -358,14 +491,15 @@ Result<Response> Session::Call(const Request& request, uint64_t timeout_ns) {
     client_->Abandon(id.value());
     return tandem::Error<Error>{w.error()};
   }
-  if (!got->ok()) return tandem::Error<Error>{ClientError(got->error())};
+  if (!got->ok()) return tandem::Error<Error>{LossError(got->error())};
   return got->value();
 }
 
 Result<uint64_t> Session::Submit(const Request& request) {
   if (closed_) return Fail(Errc::kInternal, "libtandem: Submit on a closed session");
+  if (std::optional<Error> e = TakeUnreported()) return tandem::Error<Error>{*e};
   tandem::Result<uint64_t, ClientStatus> id = client_->Submit(request);
-  if (!id.ok()) return tandem::Error<Error>{ClientError(id.error())};
+  if (!id.ok()) return tandem::Error<Error>{LossError(id.error())};
   return id.value();
 }
 
@@ -382,7 +516,7 @@ Result<void> Session::WaitProgress(uint64_t deadline_ns) {
       },
       deadline_ns, "answers"));
   if (client_->phase() != ClientPhase::kConnected && client_->counters().completed == before) {
-    return tandem::Error<Error>{ClientError(client_->last_error())};
+    return tandem::Error<Error>{LossError(client_->last_error())};
   }
   return {};
 }
@@ -391,7 +525,41 @@ Result<std::optional<Response>> Session::TryTake(uint64_t id) {
   tandem::Result<Response, ClientStatus> r = client_->Take(id);
   if (r.ok()) return std::optional<Response>(r.value());
   if (r.error() == ClientStatus::kPending) return std::optional<Response>();
-  return tandem::Error<Error>{ClientError(r.error())};
+  return tandem::Error<Error>{LossError(r.error())};
+}
+
+Result<RtosCounters> Session::InjectBadRequestIndex(int32_t offset, uint64_t deadline_ns) {
+  using tandem::channel::ConnectionError;
+  if (closed_ || !port_bound_ || !client_->connected()) {
+    return Fail(Errc::kInternal, "InjectBadRequestIndex needs a connected session",
+                "open a session first");
+  }
+  auto* h = &static_cast<tandem::channel::RequestPage*>(request_page_)->header;
+  const uint32_t published = tandem::channel::LoadRelaxed(&h->req_prod);
+  tandem::channel::StoreRelease(&h->req_prod, published + static_cast<uint32_t>(offset));
+  LIBTANDEM_TRY(xen_.EvtchnNotify(notifier_.port_));
+  // The verdict is read off the response page, without a Client poll: the Client would notice
+  // the frozen ring, which is for the next command to report.
+  for (;;) {
+    const RtosCounters c = ReadRtosCounters();
+    if (c.state == XenbusStateClosing &&
+        c.error == static_cast<uint32_t>(ConnectionError::kBrokenPeer)) {
+      return c;
+    }
+    const uint64_t now = xen_.NowNs();
+    if (now >= deadline_ns) {
+      return Fail(Errc::kProtocol,
+                  "the RTOS in " + Who() + " did not freeze the ring after a request index " +
+                      std::to_string(offset) + " away from what was published (its page says " +
+                      XenbusStateName(c.state) + ")",
+                  "it must refuse such an index (docs/protocol.md, validation rule 2): check "
+                  "the RTOS's channel version and console");
+    }
+    Result<bool> ev =
+        xen_.EvtchnWait(notifier_.port_, std::min(deadline_ns - now, kLivenessSliceNs));
+    LIBTANDEM_TRY(ev);
+    if (ev.value()) client_->OnNotification();
+  }
 }
 
 RtosCounters Session::ReadRtosCounters() const {
@@ -405,6 +573,9 @@ RtosCounters Session::ReadRtosCounters() const {
   c.notify_sent = LoadRelaxed(&h->notify_sent);
   c.notify_received = LoadRelaxed(&h->notify_received);
   c.generation = LoadRelaxed(&h->generation);
+  c.boot_id = LoadRelaxed(&h->boot_id);
+  c.state = LoadRelaxed(&h->state);
+  c.error = LoadRelaxed(&h->error);
   return c;
 }
 

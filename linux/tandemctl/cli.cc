@@ -13,6 +13,7 @@
 #include "libtandem/discovery.h"
 #include "libtandem/session.h"
 #include "output.h"
+#include "tandem/channel/boot_id.h"
 #include "usage.h"
 
 namespace tandemctl {
@@ -36,11 +37,14 @@ constexpr const char* kExitCodes =
     "  9  the domain is paused, shutting down or was destroyed\n"
     " 10  protocol error: the RTOS reset the channel or answered wrongly\n"
     " 11  busy: another client holds the channel\n"
+    " 12  the RTOS restarted: it is not the boot --expect-boot-id names\n"
     "Documentation: docs/tandemctl.md";
 
 struct Options {
   std::string domain;
   libtandem::DomainSelector selector;  // --domain, checked before Xen is opened
+  std::string expect_boot_id_text;
+  uint64_t expect_boot_id = 0;  // --expect-boot-id, parsed; 0: not given
   bool json = false;
   uint32_t timeout_ms = 2000;
   uint32_t pin = 0;
@@ -63,7 +67,15 @@ class Runner {
   int Stats();
 
  private:
-  int Report(const Error& e) { return ReportError(e, o_.json, out_, err_); }
+  int Report(Error e) {
+    if (e.code == Errc::kRtosRestarted && session_ != nullptr) {
+      const std::string now = libtandem::BootIdText(session_->identity().boot_id);
+      e.hint = "it runs boot " + (now.empty() ? std::string("(no boot id)") : now) +
+               " now: set again what it lost (pins, ...), then expect that boot (" +
+               "--expect-boot-id " + now + ")";
+    }
+    return ReportError(e, o_.json, out_, err_);
+  }
   // Opens Xen, resolves --domain, opens a session; on failure prints and returns the exit code.
   int Connect();
   uint64_t Remaining() const {
@@ -73,9 +85,12 @@ class Runner {
   JsonObject Base(const char* command) const {
     JsonObject j;
     j.Add("ok", true).Add("command", command);
+    const libtandem::RtosIdentity& rtos = session_->identity();
     j.AddRaw("domain", JsonObject()
                            .Add("id", static_cast<uint64_t>(domain_.domid))
                            .Add("name", domain_.name)
+                           .Add("boot_id", libtandem::BootIdText(rtos.boot_id))
+                           .Add("generation", uint64_t{rtos.generation})
                            .Render());
     return j;
   }
@@ -104,8 +119,11 @@ int Runner::Connect() {
   Result<libtandem::DomainEntry> d = libtandem::ResolveDomain(*xen_, o_.selector);
   if (!d.ok()) return Report(d.error());
   domain_ = d.value();
-  Result<std::unique_ptr<libtandem::Session>> s =
-      libtandem::Session::Open(*xen_, domain_.domid, Remaining());
+  // --expect-boot-id: the boot the caller knew. Another boot is reported by the first command
+  // (exit 12) before it runs, as a long-lived Session reports a restart.
+  libtandem::RtosIdentity expected{domain_.domid, o_.expect_boot_id, 0};
+  Result<std::unique_ptr<libtandem::Session>> s = libtandem::Session::Open(
+      *xen_, domain_.domid, Remaining(), o_.expect_boot_id != 0 ? &expected : nullptr);
   if (!s.ok()) return Report(s.error());
   session_ = std::move(s.value());
   port_ = std::make_unique<libtandem::SessionPort>(*session_);
@@ -125,6 +143,7 @@ int Runner::List() {
                           .Add("name", d.name)
                           .Add("tandem", d.published)
                           .Add("channel", d.channel)
+                          .Add("boot_id", libtandem::BootIdText(d.boot_id))
                           .Render());
     }
     out_ << JsonObject()
@@ -135,11 +154,14 @@ int Runner::List() {
          << "\n";
     return 0;
   }
-  out_ << std::left << std::setw(6) << "ID" << std::setw(24) << "NAME"
-       << "TANDEM CHANNEL\n";
+  out_ << std::left << std::setw(6) << "ID" << std::setw(24) << "NAME" << std::setw(18)
+       << "TANDEM CHANNEL"
+       << "BOOT ID\n";
   for (const auto& d : all.value()) {
+    const std::string boot_id = libtandem::BootIdText(d.boot_id);
     out_ << std::left << std::setw(6) << d.domid << std::setw(24) << (d.name.empty() ? "-" : d.name)
-         << (d.published ? d.channel : "-") << "\n";
+         << std::setw(18) << (d.published ? d.channel : "-") << (boot_id.empty() ? "-" : boot_id)
+         << "\n";
   }
   if (all.value().empty()) out_ << "(no domains other than dom0)\n";
   return 0;
@@ -254,6 +276,7 @@ int Runner::Stats() {
                                     .Add("rtos_notify_sent", rtos.notify_sent)
                                     .Add("rtos_notify_received", rtos.notify_received)
                                     .Add("generation", uint64_t{rtos.generation})
+                                    .Add("boot_id", libtandem::BootIdText(rtos.boot_id))
                                     .Render();
     out_ << Base("stats")
                 .Add("reset", o_.reset)
@@ -275,10 +298,12 @@ int Runner::Stats() {
                                                : std::to_string(t.worst_response_us))
          << "\n";
   }
+  const std::string boot_id = libtandem::BootIdText(rtos.boot_id);
   out_ << "Channel (RTOS side): " << rtos.requests << " requests, " << rtos.rejected
        << " rejected, " << rtos.broken << " broken-peer events, notifications sent "
        << rtos.notify_sent << " / received " << rtos.notify_received << ", generation "
-       << rtos.generation << "\n";
+       << rtos.generation << ", boot id " << (boot_id.empty() ? "none (protocol 1.1)" : boot_id)
+       << "\n";
   return 0;
 }
 
@@ -319,6 +344,10 @@ int RunTandemctl(int argc, const char* const* argv, const BackendFactory& open_b
                  "milliseconds the whole command may take, connection included")
       ->capture_default_str()
       ->check(CLI::Range(1u, 600000u));
+  CLI::Option* expect_boot_id = app.add_option(
+      "--expect-boot-id", o.expect_boot_id_text,
+      "the RTOS boot (16 hex digits, from `list` or an earlier --json result) the command is "
+      "meant for: if the RTOS restarted since, exit 12 without running the command");
   app.require_subcommand(1);
 
   enum class Cmd { kNone, kList, kPing, kSet, kGet, kToggle, kConfigure, kStats } cmd = Cmd::kNone;
@@ -378,6 +407,18 @@ int RunTandemctl(int argc, const char* const* argv, const BackendFactory& open_b
       domain->count() != 0 ? std::optional<std::string>(o.domain) : std::nullopt);
   if (!selector.ok()) return ReportError(selector.error(), o.json, out, err);
   o.selector = selector.value();
+  if (expect_boot_id->count() != 0) {
+    o.expect_boot_id =
+        tandem::channel::BootIdFromText(o.expect_boot_id_text.data(), o.expect_boot_id_text.size());
+    if (o.expect_boot_id == 0) {
+      return ReportError(
+          Error{Errc::kUsage,
+                "--expect-boot-id '" + o.expect_boot_id_text +
+                    "' is not a boot id (16 lower-case hex digits, not all zero)",
+                "copy it from `tandemctl list` (BOOT ID) or from \"boot_id\" in --json output"},
+          o.json, out, err);
+    }
+  }
 
   if (watchdog) StartWatchdog(o.timeout_ms, o.json);
   Runner run(o, open_backend, out, err);

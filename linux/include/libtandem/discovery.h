@@ -14,11 +14,12 @@
 
 #include "libtandem/error.h"
 #include "libtandem/xen_backend.h"
+#include "tandem/channel/xenstore_keys.h"
 
 namespace libtandem {
 
-// The RTOS's keys, relative to /local/domain/<domid>/.
-inline constexpr std::string_view kFrontendDir = "data/tandem";
+// The RTOS's keys, relative to /local/domain/<domid>/ (names: tandem/channel/xenstore_keys.h).
+inline constexpr std::string_view kFrontendDir = tandem::channel::keys::kDir;
 
 // One domain as `tandemctl list` shows it.
 struct DomainEntry {
@@ -26,6 +27,7 @@ struct DomainEntry {
   std::string name;        // "" if the domain has no name node
   bool published = false;  // has a data/tandem directory
   std::string channel;     // "connected", "initwait", ... or why it is not usable
+  uint64_t boot_id = 0;    // the RTOS's boot id (boot_id.h); 0: none published or unreadable
 };
 
 // What the RTOS published, validated.
@@ -37,6 +39,7 @@ struct ChannelInfo {
   uint32_t response_ref = 0;   // grant of the response page (mapped read-only)
   uint32_t event_channel = 0;  // the RTOS's unbound port for dom0
   uint32_t state = 0;          // XenbusState
+  uint64_t boot_id = 0;        // this boot of the RTOS (boot_id.h); 0: not published (< 1.2)
 };
 
 // Strict decimal parse: 1..10 digits, no leading zero unless "0", value <= max.
@@ -47,6 +50,8 @@ std::optional<uint32_t> ParseVersion(std::string_view text);
 // A XenStore domain name is printable ASCII without '/' and at most 64 characters here.
 bool ValidDomainName(std::string_view name);
 const char* XenbusStateName(uint32_t state);
+// 16 hex digits, or "" for 0 (no boot id).
+std::string BootIdText(uint64_t boot_id);
 
 // Every domain other than ourselves (domid 0) under /local/domain.
 Result<std::vector<DomainEntry>> ListDomains(XenBackend& xen);
@@ -75,8 +80,9 @@ Result<DomainSelector> ParseDomainSelector(const std::optional<std::string>& tex
 Result<DomainEntry> ResolveDomain(XenBackend& xen, const DomainSelector& selector);
 
 // Reads data/tandem/* in one XenStore transaction (retried on conflict) and validates it.
-// kNotPublished if absent, incomplete, malformed or not ready; kVersionMismatch if the major
-// version differs from ours.
+// kNotPublished if absent, incomplete or malformed; kVersionMismatch if the major version
+// differs from ours. boot-id is optional (an RTOS of protocol 1.1 has none) but, when present,
+// must be well-formed. Whether `state` admits a session is Session::Open's business.
 Result<ChannelInfo> ReadChannel(XenBackend& xen, uint32_t domid);
 
 }  // namespace libtandem

@@ -25,6 +25,7 @@ enum class Errc : uint8_t {
   kDomainDown = 9,       // the domain is paused, shutting down or was destroyed
   kProtocol = 10,        // the RTOS broke the protocol or reset the channel mid-command
   kBusy = 11,            // another client holds the channel of this domain
+  kRtosRestarted = 12,   // the RTOS is not the boot the session (or --expect-boot-id) knew
 };
 
 // Stable lower-case name, used in --json output ("domain-not-found", ...).

@@ -14,12 +14,20 @@
 // under /local/domain/0/backend/tandem/<domid>/ (owner = our pid, state = XenbusState,
 // frontend, frontend-id) and Close removes that directory. A claim by a dead process is taken
 // over; a live one gives kBusy when the timeout runs out.
+//
+// Two things a long-lived client must hear about are reported once each, as the error of the
+// next command (which is then not sent; the one after it runs), docs/tandemctl.md "Restarts":
+//   - the RTOS restarted (kRtosRestarted): another boot than the one the session knew, so pins
+//     and counters Linux had set are back to their start-up state;
+//   - the RTOS declared this session broken (kProtocol): it saw a request index it could not
+//     trust and froze the ring; the next command opens a new session.
 #ifndef LIBTANDEM_SESSION_H_
 #define LIBTANDEM_SESSION_H_
 
 #include <stdint.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "libtandem/discovery.h"
@@ -34,7 +42,8 @@ namespace libtandem {
 using tandem::channel::Request;
 using tandem::channel::Response;
 
-// Counters the RTOS publishes on its response page (refreshed after each of its server passes).
+// Counters the RTOS publishes on its response page (refreshed after each of its server passes),
+// and its state there.
 struct RtosCounters {
   uint64_t requests = 0;
   uint64_t rejected = 0;
@@ -42,7 +51,25 @@ struct RtosCounters {
   uint64_t notify_sent = 0;
   uint64_t notify_received = 0;
   uint32_t generation = 0;
+  uint64_t boot_id = 0;  // 0: an RTOS of protocol 1.1 (no boot id)
+  uint32_t state = 0;    // XenbusState
+  uint32_t error = 0;    // tandem::channel::ConnectionError
 };
+
+// Which RTOS a client talks to: its domain, its boot (tandem/channel/boot_id.h; 0 when it
+// publishes none) and the incarnation of its channel (the generation on its response page).
+struct RtosIdentity {
+  uint32_t domid = 0;
+  uint64_t boot_id = 0;
+  uint32_t generation = 0;
+};
+
+// Whether `now` is another boot than `before`: another domain, another boot id, or (when neither
+// has a boot id, protocol 1.1) another generation. The same boot id with a new generation is the
+// channel re-initialised within one boot: not a restart, nothing Linux set was lost.
+bool IsRestart(const RtosIdentity& before, const RtosIdentity& now);
+// "boot id 1a2b... before, 3c4d... now" and the like, for messages.
+std::string DescribeRestart(const RtosIdentity& before, const RtosIdentity& now);
 
 std::string BackendPath(uint32_t domid);
 
@@ -52,9 +79,13 @@ class Session {
   static constexpr uint64_t kLivenessSliceNs = 50'000'000;
 
   // Reads and validates the published keys, claims the channel, maps, binds, handshakes.
-  // `timeout_ns` bounds the whole open.
-  static Result<std::unique_ptr<Session>> Open(XenBackend& xen, uint32_t domid,
-                                               uint64_t timeout_ns);
+  // `timeout_ns` bounds the whole open. A channel in Closing is opened when its response page
+  // says the ring was frozen after a broken peer (a new session re-opens it); one closed for a
+  // shutdown is refused (kNotPublished). `last_seen`: the RTOS the caller talked to before (an
+  // earlier Session's identity(), or a boot id it recorded); if this is another boot, the first
+  // command reports kRtosRestarted instead of running.
+  static Result<std::unique_ptr<Session>> Open(XenBackend& xen, uint32_t domid, uint64_t timeout_ns,
+                                               const RtosIdentity* last_seen = nullptr);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -79,12 +110,22 @@ class Session {
   // the ring, as a misbehaving client sends them (Xen's XSA-391 class). The RTOS must stay
   // unaffected above its channel's priority.
   Result<void> NotifyRaw();
+  // Fault injection (tandem-bench --hostile-index): publishes a request producer index `offset`
+  // away from what this session published (more than kSlotCount ahead, or behind), as a buggy or
+  // hostile client would, notifies, and waits until the response page says the RTOS froze the
+  // ring (Closing, error BrokenPeer); kProtocol if it did not by the deadline. The session is not
+  // re-opened: the ring stays frozen for the next client, and this session's next command
+  // reports the freeze.
+  Result<RtosCounters> InjectBadRequestIndex(int32_t offset, uint64_t deadline_ns);
 
   // Ends the session: Closed on the request page, notify, unbind, unmap, release the claim.
   // Idempotent; the destructor calls it.
   void Close();
 
   const ChannelInfo& info() const { return info_; }
+  // The RTOS the caller has been told about: the one opened (or `last_seen`), updated when a
+  // restart is reported. Pass it to the next Open (e.g. after the domain was re-created).
+  const RtosIdentity& identity() const { return identity_; }
   const tandem::channel::ClientCounters& counters() const { return client_->counters(); }
   RtosCounters ReadRtosCounters() const;
   XenBackend& xen() { return xen_; }
@@ -113,6 +154,14 @@ class Session {
   Result<void> PumpUntil(Done done, uint64_t deadline_ns, const char* waiting_for);
   Error TimeoutError(const char* waiting_for);
   Error ClientError(tandem::channel::ClientStatus status);
+  // The identity on the response page now.
+  RtosIdentity CurrentIdentity() const;
+  // A restart or a broken-peer freeze the caller has not been told about yet (then it has).
+  std::optional<Error> TakeUnreported();
+  Error RestartError(const RtosIdentity& now, bool in_flight);
+  Error BrokenError(bool in_flight);
+  // Why a command failed, once the session lost it: a restart or a freeze first, as above.
+  Error LossError(tandem::channel::ClientStatus status);
   std::string Who() const;
 
   XenBackend& xen_;
@@ -124,6 +173,8 @@ class Session {
   bool claimed_ = false;
   bool closed_ = false;
   bool seen_paused_ = false;
+  RtosIdentity identity_;
+  uint64_t broken_reported_ = 0;  // the Client's declared_broken count already reported
   std::unique_ptr<tandem::channel::Client> client_;
 };
 

@@ -1,6 +1,7 @@
 // tandem-bench's measurements over the fake Xen: percentiles, and the notification economy the
 // issue asks for (2 per isolated round trip, far fewer than 1 per command in a burst).
 #include <gtest/gtest.h>
+#include <xen/io/xenbus.h>
 
 #include <iostream>
 
@@ -77,6 +78,41 @@ TEST_F(BenchTest, StormOfBareNotificationsLeavesTheChannelWorking) {
   EXPECT_EQ(rtos.server->counters().rejected, 0u);
   s.value()->Close();
   EXPECT_FALSE(s.value()->NotifyRaw().ok());  // closed: refused, not sent
+}
+
+// Issue 11, point 1: tandem-bench --hostile-index leaves the ring frozen, and the next client
+// re-opens it without the RTOS restarting.
+TEST_F(BenchTest, HostileIndexFreezesTheRingForTheNextClientToReopen) {
+  for (int32_t offset : {static_cast<int32_t>(tandem::channel::kSlotCount) + 1, -1}) {
+    auto s = Open();
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    auto r = tandem_bench::RunHostileIndex(*s.value(), offset, 1'000'000'000);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(rtos.server->state(), XenbusStateClosing);
+    const std::string text = tandem_bench::ToText(r.value());
+    EXPECT_NE(text.find("hostile-index: 1 bad index in"), std::string::npos) << text;
+    EXPECT_NE(text.find("froze the ring"), std::string::npos) << text;
+    EXPECT_NE(tandem_bench::ToJson(r.value()).find("\"note\":"), std::string::npos);
+    s.value()->Close();
+    EXPECT_EQ(rtos.server->state(), XenbusStateClosing) << "left frozen";
+    auto next = Open();
+    ASSERT_TRUE(next.ok()) << next.error().message;
+    auto iso = tandem_bench::RunIsolated(*next.value(), 3, 1'000'000'000);
+    ASSERT_TRUE(iso.ok()) << iso.error().message;
+  }
+  EXPECT_EQ(rtos.server->counters().broken, 2u);
+  EXPECT_EQ(rtos.server->generation(), 1u);
+}
+
+// An RTOS that does not freeze the ring fails the phase (here: one that never runs).
+TEST_F(BenchTest, HostileIndexFailsWhenTheRtosDoesNotFreezeTheRing) {
+  auto s = Open();
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  rtos.responsive = false;
+  auto r = tandem_bench::RunHostileIndex(*s.value(), -1, 100'000'000);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, Errc::kProtocol);
+  EXPECT_NE(r.error().message.find("did not freeze the ring"), std::string::npos);
 }
 
 }  // namespace

@@ -120,9 +120,7 @@ TEST_F(DiscoveryTest, DefaultIsAmbiguousWithTwoTandemDomains) {
 }
 
 TEST_F(DiscoveryTest, NoTandemDomainIsNotFound) {
-  xen_.store.erase(Key("version"));
-  for (const char* k : {"ring-ref0", "ring-ref1", "event-channel", "state"})
-    xen_.store.erase(Key(k));
+  for (const char* k : tandem::channel::keys::kAll) xen_.store.erase(Key(k));
   EXPECT_EQ(ResolveDomain(xen_, Select(std::nullopt)).error().code, Errc::kDomainNotFound);
   EXPECT_EQ(ReadChannel(xen_, 3).error().code, Errc::kNotPublished);
 }
@@ -130,11 +128,40 @@ TEST_F(DiscoveryTest, NoTandemDomainIsNotFound) {
 TEST_F(DiscoveryTest, ReadsAValidChannel) {
   auto c = ReadChannel(xen_, 3);
   ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c.value().boot_id, rtos_.boot_id);
+  EXPECT_NE(c.value().boot_id, 0u);
   EXPECT_EQ(c.value().name, "tandem-rt");
   EXPECT_EQ(c.value().request_ref, FakeRtos::kRequestRef);
   EXPECT_EQ(c.value().response_ref, FakeRtos::kResponseRef);
   EXPECT_EQ(c.value().event_channel, FakeRtos::kRemotePort);
   EXPECT_EQ(c.value().version, tandem::channel::kProtocolVersion);
+}
+
+// An RTOS of protocol 1.1 publishes no boot id: still a channel, boot id 0 ("none").
+TEST_F(DiscoveryTest, BootIdIsOptionalAndListed) {
+  xen_.store[Key("boot-id")] = "9f3a5c0e12b4d678";
+  auto c = ReadChannel(xen_, 3);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c.value().boot_id, 0x9f3a5c0e12b4d678u);
+  auto all = ListDomains(xen_);
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all.value()[0].boot_id, 0x9f3a5c0e12b4d678u);
+  EXPECT_EQ(BootIdText(all.value()[0].boot_id), "9f3a5c0e12b4d678");
+  xen_.store.erase(Key("boot-id"));
+  c = ReadChannel(xen_, 3);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c.value().boot_id, 0u);
+  EXPECT_EQ(BootIdText(0), "");
+}
+
+// Closing is what the RTOS publishes while the ring is frozen after a broken peer: a valid
+// channel (Session::Open decides from the page), listed as such.
+TEST_F(DiscoveryTest, ClosingIsAValidState) {
+  xen_.store[Key("state")] = "5";
+  auto c = ReadChannel(xen_, 3);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c.value().state, 5u);
+  EXPECT_EQ(ListDomains(xen_).value()[0].channel, "closing");
 }
 
 TEST_F(DiscoveryTest, MissingKeyIsNamed) {
@@ -152,6 +179,10 @@ TEST_F(DiscoveryTest, MalformedValuesAreRejected) {
       {"event-channel", "0"}, {"event-channel", "131072"},  // beyond the FIFO ABI
       {"state", "9"},         {"state", "connected"},      {"version", "65536 "},
       {"version", "1.x"},     {"ring-ref0", "4294967295"},
+      // boot-id: exactly boot_id.h's 16 lower-case hex digits, not all zero
+      {"boot-id", "123"},     {"boot-id", "0000000000000000"}, {"boot-id", "9F3A5C0E12B4D678"},
+      {"boot-id", "9f3a5c0e12b4d6781"}, {"boot-id", " f3a5c0e12b4d678"},
+      {"boot-id", "9f3a5c0e12b4d67g"},
   };
   for (const auto& [key, value] : cases) {
     FakeXen xen;

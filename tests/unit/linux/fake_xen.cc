@@ -5,7 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "libtandem/discovery.h"
+#include "tandem/channel/boot_id.h"
 #include "tandem/channel/ops.h"
+#include "tandem/channel/xenstore_keys.h"
 
 namespace libtandem::testing {
 
@@ -80,7 +83,7 @@ class FakeRtos::Stats final : public CommandHandler {
 };
 
 FakeRtos::FakeRtos(FakeXen& xen, uint32_t id, std::string n)
-    : domid(id), name(std::move(n)), xen_(xen) {
+    : domid(id), name(std::move(n)), boot_id(tandem::channel::MakeBootId(1000 + id)), xen_(xen) {
   request_page = static_cast<tandem::channel::RequestPage*>(aligned_alloc(4096, 4096));
   response_page = static_cast<tandem::channel::ResponsePage*>(aligned_alloc(4096, 4096));
   memset(static_cast<void*>(request_page), 0, 4096);
@@ -102,22 +105,45 @@ FakeRtos::~FakeRtos() {
 }
 
 void FakeRtos::Publish() {
-  (void)server->Init();
+  namespace keys = tandem::channel::keys;
+  (void)server->Init(boot_id);
   const std::string base = "/local/domain/" + std::to_string(domid);
+  const std::string dir = base + "/" + keys::kDir + "/";
   xen_.store[base + "/name"] = name;
-  xen_.store[base + "/data/tandem/version"] = std::to_string(tandem::channel::kProtocolVersion);
-  xen_.store[base + "/data/tandem/ring-ref0"] = std::to_string(kRequestRef);
-  xen_.store[base + "/data/tandem/ring-ref1"] = std::to_string(kResponseRef);
-  xen_.store[base + "/data/tandem/event-channel"] = std::to_string(kRemotePort);
-  xen_.store[base + "/data/tandem/state"] = "2";
+  xen_.store[dir + keys::kVersion] = std::to_string(tandem::channel::kProtocolVersion);
+  xen_.store[dir + keys::kRequestRef] = std::to_string(kRequestRef);
+  xen_.store[dir + keys::kResponseRef] = std::to_string(kResponseRef);
+  xen_.store[dir + keys::kEventChannel] = std::to_string(kRemotePort);
+  published_state_ = server->state();
+  xen_.store[dir + keys::kState] = std::to_string(published_state_);
+  if (boot_id != 0) {  // an RTOS of protocol 1.1 publishes none
+    xen_.store[dir + keys::kBootId] = BootIdText(boot_id);
+  } else {
+    xen_.store.erase(dir + keys::kBootId);
+  }
   xen_.run_state[domid] = DomainRunState::kRunning;
+}
+
+void FakeRtos::ReinitChannel() { (void)server->Init(boot_id); }
+
+void FakeRtos::Reboot() {
+  boot_id = tandem::channel::MakeBootId(boot_id);  // any other value would do
+  levels.clear();
+  outputs.clear();
+  Publish();
 }
 
 void FakeRtos::Notify() { xen_.RaiseFromRtos(domid, kRemotePort); }
 
 void FakeRtos::Run() {
   for (int i = 0; i < 1000; ++i) {
-    if (!server->Poll().more) return;
+    if (!server->Poll().more) break;
+  }
+  // Only a change is written, so a test that forges the key keeps its value until then.
+  if (static_cast<uint32_t>(server->state()) != published_state_) {
+    published_state_ = server->state();
+    xen_.store["/local/domain/" + std::to_string(domid) + "/" + tandem::channel::keys::kDir + "/" +
+               tandem::channel::keys::kState] = std::to_string(published_state_);
   }
 }
 

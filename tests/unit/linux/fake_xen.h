@@ -33,12 +33,22 @@ class FakeRtos : public tandem::channel::Notifier {
   ~FakeRtos();
   // Server::Init plus the XenStore keys, as the RTOS publishes them.
   void Publish();
+  // The channel re-initialised within this boot (XenFrontend Stop + Start): new generation,
+  // same boot id, pins kept.
+  void ReinitChannel();
+  // The RTOS restarted in place (same domain, same pages): a new boot id, pins back to 0, the
+  // channel initialised and published again.
+  void Reboot();
   void Notify() override;  // RTOS -> Linux
-  // Runs the server until the ring is drained (called by the fake on Linux's waits).
+  // Runs the server until the ring is drained (called by the fake on Linux's waits), then
+  // mirrors a changed Server state into data/tandem/state, as XenFrontend::SyncState does.
   void Run();
 
   uint32_t domid;
   std::string name;
+  // This boot's id (tandem/channel/boot_id.h); Reboot() picks another. Set 0 before Publish()
+  // for an RTOS of protocol 1.1 (none published).
+  uint64_t boot_id;
   bool responsive = true;  // false: the server task never runs (stuck RTOS)
   bool kicked = false;     // Linux notified since the last Run
   std::set<uint32_t> exported_pins = {0, 1, 2, 3};
@@ -61,6 +71,7 @@ class FakeRtos : public tandem::channel::Notifier {
   class Gpio;
   class Stats;
   FakeXen& xen_;
+  uint32_t published_state_ = 0;  // what data/tandem/state was last set to by this RTOS
   std::unique_ptr<Gpio> gpio_;
   std::unique_ptr<Stats> stats_;
 };

@@ -198,7 +198,7 @@ TEST_F(SessionTest, RtosRestartMidCommandIsAProtocolError) {
   auto id = s->Submit(q);
   ASSERT_TRUE(id.ok());
   s->Flush();
-  (void)rtos_.server->Init();  // the RTOS reinitialises its channel (new generation)
+  rtos_.ReinitChannel();  // the RTOS reinitialises its channel (new generation)
   rtos_.responsive = true;
   auto w = s->WaitProgress(xen_.NowNs() + kTimeout);
   auto got = s->TryTake(id.value());
@@ -213,7 +213,7 @@ TEST_F(SessionTest, PersistentSessionSurvivesAnRtosRestartBetweenCalls) {
   SessionPort port(*s);
   ASSERT_TRUE(GpioSet(port, 1, 1, kTimeout).ok());
   const uint32_t generation = s->ReadRtosCounters().generation;
-  (void)rtos_.server->Init();  // the RTOS restarts its channel while Linux is idle
+  rtos_.ReinitChannel();  // the RTOS restarts its channel while Linux is idle
   auto r = GpioGet(port, 1, kTimeout);
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r.value(), 1u);

@@ -1,9 +1,11 @@
 // tandemctl end to end over the fake Xen: output, JSON, and one exit status per error class.
 #include <gtest/gtest.h>
 #include <unistd.h>
+#include <xen/io/xenbus.h>
 
 #include <sstream>
 
+#include "libtandem/session.h"
 #include "tandem/channel/incident.h"
 #include "tandemctl_fixture.h"
 
@@ -159,9 +161,68 @@ TEST_F(TandemctlTest, AmbiguousDefaultDomainIsAUsageError) {
   EXPECT_EQ(Run({"-d", "4", "ping"}), 0);
 }
 
+// Issue 11, point 1, end to end: a hostile client froze the ring (the RTOS publishes Closing);
+// the next tandemctl run is served as if nothing happened, and nothing on the RTOS restarts.
+TEST_F(TandemctlTest, CommandsWorkAfterAHostileClientFrozeTheRing) {
+  {
+    auto hostile = Session::Open(xen_, 3, 500'000'000);
+    ASSERT_TRUE(hostile.ok()) << hostile.error().message;
+    auto frozen = hostile.value()->InjectBadRequestIndex(tandem::channel::kSlotCount + 1,
+                                                         xen_.NowNs() + 500'000'000);
+    ASSERT_TRUE(frozen.ok()) << frozen.error().message;
+  }
+  ASSERT_EQ(xen_.store["/local/domain/3/data/tandem/state"], std::to_string(XenbusStateClosing));
+  EXPECT_EQ(Run({"list"}), 0);
+  EXPECT_NE(out_.str().find("closing"), std::string::npos) << out_.str();
+  EXPECT_EQ(Run({"ping"}), 0) << err_.str();
+  EXPECT_EQ(Run({"gpio", "set", "1", "1"}), 0) << err_.str();
+  EXPECT_EQ(rtos_.levels[1], 1u);
+  EXPECT_EQ(rtos_.server->generation(), 1u);
+  EXPECT_EQ(rtos_.server->counters().broken, 1u);
+}
+
+// Issue 11, point 6: the boot id is shown, and a script that recorded it is told when the RTOS
+// it meant has restarted since (exit 12), before the command runs.
+TEST_F(TandemctlTest, BootIdIsShownAndExpectBootIdCatchesARestart) {
+  const std::string id = BootIdText(rtos_.boot_id);
+  ASSERT_EQ(id.size(), 16u);
+  EXPECT_EQ(Run({"list"}), 0);
+  EXPECT_NE(out_.str().find("BOOT ID"), std::string::npos) << out_.str();
+  EXPECT_NE(out_.str().find(id), std::string::npos) << out_.str();
+  EXPECT_EQ(Run({"--json", "list"}), 0);
+  EXPECT_NE(out_.str().find("\"boot_id\":\"" + id + "\""), std::string::npos) << out_.str();
+  EXPECT_EQ(Run({"--json", "ping"}), 0);
+  EXPECT_NE(out_.str().find("\"boot_id\":\"" + id + "\",\"generation\":1"), std::string::npos)
+      << out_.str();
+  EXPECT_EQ(Run({"stats"}), 0);
+  EXPECT_NE(out_.str().find("boot id " + id), std::string::npos) << out_.str();
+  EXPECT_EQ(Run({"--expect-boot-id", id.c_str(), "gpio", "set", "1", "1"}), 0) << err_.str();
+
+  rtos_.Reboot();
+  const std::string now = BootIdText(rtos_.boot_id);
+  const uint64_t seen = rtos_.commands_seen;
+  EXPECT_EQ(Run({"--expect-boot-id", id.c_str(), "gpio", "get", "1"}), 12);
+  EXPECT_NE(err_.str().find("restarted"), std::string::npos) << err_.str();
+  EXPECT_NE(err_.str().find(id + " before, " + now + " now"), std::string::npos) << err_.str();
+  EXPECT_NE(err_.str().find("--expect-boot-id " + now), std::string::npos) << err_.str();
+  EXPECT_EQ(rtos_.commands_seen, seen) << "the command did not run";
+  EXPECT_EQ(Run({"--json", "--expect-boot-id", id.c_str(), "ping"}), 12);
+  EXPECT_NE(out_.str().find("\"code\":\"rtos-restarted\",\"exit\":12"), std::string::npos)
+      << out_.str();
+  EXPECT_EQ(Run({"--expect-boot-id", now.c_str(), "gpio", "get", "1"}), 0) << err_.str();
+  EXPECT_EQ(out_.str(), "pin 1: 0 (low)\n") << "a restarted RTOS starts with its pins low";
+
+  for (const char* bad : {"", "xyz", "9F3A5C0E12B4D678", "0000000000000000"}) {
+    EXPECT_EQ(Run({"--expect-boot-id", bad, "ping"}), 2) << bad;
+    EXPECT_NE(err_.str().find("--expect-boot-id"), std::string::npos) << err_.str();
+  }
+  EXPECT_EQ(Run({"--help"}), 0);
+  EXPECT_NE(out_.str().find("12  the RTOS restarted"), std::string::npos);
+}
+
 TEST_F(TandemctlTest, RtosResetMidCommandIsAProtocolError) {
   // The RTOS reinitialises its channel while handling the command, before answering.
-  rtos_.on_command = [&] { (void)rtos_.server->Init(); };
+  rtos_.on_command = [&] { rtos_.ReinitChannel(); };
   EXPECT_EQ(Run({"gpio", "get", "1"}), 10) << err_.str();
 }
 

@@ -426,15 +426,15 @@ Error Session::LossError(ClientStatus status) {
     return RestartError(now, /*in_flight=*/status == ClientStatus::kPeerReset);
   }
   if (status == ClientStatus::kBrokenPeer) return BrokenError(/*in_flight=*/true);
-  if (status == ClientStatus::kPeerReset) {
-    return Error{Errc::kProtocol,
-                 "channel to " + Who() +
-                     ": the RTOS re-initialised its channel (same boot: nothing it had set is "
-                     "lost) or dropped the session while the command was in flight; it may or "
-                     "may not have been carried out",
-                 "retry the command if doing it twice is harmless"};
+  Error e = ClientError(status);  // also: the domain went away meanwhile
+  if (status == ClientStatus::kPeerReset && e.code == Errc::kProtocol) {
+    e.message = "channel to " + Who() +
+                ": the RTOS re-initialised its channel (same boot: nothing it had set is lost) or "
+                "dropped the session while the command was in flight; it may or may not have "
+                "been carried out";
+    e.hint = "retry the command if doing it twice is harmless";
   }
-  return ClientError(status);
+  return e;
 }
 
 Result<void> Session::Reconnect(uint64_t deadline_ns) {

@@ -34,7 +34,7 @@ std::string BootIdOrNone(uint64_t boot_id) {
 
 bool IsRestart(const RtosIdentity& before, const RtosIdentity& now) {
   if (before.domid != now.domid || before.boot_id != now.boot_id) return true;
-  // Without a boot id (protocol 1.1) a new generation is all there is to go by.
+  // Without a boot id (protocol 1.2 or older) a new generation is all there is to go by.
   return before.boot_id == 0 && before.generation != now.generation;
 }
 
@@ -47,12 +47,12 @@ std::string DescribeRestart(const RtosIdentity& before, const RtosIdentity& now)
   if (before.boot_id != 0 || now.boot_id != 0) {
     d += "boot id " + BootIdOrNone(before.boot_id) + " before, " + BootIdOrNone(now.boot_id) +
          " now";
-    if (now.boot_id == 0) d += " (it publishes none: protocol 1.1 or older)";
+    if (now.boot_id == 0) d += " (it publishes none: protocol 1.2 or older)";
   } else {
     d += "channel generation " + std::to_string(before.generation) + " before, " +
          std::to_string(now.generation) +
-         " now (it publishes no boot id, protocol 1.1, so a re-initialised channel looks the "
-         "same)";
+         " now (it publishes no boot id, protocol 1.2 or older, so a re-initialised channel "
+         "looks the same)";
   }
   return d;
 }

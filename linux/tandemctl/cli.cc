@@ -302,8 +302,8 @@ int Runner::Stats() {
   out_ << "Channel (RTOS side): " << rtos.requests << " requests, " << rtos.rejected
        << " rejected, " << rtos.broken << " broken-peer events, notifications sent "
        << rtos.notify_sent << " / received " << rtos.notify_received << ", generation "
-       << rtos.generation << ", boot id " << (boot_id.empty() ? "none (protocol 1.1)" : boot_id)
-       << "\n";
+       << rtos.generation << ", boot id "
+       << (boot_id.empty() ? std::string("none (protocol 1.2 or older)") : boot_id) << "\n";
   return 0;
 }
 

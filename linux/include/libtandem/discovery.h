@@ -39,7 +39,7 @@ struct ChannelInfo {
   uint32_t response_ref = 0;   // grant of the response page (mapped read-only)
   uint32_t event_channel = 0;  // the RTOS's unbound port for dom0
   uint32_t state = 0;          // XenbusState
-  uint64_t boot_id = 0;        // this boot of the RTOS (boot_id.h); 0: not published (< 1.2)
+  uint64_t boot_id = 0;        // this boot of the RTOS (boot_id.h); 0: not published (< 1.3)
 };
 
 // Strict decimal parse: 1..10 digits, no leading zero unless "0", value <= max.
@@ -81,7 +81,7 @@ Result<DomainEntry> ResolveDomain(XenBackend& xen, const DomainSelector& selecto
 
 // Reads data/tandem/* in one XenStore transaction (retried on conflict) and validates it.
 // kNotPublished if absent, incomplete or malformed; kVersionMismatch if the major version
-// differs from ours. boot-id is optional (an RTOS of protocol 1.1 has none) but, when present,
+// differs from ours. boot-id is optional (an RTOS of protocol 1.2 or older has none) but, when present,
 // must be well-formed. Whether `state` admits a session is Session::Open's business.
 Result<ChannelInfo> ReadChannel(XenBackend& xen, uint32_t domid);
 

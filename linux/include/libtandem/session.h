@@ -51,7 +51,7 @@ struct RtosCounters {
   uint64_t notify_sent = 0;
   uint64_t notify_received = 0;
   uint32_t generation = 0;
-  uint64_t boot_id = 0;  // 0: an RTOS of protocol 1.1 (no boot id)
+  uint64_t boot_id = 0;  // 0: an RTOS of protocol 1.2 or older (no boot id)
   uint32_t state = 0;    // XenbusState
   uint32_t error = 0;    // tandem::channel::ConnectionError
 };
@@ -65,7 +65,7 @@ struct RtosIdentity {
 };
 
 // Whether `now` is another boot than `before`: another domain, another boot id, or (when neither
-// has a boot id, protocol 1.1) another generation. The same boot id with a new generation is the
+// has a boot id, protocol <= 1.2) another generation. The same boot id with a new generation is the
 // channel re-initialised within one boot: not a restart, nothing Linux set was lost.
 bool IsRestart(const RtosIdentity& before, const RtosIdentity& now);
 // "boot id 1a2b... before, 3c4d... now" and the like, for messages.

@@ -137,7 +137,7 @@ TEST_F(DiscoveryTest, ReadsAValidChannel) {
   EXPECT_EQ(c.value().version, tandem::channel::kProtocolVersion);
 }
 
-// An RTOS of protocol 1.1 publishes no boot id: still a channel, boot id 0 ("none").
+// An RTOS of protocol 1.2 or older publishes no boot id: still a channel, boot id 0 ("none").
 TEST_F(DiscoveryTest, BootIdIsOptionalAndListed) {
   xen_.store[Key("boot-id")] = "9f3a5c0e12b4d678";
   auto c = ReadChannel(xen_, 3);

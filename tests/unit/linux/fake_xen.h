@@ -47,7 +47,7 @@ class FakeRtos : public tandem::channel::Notifier {
   uint32_t domid;
   std::string name;
   // This boot's id (tandem/channel/boot_id.h); Reboot() picks another. Set 0 before Publish()
-  // for an RTOS of protocol 1.1 (none published).
+  // for an RTOS of protocol 1.2 or older (none published).
   uint64_t boot_id;
   bool responsive = true;  // false: the server task never runs (stuck RTOS)
   bool kicked = false;     // Linux notified since the last Run

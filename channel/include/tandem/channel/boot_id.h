@@ -1,7 +1,7 @@
 // The boot id: one 64-bit number per boot of the RTOS, so that a dom0 client can tell "the RTOS
 // I talked to" from "an RTOS that started since" (issue 11, point 6). Published in XenStore
-// (keys::kBootId, as text) and on the response page (ResponsePageHeader::boot_id, protocol 1.2).
-// 0 means "no boot id" (an RTOS of protocol 1.1 or older). Why it is unique enough:
+// (keys::kBootId, as text) and on the response page (ResponsePageHeader::boot_id, protocol 1.3).
+// 0 means "no boot id" (an RTOS of protocol 1.2 or older). Why it is unique enough:
 // docs/protocol.md, "Restart indication". No OS includes: built freestanding as well.
 #ifndef TANDEM_CHANNEL_BOOT_ID_H_
 #define TANDEM_CHANNEL_BOOT_ID_H_

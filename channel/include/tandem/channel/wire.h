@@ -125,7 +125,7 @@ struct ResponsePageHeader {
   uint64_t notify_sent;      // 0x48 notifications the RTOS sent
   uint64_t notify_received;  // 0x50 notifications the RTOS received
   uint64_t version_refused;  // 0x58 handshakes refused for a version mismatch
-  // 0x60 (1.2) this boot of the RTOS (boot_id.h), written by Init; 0 from a 1.1 RTOS. Constant
+  // 0x60 (1.3) this boot of the RTOS (boot_id.h), written by Init; 0 from an older RTOS. Constant
   // for the whole boot: a new value under an open session means the RTOS restarted in place.
   uint64_t boot_id;
   uint64_t reserved2[3];  // 0x68

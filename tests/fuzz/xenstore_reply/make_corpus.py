@@ -6,9 +6,10 @@ import os
 import sys
 
 # Client calls (first byte of a round).
-READ, DIRECTORY, TX_START, WRITE, WATCH, TX_END, PV_CHECK, POLL, SET_PERMS, REATTACH = range(10)
+(READ, DIRECTORY, TX_START, WRITE, WATCH, TX_END, PV_CHECK, POLL, SET_PERMS, REATTACH, MKDIR, RM,
+ UNWATCH, PV_START) = range(14)
 # xenstored actions.
-ANSWER, WATCH_EVENT, RAW, LIE_RSP_PROD, LIE_REQ_CONS, CONNECTION = 0, 2, 3, 4, 5, 6
+ANSWER, WATCH_EVENT, RAW, LIE_RSP_PROD, LIE_REQ_CONS, CONNECTION, TIMEOUT = 0, 2, 3, 4, 5, 6, 7
 SAME_TYPE = 0x80  # answer with the request's own type
 XS_READ, XS_WRITE, XS_WATCH_EVENT, XS_ERROR = 2, 11, 15, 16
 
@@ -61,6 +62,13 @@ SEEDS = {
     "pv_control_refused": bytes([PV_CHECK]) + turn(answer(b"suspend")) +
                           bytes([PV_CHECK]) + turn(answer(b"suspend")),
     "set_permissions": bytes([SET_PERMS, 1]) + turn(answer(OK)),
+    "mkdir_rm_unwatch": bytes([MKDIR]) + turn(answer(OK)) + bytes([RM]) + turn(answer(OK)) +
+                        bytes([UNWATCH]) + turn(answer(b"ENOENT\0", XS_ERROR)),
+    "pv_control_start": bytes([PV_START]) + turn(answer(OK), watch_event(b"control/shutdown",
+                                                                       b"tandem/control")) +
+                        turn(answer(OK)) + turn(answer(b"EACCES\0", XS_ERROR)),
+    "timeout_then_late_reply": bytes([READ, 32]) + turn(answer(b"4"), bytes([TIMEOUT])) +
+                               bytes([READ, 32, POLL, READ, 32]) + turn(answer(b"5")),
     "lie_rsp_prod_far": bytes([READ, 32]) + turn(bytes([LIE_RSP_PROD, 0xFF, 0x7F, 0, 0, 0])) +
                         bytes([READ, 32, REATTACH, READ, 32]) + turn(answer(b"4")),
     "lie_req_cons": bytes([WRITE]) + turn(bytes([LIE_REQ_CONS, 0x10])) + turn(answer(OK)),

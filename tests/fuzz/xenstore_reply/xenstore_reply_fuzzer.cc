@@ -6,8 +6,9 @@
 // Input: a sequence of rounds. Each round starts with one byte choosing the client call the
 // RTOS makes; every time that call waits for xenstored, the next bytes say what xenstored does
 // in that turn (answer the request with a fuzzed type and payload, write raw bytes into the
-// stream, send a watch event, or lie in the shared indices and the connection word). When the
-// input runs out the waiter gives up, as the real one does at its timeout.
+// stream, send a watch event, lie in the shared indices and the connection word, or be too slow
+// for the client's wait). When the input runs out the waiter gives up, as the real one does at
+// its timeout.
 //
 // Besides ASan/UBSan (the page and every buffer handed to the client are exactly sized heap
 // blocks), the checks below hold the client to its header's promises.
@@ -65,14 +66,16 @@ class HostileXenstored {
  public:
   HostileXenstored(xenstore_domain_interface* ring, Input& in) : ring_(ring), in_(in) {}
 
-  // One turn of xenstored: false when the input is used up (the client's wait times out).
+  // One turn of xenstored: false when the client's wait times out, which it does when the input
+  // is used up or says so (then what xenstored wrote in this turn is a late reply).
   bool Turn() {
     if (in_.empty()) return false;
     TakeRequests();
+    timed_out_ = false;
     const int actions = 1 + in_.Byte() % 4;
     for (int i = 0; i < actions && !in_.empty(); ++i) Act(in_.Byte());
     PutReplies();
-    return true;
+    return !timed_out_;
   }
 
   static bool Wait(void* self) { return static_cast<HostileXenstored*>(self)->Turn(); }
@@ -127,8 +130,9 @@ class HostileXenstored {
       case 6:  // the connection word: XENSTORE_CONNECTED, XENSTORE_RECONNECT or noise
         Store(ring_->connection, in_.Byte() % 3 == 0 ? in_.Word() : in_.Byte() % 2);
         break;
-      default:
-        break;  // xenstored does nothing in this turn
+      default:  // xenstored is too slow: the client's wait gives up
+        timed_out_ = true;
+        break;
     }
   }
 
@@ -199,6 +203,7 @@ class HostileXenstored {
   uint32_t req_cons_ = 0;
   uint32_t rsp_prod_ = 0;
   bool honest_ = true;  // no lying index written yet
+  bool timed_out_ = false;
   std::string in_req_;
   std::deque<xsd_sockmsg> requests_;
   std::string out_;
@@ -238,7 +243,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (!result.ok()) status = result.error();
       return result;
     };
-    switch (in.Byte() % 10) {
+    switch (in.Byte() % 14) {
       case 0: {
         const size_t cap = in.Byte() % 40;
         auto out = Buffer(cap);
@@ -285,10 +290,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         (void)note(client.SetPermissions("data/tandem", perms, 1 + in.Byte() % 2));
         break;
       }
-      default:
+      case 9:
         // The RTOS re-attaches after xenstored reconnected the ring: fresh state, same page.
         conn.Attach(ring.get(), tandem::xen::Notifier{&Notify, nullptr});
         xenstored.Reset();
+        break;
+      case 10:
+        (void)note(client.Mkdir("data/tandem"));
+        break;
+      case 11:
+        (void)note(client.Remove("data/tandem"));
+        break;
+      case 12:
+        (void)note(client.Unwatch("data/tandem", "tandem/keys"));
+        break;
+      default:
+        (void)note(control.Start());  // a watch and two writes
         break;
     }
     // A broken ring stays broken ("the connection stops for good") until re-attached.

@@ -3,9 +3,10 @@
 #   host-debug       unit + conformance suites, oilc, Xen layer, drivers, channel, libtandem
 #   host-asan-ubsan  the same suites under AddressSanitizer + UndefinedBehaviorSanitizer
 #   host-tsan        the channel's two-thread tests under ThreadSanitizer
+#   host-fuzz        every parser's libFuzzer target for a few seconds (clang; docs/fuzzing.md)
 #   arm64            Tandem RT cross-built freestanding for Xen
 #   target           real QEMU boots of Xen + Linux dom0 + Tandem RT (both boot routes)
-# Usage: ./test.sh [--no-target] [--no-sanitizers]
+# Usage: ./test.sh [--no-target] [--no-sanitizers]   (--no-sanitizers skips host-fuzz too)
 set -euo pipefail
 cd "$(dirname "$0")"
 run_target=1
@@ -44,6 +45,10 @@ if ((run_sanitizers)); then
     cmake --build --preset host-tsan -j "$jobs"
     ctest --test-dir build/host-tsan -L unit -j "$jobs" --output-on-failure
   fi
+  step "host-fuzz: every libFuzzer target, its corpus and a few seconds of mutation"
+  cmake --preset host-fuzz >/dev/null
+  cmake --build --preset host-fuzz -j "$jobs"
+  ctest --preset host-fuzz -j "$jobs"
 fi
 
 step "arm64: Tandem RT cross build"

@@ -1,6 +1,7 @@
 #include "parser.h"
 
 #include <algorithm>
+#include <string>
 
 namespace oilc {
 namespace {
@@ -62,6 +63,18 @@ class Parser {
       diags_.Fatal(Cur().location, "unexpected " + Describe(Cur()) + " " + context, Describe(kind));
     }
     return Take();
+  }
+
+  // Values carry parameters and enumerators carry definitions, each of which may nest again; the
+  // parser recurses once per level. A real configuration uses two or three levels, and a file
+  // that nests thousands (20,000 levels in 160 KB) would overflow oilc's stack, so `brace`, the
+  // '{' just taken, may open at most kMaxNesting levels. The caller leaves with --depth_.
+  void EnterNested(const Token& brace) {
+    if (++depth_ > kMaxNesting) {
+      diags_.Fatal(
+          brace.location, "'{' nested more than " + std::to_string(kMaxNesting) + " levels deep",
+          "at most " + std::to_string(kMaxNesting) + " levels of parameters inside parameters");
+    }
   }
 
   // [: "description"]
@@ -234,8 +247,10 @@ class Parser {
       Enumerator e;
       e.name = t.text;
       e.location = t.location;
-      if (Accept(TokenKind::kLBrace)) {
+      if (At(TokenKind::kLBrace)) {
+        EnterNested(Take());
         while (!Accept(TokenKind::kRBrace)) e.params.push_back(ImplAttrDef(e.name));
+        --depth_;
       }
       Description();
       def.enumerators.push_back(std::move(e));
@@ -335,9 +350,11 @@ class Parser {
       case TokenKind::kIdentifier:
         v.kind = t.text == "AUTO" ? Value::Kind::kAuto : Value::Kind::kName;
         v.text = Take().text;
-        if (allow_params && v.kind == Value::Kind::kName && Accept(TokenKind::kLBrace)) {
+        if (allow_params && v.kind == Value::Kind::kName && At(TokenKind::kLBrace)) {
+          EnterNested(Take());
           v.has_params = true;
           v.params = Params(attribute + " = " + v.text);
+          --depth_;
         }
         return v;
       case TokenKind::kNumber:
@@ -362,9 +379,12 @@ class Parser {
     }
   }
 
+  static constexpr int kMaxNesting = 64;
+
   const std::vector<Token>& tokens_;
   Diagnostics& diags_;
   size_t pos_ = 0;
+  int depth_ = 0;  // levels of '{' inside values and enumerators
 };
 
 }  // namespace

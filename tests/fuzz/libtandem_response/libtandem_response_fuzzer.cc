@@ -133,8 +133,8 @@ class HostileRtos {
         xen_.run_state[kDomid] = kStates[in_.Byte() % 5];
         break;
       }
-      case 7:  // the RTOS restarts its channel (a new generation)
-        (void)rtos_.server->Init();
+      case 7:  // the RTOS re-initialises its channel (a new generation), or restarts (a new boot)
+        (void)rtos_.server->Init(rtos_.server->boot_id() + (in_.Byte() & 1));
         break;
       default:  // the RTOS shuts its channel down
         rtos_.server->Close();

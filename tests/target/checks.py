@@ -674,6 +674,37 @@ def rtos_pause_skips_periods(boot, prof):
                 f"{ctrl['deadline_misses']} in the stats (want at most the job in flight)")
 
 
+@check("xl")
+def hardware_error_on_rtos_console(boot, prof):
+    """`gpio set` on a pin configured as input is refused as a hardware error (status 7), and
+    what tandemctl says after "the RTOS refused" is on the RTOS's console word for word, rate
+    limited: 12 more failures in a row print a few lines and a "(K more ... suppressed)" count
+    (issue 11, point 7)."""
+    if not prof["channel"]:
+        return
+    pin, _ = _pins(boot, prof)
+    _wait_ping(boot, "before the hardware error")
+    status, _, out = _tandemctl(boot, f"gpio configure {pin} in")
+    require(status == 0, f"gpio configure {pin} in exited {status}:\n{out}")
+    status, obj, out = _tandemctl(boot, f"gpio set {pin} 1")
+    message = (obj or {}).get("error", {}).get("message", "")
+    words = message.split("the RTOS refused ", 1)[-1]
+    require(status == 7 and "configured as input" in words,
+            f"gpio set on input pin {pin} exited {status} (want 7, 'configured as input'):\n{out}")
+    boot.sh(f"for i in $(seq 12);do tandemctl -d {boot.platform.rtos_name} gpio set {pin} 1;done"
+            " >/dev/null 2>&1", check=False, timeout=120)
+    time.sleep(_wall(boot, 2))  # the suppressed count comes with the next second's line
+    log = _rtos_log(boot)
+    shown = log.count(words)
+    require(shown >= 1, f"the RTOS's console does not say '{words}':\n{log[-2000:]}")
+    require(shown < 13, f"all 13 failures printed a line ({shown}): not rate limited")
+    require(re.search(r"more hardware errors? suppressed", log),
+            f"no '(K more hardware errors suppressed)' line:\n{log[-2000:]}")
+    print(f"    13 hardware errors on pin {pin}: {shown} console lines, the rest counted")
+    status, _, out = _tandemctl(boot, f"gpio configure {pin} out")
+    require(status == 0, f"gpio configure {pin} out exited {status}:\n{out}")
+
+
 def _boot_id(boot):
     """The boot id of the RTOS that answers ping now (--json output, 16 hex digits)."""
     status, obj, out = _tandemctl(boot, "ping")

@@ -34,20 +34,25 @@ LINUX_TOOLS = ["linux/tandemctl", "linux/tandem-bench", "linux/tandem-loopback",
                "linux/tandem-pacer"]
 
 
-def linux_tools(build: bool):
-    """Our dom0 tools (linux/build-arm64.sh prints what it built). Absent tools are not an
-    error here: the system boots without them and the checks that need them say so."""
+def linux_tools(build: bool, required: bool = False):
+    """Our dom0 tools (linux/build-arm64.sh prints what it built). Unless `required` (the
+    target tests), absent tools are not an error: the system boots without them. The build
+    needs the arm64 sysroot that fetch.fetch() unpacks, so fetch first."""
     if build and LINUX_BUILD.exists():
         log("building the dom0 tools (linux/build-arm64.sh)")
         p = subprocess.run(["sh", str(LINUX_BUILD), str(LINUX_OUT)], text=True,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         if p.returncode == 0:
             return [pathlib.Path(x) for x in p.stdout.split() if pathlib.Path(x).is_file()]
+        if required:
+            raise PlatformError(f"linux/build-arm64.sh failed:\n{p.stderr.strip()[-2000:]}")
         log(f"warning: linux/build-arm64.sh failed, dom0 image without our tools:\n"
             f"{p.stderr.strip()[-2000:]}")
     found = [LINUX_OUT / t for t in LINUX_TOOLS if (LINUX_OUT / t).is_file()]
     if not found and (LINUX_OUT / "bin").is_dir():
         found = [LINUX_OUT / "bin"]
+    if required and not found:
+        raise PlatformError(f"no dom0 tools in {LINUX_OUT} (run linux/build-arm64.sh)")
     return found
 
 

@@ -145,6 +145,8 @@ def rtos_has_xenstore(boot, prof):
 @check("xl", "dom0less")
 def dom0_tools_run(boot, prof):
     """Our cross-built dom0 tools (linux/build-arm64.sh) that went into the image start there."""
+    require("tandemctl" in boot.system.extras and "tandem-bench" in boot.system.extras,
+            f"dom0's image lacks our tools (it has {boot.system.extras})")
     for tool in boot.system.extras:
         status, out = boot.sh(f"{tool} --help", check=False)
         require(status == 0, f"`{tool} --help` in dom0 exited {status}:\n{out}")

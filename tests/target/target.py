@@ -13,7 +13,7 @@ import time
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "platform"))
-from tandem_platform import config, console, initramfs, system  # noqa: E402
+from tandem_platform import config, console, fetch, initramfs, system  # noqa: E402
 from tandem_platform.console import CTRL_A, Fatal, Timeout  # noqa: E402,F401
 from tandem_platform.util import PlatformError  # noqa: E402,F401
 
@@ -56,11 +56,16 @@ class Boot:
         self.times = {}
         t0 = time.monotonic()
         self.platform = config.load(conf, rtos_image=rtos_image)
+        # The dom0 tools are cross-built against the arm64 sysroot the fetch unpacks: on a
+        # fresh machine the first boot must fetch before it builds them. The checks need them.
+        extra = []
+        if route != "rtos-only":
+            fetch.fetch()
+            extra = initramfs.linux_tools(build=True, required=True)
         self.system = system.prepare(self.platform, route,
                                      outdir or REPO / "build" / "target" / route,
                                      rtos_image_given=True, build_rtos=False,
-                                     extra_bins=initramfs.linux_tools(build=True)
-                                     if route != "rtos-only" else [],
+                                     extra_bins=extra,
                                      kernel_args=kernel_args, icount=icount)
         # Guest time counts instructions (QEMU -icount) instead of following the host clock: the
         # guest's deadlines then do not depend on how the host schedules QEMU.

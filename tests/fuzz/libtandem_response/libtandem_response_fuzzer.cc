@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "fuzz_input.h"
 #include "fake_xen.h"
 #include "libtandem/commands.h"
 #include "libtandem/session.h"
@@ -46,28 +47,7 @@ constexpr uint64_t kTimeout = 200 * kMs;
 // its deadline.
 constexpr uint64_t kSlack = 1'000;
 
-struct Input {
-  const uint8_t* data;
-  size_t size;
-  bool empty() const { return size == 0; }
-  uint8_t Byte() {
-    if (size == 0) return 0;
-    --size;
-    return *data++;
-  }
-  uint32_t Word() {
-    uint32_t v = 0;
-    for (int i = 0; i < 4; ++i) v = v << 8 | Byte();
-    return v;
-  }
-  std::string Bytes(size_t n) {
-    n = n < size ? n : size;
-    std::string s(reinterpret_cast<const char*>(data), n);
-    data += n;
-    size -= n;
-    return s;
-  }
-};
+using Input = tandem::fuzz::FuzzInput;
 
 // What the RTOS does while Linux waits: a few actions per wait.
 class HostileRtos {

@@ -22,6 +22,7 @@
 #include <memory>
 #include <string>
 
+#include "fuzz_input.h"
 #include "tandem/xen/abi.h"
 #include "tandem/xen/pv_control.h"
 #include "tandem/xen/xenstore_client.h"
@@ -37,28 +38,7 @@ using tandem::xen::XsPermission;
 using tandem::xen::XsStatus;
 using tandem::xen::XsWatchEvent;
 
-struct Input {
-  const uint8_t* data;
-  size_t size;
-  bool empty() const { return size == 0; }
-  uint8_t Byte() {
-    if (size == 0) return 0;
-    --size;
-    return *data++;
-  }
-  uint32_t Word() {
-    uint32_t v = 0;
-    for (int i = 0; i < 4; ++i) v = v << 8 | Byte();
-    return v;
-  }
-  std::string Bytes(size_t n) {
-    n = n < size ? n : size;
-    std::string s(reinterpret_cast<const char*>(data), n);
-    data += n;
-    size -= n;
-    return s;
-  }
-};
+using Input = tandem::fuzz::FuzzInput;
 
 // The dom0 end. Its own indices are kept privately (an honest turn publishes them); a lying turn
 // writes any value into the page without changing them.

@@ -636,8 +636,9 @@ def _last_status(boot):
     for the first one (once a second of guest time)."""
     deadline = time.monotonic() + _wall(boot, 20)
     while True:
-        _, out = boot.sh(f"grep 'tandem-rt: t=' /var/log/xen/console/guest-"
-                         f"{boot.platform.rtos_name}-vuart0.log|tail -n1", check=False)
+        # Short lines: long ones typed into dom0's serial console get mangled.
+        boot.sh(f"L=/var/log/xen/console/guest-{boot.platform.rtos_name}-vuart0.log")
+        _, out = boot.sh("grep 'tandem-rt: t=' $L|tail -n1", check=False)
         m = _STATUS_FIELDS.search(out)
         if m:
             return tuple(int(g) for g in m.groups())

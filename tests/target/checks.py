@@ -295,8 +295,10 @@ def _channel_counters(boot, min_requests=0, wait_s=None):
     wait_s = wait_s or _wall(boot, 20)
     deadline = time.monotonic() + wait_s
     while True:
-        # Short: long lines typed into dom0's serial console get mangled.
-        _, out = boot.sh(f"grep irq= {log}|tail -n1", check=False)
+        # Short lines: long ones typed into dom0's serial console get mangled. The line before
+        # the last: xenconsoled may have logged only part of the last one yet.
+        boot.sh(f"L={log}")
+        _, out = boot.sh("grep irq= $L|tail -n2|head -n1", check=False)
         m = _CHANNEL_LINE.search(out)
         if m and int(m.group(3)) >= min_requests:
             return tuple(int(g) for g in m.groups())
@@ -636,9 +638,10 @@ def _last_status(boot):
     for the first one (once a second of guest time)."""
     deadline = time.monotonic() + _wall(boot, 20)
     while True:
-        # Short lines: long ones typed into dom0's serial console get mangled.
+        # Short lines: long ones typed into dom0's serial console get mangled. The line before
+        # the last: xenconsoled may have logged only part of the last one yet.
         boot.sh(f"L=/var/log/xen/console/guest-{boot.platform.rtos_name}-vuart0.log")
-        _, out = boot.sh("grep 'tandem-rt: t=' $L|tail -n1", check=False)
+        _, out = boot.sh("grep 'tandem-rt: t=' $L|tail -n2|head -n1", check=False)
         m = _STATUS_FIELDS.search(out)
         if m:
             return tuple(int(g) for g in m.groups())

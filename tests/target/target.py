@@ -127,12 +127,17 @@ class Boot:
     def console_input(self, want="Xen", tries=4):
         """Moves the console's input to "Xen", "DOM0" or "DOMn": three Ctrl-A step through
         dom0, each dom0less domain with a vpl011, then Xen (xen/drivers/char/console.c)."""
+        seen = []
         for _ in range(tries):
             self.con.send(CTRL_A * 3)
-            m = self.con.expect(r"\*\*\* Serial input to (\S+)", 10, what="console switch")
-            if m.group(1).decode() == want:
+            # Up to the " (type 'CTRL-a' ..." Xen prints after the name: the reader may have
+            # only part of the line yet ("DO" of "DOM0"), which must not count as a switch.
+            m = self.con.expect(r"\*\*\* Serial input to (\S+) \(", 10, what="console switch")
+            seen.append(m.group(1).decode())
+            if seen[-1] == want:
                 return
-        raise CheckFailed(f"console input never reached {want} after {tries} switches")
+        raise CheckFailed(f"console input never reached {want} after {tries} switches "
+                          f"(it went to {', '.join(seen)})")
 
     def read_reg(self, offset) -> int:
         return self.monitor().read32(self.platform.gpio_base + offset)

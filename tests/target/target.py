@@ -23,6 +23,14 @@ READY = "TANDEM-DOM0: ready"
 PL061_DATA = 0x3FC
 PL061_DIR = 0x400
 
+# What Xen buffers of the serial input for dom0 (xen/drivers/char/console.c, SERIAL_RX_SIZE):
+# characters beyond it, typed before dom0 reads, are dropped without a trace, so a typed line
+# (with its newline) must fit.
+XEN_DOM0_INPUT_BYTES = 128
+# Markers around each command's output, as shell functions typed once: printf builds each
+# marker, so the shell's echo of the typed line never matches it, and the typed lines stay short.
+MARKER_FUNCTIONS = "__tb(){ printf '%s_%s\\n' __TB $1; };__te(){ printf '%s_%s %s\\n' __TE $1 $2; }"
+
 
 # A line Xen prints on the shared console (its own messages and, on route dom0less, the RTOS's
 # vpl011 lines as "(XEN) DOMn: ..."). Xen prints each under its console lock, so it is whole,
@@ -104,17 +112,24 @@ class Boot:
             # The shell prints its banner and a prompt; busybox ash may ask the terminal for the
             # cursor position (ESC[6n) once, so give it a line of its own before real commands.
             self.con.expect(r"# ", 30, what="dom0 shell prompt")
+            self.con.sendline(MARKER_FUNCTIONS)
             self.sh("true", timeout=30, _ready=True)
 
     def sh(self, cmd, timeout=30, check=True, _ready=False):
-        """Runs cmd in dom0's shell (after waiting for dom0); returns (status, output). The
-        markers are printed by printf so the shell's echo of the typed line never matches."""
+        """Runs cmd in dom0's shell (after waiting for dom0); returns (status, output).
+        A command that would not fit Xen's input buffer for dom0 is refused here, before it is
+        typed: define shell variables or functions in earlier calls to shorten it."""
         if not _ready:
             self.wait_ready()
         self._seq += 1
         n = self._seq
+        line = f"__tb {n};{cmd};__te {n} $?"
+        if len(line.encode()) + 1 > XEN_DOM0_INPUT_BYTES:
+            raise CheckFailed(f"dom0 command too long to type ({len(line.encode()) + 1} bytes with "
+                              f"its markers; Xen drops input beyond {XEN_DOM0_INPUT_BYTES}): "
+                              f"{cmd!r}")
         begin = self.con.pos
-        self.con.sendline(f"printf '%s_%s\\n' __TB {n}; {cmd}; printf '%s_%s %s\\n' __TE {n} $?")
+        self.con.sendline(line)
         rx = re.compile(rf"__TB_{n}\n(.*?)__TE_{n} (\d+)\n", re.S)
         m = self.con.wait_for(lambda text: rx.search(dom0_text(text)), timeout,
                               what=f"output of `{cmd}`", start=begin)

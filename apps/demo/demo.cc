@@ -12,7 +12,10 @@
 // skipped.
 // Background does a chunk of work every 10 ms at the lowest priority (bg = chunks done; 100 a
 // second means it is not starved); in between the CPU idles.
-// Status prints one line a second.
+// Status prints one line a second, and once, after 3 s, when the late ticks of the first 3 s fell
+// (tandem::arm64::SystemLateTicks; docs/platform.md, "Guest time").
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "demo_config.h"
@@ -53,6 +56,53 @@ tandem::apps::TaskStats g_stats(g_stats_entries, kStatsCount);
 uint64_t CountsToMicros(uint64_t counts) {
   const uint64_t per_us = tandem::arm64::CounterFrequency() / 1000000;
   return per_us == 0 ? 0 : counts / per_us;
+}
+
+// Appends to a line buffer; what does not fit is cut off (the buffer stays terminated).
+template <size_t kSize>
+void Append(char (&line)[kSize], size_t& len, const char* format, ...)
+    __attribute__((format(printf, 3, 4)));
+template <size_t kSize>
+void Append(char (&line)[kSize], size_t& len, const char* format, ...) {
+  if (len + 1 >= kSize) return;
+  va_list args;
+  va_start(args, format);
+  len += tandem::arm64::FormatV(line + len, kSize - len, format, args);
+  va_end(args);
+  if (len >= kSize) len = kSize - 1;
+}
+
+// The late-tick record, printed once: per 100 ms slot since the tick started "late/worst_us"
+// (late = at least 100 us), ten slots a line, then the worst ticks at their deadline on the
+// physical counter, which Xen's NOW() and console time stamps also count (in ms since reset).
+void PrintLateTicks() {
+  const tandem::arm64::LateTicks rec = tandem::arm64::SystemLateTicks();
+  const uint64_t per_us = tandem::arm64::CounterFrequency() / 1000000;
+  if (per_us == 0) return;
+  constexpr unsigned kPerLine = 10;
+  for (unsigned first = 0; first < rec.kSlotCount; first += kPerLine) {
+    char line[100] = "";
+    size_t len = 0;
+    for (unsigned i = first; i < first + kPerLine && i < rec.kSlotCount; ++i) {
+      Append(line, len, " %u/%lu", rec.slot(i).late,
+             static_cast<unsigned long>(rec.slot(i).max_latency / per_us));
+    }
+    ConsolePrintf("tandem-rt: late ticks %u.%u-%u.%us:%s\n", first / 10, first % 10,
+                  (first + kPerLine) / 10, (first + kPerLine) % 10, line);
+  }
+  // CNTVOFF_EL2 (virtual = physical - offset) is fixed for the domain's life.
+  const uint64_t offset = tandem::arm64::PhysicalCounterNow() - tandem::arm64::CounterNow();
+  for (unsigned first = 0; first < rec.worst_count(); first += 4) {
+    char line[100] = "";
+    size_t len = 0;
+    for (unsigned i = first; i < first + 4 && i < rec.worst_count(); ++i) {
+      const uint64_t at_us = (rec.worst(i).deadline + offset) / per_us;
+      Append(line, len, " %lu.%03lums+%luus", static_cast<unsigned long>(at_us / 1000),
+             static_cast<unsigned long>(at_us % 1000),
+             static_cast<unsigned long>(rec.worst(i).latency / per_us));
+    }
+    ConsolePrintf("tandem-rt: worst ticks (due at +late):%s\n", line);
+  }
 }
 
 // The pins Linux may drive over the command channel (pin 0 is the control task's). The QEMU
@@ -147,6 +197,7 @@ TASK(Status) {
       static_cast<unsigned long>(ch.requests), static_cast<unsigned long>(ch.max_batch),
       static_cast<unsigned long>(g_control_preempted_by_channel),
       static_cast<unsigned long>(ch.bare_wakeups), static_cast<unsigned long>(ch.throttle_periods));
+  if (g_seconds == 3) PrintLateTicks();
   if (g_seconds % 10 == 0) {
     const uint64_t* h = ticks.latency_histogram;
     ConsolePrintf("tandem-rt: tick latency <10us=%lu <100us=%lu <1ms=%lu >=1ms=%lu\n",

@@ -58,6 +58,7 @@ struct Gic {
 
 Gic g_gic;
 drivers::GenericTimer<TimerSysregs> g_timer{TimerSysregs{}};
+LateTicks g_late_ticks;
 
 GicDistributor<MmioIo> Dist() { return GicDistributor<MmioIo>(MmioIo(g_gic.gicd)); }
 GicRedistributor<MmioIo> Redist() {
@@ -202,6 +203,15 @@ TickStats SystemTickStats() {
   return stats;
 }
 
+LateTicks SystemLateTicks() {
+  // Masked while copying: the timer interrupt writes the record.
+  uint64_t daif;
+  asm volatile("mrs %0, daif\n\tmsr daifset, #2" : "=r"(daif)::"memory");
+  const LateTicks copy = g_late_ticks;
+  asm volatile("msr daif, %0" ::"r"(daif) : "memory");
+  return copy;
+}
+
 uint64_t LastTickCounter() { return g_timer.period_ticks() == 0 ? 0 : g_timer.last_tick(); }
 
 }  // namespace tandem::arm64
@@ -260,6 +270,9 @@ void StartSystemTimer(uint32_t tick_ns, Level level) {
                          drivers::TimerErrorName(r.error()));
     Panic("cannot start the system timer");
   }
+  const uint64_t per_ms = g_timer.frequency_hz() / 1000;
+  arm64::g_late_ticks.Start(g_timer.deadline() - g_timer.period_ticks(), 100 * per_ms,
+                            per_ms / 10);
 }
 
 void StopSystemTimer() {
@@ -295,6 +308,7 @@ extern "C" void tandem_arm64_irq(tandem::arm64::ExceptionFrame*) {
   }
   if (intid == g_gic.timer_intid) {
     // Re-arm before EOI so a level-sensitive timer line is no longer asserted.
+    const uint64_t due = g_timer.deadline();
     const bool tick = g_gic.timer_running && g_timer.Acknowledge();
     cpu.EndOfInterrupt(intid);
     if (tick) {
@@ -302,6 +316,10 @@ extern "C" void tandem_arm64_irq(tandem::arm64::ExceptionFrame*) {
       unsigned bucket = 0;
       while (bucket < 3 && latency >= g_gic.latency_bounds[bucket]) ++bucket;
       ++g_gic.latency_histogram[bucket];
+      g_late_ticks.Record(due, latency);
+    } else if (g_gic.timer_running && g_timer.deadline() != due) {
+      const uint64_t now = g_timer.Now();
+      g_late_ticks.Record(due, now > due ? now - due : 0);  // skipped as lost time
     }
     if (tick) kernel::HandleSystemTick();
     return;

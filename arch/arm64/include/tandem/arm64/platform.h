@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "tandem/result.h"
+#include "timer/generic_timer/late_tick_record.h"
 #include "tandem/xen/device_tree.h"
 
 namespace tandem::arm64 {
@@ -114,6 +115,13 @@ struct TickStats {
   uint64_t latency_histogram[4];
 };
 TickStats SystemTickStats();
+
+// When the system tick's late ticks fell since the timer started: the 8 worst (deadline on the
+// virtual counter, lateness in counter ticks; periods skipped as lost time included) and, per
+// 100 ms slot of the first 3 s, how many came 100 us late or more and the worst of them. To find
+// out what delays the RTOS while dom0 boots (docs/platform.md, "Guest time"). A consistent copy.
+using LateTicks = drivers::LateTickRecord<8, 30>;
+LateTicks SystemLateTicks();
 
 }  // namespace tandem::arm64
 

@@ -14,6 +14,10 @@ DEFAULT_CONF = REPO / "platform" / "tandem-qemu.conf"
 # does it. Route dom0less: no xl process watches a boot-time domain, so dom0's /init runs a
 # watcher that does the same for these three (platform/dom0/init, "on_crash").
 ON_CRASH = ("destroy", "restart", "preserve")
+# What keeps QEMU's one-thread round robin switching vCPUs under -icount (docs/platform.md,
+# "Guest time"): qemu = a QEMU timer every icount_pacer_us from power-on, seen by no guest;
+# dom0 = dom0's /init starts tandem-pacer (linux/pacer) once dom0 has booted; off = nothing.
+PACERS = ("qemu", "dom0", "off")
 
 
 @dataclasses.dataclass
@@ -23,6 +27,7 @@ class Platform:
     smp: int
     qemu_memory_mb: int
     icount: str
+    icount_pacer: str
     icount_pacer_us: int
     modules_base: int
     scheduler: str
@@ -98,6 +103,7 @@ def load(path=None, rtos_image=None) -> Platform:
     p = Platform(
         machine=q.get("machine"), cpu=q.get("cpu"), smp=_int(q, "smp"),
         qemu_memory_mb=_int(q, "memory_mb"), icount=q.get("icount", "").strip(),
+        icount_pacer=q.get("icount_pacer", "qemu").strip(),
         icount_pacer_us=_int(q, "icount_pacer_us") if q.get("icount_pacer_us", "").strip() else 0,
         modules_base=_int(q, "modules_base"),
         scheduler=x.get("scheduler"), vwfi=x.get("vwfi"), xen_console=x.get("console"),
@@ -126,6 +132,8 @@ def _check(p: Platform):
         errs.append("[gpio] base and size must be 4 KiB aligned (Xen maps whole pages)")
     if p.dom0_memory_mb + p.rtos_memory_mb + 64 > p.qemu_memory_mb:
         errs.append("[qemu] memory_mb too small for dom0 + rtos + Xen")
+    if p.icount_pacer not in PACERS:
+        errs.append(f"[qemu] icount_pacer {p.icount_pacer!r}: use one of {', '.join(PACERS)}")
     if not 0 <= p.icount_pacer_us <= 1000000:
         errs.append(f"[qemu] icount_pacer_us {p.icount_pacer_us}: 0 (off) to 1000000 microseconds")
     if any(not 0 <= pin < 8 for pin in p.gpio_exported_pins):

@@ -76,11 +76,28 @@ def check_icount_qemu():
             f"without icount")
 
 
+def qemu_pacer_args(interval_us: int) -> list:
+    """QEMU arguments that keep a QEMU_CLOCK_VIRTUAL timer due every `interval_us` of guest
+    time from power-on, which no guest sees. Under -icount QEMU runs the vCPUs in turns in one
+    thread, and a turn lasts half the time to the next timer event of any kind
+    (accel/tcg/tcg-accel-ops-rr.c, icount_percpu_budget): once the RTOS's own tick has fired, only
+    dom0's timers (milliseconds apart while Linux boots) would bound dom0's turn before the RTOS
+    gets one. The timer is the release timer of a filter-buffer, which net/filter-buffer.c re-arms
+    every `interval` us whether or not packets flow; it sits on the NIC QEMU virt has by default
+    anyway (virtio-net-pci on user networking), spelled out because any -netdev turns the default
+    NIC off, so the guests see the same machine."""
+    return ["-netdev", "user,id=tandem-net", "-device", "virtio-net-pci,netdev=tandem-net",
+            "-object", f"filter-buffer,id=tandem-pacer,netdev=tandem-net,interval={interval_us}"]
+
+
 def prepare(p: Platform, route: str, outdir: pathlib.Path = None, rtos_image_given=False,
             build_rtos=True, extra_bins=None, overlays=(), scenarios=(), kernel_args="",
-            icount=None) -> System:
+            icount=None, pacer=None) -> System:
+    """pacer: override [qemu] icount_pacer (qemu, dom0, off), e.g. for A/B timing runs."""
     if route not in ROUTES:
         raise PlatformError(f"unknown route {route!r}: use one of {', '.join(ROUTES)}")
+    if pacer is not None:
+        p = dataclasses.replace(p, icount_pacer=pacer)
     need_tools("qemu-system-aarch64", "dtc")
     outdir = pathlib.Path(outdir or default_outdir(route))
     outdir.mkdir(parents=True, exist_ok=True)
@@ -117,7 +134,7 @@ def prepare(p: Platform, route: str, outdir: pathlib.Path = None, rtos_image_giv
     # The Linux command line carries the route so one initramfs layout serves both.
     p_args = p.dom0_bootargs + f" tandem.route={route}" + (f" {kernel_args}" if kernel_args else "")
     ic = p.icount if icount is None else icount
-    if ic and p.icount_pacer_us > 0:
+    if ic and p.icount_pacer_us > 0 and p.icount_pacer == "dom0":
         p_args += f" tandem.pacer={p.icount_pacer_us}"  # dom0/init starts tandem-pacer
     p_run = dataclasses.replace(p, dom0_bootargs=p_args)
     qdtb = dtree.dump_qemu_dtb(p, outdir.parent)
@@ -133,6 +150,8 @@ def prepare(p: Platform, route: str, outdir: pathlib.Path = None, rtos_image_giv
     if ic:
         check_icount_qemu()
         argv += ["-icount", ic]
+        if p.icount_pacer == "qemu" and p.icount_pacer_us > 0:
+            argv += qemu_pacer_args(p.icount_pacer_us)
     for m in mods:
         argv += ["-device", f"loader,file={m.path},addr={m.addr:#x},force-raw=on"]
     names = []

@@ -10,7 +10,7 @@ import tempfile
 import unittest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "platform"))
-from tandem_platform import config, dtree, initramfs, xlcfg  # noqa: E402
+from tandem_platform import config, dtree, initramfs, system, xlcfg  # noqa: E402
 from tandem_platform.util import PlatformError  # noqa: E402
 
 
@@ -63,6 +63,20 @@ class DescriptionTest(unittest.TestCase):
     def test_negative_pacer_refused(self):
         with self.assertRaisesRegex(PlatformError, r"\[qemu\] icount_pacer_us -5"):
             config.load(conf_with(icount_pacer_us="-5"))
+
+    def test_unknown_pacer_refused(self):
+        with self.assertRaisesRegex(PlatformError, r"\[qemu\] icount_pacer 'linux'"):
+            config.load(conf_with(icount_pacer="linux"))
+
+    def test_qemu_pacer_is_a_timer_on_the_default_nic(self):
+        self.assertEqual(config.load().icount_pacer, "qemu")
+        args = system.qemu_pacer_args(35)
+        pairs = dict(zip(args[::2], args[1::2]))
+        self.assertEqual(pairs["-netdev"], "user,id=tandem-net")
+        # The NIC QEMU virt would add by default, so the guests see the same machine.
+        self.assertEqual(pairs["-device"], "virtio-net-pci,netdev=tandem-net")
+        self.assertEqual(pairs["-object"],
+                         "filter-buffer,id=tandem-pacer,netdev=tandem-net,interval=35")
 
 
 def _rtos_pcpu(n):

@@ -30,6 +30,8 @@ def main():
     ap.add_argument("--echo", action="store_true", help="copy the console to stdout")
     ap.add_argument("--icount", help="QEMU -icount for this boot (default: the description's "
                     "[qemu] icount; '' = off). Timing checks assert deadlines only with it")
+    ap.add_argument("--pacer", choices=("qemu", "dom0", "off"),
+                    help="override [qemu] icount_pacer (docs/platform.md, \"Guest time\")")
     a = ap.parse_args()
     image = pathlib.Path(a.rtos_image)
     if not image.is_file():
@@ -45,7 +47,7 @@ def main():
     try:
         selected = checks.for_route(a.route, a.check, a.group)
         boot = target.Boot(a.route, image, a.out, timeout=a.timeout, echo=a.echo,
-                           conf=a.config, icount=a.icount)
+                           conf=a.config, icount=a.icount, pacer=a.pacer)
     except Exception as e:  # set-up errors: missing tools, fetch failure, bad config
         print(f"target tests: FAIL: cannot set up route {a.route}: {e}", file=sys.stderr)
         return 2

@@ -56,7 +56,7 @@ class Boot:
     """Boots one route; use as a context manager. Records wall times in self.times."""
 
     def __init__(self, route, rtos_image, outdir=None, kernel_args="tandem.follow=0", timeout=120,
-                 echo=False, conf=None, icount=None):
+                 echo=False, conf=None, icount=None, pacer=None):
         # tandem.follow=0: the RTOS console is read from xenconsoled's log on demand instead of
         # being copied onto dom0's console, where it would interleave with command output.
         self.route = route
@@ -74,7 +74,7 @@ class Boot:
                                      outdir or REPO / "build" / "target" / route,
                                      rtos_image_given=True, build_rtos=False,
                                      extra_bins=extra,
-                                     kernel_args=kernel_args, icount=icount)
+                                     kernel_args=kernel_args, icount=icount, pacer=pacer)
         # Guest time counts instructions (QEMU -icount) instead of following the host clock: the
         # guest's deadlines then do not depend on how the host schedules QEMU.
         self.icount = self.platform.icount if icount is None else icount

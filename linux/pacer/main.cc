@@ -1,5 +1,8 @@
-// tandem-pacer: a dom0 process that wakes every --period-us microseconds, for target tests that
-// run QEMU with -icount (docs/platform.md, "Guest time").
+// tandem-pacer: a dom0 process that wakes every --period-us microseconds, for boots that run
+// QEMU with -icount and `[qemu] icount_pacer = dom0` (docs/platform.md, "Guest time"). The
+// default, icount_pacer = qemu, keeps a QEMU timer instead, which works from power-on: this
+// process only starts with dom0's /init, after dom0's kernel has booted, so a dom0less RTOS
+// misses deadlines until then. Kept for A/B runs (`platform/run --pacer dom0`).
 //
 // Why: under -icount QEMU runs all vCPUs in one host thread, in turns, and a turn lasts until
 // the next guest timer event (at most half the time to it per vCPU). A vCPU that spins on a lock

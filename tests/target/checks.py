@@ -226,7 +226,7 @@ def for_route(route, names=None, group="base"):
 
 def _wall(boot, seconds):
     """A wall-clock wait for something that takes `seconds` of wall time on plain TCG. Under
-    -icount with dom0's pacer a guest second costs several wall seconds (many more on a loaded
+    -icount with its pacer a guest second costs several wall seconds (many more on a loaded
     host): waits for guest-timed events (the once-a-second status line) stretch accordingly."""
     return seconds * 6 if boot.icount else seconds
 
@@ -331,9 +331,9 @@ def channel_flood_then_stats(boot, prof):
     one) and opens a measurement window, then 10,100 commands (100 isolated + a 10,000 burst),
     then `tandemctl stats`. With instruction-counted guest time (QEMU -icount, as ctest runs
     this) the control task must show 0 deadline misses in both, and in the window jobs all
-    along the flood and no response beyond its 1 ms period; dom0 runs tandem-pacer from its
-    first moment, so QEMU's one-thread round robin switches vCPUs every 20 us of guest time as
-    parallel CPUs would (linux/pacer says why). Without -icount guest time follows the host
+    along the flood and no response beyond its 1 ms period; QEMU's pacer timer (or dom0's
+    tandem-pacer) makes its one-thread round robin switch vCPUs every 10-20 us of guest time
+    as parallel CPUs would (docs/platform.md, "Guest time"). Without -icount guest time follows the host
     clock, and a host that deschedules QEMU's thread makes the vCPU miss deadlines, flood or
     not (docs/platform.md): the figures are then printed, not asserted. Always: no control job
     was interrupted by the channel's interrupt (ctrl_preempted 0), and the flood reached the

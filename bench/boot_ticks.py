@@ -81,7 +81,7 @@ def main():
                 con.send("r")
                 xen_input(con, "DOM0")
         con.pos = 0
-        con.expect(rf"tandem-rt: t={a.seconds}s [^\r\n]*\r?\n", a.timeout,
+        con.expect(rf"tandem-rt: t={a.seconds}s [^\r\n]*\r*\n", a.timeout,
                    what=f"the RTOS's t={a.seconds}s status line")
         wall = time.monotonic() - t0
     except PlatformError as e:

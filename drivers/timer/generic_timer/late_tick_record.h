@@ -14,11 +14,11 @@ class LateTickRecord {
   static_assert(kWorst > 0 && kSlots > 0, "a record keeps at least one tick and one slot");
 
  public:
-  struct Tick {
+  struct LateTickEntry {
     uint64_t deadline;  // counter value the tick was due at
     uint64_t latency;   // counter ticks from that deadline to its handling
   };
-  struct Slot {
+  struct LateTickSlot {
     uint32_t late;         // ticks due in this slot that were at least `threshold` late
     uint64_t max_latency;  // the worst lateness of a tick due in this slot
   };
@@ -46,20 +46,20 @@ class LateTickRecord {
       }
     }
     if (worst_count_ < kWorst) {
-      worst_[worst_count_++] = Tick{deadline, latency};
+      worst_[worst_count_++] = LateTickEntry{deadline, latency};
       return;
     }
     unsigned least = 0;
     for (unsigned i = 1; i < kWorst; ++i) {
       if (worst_[i].latency < worst_[least].latency) least = i;
     }
-    if (latency > worst_[least].latency) worst_[least] = Tick{deadline, latency};
+    if (latency > worst_[least].latency) worst_[least] = LateTickEntry{deadline, latency};
   }
 
   // The worst ticks seen (at most kWorst), ordered by deadline.
   unsigned worst_count() const { return worst_count_; }
-  Tick worst(unsigned i) const {
-    Tick sorted[kWorst];
+  LateTickEntry worst(unsigned i) const {
+    LateTickEntry sorted[kWorst];
     for (unsigned n = 0; n < worst_count_; ++n) {
       unsigned at = n;
       while (at > 0 && sorted[at - 1].deadline > worst_[n].deadline) {
@@ -68,18 +68,18 @@ class LateTickRecord {
       }
       sorted[at] = worst_[n];
     }
-    return i < worst_count_ ? sorted[i] : Tick{0, 0};
+    return i < worst_count_ ? sorted[i] : LateTickEntry{0, 0};
   }
 
-  const Slot& slot(unsigned i) const { return slots_[i < kSlots ? i : kSlots - 1]; }
+  const LateTickSlot& slot(unsigned i) const { return slots_[i < kSlots ? i : kSlots - 1]; }
   uint64_t origin() const { return origin_; }
   uint64_t slot_ticks() const { return slot_ticks_; }
   uint64_t threshold() const { return threshold_; }
 
  private:
-  Tick worst_[kWorst] = {};
+  LateTickEntry worst_[kWorst] = {};
   unsigned worst_count_ = 0;
-  Slot slots_[kSlots] = {};
+  LateTickSlot slots_[kSlots] = {};
   uint64_t origin_ = 0;
   uint64_t slot_ticks_ = 0;
   uint64_t threshold_ = 0;

@@ -31,9 +31,8 @@ run 0 tandemctl -d "$name" gpio get 1
 run 0 tandemctl -d "$name" gpio toggle 1
 run 7 tandemctl -d "$name" gpio set 4 1
 # Statistics since the RTOS started, cleared (--reset), then again for the bench alone.
-echo "SHOWCASE: (first since the RTOS started, dom0's boot included: until dom0's /init pins"
-echo "SHOWCASE:  the RTOS's vCPU and starts its pacer, emulation and sharing cost it deadlines;"
-echo "SHOWCASE:  then only the window of the bench)"
+echo "SHOWCASE: (first since the RTOS started, dom0's whole boot included, then only the"
+echo "SHOWCASE:  window of the bench)"
 run 0 tandemctl -d "$name" stats --reset
 run 0 tandem-bench -d "$name" -n 200 -b 2000
 run 0 tandemctl -d "$name" stats

@@ -271,8 +271,7 @@ void StartSystemTimer(uint32_t tick_ns, Level level) {
     Panic("cannot start the system timer");
   }
   const uint64_t per_ms = g_timer.frequency_hz() / 1000;
-  arm64::g_late_ticks.Start(g_timer.deadline() - g_timer.period_ticks(), 100 * per_ms,
-                            per_ms / 10);
+  arm64::g_late_ticks.Start(g_timer.deadline() - g_timer.period_ticks(), 100 * per_ms, per_ms / 10);
 }
 
 void StopSystemTimer() {

@@ -112,6 +112,7 @@ class Boot:
             # The shell prints its banner and a prompt; busybox ash may ask the terminal for the
             # cursor position (ESC[6n) once, so give it a line of its own before real commands.
             self.con.expect(r"# ", 30, what="dom0 shell prompt")
+            self.con.sendline("")
             self.con.sendline(MARKER_FUNCTIONS)
             self.sh("true", timeout=30, _ready=True)
 

@@ -223,6 +223,9 @@ def _check_xen(p: Platform):
             errs.append(f"{where}: name it with letters, digits, - and _ (not Pool-N: xl's "
                         f"names for the pools Xen makes itself)")
         for b in c.builds:
+            if not c.scheduler:
+                errs.append(f"{where} scheduler: missing (e.g. null or credit2)")
+                break
             if b not in XEN_BUILDS:
                 errs.append(f"{where} builds: unknown Xen build {b!r} (use {', '.join(XEN_BUILDS)})")
             elif c.scheduler not in XEN_BUILDS[b]:

@@ -124,6 +124,9 @@ class PoolValidationTest(unittest.TestCase):
         with self.assertRaisesRegex(PlatformError, r"\[cpupool.Pool-1\]: name it with letters"):
             config.load(described(text))
 
+    def test_missing_scheduler(self):
+        self.refused(dict(RT, scheduler=""), r"\[cpupool.rt\] scheduler: missing")
+
     def test_unknown_build_in_pool(self):
         self.refused(dict(RT, builds="source, yocto"), r"unknown Xen build 'yocto'")
 

@@ -174,6 +174,8 @@ def _download(base: pathlib.Path) -> pathlib.Path:
                        cwd=dl, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if p.returncode != 0 or not dsc.is_file():
         raise PlatformError(f"apt-get source xen={VERSION} failed:\n{p.stderr.strip()}")
+    # The index (~20 MB) is needed again only if the download goes: keep the cache small.
+    shutil.rmtree(base / "apt" / "lists", ignore_errors=True)
     return dsc
 
 

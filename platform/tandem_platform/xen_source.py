@@ -57,7 +57,9 @@ def inputs() -> dict:
 
     def first_line(cmd):
         return run(cmd, quiet=True).stdout.splitlines()[0].strip()
-    return {"version": VERSION, "fragment": FRAGMENT.read_text(),
+    # The fragment's settings in order, not its text: a comment edit rebuilds nothing.
+    settings = [f"CONFIG_{k}={v}" for k, v in fragment_symbols(FRAGMENT.read_text()).items()]
+    return {"version": VERSION, "fragment": settings,
             "cc": first_line([f"{CROSS}gcc", "--version"]),
             "ld": first_line([f"{CROSS}ld", "--version"]), "make": MAKE_VARS, "recipe": RECIPE}
 

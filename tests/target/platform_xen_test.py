@@ -326,6 +326,20 @@ class XenKconfigTest(unittest.TestCase):
         with self.assertRaisesRegex(PlatformError, r"realtime.config:2: 'SCHED_NULL=y': expected"):
             xen_source.fragment_symbols("# comment\nSCHED_NULL=y\n")
 
+    def test_fragment_comments_do_not_change_the_key(self):
+        orig = xen_source.FRAGMENT
+        try:
+            with tempfile.TemporaryDirectory() as d:
+                xen_source.FRAGMENT = pathlib.Path(d) / "f.config"
+                keys = []
+                for text in ("CONFIG_A=y\n", "# why\nCONFIG_A=y\n\n", "CONFIG_A=n\n"):
+                    xen_source.FRAGMENT.write_text(text)
+                    keys.append(xen_source.cache_key(xen_source.inputs()))
+        finally:
+            xen_source.FRAGMENT = orig
+        self.assertEqual(keys[0], keys[1])
+        self.assertNotEqual(keys[0], keys[2])
+
     def test_cache_key_follows_every_input(self):
         base = {"version": "v", "fragment": "f", "cc": "gcc 12", "ld": "ld", "make": [],
                 "recipe": 1}

@@ -122,7 +122,7 @@ def _build_locked(base: pathlib.Path, jobs: int) -> XenBuild:
     src = out / "src"
     out.mkdir(parents=True)
     log(f"Xen from source: unpacking {dsc.name} (dpkg-source -x, Debian's patches applied)")
-    run(["dpkg-source", "-x", dsc, src], quiet=True)
+    run(["dpkg-source", "--no-copy", "-x", dsc, src], quiet=True)  # no copy of the tarballs
     _configure(src / "xen", out / "build.log")
     _make(src / "xen", jobs, out / "build.log")
     shutil.copyfile(src / "xen" / "xen", image)

@@ -227,7 +227,8 @@ def _check_xen(p: Platform):
                 errs.append(f"{where} scheduler: missing (e.g. null or credit2)")
                 break
             if b not in XEN_BUILDS:
-                errs.append(f"{where} builds: unknown Xen build {b!r} (use {', '.join(XEN_BUILDS)})")
+                errs.append(f"{where} builds: unknown Xen build {b!r} "
+                            f"(use {', '.join(XEN_BUILDS)})")
             elif c.scheduler not in XEN_BUILDS[b]:
                 errs.append(f"{where} scheduler = {c.scheduler}: the {b} Xen build lacks it; "
                             f"{_has_it(c.scheduler)} (limit the pool with builds = ...)")
@@ -248,7 +249,8 @@ def _check_xen(p: Platform):
                 errs.append(f"{where} domains: dom0 stays in {POOL0} (Xen puts it there at "
                             f"boot; a pool of its own would need the boot CPU)")
             elif d not in POOL_DOMAINS:
-                errs.append(f"{where} domains: unknown domain {d!r} (use {', '.join(POOL_DOMAINS)})")
+                errs.append(f"{where} domains: unknown domain {d!r} "
+                            f"(use {', '.join(POOL_DOMAINS)})")
         if "rtos" in c.domains:
             holds_rtos.append(c)
             if p.rtos_pcpu not in c.cpus:

@@ -312,7 +312,8 @@ class XenKconfigTest(unittest.TestCase):
 
     def test_symbol_dropped_by_olddefconfig_named(self):
         frag = {"EXPERT": "y", "UNSUPPORTED": "y", "SCHED_NULL": "y", "BOOT_TIME_CPUPOOLS": "y"}
-        after = "CONFIG_UNSUPPORTED=y\nCONFIG_BOOT_TIME_CPUPOOLS=y\n# CONFIG_SCHED_NULL is not set\n"
+        after = ("CONFIG_UNSUPPORTED=y\nCONFIG_BOOT_TIME_CPUPOOLS=y\n"
+                 "# CONFIG_SCHED_NULL is not set\n")
         with self.assertRaisesRegex(PlatformError, r"CONFIG_EXPERT, CONFIG_SCHED_NULL are not =y"):
             xen_source.check_kconfig(frag, after, "xen/.config")
         xen_source.check_kconfig(frag, after + "CONFIG_EXPERT=y\nCONFIG_SCHED_NULL=y\n", "x")

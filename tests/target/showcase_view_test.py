@@ -14,7 +14,8 @@ RECORDED = (HERE / "data" / "showcase_console.txt").read_text()
 
 
 def summary_of(text, xen_build=None):
-    lines = showcase.summary(text, config.load(xen_build=xen_build), "dom0less", "shift=0,sleep=off", "10.0",
+    lines = showcase.summary(text, config.load(xen_build=xen_build), "dom0less",
+                             "shift=0,sleep=off", "10.0",
                              "build/platform/dom0less/console.log")
     return {ln.split()[0]: ln for ln in lines if not ln.startswith(" ")}, "\n".join(lines)
 

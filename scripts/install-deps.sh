@@ -11,6 +11,9 @@ packages=(
   # QEMU's virt machine loads the virtio NIC's option ROM (efi-virtio.rom) at start-up:
   # a Recommends of qemu-system-arm, which --no-install-recommends would skip.
   ipxe-qemu
+  # Xen built from Debian's source package (platform/run --xen source): dpkg-source unpacks it,
+  # Kconfig's lexer and parser need flex and bison.
+  dpkg-dev flex bison make
 )
 # QEMU 8.0 or later: the timing target tests run QEMU with -icount, and QEMU 7.2 (Debian 12's
 # own) livelocks an SMP guest under -icount (its round-robin vCPU loop can give the CPU that

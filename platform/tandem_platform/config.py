@@ -18,6 +18,28 @@ ON_CRASH = ("destroy", "restart", "preserve")
 # "Guest time"): qemu = a QEMU timer every icount_pacer_us from power-on, seen by no guest;
 # dom0 = dom0's /init starts tandem-pacer (linux/pacer) once dom0 has booted; off = nothing.
 PACERS = ("qemu", "dom0", "off")
+# The Xen builds platform/run can boot, and the schedulers each has (CONFIG_SCHED_*=y):
+# debian = Debian's arm64 binary (xen-hypervisor-4.17-arm64, boot/xen-4.17-arm64.config);
+# source = Debian's source package built with platform/xen/realtime.config (xen_source.py).
+# system.check_xen_config() checks the same against the real Kconfig of the image booted.
+XEN_BUILDS = {"debian": ("credit", "credit2"), "source": ("credit", "credit2", "null")}
+# Which builds can describe cpupools in the device tree (CONFIG_BOOT_TIME_CPUPOOLS).
+BOOT_TIME_CPUPOOLS = ("source",)
+VWFI = ("native", "trap")  # docs/misc/xen-command-line.pandoc, vwfi
+# Domains a cpupool may hold, by their section; dom0 stays in Pool-0 (with the boot CPU).
+POOL_DOMAINS = ("rtos",)
+POOL0 = "Pool-0"
+
+
+@dataclasses.dataclass(frozen=True)
+class CpuPool:
+    """A `[cpupool.NAME]` section: a scheduler, its CPUs, the domains in it, and the Xen builds
+    it is used with (others leave its domains in Pool-0)."""
+    name: str
+    scheduler: str
+    cpus: tuple
+    domains: tuple
+    builds: tuple
 
 
 @dataclasses.dataclass
@@ -30,6 +52,7 @@ class Platform:
     icount_pacer: str
     icount_pacer_us: int
     modules_base: int
+    xen_build: str
     scheduler: str
     vwfi: str
     xen_console: str
@@ -54,6 +77,19 @@ class Platform:
     gpio_pass_irq: bool
     gpio_exported_pins: list
     source: pathlib.Path
+    cpupools: tuple = ()
+
+    def active_cpupools(self) -> tuple:
+        """The pools the chosen Xen build uses, in description order (Pool-1, Pool-2, ...)."""
+        return tuple(c for c in self.cpupools if self.xen_build in c.builds)
+
+    def rtos_cpupool(self):
+        """The active pool holding the RTOS, or None (Pool-0)."""
+        return next((c for c in self.active_cpupools() if "rtos" in c.domains), None)
+
+    def pool0_cpus(self) -> tuple:
+        taken = {cpu for c in self.active_cpupools() for cpu in c.cpus}
+        return tuple(cpu for cpu in range(self.smp) if cpu not in taken)
 
     @property
     def gpio_irq(self) -> int:
@@ -77,7 +113,24 @@ def _int(sec, key):
         raise PlatformError(f"[{sec.name}] {key} = {v!r}: expected an integer") from None
 
 
-def load(path=None, rtos_image=None) -> Platform:
+def _words(sec, key, default=""):
+    return tuple(w for w in sec.get(key, default).replace(",", " ").split())
+
+
+def _cpupool(path, sec) -> CpuPool:
+    name = sec.name.split(".", 1)[1]
+    try:
+        cpus = tuple(int(c, 0) for c in _words(sec, "cpus"))
+    except ValueError:
+        raise PlatformError(f"{path}: [{sec.name}] cpus = {sec.get('cpus')!r}: expected CPU "
+                            f"numbers, e.g. 1 or 2,3") from None
+    return CpuPool(name=name, scheduler=sec.get("scheduler", "").strip(), cpus=cpus,
+                   domains=_words(sec, "domains"),
+                   builds=_words(sec, "builds", " ".join(XEN_BUILDS)))
+
+
+def load(path=None, rtos_image=None, xen_build=None) -> Platform:
+    """xen_build overrides [xen] build (platform/run --xen)."""
     path = pathlib.Path(path or DEFAULT_CONF)
     cp = configparser.ConfigParser(inline_comment_prefixes=None, interpolation=None)
     if not cp.read(path):
@@ -106,6 +159,7 @@ def load(path=None, rtos_image=None) -> Platform:
         icount_pacer=q.get("icount_pacer", "qemu").strip(),
         icount_pacer_us=_int(q, "icount_pacer_us") if q.get("icount_pacer_us", "").strip() else 0,
         modules_base=_int(q, "modules_base"),
+        xen_build=(xen_build or x.get("build", "debian")).strip(),
         scheduler=x.get("scheduler"), vwfi=x.get("vwfi"), xen_console=x.get("console"),
         dtuart=x.get("dtuart", ""), xen_extra=x.get("extra_bootargs", ""),
         dom0_memory_mb=_int(d, "memory_mb"), dom0_pcpu=_int(d, "pcpu"),
@@ -115,7 +169,8 @@ def load(path=None, rtos_image=None) -> Platform:
         rtos_enhanced=flag(r, "enhanced"),
         gpio_passthrough=flag(g, "passthrough"), gpio_node=g.get("node"),
         gpio_base=_int(g, "base"), gpio_size=_int(g, "size"), gpio_spi=_int(g, "spi"),
-        gpio_pass_irq=flag(g, "pass_irq"), gpio_exported_pins=pins, source=path)
+        gpio_pass_irq=flag(g, "pass_irq"), gpio_exported_pins=pins, source=path,
+        cpupools=tuple(_cpupool(path, cp[s]) for s in cp.sections() if s.startswith("cpupool.")))
     _check(p)
     return p
 
@@ -142,5 +197,78 @@ def _check(p: Platform):
         errs.append(f"[rtos] on_crash {p.rtos_on_crash!r}: use one of {', '.join(ON_CRASH)}")
     if not p.rtos_name or not p.rtos_name.replace("-", "").replace("_", "").isalnum():
         errs.append(f"[rtos] name {p.rtos_name!r}: use letters, digits, - and _")
+    errs += _check_xen(p)
     if errs:
         raise PlatformError(f"{p.source}: " + "; ".join(errs))
+
+
+def _has_it(sched):
+    builds = [b for b, scheds in XEN_BUILDS.items() if sched in scheds]
+    if not builds:
+        return f"no Xen build here has it (schedulers: {', '.join(sorted(_all_scheds()))})"
+    return "the " + " and the ".join(builds) + (" builds have" if len(builds) > 1 else
+                                                 " build has") + " it"
+
+
+def _all_scheds():
+    return {s for scheds in XEN_BUILDS.values() for s in scheds}
+
+
+def _check_xen(p: Platform):
+    """[xen] build, scheduler, vwfi and the [cpupool.*] sections."""
+    errs = []
+    if p.xen_build not in XEN_BUILDS:
+        return [f"[xen] build {p.xen_build!r}: use {' or '.join(XEN_BUILDS)}"]
+    if p.scheduler not in XEN_BUILDS[p.xen_build]:
+        errs.append(f"[xen] scheduler = {p.scheduler}: the {p.xen_build} Xen build lacks it; "
+                    f"{_has_it(p.scheduler)} ([xen] build, platform/run --xen)")
+    if p.vwfi not in VWFI:
+        errs.append(f"[xen] vwfi {p.vwfi!r}: use {' or '.join(VWFI)}")
+    owner, holds_rtos = {}, []
+    for c in p.cpupools:
+        where = f"[cpupool.{c.name}]"
+        if not c.name.replace("-", "").replace("_", "").isalnum() or c.name.startswith("Pool-"):
+            errs.append(f"{where}: name it with letters, digits, - and _ (not Pool-N: xl's "
+                        f"names for the pools Xen makes itself)")
+        for b in c.builds:
+            if not c.scheduler:
+                errs.append(f"{where} scheduler: missing (e.g. null or credit2)")
+                break
+            if b not in XEN_BUILDS:
+                errs.append(f"{where} builds: unknown Xen build {b!r} "
+                            f"(use {', '.join(XEN_BUILDS)})")
+            elif c.scheduler not in XEN_BUILDS[b]:
+                errs.append(f"{where} scheduler = {c.scheduler}: the {b} Xen build lacks it; "
+                            f"{_has_it(c.scheduler)} (limit the pool with builds = ...)")
+        if not c.cpus:
+            errs.append(f"{where} cpus: empty (a cpupool needs at least one CPU)")
+        for cpu in c.cpus:
+            if not 0 <= cpu < p.smp:
+                errs.append(f"{where} cpus: CPU {cpu} does not exist ([qemu] smp = {p.smp})")
+            elif cpu == p.dom0_pcpu:
+                errs.append(f"{where} cpus: CPU {cpu} is dom0's; it stays in {POOL0} with "
+                            f"dom0 and the boot CPU")
+            elif cpu in owner:
+                errs.append(f"{where} cpus: CPU {cpu} is in [cpupool.{owner[cpu]}] too")
+            else:
+                owner[cpu] = c.name
+        for d in c.domains:
+            if d == "dom0":
+                errs.append(f"{where} domains: dom0 stays in {POOL0} (Xen puts it there at "
+                            f"boot; a pool of its own would need the boot CPU)")
+            elif d not in POOL_DOMAINS:
+                errs.append(f"{where} domains: unknown domain {d!r} "
+                            f"(use {', '.join(POOL_DOMAINS)})")
+        if "rtos" in c.domains:
+            holds_rtos.append(c)
+            if p.rtos_pcpu not in c.cpus:
+                errs.append(f"{where}: holds the RTOS but not its [rtos] pcpu {p.rtos_pcpu}")
+            if c.scheduler == "null" and len(c.cpus) < p.rtos_vcpus:
+                errs.append(f"{where}: the null scheduler needs a CPU per vCPU "
+                            f"({len(c.cpus)} CPUs for {p.rtos_vcpus} vCPUs)")
+    for b in XEN_BUILDS:
+        mine = [c.name for c in holds_rtos if b in c.builds]
+        if len(mine) > 1:
+            errs.append(f"[cpupool.*]: the RTOS is in {len(mine)} pools for the {b} build "
+                        f"({', '.join(mine)}); a domain lives in one pool")
+    return errs

@@ -8,12 +8,14 @@ longer edits /chosen, so we write all of it and load each module with `-device l
 import dataclasses
 import hashlib
 import pathlib
+import re
 import subprocess
 
 from .config import Platform
 from .util import PlatformError, log, run
 
 ALIGN = 2 << 20
+POOL0_NODE = "cpupool-0"
 # GUEST_PHANDLE_GIC in xen/include/public/arch-arm.h: the phandle of the vGIC in a domU's tree.
 GUEST_PHANDLE_GIC = 65000
 
@@ -114,6 +116,31 @@ def compile_dts(src: str, out: pathlib.Path) -> pathlib.Path:
     return out
 
 
+def cpupool_node_name(pool_name: str) -> str:
+    return f"cpupool-{pool_name}"
+
+
+def cpupool_nodes(p: Platform, base_dts: str):
+    """Boot-time cpupools (Xen's docs/misc/arm/device-tree/cpupools.txt, CONFIG_BOOT_TIME_CPUPOOLS):
+    /chosen children with compatible "xen,cpupool", cpupool-cpus = phandles of CPU nodes and
+    cpupool-sched. Pool-0 is written out too, first, so Xen numbers the description's pools
+    Pool-1, Pool-2, ... in their order (it numbers pools in tree order and swaps the boot CPU's
+    pool to id 0; dom0's /init renames them to the description's names). A CPU is referenced by
+    its node /cpus/cpu@N: on QEMU virt node cpu@N has reg N, which is Xen's logical CPU N (the
+    boot CPU first, then tree order); dtc gives each referenced node a phandle."""
+    def ref(cpu):
+        if not re.search(rf"^\s*cpu@{cpu:x} {{", base_dts, re.M):
+            raise PlatformError(f"QEMU's device tree has no /cpus/cpu@{cpu:x} node for the "
+                                f"cpupools (smp = {p.smp})")
+        return f"&{{/cpus/cpu@{cpu:x}}}"
+
+    pools = [(POOL0_NODE, p.pool0_cpus(), p.scheduler)]
+    pools += [(cpupool_node_name(c.name), c.cpus, c.scheduler) for c in p.active_cpupools()]
+    return [f"{node} {{ compatible = \"xen,cpupool\"; "
+            f"cpupool-cpus = <{' '.join(ref(c) for c in cpus)}>; cpupool-sched = {_q(sched)}; }};"
+            for node, cpus, sched in pools]
+
+
 def host_dts(p: Platform, qemu_dtb: pathlib.Path, dom0_kernel: Module, dom0_ramdisk: Module,
              domu_kernel: Module = None, domu_dtb: Module = None) -> str:
     """QEMU's tree with overrides appended (dtc merges later definitions of the same node)."""
@@ -130,12 +157,18 @@ def host_dts(p: Platform, qemu_dtb: pathlib.Path, dom0_kernel: Module, dom0_ramd
         chosen += [f"xen,dom0-bootargs = {_q(p.dom0_bootargs)};",
                    _module(dom0_kernel, "multiboot,kernel", 2),
                    _module(dom0_ramdisk, "multiboot,ramdisk", 2)]
+    if domu_kernel is not None and p.active_cpupools():
+        chosen += cpupool_nodes(p, base)
     if domu_kernel is not None:
         dom = [f"compatible = \"xen,domain\";", "#address-cells = <1>;", "#size-cells = <1>;",
                f"memory = <0x0 {p.rtos_memory_mb * 1024:#x}>;", f"cpus = <{p.rtos_vcpus}>;",
                "vpl011;"]
         if p.rtos_enhanced:
             dom.append("xen,enhanced = \"enabled\";")
+        if p.rtos_cpupool() is not None:
+            # booting.txt "domain-cpupool": the domain starts in this boot-time pool.
+            node = cpupool_node_name(p.rtos_cpupool().name)
+            dom.append(f"domain-cpupool = <&{{/chosen/{node}}}>;")
         dom.append(_module(domu_kernel, "multiboot,kernel", 1))
         if domu_dtb is not None:
             dom.append(_module(domu_dtb, "multiboot,device-tree", 1))

@@ -27,11 +27,18 @@ MODULES = ["xen-privcmd.ko", "xenfs/xenfs.ko", "xen-evtchn.ko", "xen-gntdev.ko",
            "xen-gntalloc.ko"]
 INIT = REPO / "platform" / "dom0" / "init"
 RTOS_CREATE = REPO / "platform" / "dom0" / "tandem-rtos-create"
+CPUPOOLS = REPO / "platform" / "dom0" / "tandem-cpupools"
 LINUX_BUILD = REPO / "linux" / "build-arm64.sh"
 LINUX_OUT = REPO / "build" / "arm64-linux"
 # What linux/build-arm64.sh builds (found here when it is not run: --no-build).
 LINUX_TOOLS = ["linux/tandemctl", "linux/tandem-bench", "linux/tandem-loopback",
                "linux/tandem-pacer"]
+
+
+def cpupools_env(p: Platform) -> str:
+    """The active cpupools for dom0's /init, in description order: "NAME:SCHED:CPU,CPU ..."."""
+    return " ".join(f"{c.name}:{c.scheduler}:{','.join(map(str, c.cpus))}"
+                    for c in p.active_cpupools())
 
 
 def linux_tools(build: bool, required: bool = False):
@@ -164,7 +171,8 @@ def build(p: Platform, art: fetchmod.Artifacts, out: pathlib.Path, route: str,
         env = {"TANDEM_ROUTE": route, "TANDEM_RT_NAME": p.rtos_name,
                "TANDEM_RT_ENHANCED": int(p.rtos_enhanced), "TANDEM_RT_PCPU": p.rtos_pcpu,
                "TANDEM_RT_ON_CRASH": p.rtos_on_crash,
-               "TANDEM_GPIO_PINS": ",".join(map(str, p.gpio_exported_pins))}
+               "TANDEM_GPIO_PINS": ",".join(map(str, p.gpio_exported_pins)),
+               "TANDEM_XEN_BUILD": p.xen_build, "TANDEM_CPUPOOLS": f'"{cpupools_env(p)}"'}
         c.file("etc/tandem/platform.env",
                "".join(f"{k}={v}\n" for k, v in env.items()).encode())
         c.file(f"{RT_DIR.strip('/')}/{p.rtos_name}.cfg", xl_config(p).encode())
@@ -173,6 +181,7 @@ def build(p: Platform, art: fetchmod.Artifacts, out: pathlib.Path, route: str,
         # after a boot-time (dom0less) RTOS was destroyed or crashed.
         c.file(rtos_kernel_path(p), p.rtos_image.read_bytes())
         c.file("usr/local/bin/tandem-rtos-create", RTOS_CREATE.read_bytes(), 0o755)
+        c.file("usr/local/bin/tandem-cpupools", CPUPOOLS.read_bytes(), 0o755)
         for e in extra:
             c.file(f"usr/local/bin/{e.name}", e.read_bytes(), 0o755)
         for s in scenarios:

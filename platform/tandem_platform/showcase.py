@@ -134,6 +134,9 @@ def summary(text: str, platform, route: str, icount: str, qemu: str, console_log
 
     booted = (f"Xen {xen.group(1)}" if xen else f"Xen {missing}")
     booted += f" ({sched.group(1)})" if sched else ""
+    pool = platform.rtos_cpupool()
+    if pool is not None:  # the source build: the RTOS's own pool (docs/platform.md, cpupools)
+        booted += f" from Debian's source, {name} in cpupool {pool.name} ({pool.scheduler})"
     booted += f", dom0 Linux {linux.group(1)}" if linux else f", dom0 Linux {missing}"
     booted += f", {name} as domain {domid}" if domid else f", {name} {missing}"
     timing = f"instruction-counted guest time (-icount {icount})" if icount else \

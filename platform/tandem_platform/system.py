@@ -7,8 +7,8 @@ import re
 import shutil
 import subprocess
 
-from . import dtree, fetch, initramfs, rtos
-from .config import Platform
+from . import dtree, fetch, initramfs, rtos, xen_source
+from .config import BOOT_TIME_CPUPOOLS, Platform
 from .util import REPO, PlatformError, log, need_tools
 from .xlcfg import xl_config
 
@@ -38,14 +38,37 @@ SCHED_KCONFIG = {"null": "SCHED_NULL", "credit": "SCHED_CREDIT", "credit2": "SCH
                  "rtds": "SCHED_RTDS", "arinc653": "SCHED_ARINC653"}
 
 
-def check_xen_config(p: Platform, kconfig: pathlib.Path):
-    """Refuses a scheduler the fetched Xen lacks (Xen would silently fall back to credit2)."""
-    sym = SCHED_KCONFIG.get(p.scheduler)
-    if sym is None:
-        raise PlatformError(f"[xen] scheduler {p.scheduler!r}: use one of {sorted(SCHED_KCONFIG)}")
-    if kconfig.exists() and f"CONFIG_{sym}=y" not in kconfig.read_text().split():
-        raise PlatformError(f"[xen] scheduler = {p.scheduler}: the fetched Xen ({kconfig.name}) "
-                            f"has CONFIG_{sym} unset; pick a scheduler it has (credit2)")
+def check_xen_config(p: Platform, kconfig: pathlib.Path, route: str):
+    """Refuses what the Xen image about to boot lacks, read from its own Kconfig: a scheduler
+    (Xen would fall back to credit2 without a word; with a boot-time cpupool it panics) and, on
+    the routes that describe cpupools in the device tree, CONFIG_BOOT_TIME_CPUPOOLS (without it
+    Xen ignores the pool nodes and starts the RTOS in Pool-0)."""
+    have = set(kconfig.read_text().split()) if kconfig.exists() else None
+    pools = p.active_cpupools()
+    used = [("[xen] scheduler", p.scheduler)] + [(f"[cpupool.{c.name}] scheduler", c.scheduler)
+                                                 for c in pools]
+    for where, sched in used:
+        sym = SCHED_KCONFIG.get(sched)
+        if sym is None:
+            raise PlatformError(f"{where} {sched!r}: use one of {sorted(SCHED_KCONFIG)}")
+        if have is not None and f"CONFIG_{sym}=y" not in have:
+            raise PlatformError(f"{where} = {sched}: the {p.xen_build} Xen ({kconfig}) has "
+                                f"CONFIG_{sym} unset; pick a scheduler it has")
+    if route != "xl" and pools:
+        if p.xen_build not in BOOT_TIME_CPUPOOLS or (
+                have is not None and "CONFIG_BOOT_TIME_CPUPOOLS=y" not in have):
+            raise PlatformError(
+                f"route {route} puts [cpupool.{pools[0].name}] in the device tree, but the "
+                f"{p.xen_build} Xen build has no boot-time cpupools (CONFIG_BOOT_TIME_CPUPOOLS); "
+                f"the {' and '.join(BOOT_TIME_CPUPOOLS)} build has them (--xen source), or "
+                f"limit the pool with builds = ...")
+
+
+def xen_image(p: Platform, art: fetch.Artifacts) -> pathlib.Path:
+    """The hypervisor of the chosen build ([xen] build, platform/run --xen)."""
+    if p.xen_build == "source":
+        return xen_source.build().xen
+    return art.xen
 
 
 def default_outdir(route: str) -> pathlib.Path:
@@ -102,7 +125,8 @@ def prepare(p: Platform, route: str, outdir: pathlib.Path = None, rtos_image_giv
     outdir = pathlib.Path(outdir or default_outdir(route))
     outdir.mkdir(parents=True, exist_ok=True)
     art = fetch.fetch()
-    check_xen_config(p, art.xen.with_name(art.xen.name + ".config"))
+    xen = xen_image(p, art)
+    check_xen_config(p, xen.with_name(xen.name + ".config"), route)
     rtos.ensure_image(p, given=rtos_image_given, build=build_rtos)
     with_dom0 = route != "rtos-only"
     if not with_dom0:
@@ -145,7 +169,7 @@ def prepare(p: Platform, route: str, outdir: pathlib.Path = None, rtos_image_giv
         import tempfile
         monitor = pathlib.Path(tempfile.mkdtemp(prefix="tandem-qemu-")) / "monitor.sock"
     argv = ["qemu-system-aarch64", *dtree.qemu_machine_args(p), "-display", "none",
-            "-no-reboot", "-kernel", str(art.xen), "-dtb", str(dtb),
+            "-no-reboot", "-kernel", str(xen), "-dtb", str(dtb),
             "-monitor", f"unix:{monitor},server=on,wait=off"]
     if ic:
         check_icount_qemu()
@@ -159,5 +183,5 @@ def prepare(p: Platform, route: str, outdir: pathlib.Path = None, rtos_image_giv
         names += [f.name for f in sorted(e.iterdir())] if e.is_dir() else [e.name]
     sysm = System(route, outdir, argv, monitor, outdir / "console.log", p, names)
     (outdir / "qemu-cmdline.txt").write_text(shlex.join(sysm.qemu_argv("stdio")) + "\n")
-    log(f"route {route}: files in {outdir}")
+    log(f"route {route}: files in {outdir}; Xen: {p.xen_build} build ({xen})")
     return sysm

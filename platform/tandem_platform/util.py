@@ -40,7 +40,10 @@ def run(cmd, quiet=False, **kw) -> subprocess.CompletedProcess:
 HOST_PACKAGES = {"qemu-system-aarch64": "qemu-system-arm", "dtc": "device-tree-compiler",
                  "aarch64-linux-gnu-readelf": "binutils-aarch64-linux-gnu", "cpio": "cpio",
                  "apt-get": "apt", "dpkg-deb": "dpkg", "cmake": "cmake", "ninja": "ninja-build",
-                 "aarch64-linux-gnu-g++": "g++-aarch64-linux-gnu", "tar": "tar"}
+                 "aarch64-linux-gnu-g++": "g++-aarch64-linux-gnu", "tar": "tar",
+                 # Xen built from source (xen_source.py): Kconfig's parsers and Debian's unpacker.
+                 "aarch64-linux-gnu-gcc": "gcc-aarch64-linux-gnu", "flex": "flex",
+                 "bison": "bison", "make": "make", "gcc": "gcc", "dpkg-source": "dpkg-dev"}
 
 
 def need_tools(*tools: str) -> None:

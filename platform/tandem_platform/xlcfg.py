@@ -20,6 +20,10 @@ def xl_config(p: Platform) -> str:
              # The emulated SBSA UART at GUEST_PL011_BASE (xl.cfg(5) "vuart").
              'vuart = "sbsa_uart"',
              f'on_crash = "{p.rtos_on_crash}"']
+    if p.rtos_cpupool() is not None:
+        # xl.cfg(5) "pool": dom0's /init made it (route xl) or renamed the boot-time pool to
+        # this name (route dom0less, so that re-creating the RTOS lands in it too).
+        lines.append(f'pool = "{p.rtos_cpupool().name}"')
     if p.gpio_passthrough:
         # iomem = "GFN,NR_PAGES": 1:1 mapping of the controller's page(s) into the guest.
         lines.append(f'iomem = [ "{p.gpio_base >> 12:#x},{max(1, p.gpio_size >> 12):#x}" ]')

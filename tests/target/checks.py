@@ -24,14 +24,26 @@ PROFILES = {
 }
 
 CHECKS = {}  # name -> (routes, group, fn)
+# name -> (predicate on the booted Platform, what it needs): checks for one platform choice.
+NEEDS = {}
 
 
-def check(*routes, group="base"):
-    """Registers a check for routes; groups run as separate ctest entries (one boot each)."""
+def check(*routes, group="base", needs=None):
+    """Registers a check for routes; groups run as separate ctest entries (one boot each).
+    needs = (predicate(platform), description): the check applies only to such boots (e.g.
+    the source-built Xen); run_target_tests.py lists the others as not applicable."""
     def reg(fn):
         CHECKS[fn.__name__] = (routes, group, fn)
+        if needs:
+            NEEDS[fn.__name__] = needs
         return fn
     return reg
+
+
+def not_applicable(name, platform):
+    """Why check `name` does not apply to a boot of this platform, or None."""
+    pred, what = NEEDS.get(name, (None, None))
+    return None if pred is None or pred(platform) else what
 
 
 def _xl_list(boot):
@@ -97,6 +109,38 @@ def rtos_on_its_pcpu(boot, prof):
     d0 = [ln.split() for ln in out0.splitlines() if ln.startswith("Domain-0")]
     require(d0 and d0[0][3] == str(boot.platform.dom0_pcpu) and
             d0[0][6] == str(boot.platform.dom0_pcpu), f"dom0 not pinned to its pCPU:\n{out0}")
+
+
+def _table(out, first_col):
+    """Rows of an xl table whose first column is first_col (the header row skipped)."""
+    return [ln.split() for ln in out.splitlines()[1:] if ln.split()[:1] == [first_col]]
+
+
+@check("xl", "dom0less", needs=(lambda p: p.rtos_cpupool() is not None,
+                                "a cpupool for the RTOS in this Xen build (--xen source)"))
+def rtos_alone_in_its_cpupool(boot, prof):
+    """The description's pool (the source build: null scheduler on pCPU 1) holds the RTOS and
+    nothing else; dom0 stays in Pool-0 on the remaining CPUs. Route dom0less: Xen made the pool
+    at boot (device tree) and dom0's /init renamed it; route xl: /init made it before xl create."""
+    p, pool = boot.platform, boot.platform.rtos_cpupool()
+    _, doms = boot.sh("xl list -c")  # Name ID Mem VCPUs State Time(s) Cpupool
+    rt, d0 = _table(doms, p.rtos_name), _table(doms, "Domain-0")
+    require(rt and rt[0][-1] == pool.name, f"{p.rtos_name} is not in cpupool {pool.name}:\n{doms}")
+    require(d0 and d0[0][-1] == "Pool-0", f"Domain-0 is not in Pool-0:\n{doms}")
+    in_pool = [r[0] for r in (ln.split() for ln in doms.splitlines()[1:]) if r[-1:] == [pool.name]]
+    require(in_pool == [p.rtos_name], f"cpupool {pool.name} holds {in_pool}, want the RTOS "
+            f"alone:\n{doms}")
+    _, pools = boot.sh("xl cpupool-list")  # Name CPUs Sched Active Domain-count
+    row = _table(pools, pool.name)
+    require(row and row[0][2] == pool.scheduler and row[0][4] == "1" and
+            row[0][1] == str(len(pool.cpus)),
+            f"cpupool {pool.name}: want {len(pool.cpus)} CPU(s), {pool.scheduler}, 1 domain:\n"
+            f"{pools}")
+    _, cpus = boot.sh("xl cpupool-list -c")  # Name CPU-list
+    want = {pool.name: ",".join(map(str, pool.cpus)), "Pool-0": ",".join(map(str, p.pool0_cpus()))}
+    for name, cpu_list in want.items():
+        row = _table(cpus, name)
+        require(row and row[0][1] == cpu_list, f"cpupool {name}: CPUs want {cpu_list}:\n{cpus}")
 
 
 @check("xl")

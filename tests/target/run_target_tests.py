@@ -27,6 +27,8 @@ def main():
     ap.add_argument("--timeout", type=float, default=120, help="boot timeout, seconds")
     ap.add_argument("--out", help="output directory")
     ap.add_argument("--config", help="platform description (default platform/tandem-qemu.conf)")
+    ap.add_argument("--xen", choices=tuple(target.config.XEN_BUILDS),
+                    help="Xen build to boot (default: the description's [xen] build)")
     ap.add_argument("--echo", action="store_true", help="copy the console to stdout")
     ap.add_argument("--icount", help="QEMU -icount for this boot (default: the description's "
                     "[qemu] icount; '' = off). Timing checks assert deadlines only with it")
@@ -46,8 +48,15 @@ def main():
     results = []
     try:
         selected = checks.for_route(a.route, a.check, a.group)
+        platform = target.config.load(a.config, rtos_image=image, xen_build=a.xen)
+        for name, _ in selected:
+            why = checks.not_applicable(name, platform)
+            if why:
+                print(f"[N/A ] {a.route}/{name}: needs {why}", flush=True)
+        selected = [(n, fn) for n, fn in selected if not checks.not_applicable(n, platform)]
         boot = target.Boot(a.route, image, a.out, timeout=a.timeout, echo=a.echo,
-                           conf=a.config, icount=a.icount, pacer=a.pacer)
+                           conf=a.config, icount=a.icount, xen_build=a.xen,
+                           pacer=a.pacer)
     except Exception as e:  # set-up errors: missing tools, fetch failure, bad config
         print(f"target tests: FAIL: cannot set up route {a.route}: {e}", file=sys.stderr)
         return 2

@@ -13,8 +13,9 @@ from tandem_platform import config, console, showcase  # noqa: E402
 RECORDED = (HERE / "data" / "showcase_console.txt").read_text()
 
 
-def summary_of(text):
-    lines = showcase.summary(text, config.load(), "dom0less", "shift=0,sleep=off", "10.0",
+def summary_of(text, xen_build=None):
+    lines = showcase.summary(text, config.load(xen_build=xen_build), "dom0less",
+                             "shift=0,sleep=off", "10.0",
                              "build/platform/dom0less/console.log")
     return {ln.split()[0]: ln for ln in lines if not ln.startswith(" ")}, "\n".join(lines)
 
@@ -66,6 +67,11 @@ class SummaryTest(unittest.TestCase):
         self.assertIn("from the RTOS's start to the reset (dom0 booting): Control 211", text)
         self.assertEqual(s["result"], "result    showcase: 0 failure(s)")
         self.assertNotIn("not seen", text)
+
+    def test_source_build_names_the_rtos_pool(self):
+        s, _ = summary_of(RECORDED, xen_build="source")
+        self.assertIn("Xen 4.17.7 (credit2) from Debian's source, tandem-rt in cpupool rt (null), "
+                      "dom0 Linux", s["booted"])
 
     def test_misses_in_the_window_are_reported(self):
         text = RECORDED.replace("SHOWCASE:   0     Control                       48         "

@@ -56,14 +56,14 @@ class Boot:
     """Boots one route; use as a context manager. Records wall times in self.times."""
 
     def __init__(self, route, rtos_image, outdir=None, kernel_args="tandem.follow=0", timeout=120,
-                 echo=False, conf=None, icount=None, pacer=None):
+                 echo=False, conf=None, icount=None, xen_build=None, pacer=None):
         # tandem.follow=0: the RTOS console is read from xenconsoled's log on demand instead of
         # being copied onto dom0's console, where it would interleave with command output.
         self.route = route
         self.timeout = timeout
         self.times = {}
         t0 = time.monotonic()
-        self.platform = config.load(conf, rtos_image=rtos_image)
+        self.platform = config.load(conf, rtos_image=rtos_image, xen_build=xen_build)
         # The dom0 tools are cross-built against the arm64 sysroot the fetch unpacks: on a
         # fresh machine the first boot must fetch before it builds them. The checks need them.
         extra = []
@@ -112,6 +112,7 @@ class Boot:
             # The shell prints its banner and a prompt; busybox ash may ask the terminal for the
             # cursor position (ESC[6n) once, so give it a line of its own before real commands.
             self.con.expect(r"# ", 30, what="dom0 shell prompt")
+            self.con.sendline("")
             self.con.sendline(MARKER_FUNCTIONS)
             self.sh("true", timeout=30, _ready=True)
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The main job, on a fresh Debian 12 machine as root: install what is needed, build everything
 # (oilc and the host tools, Tandem RT for arm64, the dom0 tools), boot Xen + Linux dom0 +
-# Tandem RT in QEMU the dom0less way (Xen starts the RTOS at power-on, beside dom0), and show
-# from dom0's shell the RTOS domain and the command channel at work (platform/scenarios/showcase.sh).
-# Usage: ./main.sh [--verbose] [--route xl|dom0less] [--interactive] [other platform/run options]
+# Tandem RT in QEMU the dom0less way (Xen starts the RTOS at power-on, beside dom0, alone in a
+# null-scheduler cpupool of a Xen built from Debian's source), and show from dom0's shell the RTOS
+# domain and the command channel at work (platform/scenarios/showcase.sh).
+# Usage: ./main.sh [--verbose] [--route xl|dom0less] [--xen debian] [other platform/run options]
 #   --verbose  stream every build step's output and the whole Xen/Linux console (by default
 #              they go to log files under build/main/ and build/platform/, whose paths are shown)
 set -euo pipefail
@@ -12,7 +13,7 @@ verbose=0
 run_args=()
 for arg in "$@"; do
   case "$arg" in
-    -h | --help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; echo; exec platform/run --help ;;
+    -h | --help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; echo; exec platform/run --help ;;
     -v | --verbose) verbose=1 ;;
     *) run_args+=("$arg") ;;
   esac
@@ -52,6 +53,8 @@ step deps "dependencies (first run: apt-get, about 2 minutes)" scripts/install-d
 step oilc "host build: oilc" sh -c "cmake --preset host-debug && cmake --build --preset host-debug --target oilc -j $jobs"
 step arm64 "arm64 build: Tandem RT" sh -c "cmake --preset arm64 && cmake --build --preset arm64 -j $jobs"
 step fetch "Debian's arm64 Xen, Linux and toolstack (.cache/)" platform/fetch
+step xen "Xen 4.17.5 for real time, from Debian's source (first run: about 2 minutes)" \
+  platform/fetch --xen-source
 step dom0-tools "dom0 tools: tandemctl, tandem-bench (arm64)" linux/build-arm64.sh
 console=(--console tandem)
 ((verbose)) && console=()
@@ -60,6 +63,6 @@ console=(--console tandem)
 ((verbose)) && printf '\n==== [%s] boot Xen + Linux dom0 + Tandem RT in QEMU ====\n' "$(date +%T)"
 # Instruction-counted guest time (docs/platform.md, "Guest time"): the RTOS's deadline figures
 # then describe the guest system, not how busy this machine is. `--icount ''` turns it off.
-exec platform/run --route dom0less --icount shift=0,sleep=off \
+exec platform/run --route dom0less --xen source --icount shift=0,sleep=off \
   --scenario platform/scenarios/showcase.sh --timeout 600 "${console[@]}" --summary \
   "${run_args[@]}"

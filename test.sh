@@ -56,6 +56,8 @@ cmake --preset arm64 >/dev/null
 cmake --build --preset arm64 -j "$jobs"
 
 if ((run_target)); then
+  step "target: Debian's arm64 Xen, Linux, toolstack; Xen built from Debian's source (cached)"
+  platform/fetch --xen-source >/dev/null
   step "target: QEMU boots of Xen + Linux + Tandem RT"
   cmake --preset host-debug -DTANDEM_TARGET_TESTS=ON >/dev/null
   ctest --preset host-debug -L target

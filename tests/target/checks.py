@@ -23,17 +23,18 @@ PROFILES = {
               "gpio": ("value", 0xA5), "channel": False},
 }
 
-CHECKS = {}  # name -> (routes, group, fn)
+CHECKS = {}  # name -> (routes, groups, fn)
 # name -> (predicate on the booted Platform, what it needs): checks for one platform choice.
 NEEDS = {}
 
 
 def check(*routes, group="base", needs=None):
     """Registers a check for routes; groups run as separate ctest entries (one boot each).
+    group: one group's name, or a tuple of them for a check that belongs in several boots.
     needs = (predicate(platform), description): the check applies only to such boots (e.g.
     the source-built Xen); run_target_tests.py lists the others as not applicable."""
     def reg(fn):
-        CHECKS[fn.__name__] = (routes, group, fn)
+        CHECKS[fn.__name__] = (routes, group if isinstance(group, tuple) else (group,), fn)
         if needs:
             NEEDS[fn.__name__] = needs
         return fn
@@ -116,8 +117,9 @@ def _table(out, first_col):
     return [ln.split() for ln in out.splitlines()[1:] if ln.split()[:1] == [first_col]]
 
 
-@check("xl", "dom0less", needs=(lambda p: p.rtos_cpupool() is not None,
-                                "a cpupool for the RTOS in this Xen build (--xen source)"))
+@check("xl", "dom0less", group=("base", "channel"),
+       needs=(lambda p: p.rtos_cpupool() is not None,
+              "a cpupool for the RTOS in this Xen build (--xen source)"))
 def rtos_alone_in_its_cpupool(boot, prof):
     """The description's pool (the source build: null scheduler on pCPU 1) holds the RTOS and
     nothing else; dom0 stays in Pool-0 on the remaining CPUs. Route dom0less: Xen made the pool
@@ -257,7 +259,7 @@ def xen_console_switch(boot, prof):
 
 def for_route(route, names=None, group="base"):
     sel = [(n, fn) for n, (routes, g, fn) in CHECKS.items()
-           if route in routes and (names or g == group)]
+           if route in routes and (names or group in g)]
     if names:
         unknown = set(names) - set(CHECKS)
         if unknown:

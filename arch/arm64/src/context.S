@@ -4,7 +4,8 @@
 // pushed on the task's own stack and the stack pointer is the handle. Callers hold interrupts
 // masked (DAIF.I), so DAIF is not part of the context.
 
-#define CONTEXT_SIZE 96  // x19-x30 (context.h: kContextSize)
+#include "context_layout.h"
+#define CONTEXT_SIZE TANDEM_ARM64_CONTEXT_SIZE
 
   .text
 // void tandem_arm64_switch(void** from, void* to)
@@ -34,8 +35,8 @@ tandem_arm64_resume:
   add   sp, sp, #CONTEXT_SIZE
   ret
 
-// First code of a fresh context (context.cc puts the entry in x19): a clean frame chain, then
-// entry(); entry never returns, and a return is an internal error.
+// First code of a fresh context (PrepareContext in port.cc puts the entry in x19): a clean
+// frame chain, then entry(); entry never returns, and a return is an internal error.
   .global tandem_arm64_context_start
 tandem_arm64_context_start:
   mov   x29, #0

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "context_layout.h"
 #include "port_internal.h"
 #include "sysreg.h"
 #include "tandem/arch.h"
@@ -21,7 +22,10 @@ extern char tandem_arm64_probe_fault[];
 namespace tandem::arm64 {
 
 namespace {
-constexpr size_t kContextSize = 96;  // context.S CONTEXT_SIZE: x19-x30
+constexpr size_t kContextSize = TANDEM_ARM64_CONTEXT_SIZE;
+static_assert(kContextSize == 12 * 8, "x19-x30, as context.S saves them");
+static_assert(TANDEM_ARM64_CONTEXT_X19 == 0 && TANDEM_ARM64_CONTEXT_X30 == kContextSize - 8,
+              "context.S stores x19 first and x30 last");
 constexpr size_t kMinStack = 2048;   // a context, an exception frame and a few calls
 bool g_shutdown_returns = false;
 unsigned g_shutdown_reason = SHUTDOWN_poweroff;
@@ -62,8 +66,8 @@ Context PrepareContext(void* stack, size_t size, void (*entry)()) {
   const uintptr_t top = (reinterpret_cast<uintptr_t>(stack) + size) & ~uintptr_t{15};
   uint64_t* frame = reinterpret_cast<uint64_t*>(top - arm64::kContextSize);
   for (size_t i = 0; i < arm64::kContextSize / 8; ++i) frame[i] = 0;
-  frame[0] = reinterpret_cast<uintptr_t>(entry);                         // x19
-  frame[11] = reinterpret_cast<uintptr_t>(&tandem_arm64_context_start);  // x30
+  frame[TANDEM_ARM64_CONTEXT_X19 / 8] = reinterpret_cast<uintptr_t>(entry);
+  frame[TANDEM_ARM64_CONTEXT_X30 / 8] = reinterpret_cast<uintptr_t>(&tandem_arm64_context_start);
   return frame;
 }
 

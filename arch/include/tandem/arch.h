@@ -12,10 +12,7 @@
 #include <stdint.h>
 
 #include "os.h"
-
-namespace tandem {
-using Level = uint8_t;
-}
+#include "tandem/level.h"
 
 namespace tandem::arch {
 

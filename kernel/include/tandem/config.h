@@ -13,10 +13,10 @@
 #include <stdint.h>
 
 #include "os.h"
+#include "tandem/level.h"
 
 namespace tandem {
 
-using Level = uint8_t;
 inline constexpr Level kIdleLevel = 0;
 inline constexpr Level kMaxLevel = 63;  // the ready bitmap is one 64-bit word
 inline constexpr uint16_t kNone = 0xFFFF;

@@ -39,6 +39,11 @@ class Fatal(PlatformError):
     pass
 
 
+class QemuExited(Fatal):
+    """QEMU ended before what was awaited came (a Fatal: callers that only care about failure
+    catch Fatal; platform/run gives it an exit status of its own)."""
+
+
 class Console:
     """echo: False (nothing), True (everything QEMU prints, as it comes), or a function that
     gets each complete console line (str, no line end) and returns what to print for it, or
@@ -114,7 +119,7 @@ class Console:
                                 f"{f.group(0).decode(errors='replace')}\n{self._tail()}")
                 left = deadline - time.monotonic()
                 if not self.alive() and not self.reader.is_alive():
-                    raise Fatal(f"{what}: QEMU exited (status {self.proc.returncode}) first\n"
+                    raise QemuExited(f"{what}: QEMU exited (status {self.proc.returncode}) first\n"
                                 f"{self._tail()}")
                 if left <= 0:
                     raise Timeout(f"{what}: not seen within {timeout:.0f} s\n{self._tail()}")
@@ -138,7 +143,7 @@ class Console:
                     raise Fatal(f"{what}: failure on the console first: "
                                 f"{f.group(0).decode(errors='replace')}\n{self._tail()}")
                 if not self.alive() and not self.reader.is_alive():
-                    raise Fatal(f"{what}: QEMU exited (status {self.proc.returncode}) first\n"
+                    raise QemuExited(f"{what}: QEMU exited (status {self.proc.returncode}) first\n"
                                 f"{self._tail()}")
                 left = deadline - time.monotonic()
                 if left <= 0:

@@ -103,5 +103,29 @@ class ConsoleEchoTest(unittest.TestCase):
         self.assertEqual(seen, ["one", "two", "end"])
 
 
+class ConsoleEndTest(unittest.TestCase):
+    """How a wait ends when what it waits for never comes: platform/run's exit status (2 a
+    failure on the console, 4 QEMU gone) follows the exception's type."""
+
+    def wait(self, script):
+        with tempfile.TemporaryDirectory() as d:
+            c = console.Console(["sh", "-c", script], pathlib.Path(d) / "log")
+            try:
+                c.expect("never printed", 10)
+            finally:
+                c.close()
+
+    def test_emulator_gone_is_its_own_failure(self):
+        with self.assertRaises(console.QemuExited) as cm:
+            self.wait("echo booting")
+        self.assertIn("exited (status 0)", str(cm.exception))
+
+    def test_failure_on_the_console_is_not_an_exit(self):
+        with self.assertRaises(console.Fatal) as cm:
+            self.wait("echo 'TANDEM-DOM0: FAILED: no toolstack'; sleep 5")
+        self.assertNotIsInstance(cm.exception, console.QemuExited)
+        self.assertIn("no toolstack", str(cm.exception))
+
+
 if __name__ == "__main__":
     unittest.main()

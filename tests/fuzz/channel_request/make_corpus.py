@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Writes the seed corpus of channel_request_fuzzer: rounds of what Linux writes into the request
 page after a proper handshake, in the fuzzer's input format (the comment above its round loop):
-[kind][bytes] with kind 0 = a slot published at req_prod, 1 = a header word, 2 = req_prod moved
-by a step, 3 = raw bytes into any slot. Usage: make_corpus.py OUTPUT_DIR"""
+[kind][bytes] with kind % 4: 0 = a slot published at req_prod, 1 = a header word, 2 = req_prod
+moved by a step, 3 = raw bytes into any slot; kind >> 2, if not 0, is the budget of the Poll
+that follows. Usage: make_corpus.py OUTPUT_DIR"""
 import os
 import struct
 import sys
@@ -44,6 +45,10 @@ SEEDS = {
     "linux_closing": header_word(STATE, 5) + header_word(STATE, 6) + header_word(STATE, 4),
     "raw_slot_then_publish": bytes([RAW_SLOT, 0]) + request(8, GPIO_SET, (4, 1, 0, 0)) +
                              bytes([STEP, 1]),
+    "handler_overlong_payload": slot(request(10, APP, payload=bytes(31) + b"\xa5")),
+    # The kind byte's upper bits set Poll's budget: 1 here, with two requests waiting.
+    "budget_of_one": bytes([RAW_SLOT, 0]) + request(11, GPIO_GET) + bytes([RAW_SLOT, 1]) +
+                     request(12, GPIO_GET) + bytes([STEP | 1 << 2, 2]) + bytes([STEP, 0]),
 }
 
 

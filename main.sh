@@ -53,7 +53,7 @@ step deps "dependencies (first run: apt-get, about 2 minutes)" scripts/install-d
 step oilc "host build: oilc" sh -c "cmake --preset host-debug && cmake --build --preset host-debug --target oilc -j $jobs"
 step arm64 "arm64 build: Tandem RT" sh -c "cmake --preset arm64 && cmake --build --preset arm64 -j $jobs"
 step fetch "Debian's arm64 Xen, Linux and toolstack (.cache/)" platform/fetch
-step xen "Xen 4.17.5 for real time, from source (first run: 2 min)" \
+step xen "Xen 4.17.5 for real time, from source (first run: 1-2 min)" \
   platform/fetch --xen-source
 step dom0-tools "dom0 tools: tandemctl, tandem-bench (arm64)" linux/build-arm64.sh
 console=(--console tandem)

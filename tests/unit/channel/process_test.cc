@@ -72,11 +72,15 @@ class Processes : public ::testing::Test {
   std::unique_ptr<Client> NewClient() {
     return std::make_unique<Client>(linux_map_->requests(), linux_map_->responses(), *notifier_);
   }
-  // Connects once the RTOS child has initialised its page.
+  // Connects once the RTOS child has initialised its page. Until then the page reads as not
+  // ready (all zero) or closed (Server::Init marks it Closed before it offers InitWait).
   void Connect(Client& c) {
     const uint64_t deadline = waiter_->NowNs() + 5 * kSecond;
+    auto starting = [](ClientStatus s) {
+      return s == ClientStatus::kPeerNotReady || s == ClientStatus::kPeerClosed;
+    };
     Result<void, ClientStatus> r = c.Connect();
-    while (!r.ok() && r.error() == ClientStatus::kPeerNotReady && waiter_->NowNs() < deadline) {
+    while (!r.ok() && starting(r.error()) && waiter_->NowNs() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
       r = c.Connect();
     }

@@ -1,7 +1,18 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Tandem's build, tests and QEMU platform need (as root).
 # Quiet and quick when everything is already there; every failure says what failed and what to do.
+# Usage: scripts/install-deps.sh [--eval]
+#   --eval  also what the evaluation report needs (./eval.sh, and its quick mode in ./test.sh):
+#           matplotlib for its plots
 set -euo pipefail
+eval_packages=()
+for arg in "$@"; do
+  case "$arg" in
+    --eval) eval_packages=(python3-matplotlib) ;;
+    -h | --help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "[deps] error: unknown option '$arg' (try --help)" >&2; exit 2 ;;
+  esac
+done
 packages=(
   build-essential cmake ninja-build git ca-certificates python3
   googletest libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev
@@ -14,6 +25,7 @@ packages=(
   # Xen built from Debian's source package (platform/run --xen source): dpkg-source unpacks it,
   # Kconfig's lexer and parser need flex and bison.
   dpkg-dev flex bison make
+  "${eval_packages[@]}"
 )
 # QEMU 8.0 or later: the timing target tests run QEMU with -icount, and QEMU 7.2 (Debian 12's
 # own) livelocks an SMP guest under -icount (its round-robin vCPU loop can give the CPU that

@@ -257,6 +257,7 @@ bool StartCommandServer(const CommandServerSetup& setup) {
                          xen::XenStatusName(grants.error()));
     return false;
   }
+  g_frontend.server().set_hypercall_count(xen::Arm64Hypervisor::call_count());
   if (setup.gpio != nullptr) {
     auto* gpio = new (g_gpio_storage) GpioHandler(*setup.gpio, setup.exports);
     if (!gpio->ConfigureOutputs()) {

@@ -289,6 +289,8 @@ void Server::PublishCounters() {
   StoreRelaxed(&h->notify_sent, counters_.notify_sent);
   StoreRelaxed(&h->notify_received, LoadRelaxed(&counters_.notify_received));
   StoreRelaxed(&h->version_refused, counters_.version_refused);
+  StoreRelaxed(&h->hypercalls,
+               hypercall_count_ == nullptr ? 0 : __atomic_load_n(hypercall_count_, __ATOMIC_RELAXED));
 }
 
 void Server::SendNotify() {

@@ -34,12 +34,12 @@ Result<void> CheckEcho(const libtandem::Response& rsp, uint64_t i) {
 }
 
 struct Snapshot {
-  uint64_t ls, lr, rs, rr, requests, t;
+  uint64_t ls, lr, rs, rr, rh, requests, t;
 };
 Snapshot Take(libtandem::Session& s) {
   const libtandem::RtosCounters rc = s.ReadRtosCounters();
   return {s.counters().notify_sent, s.counters().notify_received, rc.notify_sent,
-          rc.notify_received, rc.requests, s.xen().NowNs()};
+          rc.notify_received, rc.hypercalls, rc.requests, s.xen().NowNs()};
 }
 // The RTOS refreshes its page counters at the END of a server pass, after publishing that pass's
 // responses: right after the last response they may lag by one pass. Wait (briefly) until they
@@ -51,7 +51,7 @@ Snapshot Settled(libtandem::Session& s) {
   for (int i = 0; i < kSettleSteps; ++i) {
     s.xen().SleepNs(kSettleStepNs);
     const Snapshot b = Take(s);
-    if (b.rs == a.rs && b.rr == a.rr && b.requests == a.requests) break;
+    if (b.rs == a.rs && b.rr == a.rr && b.rh == a.rh && b.requests == a.requests) break;
     a = b;
   }
   a.t = s.xen().NowNs();
@@ -69,6 +69,7 @@ void Finish(libtandem::Session& s, const Snapshot& a, uint64_t n, PhaseResult& r
   r.linux_notify_received = b.lr - a.lr;
   r.rtos_notify_sent = b.rs - a.rs;
   r.rtos_notify_received = b.rr - a.rr;
+  r.rtos_hypercalls = b.rh - a.rh;
 }
 
 std::string Us(uint64_t ns) {
@@ -241,7 +242,9 @@ std::string ToJson(const PhaseResult& r) {
       << "},\"rtos\":{\"notify_sent\":" << r.rtos_notify_sent
       << ",\"notify_received\":" << r.rtos_notify_received
       << ",\"notify_sent_per_command\":" << r.PerCommand(r.rtos_notify_sent)
-      << ",\"notify_received_per_command\":" << r.PerCommand(r.rtos_notify_received) << "}";
+      << ",\"notify_received_per_command\":" << r.PerCommand(r.rtos_notify_received)
+      << ",\"hypercalls\":" << r.rtos_hypercalls
+      << ",\"hypercalls_per_command\":" << r.PerCommand(r.rtos_hypercalls) << "}";
   }
   if (!r.note.empty()) o << ",\"note\":\"" << r.note << "\"";  // our own text: no escaping needed
   o << "}";
@@ -267,7 +270,9 @@ std::string ToText(const PhaseResult& r) {
     << " (" << Ratio(r.PerCommand(r.linux_notify_received))
     << "/command)\n  RTOS notifications:  sent " << r.rtos_notify_sent << " ("
     << Ratio(r.PerCommand(r.rtos_notify_sent)) << "/command), received " << r.rtos_notify_received
-    << " (" << Ratio(r.PerCommand(r.rtos_notify_received)) << "/command)\n";
+    << " (" << Ratio(r.PerCommand(r.rtos_notify_received)) << "/command)\n  RTOS hypercalls:     "
+    << r.rtos_hypercalls << " (" << Ratio(r.PerCommand(r.rtos_hypercalls))
+    << "/command; every kind, 0 from an RTOS before protocol 1.4)\n";
   if (r.unit != "command") {  // per-"command" ratios above are per r.unit here
     o << "  (ratios are per " << r.unit << "; latency is the ping sent after them)\n";
   }

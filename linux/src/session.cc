@@ -572,6 +572,7 @@ RtosCounters Session::ReadRtosCounters() const {
   c.broken = LoadRelaxed(&h->broken);
   c.notify_sent = LoadRelaxed(&h->notify_sent);
   c.notify_received = LoadRelaxed(&h->notify_received);
+  c.hypercalls = LoadRelaxed(&h->hypercalls);
   c.generation = LoadRelaxed(&h->generation);
   c.boot_id = LoadRelaxed(&h->boot_id);
   c.state = LoadRelaxed(&h->state);

@@ -70,7 +70,7 @@ Result<uint32_t, XsStatus> XenStoreConnection::Submit(uint32_t type, uint32_t tx
   }
   xsd_sockmsg header{};
   header.type = type;
-  header.req_id = next_req_id_++;
+  header.req_id = ++last_req_id_;
   header.tx_id = tx_id;
   header.len = static_cast<uint32_t>(len);
   __builtin_memcpy(out_, &header, kHeaderSize);

@@ -50,6 +50,7 @@ struct RtosCounters {
   uint64_t broken = 0;
   uint64_t notify_sent = 0;
   uint64_t notify_received = 0;
+  uint64_t hypercalls = 0;  // every hypercall the RTOS made since boot; 0 before protocol 1.4
   uint32_t generation = 0;
   uint64_t boot_id = 0;  // 0: an RTOS of protocol 1.2 or older (no boot id)
   uint32_t state = 0;    // XenbusState

@@ -106,6 +106,21 @@ TEST_F(EndpointTest, IsolatedRoundTripCostsExactlyTwoNotifications) {
   EXPECT_EQ(pages_.rsp->header.notify_sent, server_.counters().notify_sent);
 }
 
+TEST_F(EndpointTest, PublishesTheRtosHypercallCountWithTheOtherCounters) {
+  EXPECT_EQ(pages_.rsp->header.hypercalls, 0u) << "no source set: 0, as an RTOS before 1.4";
+  uint64_t hypercalls = 41;
+  server_.set_hypercall_count(&hypercalls);
+  Connect(client_);
+  EXPECT_EQ(pages_.rsp->header.hypercalls, 41u);
+  hypercalls = 57;
+  const uint64_t id = MustSubmit(client_, MakeRequest(Op::kPing, 0));
+  client_.Flush();
+  server_.Poll();
+  client_.Poll();
+  (void)MustTake(client_, id);
+  EXPECT_EQ(pages_.rsp->header.hypercalls, 57u) << "refreshed at the end of every pass";
+}
+
 TEST_F(EndpointTest, BurstCostsOneNotificationEachWay) {
   Connect(client_);
   const uint64_t rtos_before = to_rtos_.count, linux_before = to_linux_.count;

@@ -14,25 +14,32 @@ long tandem_hypercall_console_io(unsigned int cmd, unsigned int count, const cha
 namespace tandem::xen {
 
 XenResult<long> Arm64Hypervisor::MemoryOp(unsigned int cmd, void* arg) {
+  Count();
   return FromRaw(tandem_hypercall_memory_op(cmd, arg));
 }
 XenResult<long> Arm64Hypervisor::EventChannelOp(unsigned int cmd, void* arg) {
+  Count();
   return FromRaw(tandem_hypercall_event_channel_op(cmd, arg));
 }
 XenResult<long> Arm64Hypervisor::GrantTableOp(unsigned int cmd, void* args, unsigned int count) {
+  Count();
   return FromRaw(tandem_hypercall_grant_table_op(cmd, args, count));
 }
 XenResult<long> Arm64Hypervisor::SchedOp(unsigned int cmd, void* arg) {
+  Count();
   return FromRaw(tandem_hypercall_sched_op(cmd, arg));
 }
 XenResult<long> Arm64Hypervisor::HvmOp(unsigned int cmd, void* arg) {
+  Count();
   return FromRaw(tandem_hypercall_hvm_op(cmd, arg));
 }
 XenResult<long> Arm64Hypervisor::XenVersion(unsigned int cmd, void* arg) {
+  Count();
   return FromRaw(tandem_hypercall_xen_version(cmd, arg));
 }
 XenResult<long> Arm64Hypervisor::ConsoleIo(unsigned int cmd, unsigned int count,
                                            const char* buffer) {
+  Count();
   return FromRaw(tandem_hypercall_console_io(cmd, count, buffer));
 }
 

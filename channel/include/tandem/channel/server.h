@@ -74,6 +74,10 @@ class Server {
   // Registers an application command in [kAppOpFirst, kAppOpLast].
   [[nodiscard]] ServerStatus RegisterAppCommand(uint16_t op, CommandHandler* handler);
 
+  // Where the RTOS counts its hypercalls (e.g. Arm64Hypervisor::call_count()), published with
+  // the other counters as ResponsePageHeader::hypercalls; nullptr (the default) publishes 0.
+  void set_hypercall_count(const uint64_t* count) { hypercall_count_ = count; }
+
   // Call when the event channel fired (counts it; the work is done by Poll).
   // Safe from an ISR on the server's CPU.
   void OnNotification() { __atomic_fetch_add(&counters_.notify_received, 1, __ATOMIC_RELAXED); }
@@ -118,6 +122,7 @@ class Server {
   XenbusState state_ = XenbusStateClosed;
   uint32_t generation_ = 0;
   uint64_t boot_id_ = 0;
+  const uint64_t* hypercall_count_ = nullptr;
   uint32_t session_ = 0;       // attached (or refused / broken) Linux session
   uint32_t req_cons_ = 0;      // private consumer index
   uint32_t rsp_prod_pvt_ = 0;  // responses written, not yet published

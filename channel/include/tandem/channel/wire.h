@@ -45,7 +45,8 @@ inline constexpr uint32_t kResponsePageMagic = 0x52444E54;
 inline constexpr uint16_t kVersionMajor = 1;
 // 1.1: kTaskStats reset flag. 1.2: a GPIO op's kHardwareError says why (GpioFault, ops.h).
 // 1.3: ResponsePageHeader::boot_id (and the boot-id key).
-inline constexpr uint16_t kVersionMinor = 3;
+// 1.4: ResponsePageHeader::hypercalls.
+inline constexpr uint16_t kVersionMinor = 4;
 inline constexpr uint32_t kProtocolVersion = (uint32_t{kVersionMajor} << 16) | kVersionMinor;
 constexpr uint16_t VersionMajor(uint32_t version) { return static_cast<uint16_t>(version >> 16); }
 
@@ -128,7 +129,10 @@ struct ResponsePageHeader {
   // 0x60 (1.3) this boot of the RTOS (boot_id.h), written by Init; 0 from an older RTOS. Constant
   // for the whole boot: a new value under an open session means the RTOS restarted in place.
   uint64_t boot_id;
-  uint64_t reserved2[3];  // 0x68
+  // 0x68 (1.4) every hypercall the RTOS made since it booted, of any kind and for any purpose
+  // (each one an entry into Xen); 0 from an older RTOS or one that does not count them.
+  uint64_t hypercalls;
+  uint64_t reserved2[2];  // 0x70
 };
 static_assert(sizeof(ResponsePageHeader) == 128);
 static_assert(offsetof(ResponsePageHeader, state) == 0x10);
@@ -137,6 +141,7 @@ static_assert(offsetof(ResponsePageHeader, req_event) == 0x24);
 static_assert(offsetof(ResponsePageHeader, requests) == 0x30);
 static_assert(offsetof(ResponsePageHeader, version_refused) == 0x58);
 static_assert(offsetof(ResponsePageHeader, boot_id) == 0x60, "docs/protocol.md, page 1 table");
+static_assert(offsetof(ResponsePageHeader, hypercalls) == 0x68, "docs/protocol.md, page 1 table");
 
 // Values of ResponsePageHeader::error.
 enum class ConnectionError : uint32_t {

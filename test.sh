@@ -6,6 +6,7 @@
 #   host-fuzz        every parser's libFuzzer target for a few seconds (clang; docs/fuzzing.md)
 #   arm64            Tandem RT cross-built freestanding for Xen
 #   target           real QEMU boots of Xen + Linux dom0 + Tandem RT (both boot routes)
+#   evaluation       ./eval.sh's quick mode: two boots, the report's structure and budgets
 # Usage: ./test.sh [--no-target] [--no-sanitizers]   (--no-sanitizers skips host-fuzz too)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -15,7 +16,7 @@ for arg in "$@"; do
   case "$arg" in
     --no-target) run_target=0 ;;
     --no-sanitizers) run_sanitizers=0 ;;
-    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "test.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -24,7 +25,7 @@ step() { printf '\n==== [%s] %s ====\n' "$(date +%T)" "$*"; }
 started=$(date +%s)
 
 step "dependencies"
-scripts/install-deps.sh
+scripts/install-deps.sh --eval
 
 step "host-debug: configure and build"
 cmake --preset host-debug >/dev/null
@@ -61,5 +62,7 @@ if ((run_target)); then
   step "target: QEMU boots of Xen + Linux + Tandem RT"
   cmake --preset host-debug -DTANDEM_TARGET_TESTS=ON >/dev/null
   ctest --preset host-debug -L target
+  step "evaluation, quick mode: the report's structure and budgets (bench/eval; ./eval.sh --quick)"
+  /usr/bin/python3 bench/eval/eval.py --quick
 fi
 step "all tests passed in $(( $(date +%s) - started )) s"

@@ -1,0 +1,217 @@
+#!/usr/bin/python3
+"""bench/eval/eval.py: measures Tandem and writes the evaluation report (issue 12).
+
+Builds the size-optimised images, boots the system as often as the figures need (QEMU, real Xen
+and Linux), keeps every raw figure in results.json, checks the budgets of budgets.toml, and
+writes the report with its plots. ./eval.sh installs what is needed, builds the release images
+and calls this; run it directly once they are built.
+
+  --quick      the CI-sized run (./test.sh): fewer boots and shorter phases, written under
+               build/eval/quick/ (never into docs/); checks the report's structure and budgets
+  (default)    the full run: docs/evaluation.md and docs/evaluation/*.png
+
+Exit status: 0 report written and every budget kept, 1 set-up or build error, 2 a boot or a
+measurement failed, 3 a budget was broken or the report lacks a section (the report is still
+written, with the figures that broke it).
+"""
+
+import argparse
+import datetime
+import json
+import os
+import pathlib
+import platform as host_platform
+import subprocess
+import sys
+import time
+import tomllib
+
+from common import REPO, progress
+import footprint
+import report
+
+MAP = "apps/demo/tandem-rt-demo.map"
+BUDGETS = pathlib.Path(__file__).resolve().parent / "budgets.toml"
+# The size builds: preset arm64-size (-Os), and the same with link-time optimisation.
+SIZE_BUILDS = (("size (-Os)", "build/arm64-size", []),
+               ("size (-Os, LTO)", "build/arm64-size-lto",
+                ["-DCMAKE_INTERPROCEDURAL_OPTIMIZATION=ON"]))
+RELEASE = ("release (-O3)", "build/arm64")
+
+
+class Failure(Exception):
+    def __init__(self, status, msg):
+        super().__init__(msg)
+        self.status = status
+
+
+def run(cmd, what):
+    progress(what)
+    p = subprocess.run(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if p.returncode != 0:
+        raise Failure(1, f"{what} failed (exit {p.returncode}): {' '.join(cmd)}\n"
+                         + "\n".join(p.stdout.splitlines()[-30:]))
+    return p.stdout
+
+
+def build_footprints():
+    fps = {}
+    release_map = REPO / RELEASE[1] / MAP
+    if not release_map.exists():
+        raise Failure(1, f"{release_map} is missing: build the release images first "
+                         f"(cmake --preset arm64 && cmake --build --preset arm64), or run ./eval.sh")
+    fps[RELEASE[0]] = footprint.load(release_map)
+    oilc = REPO / "build/host-debug/tools/oilc/oilc"
+    for label, tree, extra in SIZE_BUILDS:
+        run(["cmake", "--preset", "arm64-size", "-B", tree, f"-DTANDEM_OILC={oilc}", *extra],
+            f"configure {label} in {tree}")
+        run(["cmake", "--build", tree, "-j", str(os.cpu_count() or 2), "--target",
+             "tandem_rt_demo"], f"build the demo image, {label}")
+        fps[label] = footprint.load(REPO / tree / MAP)
+    for label, fp in fps.items():
+        progress(f"  {label}: image {fp.loaded() / 1024:.1f} KiB, kernel .text "
+                 f"{fp.by_component.get('kernel', {}).get('text', 0):,} bytes")
+    return fps
+
+
+def check_budgets(results, fps):
+    """Returns the broken budgets, each naming the figure, the limit and budgets.toml."""
+    b = tomllib.loads(BUDGETS.read_text())
+    broken = []
+
+    def over(name, value, limit, unit=""):
+        if value > limit:
+            broken.append(f"{name}: {value:.4g}{unit} > {limit}{unit} "
+                          f"(bench/eval/budgets.toml)")
+
+    p1 = results.get("p1")
+    if p1:
+        iso = report.p1_run(p1, "isolated")
+        if iso:
+            over("P1 isolated notifications per command", report.notifications_per_command(iso),
+                 b["p1"]["isolated_notifications_max"])
+        burst = report.p1_run(p1, "burst", 1000)
+        if burst:
+            over("P1 burst 1,000: notifications per command",
+                 report.notifications_per_command(burst), b["p1"]["burst_1000_notifications_max"])
+    rel = fps.get(RELEASE[0])
+    if rel:
+        over("P5 release image", rel.loaded() / 1024, b["p5"]["release_image_kib_max"], " KiB")
+        over("P5 release kernel .text", rel.by_component.get("kernel", {}).get("text", 0) / 1024,
+             b["p5"]["release_kernel_text_kib_max"], " KiB")
+    if fps:
+        over("P5 smallest image", min(fp.loaded() for fp in fps.values()) / 1024,
+             b["p5"]["smallest_image_kib_max"], " KiB")
+    return broken
+
+
+def meta(a, results_path, plots_rel):
+    import boots  # noqa: F401  (puts the harness on the path)
+    from tandem_platform import config, fetch, xen_source
+    plat = config.load()
+    art = fetch.fetch()
+    qemu = subprocess.run(["qemu-system-aarch64", "--version"], stdout=subprocess.PIPE,
+                          text=True).stdout.splitlines()[0]
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO,
+                            stdout=subprocess.PIPE, text=True).stdout.strip() or "(no git)"
+    dirty = bool(subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                                cwd=REPO, stdout=subprocess.PIPE, text=True).stdout.strip())
+    return {
+        "quick": a.quick, "command": "./eval.sh" + (" --quick" if a.quick else ""),
+        "commit": commit, "dirty": dirty,
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "xen": f"{xen_source.VERSION} (Debian's source package, built with the null scheduler "
+               f"and boot-time cpupools: platform/xen/realtime.config)",
+        "linux": f"{art.kernel_version} (Debian's linux-image-arm64)",
+        "qemu": qemu,
+        "qemu_cpus": plat.smp,
+        "host": f"{host_platform.machine()}, {os.cpu_count()} cores, "
+                f"{host_platform.freedesktop_os_release().get('PRETTY_NAME', 'Linux')}",
+        "platform_conf": str(config.DEFAULT_CONF.relative_to(REPO)),
+        "rtos_name": plat.rtos_name, "rtos_pcpu": plat.rtos_pcpu,
+        "rtos_memory_mb": plat.rtos_memory_mb,
+        "results": str(results_path.relative_to(REPO)), "plots_rel": plots_rel,
+    }
+
+
+def parse():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 epilog=__doc__.split("\n\n", 1)[1],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="the CI-sized run (see below)")
+    ap.add_argument("--no-boot", action="store_true",
+                    help="footprint only (P5): no QEMU boot")
+    ap.add_argument("--report-only", action="store_true",
+                    help="re-write the report from the last results.json, measuring nothing")
+    ap.add_argument("--seconds", type=int,
+                    help="guest seconds of each baseline boot (default 10; quick: 3)")
+    ap.add_argument("--timeout", type=float, default=1200,
+                    help="wall seconds any one boot may take (default 1200)")
+    return ap.parse_args()
+
+
+def main():
+    a = parse()
+    t0 = time.monotonic()
+    if a.quick:
+        outdir = REPO / "build/eval/quick"
+        plots_dir, report_path, plots_rel = outdir, outdir / "evaluation.md", "."
+    else:
+        outdir = REPO / "build/eval/full"
+        plots_dir = REPO / "docs/evaluation"
+        report_path, plots_rel = REPO / "docs/evaluation.md", "evaluation"
+    outdir.mkdir(parents=True, exist_ok=True)
+    plots_dir.mkdir(parents=True, exist_ok=True)
+    results_path = outdir / "results.json"
+    try:
+        if a.report_only:
+            if not results_path.exists():
+                raise Failure(1, f"{results_path} does not exist: run without --report-only")
+            results = json.loads(results_path.read_text())
+        else:
+            results = {"meta": meta(a, results_path, plots_rel)}
+            fps = build_footprints()
+            results["footprint"] = {k: {"by_component": v.by_component, "sections": v.sections}
+                                    for k, v in fps.items()}
+            if not a.no_boot:
+                import boots
+                seconds = a.seconds or (3 if a.quick else 10)
+                plan = [("rtos-only", "shift=0,sleep=off", None)]
+                if not a.quick:
+                    plan += [("dom0less", "shift=0,sleep=off", "qemu"),
+                             ("dom0less", "shift=0,sleep=off", "off"),
+                             ("dom0less", "", None)]
+                try:
+                    results["timing"] = [boots.rtos_timing(route, seconds, icount, pacer,
+                                                           timeout=a.timeout)
+                                         for route, icount, pacer in plan]
+                    results["p1"] = boots.channel_session(a.quick, timeout=a.timeout)
+                except (boots.EvalError, boots.target.CheckFailed,
+                        boots.target.PlatformError) as e:
+                    results_path.write_text(json.dumps(results, indent=1))
+                    raise Failure(2, f"measurement failed: {e}") from e
+            results["meta"]["wall_s"] = round(time.monotonic() - t0)
+            results_path.write_text(json.dumps(results, indent=1))
+        fps = {k: footprint.Footprint(v["by_component"], v["sections"])
+               for k, v in (results.get("footprint") or {}).items()}
+        view = dict(results, footprint_parsed=fps)
+        made = report.plots(view, plots_dir)
+        text = report.render(view, made)
+        report_path.write_text(text)
+        progress(f"report: {report_path.relative_to(REPO)} (plots: "
+                 f"{', '.join(made.values()) or 'none'} in {plots_dir.relative_to(REPO)})")
+        problems = report.check_structure(text) + check_budgets(results, fps)
+        if problems:
+            raise Failure(3, "the evaluation broke its checks:\n  " + "\n  ".join(problems))
+    except Failure as e:
+        print(f"eval: error: {e}", file=sys.stderr)
+        return e.status
+    except (footprint.MapError, report.PlotError) as e:
+        print(f"eval: error: {e}", file=sys.stderr)
+        return 1
+    progress("done: every budget kept")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

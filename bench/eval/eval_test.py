@@ -1,0 +1,175 @@
+"""Host tests of the evaluation's logic: the linker-map reader (P5), the report's structure
+check, the budgets, and the P1 arithmetic. No build and no boot: synthetic inputs."""
+
+import json
+import pathlib
+import sys
+import tempfile
+import unittest
+from unittest import mock
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import eval as evaluation  # noqa: E402
+import footprint  # noqa: E402
+import report  # noqa: E402
+
+# A GNU ld map in the shape tandem_rt_image() writes: one-line and two-line input sections,
+# fill, an archive member per library, the application's own objects, and sections the report
+# does not count.
+MAP = """Archive member included to satisfy reference by file (symbol)
+
+Discarded input sections
+
+ .text.unused   0x0000000000000000       0x40 kernel/libtandem_kernel.a(task.cc.obj)
+
+Linker script and memory map
+
+LOAD apps/demo/CMakeFiles/tandem_rt_demo.dir/demo.cc.obj
+.text           0x0000000040000000      0x360
+ *(.text.head)
+ .text.head     0x0000000040000000      0x100 arch/arm64/libtandem_port_arm64.a(head.S.obj)
+                0x0000000040000000                _start
+ *fill*         0x0000000040000100       0x10
+ .text          0x0000000040000110       0x80 apps/demo/CMakeFiles/tandem_rt_demo.dir/demo.cc.obj
+ .text._ZN6tandem6kernel12ActivateTaskEh
+                0x0000000040000190      0x120 kernel/libtandem_kernel.a(task.cc.obj)
+                0x0000000040000190                tandem::kernel::ActivateTask(unsigned char)
+ .text._ZN6tandem3xen13EventChannels4SendEj
+                0x00000000400002b0       0x60 xen/libtandem_xen.a(event_channel.cc.obj)
+ .text          0x0000000040000310       0x30 channel/libtandem_channel.a(server.cc.obj)
+ .text          0x0000000040000340       0x20 channel/xen/libtandem_channel_xen.a(frontend.cc.obj)
+.iplt           0x0000000040000400        0x0
+ .iplt          0x0000000040000400        0x0 arch/arm64/libtandem_port_arm64.a(head.S.obj)
+.rodata         0x0000000040000400       0x20
+ .rodata.str1.8
+                0x0000000040000400       0x20 drivers/libtandem_drivers.a(pl061.cc.obj)
+.data           0x0000000040000420       0x10
+ .data          0x0000000040000420       0x10 apps/demo/CMakeFiles/tandem_rt_demo.dir/demo.cc.obj
+.bss            0x0000000040001000     0x2000
+ .bss.stacks    0x0000000040001000     0x2000 kernel/libtandem_kernel.a(task.cc.obj)
+/DISCARD/
+ *(.comment)
+"""
+
+
+def fake_run(phase, commands, linux_sent, rtos_sent, rtos_hc=0.0, linux_rx=0.0, rtos_rx=0.0):
+    return {"phase": phase, "commands": commands, "latency_ns": {"p50": 50_000},
+            "linux": {"notify_sent_per_command": linux_sent,
+                      "notify_received_per_command": linux_rx},
+            "rtos": {"notify_sent_per_command": rtos_sent, "hypercalls_per_command": rtos_hc,
+                     "notify_received_per_command": rtos_rx}}
+
+
+class FootprintTest(unittest.TestCase):
+    def test_charges_each_input_section_to_its_component(self):
+        fp = footprint.parse_map(MAP)
+        self.assertEqual(fp.by_component["port (arm64)"]["text"], 0x100)
+        self.assertEqual(fp.by_component["kernel"]["text"], 0x120)  # two-line entry
+        self.assertEqual(fp.by_component["kernel"]["bss"], 0x2000)
+        self.assertEqual(fp.by_component["Xen layer"]["text"], 0x60)
+        self.assertEqual(fp.by_component["channel"]["text"], 0x30 + 0x20)  # both archives
+        self.assertEqual(fp.by_component["drivers"]["rodata"], 0x20)
+        self.assertEqual(fp.by_component["application"]["text"], 0x80)
+        self.assertEqual(fp.by_component["application"]["data"], 0x10)
+        self.assertEqual(fp.by_component[footprint.FILL]["text"], 0x10)
+
+    def test_discarded_sections_and_other_output_sections_are_not_counted(self):
+        fp = footprint.parse_map(MAP)
+        charged = sum(v["text"] for v in fp.by_component.values())
+        self.assertEqual(charged, fp.total("text"))  # not the discarded 0x40, not .iplt
+        self.assertEqual(fp.total("text"), 0x360)
+
+    def test_loaded_image_excludes_bss(self):
+        fp = footprint.parse_map(MAP)
+        self.assertEqual(fp.loaded(), 0x360 + 0x20 + 0x10)
+
+    def test_a_file_that_is_not_a_map_is_refused_with_its_name(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = pathlib.Path(d) / "x.map"
+            path.write_text("hello\n")
+            with self.assertRaisesRegex(footprint.MapError, r"x\.map: not a GNU ld map"):
+                footprint.load(path)
+            with self.assertRaisesRegex(footprint.MapError, r"cannot read the linker map"):
+                footprint.load(pathlib.Path(d) / "missing.map")
+
+
+class P1Test(unittest.TestCase):
+    def test_entries_add_both_sides_sends_hypercalls_and_deliveries(self):
+        r = fake_run("isolated", 100, 1.0, 1.0, rtos_hc=1.5, linux_rx=1.0, rtos_rx=1.0)
+        self.assertAlmostEqual(report.entries_per_command(r), 1.0 + 1.5 + 1.0 + 1.0)
+        self.assertAlmostEqual(report.notifications_per_command(r), 2.0)
+
+    def test_without_the_rtos_hypercall_count_its_sends_still_count(self):
+        r = fake_run("burst", 8, 0.125, 0.125)
+        del r["rtos"]["hypercalls_per_command"]
+        self.assertAlmostEqual(report.entries_per_command(r), 0.25)
+
+
+class BudgetTest(unittest.TestCase):
+    def budgets(self, results, fps=None):
+        return evaluation.check_budgets(results, fps or {})
+
+    def test_figures_within_budget_pass(self):
+        p1 = {"runs": [fake_run("isolated", 100, 1.0, 1.0), fake_run("burst", 1000, 0.001, 0.002)]}
+        self.assertEqual(self.budgets({"p1": p1}), [])
+
+    def test_a_broken_budget_names_the_figure_the_limit_and_the_file(self):
+        p1 = {"runs": [fake_run("isolated", 100, 2.0, 1.0), fake_run("burst", 1000, 0.5, 0.5)]}
+        broken = self.budgets({"p1": p1})
+        self.assertEqual(len(broken), 2)
+        self.assertIn("P1 isolated notifications per command: 3 > 2.0", broken[0])
+        self.assertIn("budgets.toml", broken[0])
+        self.assertIn("burst 1,000", broken[1])
+
+    def test_image_budgets(self):
+        big = footprint.Footprint({"kernel": {"text": 20 * 1024, "rodata": 0, "data": 0, "bss": 0}},
+                                  {".text": 200 * 1024})
+        broken = self.budgets({}, {evaluation.RELEASE[0]: big})
+        self.assertTrue(any(b.startswith("P5 release image: 200 KiB") for b in broken), broken)
+        self.assertTrue(any(b.startswith("P5 release kernel .text: 20 KiB") for b in broken),
+                        broken)
+
+
+class ReportTest(unittest.TestCase):
+    META = {"quick": True, "command": "./eval.sh --quick", "commit": "abc1234", "dirty": False,
+            "date": "2026-12-05 00:00 UTC", "xen": "4.17", "linux": "6.1", "qemu": "QEMU 10",
+            "qemu_cpus": 2, "host": "x86_64", "platform_conf": "platform/tandem-qemu.conf",
+            "rtos_name": "tandem-rt", "rtos_pcpu": 1, "rtos_memory_mb": 16,
+            "results": "build/eval/quick/results.json", "plots_rel": ".", "wall_s": 1}
+
+    def test_a_rendered_report_has_every_section_and_the_goals_beside_the_figures(self):
+        fp = footprint.parse_map(MAP)
+        p1 = {"xen": "source", "icount": "shift=0", "status_last": None,
+              "runs": [fake_run("isolated", 100, 1.0, 1.0), fake_run("burst", 1000, 0.01, 0.01)]}
+        text = report.render({"meta": self.META, "p1": p1, "timing": [],
+                              "footprint_parsed": {"release (-O3)": fp}}, {})
+        self.assertEqual(report.check_structure(text), [])
+        self.assertIn("| P1 notifications, isolated command | 2 | 2.000 | met |", text)
+        self.assertIn("| P1 notifications per command, bursts >= 1,000 | <= 0.05 | 0.0200 (worst) "
+                      "| met |", text)
+        self.assertIn("| P2 Tandem ping p50 / libxenvchan p50 | <= 0.5 | - | not measured yet |",
+                      text)
+
+    def test_structure_check_names_missing_and_misplaced_sections(self):
+        text = "Generated by `x`\n## Set-up\n## P5 footprint\n## The timing model\n"
+        problems = report.check_structure(text)
+        self.assertIn("section '## Goals at a glance' is missing", problems)
+        self.assertIn("section '## P5 footprint' is out of order", problems)
+
+    def test_results_round_trip_through_json(self):
+        fp = footprint.parse_map(MAP)
+        saved = json.loads(json.dumps({"by_component": fp.by_component, "sections": fp.sections}))
+        again = footprint.Footprint(saved["by_component"], saved["sections"])
+        self.assertEqual(again.loaded(), fp.loaded())
+
+
+class PlotTest(unittest.TestCase):
+    def test_missing_matplotlib_is_a_clear_error(self):
+        with mock.patch.dict(sys.modules, {"matplotlib": None}):
+            with self.assertRaisesRegex(report.PlotError, "python3-matplotlib"):
+                report.plots({"p1": {"runs": [fake_run("isolated", 1, 1, 1)]}},
+                             pathlib.Path(tempfile.gettempdir()))
+
+
+if __name__ == "__main__":
+    unittest.main()

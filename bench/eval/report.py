@@ -1,0 +1,348 @@
+"""docs/evaluation.md and its plots, from the evaluation's results (results.json).
+
+Every figure in the report is computed here from the results; nothing is typed in by hand. A
+goal the issue set is printed beside its figure, met or not; a figure not measured yet says so.
+"""
+
+import pathlib
+import sys
+
+import footprint
+
+# The sections a report must have, in order: the quick mode (./test.sh) checks them.
+SECTIONS = ("Set-up", "The timing model", "Goals at a glance",
+            "P1 hypervisor entries per command", "P2 round trip against peers",
+            "P3 the 1 kHz task under load", "P4 instruction counts",
+            "P5 footprint", "Reproducing")
+
+
+class PlotError(Exception):
+    pass
+
+
+def kib(n):
+    return f"{n / 1024:.1f} KiB"
+
+
+def _per(run, side, key):
+    return run[side].get(f"{key}_per_command", 0.0)
+
+
+def p1_table(p1):
+    rows = ["| phase | commands | Linux notifications sent | RTOS notifications sent | "
+            "RTOS hypercalls | Linux events received | RTOS events received | "
+            "hypervisor entries counted | p50 round trip |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in p1["runs"]:
+        entries = entries_per_command(r)
+        rows.append(
+            f"| {r['phase']} | {r['commands']:,} | {_per(r, 'linux', 'notify_sent'):.4f} | "
+            f"{_per(r, 'rtos', 'notify_sent'):.4f} | {_per(r, 'rtos', 'hypercalls'):.4f} | "
+            f"{_per(r, 'linux', 'notify_received'):.4f} | "
+            f"{_per(r, 'rtos', 'notify_received'):.4f} | {entries:.4f} | "
+            f"{r['latency_ns']['p50'] / 1000:.1f} us |")
+    return "\n".join(rows)
+
+
+def entries_per_command(run):
+    """Entries into Xen per command that the two sides count: Linux's EVTCHNOP_send hypercalls
+    (one per notification it sends), the RTOS's hypercalls of every kind (its sends and unmasks),
+    and one for each event Xen delivered to either side (an interrupt Xen injects). Each RTOS
+    send is a hypercall: from an RTOS that does not count its hypercalls (before protocol 1.4)
+    its sends are the floor."""
+    rtos_calls = max(_per(run, "rtos", "hypercalls"), _per(run, "rtos", "notify_sent"))
+    return (_per(run, "linux", "notify_sent") + rtos_calls +
+            _per(run, "linux", "notify_received") + _per(run, "rtos", "notify_received"))
+
+
+def notifications_per_command(run):
+    return _per(run, "linux", "notify_sent") + _per(run, "rtos", "notify_sent")
+
+
+def p1_run(p1, phase, commands=None):
+    for r in p1.get("runs", []):
+        if r["phase"] == phase and (commands is None or r["commands"] == commands):
+            return r
+    return None
+
+
+def attributable(fps):
+    """The builds whose map charges code to components: link-time optimisation compiles the
+    whole program as one, so its map names the application for nearly everything."""
+    return {k: v for k, v in fps.items() if "LTO" not in k}
+
+
+def footprint_table(fps):
+    """fps: {build label: Footprint}."""
+    labels = list(fps)
+    head = "| component | " + " | ".join(f"{b}: text | {b}: rodata+data | {b}: bss"
+                                         for b in labels) + " |"
+    rows = [head, "|---|" + "---:|" * (3 * len(labels))]
+    comps = [c for c in footprint.ORDER if any(c in fp.by_component for fp in fps.values())]
+    for c in comps + ["(fill, merged strings)"]:
+        cells = []
+        for fp in fps.values():
+            if c == "(fill, merged strings)":
+                named = {k: v for k, v in fp.by_component.items() if k in footprint.ORDER}
+                vals = {col: fp.total(col) - sum(v[col] for v in named.values())
+                        for col in footprint.COLUMNS}
+            else:
+                vals = fp.by_component.get(c, dict.fromkeys(footprint.COLUMNS, 0))
+            cells += [f"{vals['text']:,}", f"{vals['rodata'] + vals['data']:,}",
+                      f"{vals['bss']:,}"]
+        rows.append(f"| {c} | " + " | ".join(cells) + " |")
+    cells = []
+    for fp in fps.values():
+        cells += [f"**{fp.total('text'):,}**", f"**{fp.total('rodata') + fp.total('data'):,}**",
+                  f"**{fp.total('bss'):,}**"]
+    rows.append("| **image** | " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
+def plots(results, outdir: pathlib.Path):
+    """Writes the PNG plots into outdir; returns {name: file name}."""
+    try:
+        import matplotlib
+    except ImportError as e:
+        raise PlotError(f"{sys.executable} has no matplotlib ({e}): install Debian's "
+                        f"python3-matplotlib (scripts/install-deps.sh --eval) and run "
+                        f"/usr/bin/python3, as ./eval.sh does") from e
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    made = {}
+    p1 = results.get("p1")
+    if p1 and p1.get("runs"):
+        runs = p1["runs"]
+        labels = [("isolated" if r["phase"] == "isolated" else f"burst {r['commands']:,}")
+                  for r in runs]
+        series = [("Linux notifications sent", lambda r: _per(r, "linux", "notify_sent")),
+                  ("RTOS notifications sent", lambda r: _per(r, "rtos", "notify_sent")),
+                  ("RTOS hypercalls (all kinds)", lambda r: _per(r, "rtos", "hypercalls")),
+                  ("hypervisor entries counted", entries_per_command)]
+        fig, ax = plt.subplots(figsize=(9, 4.5))
+        width = 0.8 / len(series)
+        for i, (name, f) in enumerate(series):
+            xs = [j + (i - (len(series) - 1) / 2) * width for j in range(len(runs))]
+            ax.bar(xs, [max(f(r), 1e-4) for r in runs], width, label=name)
+        ax.set_yscale("log")
+        ax.set_xticks(range(len(runs)), labels)
+        ax.set_ylabel("per command (log scale)")
+        ax.axhline(0.05, color="grey", linestyle=":", linewidth=1)
+        ax.text(len(runs) - 0.5, 0.055, "burst goal 0.05", ha="right", fontsize=8, color="grey")
+        ax.set_title("P1: entries into Xen per command (notification suppression on)")
+        ax.legend(fontsize=8)
+        fig.tight_layout()
+        fig.savefig(outdir / "p1-entries.png", dpi=110)
+        plt.close(fig)
+        made["p1"] = "p1-entries.png"
+    fps = results.get("footprint_parsed")
+    if fps:
+        fig, ax = plt.subplots(figsize=(9, 4))
+        split = attributable(fps)
+        builds = list(split)
+        comps = [c for c in footprint.ORDER if any(c in fp.by_component for fp in split.values())]
+        left = [0.0] * len(builds)
+        for c in comps:
+            vals = []
+            for fp in split.values():
+                v = fp.by_component.get(c, dict.fromkeys(footprint.COLUMNS, 0))
+                vals.append((v["text"] + v["rodata"] + v["data"]) / 1024)
+            ax.barh(builds, vals, left=left, label=c)
+            left = [a + b for a, b in zip(left, vals)]
+        ax.barh(builds, [fp.loaded() / 1024 - x for fp, x in zip(split.values(), left)],
+                left=left, color="lightgrey", label="fill, merged strings")
+        whole = {k: v for k, v in fps.items() if k not in split}
+        if whole:
+            ax.barh(list(whole), [fp.loaded() / 1024 for fp in whole.values()], color="grey",
+                    label="whole program (LTO: not split)")
+        ax.axvline(48, color="red", linestyle=":", linewidth=1)
+        ax.text(48.5, len(builds) - 0.6, "goal: image <= 48 KiB", fontsize=8, color="red")
+        ax.set_xlabel("KiB loaded (text + rodata + data; bss not in the image)")
+        ax.set_title("P5: what each component puts in the demo image")
+        ax.legend(fontsize=7, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.2))
+        fig.tight_layout()
+        fig.savefig(outdir / "p5-footprint.png", dpi=110)
+        plt.close(fig)
+        made["p5"] = "p5-footprint.png"
+    return made
+
+
+def _goal_row(figure, goal, measured, met):
+    verdict = "not measured yet" if met is None else ("met" if met else "**not met**")
+    return f"| {figure} | {goal} | {measured} | {verdict} |"
+
+
+def goals(results):
+    p1 = results.get("p1") or {}
+    fps = results.get("footprint_parsed") or {}
+    rows = ["| figure | goal (issue 12) | measured | |", "|---|---|---|---|"]
+    iso = p1_run(p1, "isolated")
+    if iso:
+        n = notifications_per_command(iso)
+        rows.append(_goal_row("P1 notifications, isolated command", "2", f"{n:.3f}",
+                              n <= 2.0 + 1e-9))
+    else:
+        rows.append(_goal_row("P1 notifications, isolated command", "2", "-", None))
+    bursts = [r for r in p1.get("runs", []) if r["phase"] == "burst" and r["commands"] >= 1000]
+    if bursts:
+        worst = max(notifications_per_command(r) for r in bursts)
+        rows.append(_goal_row("P1 notifications per command, bursts >= 1,000", "<= 0.05",
+                              f"{worst:.4f} (worst)", worst <= 0.05))
+    else:
+        rows.append(_goal_row("P1 notifications per command, bursts >= 1,000", "<= 0.05", "-",
+                              None))
+    rows.append(_goal_row("P1 polled mode, notifications per command", "0", "-", None))
+    rows.append(_goal_row("P2 Tandem ping p50 / libxenvchan p50", "<= 0.5", "-", None))
+    rows.append(_goal_row("P3 control-task misses under load; jitter vs idle",
+                          "0; within 1 % of the period", "-", None))
+    rows.append(_goal_row("P4 instructions per kernel path", "<= 200", "-", None))
+    rel = fps.get("release (-O3)")
+    small = fps.get("size (-Os, LTO)") or fps.get("size (-Os)")
+    if rel:
+        best = min(fp.by_component.get("kernel", {}).get("text", 0) for fp in fps.values()
+                   if "kernel" in fp.by_component)
+        rows.append(_goal_row("P5 kernel .text", "<= 8 KiB",
+                              f"{kib(rel.by_component['kernel']['text'])} at -O3, "
+                              f"{kib(best)} smallest", best <= 8 * 1024))
+    if rel or small:
+        best = min(fp.loaded() for fp in fps.values())
+        rows.append(_goal_row("P5 whole RTOS image", "<= 48 KiB",
+                              f"{kib(rel.loaded()) if rel else '-'} at -O3, {kib(best)} smallest",
+                              best <= 48 * 1024))
+    return "\n".join(rows)
+
+
+def timing_table(timing):
+    rows = ["| route | guest time | pacer | Xen | misses since power-on | worst tick lateness | "
+            "guest seconds | wall seconds |", "|---|---|---|---|---:|---:|---:|---:|"]
+    for t in timing:
+        rows.append(f"| {t['route']} | {('-icount ' + t['icount']) if t['icount'] else 'host clock'}"
+                    f" | {t['pacer']} | {t['xen']} | {t['at']['misses']:,} | "
+                    f"{t['at']['tick_max_us']:,} us | {t['seconds']} | {t['wall_s']} |")
+    return "\n".join(rows)
+
+
+def render(results, made):
+    m = results["meta"]
+    fps = results.get("footprint_parsed") or {}
+    p1 = results.get("p1")
+    out = [f"# Evaluation{' (quick mode)' if m['quick'] else ''}", "",
+           f"Generated by `{m['command']}` at commit `{m['commit']}`{' (with local changes)' if m['dirty'] else ''} "
+           f"on {m['date']}; do not edit by hand: every figure below comes from "
+           f"`{m['results']}`, and the command regenerates all of it.", ""]
+    out += ["## Set-up", "",
+            "| | |", "|---|---|",
+            f"| Xen | {m['xen']} |", f"| dom0 Linux | {m['linux']} |",
+            f"| QEMU | {m['qemu']} (`virt`, GICv3, {m['qemu_cpus']} CPUs, no KVM: TCG) |",
+            f"| host | {m['host']} |",
+            f"| platform description | `{m['platform_conf']}`: RTOS `{m['rtos_name']}` on pCPU "
+            f"{m['rtos_pcpu']}, {m['rtos_memory_mb']} MiB; dom0 on pCPU 0 |",
+            f"| RTOS image | the demo (`apps/demo`): a 1 kHz control task toggling a PL061 pin, "
+            f"the command server, a status task, background work |", ""]
+    out += ["## The timing model", "",
+            "QEMU emulates the arm64 machine in software (TCG). With `-icount shift=0` guest "
+            "time counts executed instructions, one nanosecond each, instead of following the "
+            "host clock: every figure in guest time is then a property of the guest system "
+            "(how many instructions a path takes, how often it is delayed by instructions "
+            "elsewhere), repeatable and independent of how busy the host is. The price: QEMU "
+            "runs all vCPUs in one host thread, in turns, so the two pCPUs of the guest never "
+            "run truly in parallel, and caches, TLB misses and memory interference between "
+            "the cores cost nothing. Figures here therefore measure work and interference "
+            "*in instructions*; they do not predict cycles on silicon.",
+            "",
+            "Under the round robin a vCPU runs until its turn ends; QEMU ends a turn at "
+            "the next timer event. Without an aid, dom0's vCPU could hold the thread for a whole "
+            "Linux tick while the RTOS's deadlines pass. The emulation aid is the pacer "
+            "(`[qemu] icount_pacer`, docs/platform.md \"Guest time\"): a QEMU timer every "
+            "20 us of guest time from power-on, which bounds each turn as parallel CPUs would. "
+            "The baselines below justify it: the same boot with and without it.", ""]
+    timing = results.get("timing") or []
+    if timing:
+        out += [timing_table(timing), ""]
+    else:
+        out += ["(No baseline boots in this run.)", ""]
+    out += ["## Goals at a glance", "", goals(results), ""]
+    out += ["## P1 hypervisor entries per command", ""]
+    if p1:
+        out += [f"One dom0less boot ({p1['xen']} Xen, -icount {p1['icount']}); in dom0, "
+                f"`tandem-bench` runs the isolated round trips (one ping in flight) and then each "
+                f"burst (pings pipelined through the 32-slot ring) in a session of its own. Each "
+                f"side counts what it does: Linux its notifications sent and events received "
+                f"(libtandem's counters), the RTOS the same plus every hypercall it makes "
+                f"(protocol 1.4's `hypercalls`: its event-channel sends and unmasks, and anything "
+                f"else it asked Xen for in the window). Per command; suppression on (Xen's ring.h "
+                f"event indices: a side notifies only a peer that asked to be woken).", "",
+                p1_table(p1), "",
+                "The hypervisor entries counted are Linux's sends + the RTOS's hypercalls + one "
+                "per event Xen delivered to either side. Not counted: Linux's kernel-internal "
+                "hypercalls (an unmask that finds an event pending) and the RTOS's own timer "
+                "interrupts (1 kHz, independent of the channel).", ""]
+        if "p1" in made:
+            out += [f"![P1]({m['plots_rel']}/{made['p1']})", ""]
+        out += ["Still to measure (issue 12): the ablation with suppression off (every command "
+                "notifies both ways, as the system Tandem follows did) and the polled mode "
+                "(0 notifications in steady state).", ""]
+    else:
+        out += ["(Not run.)", ""]
+    out += ["## P2 round trip against peers", "",
+            "Not measured yet: the libxenvchan peer (dom0 <-> a Linux domU) and dom0's loopback "
+            "floor are still to be built (issue 12).", ""]
+    out += ["## P3 the 1 kHz task under load", ""]
+    last = p1.get("status_last") if p1 else None
+    if last:
+        out += [f"So far only the P1 boot's own figure: after {last['t_s']} s of guest time "
+                f"(boot, toolstack and every P1 phase included) the control task ran "
+                f"{last['ctrl']:,} jobs with {last['misses']} deadline misses, worst tick "
+                f"lateness {last['tick_max_us']} us. The load matrix (CPU hogs, memory and I/O "
+                f"stress, command flood, event storm) and the jitter histograms are still to "
+                f"be built.", ""]
+    else:
+        out += ["Not measured yet.", ""]
+    out += ["## P4 instruction counts", "",
+            "Not measured yet: the RTOS's self-measurement of its kernel paths and of Xen's "
+            "share (issue 12).", ""]
+    out += ["## P5 footprint", ""]
+    if fps:
+        out += ["What each component puts in the demo image, in bytes, from the linker's map "
+                "(input sections kept after `--gc-sections`, charged to the library they came "
+                "from; template code is charged where it is instantiated, e.g. the PL061 "
+                "command handler to the application). text, rodata and data are loaded; bss is "
+                "zeroed memory (task stacks, page tables, buffers) the image does not carry.", "",
+                footprint_table(attributable(fps)), "",
+                "| build | loaded image | text | rodata + data | bss |", "|---|---:|---:|---:|---:|"]
+        for label, fp in fps.items():
+            out.append(f"| {label} | {kib(fp.loaded())} | {fp.total('text'):,} | "
+                       f"{fp.total('rodata') + fp.total('data'):,} | {fp.total('bss'):,} |")
+        out += [""]
+        if "p5" in made:
+            out += [f"![P5]({m['plots_rel']}/{made['p5']})", ""]
+        out += ["With link-time optimisation the compiler merges the libraries' code across "
+                "files, so the map charges most of it to the application; its totals are "
+                "what counts there. Still to measure: the boot timeline of both routes.", ""]
+    out += ["## Reproducing", "",
+            "```sh",
+            "./eval.sh            # this report: builds, boots, measures, writes docs/evaluation.md",
+            "./eval.sh --quick    # the CI-sized run (./test.sh runs it; writes under build/eval/)",
+            "./eval.sh --help     # every option",
+            "```", "",
+            f"This run: {m['wall_s']} s wall in total; its raw results are in `{m['results']}`.",
+            ""]
+    return "\n".join(out)
+
+
+def check_structure(text):
+    """The problems with a report's structure (missing or out-of-order sections); [] if none."""
+    problems = []
+    at = -1
+    for s in SECTIONS:
+        i = text.find(f"\n## {s}")
+        if i < 0:
+            problems.append(f"section '## {s}' is missing")
+        elif i < at:
+            problems.append(f"section '## {s}' is out of order")
+        else:
+            at = i
+    if "Generated by `" not in text:
+        problems.append("no 'Generated by' line naming the command and commit")
+    return problems

@@ -114,6 +114,9 @@ uint32_t g_dropped_watch_events_seen = 0;
 // storm waits at most this long (docs/rtos-channel.md, "Bare notifications").
 constexpr TickType kThrottlePeriodTicks = 10;
 bool g_throttle_armed = false;
+// A polled session's period (kSignalPolled): one pass over the ring per tick.
+constexpr TickType kPollPeriodTicks = 1;
+bool g_poll_armed = false;
 
 // What a drain asks for next: come straight back (poll limit), or look again after a throttle
 // period (the port stays masked until then).
@@ -122,6 +125,18 @@ void FollowUp(const channel::DrainResult& r) {
   if (r.throttled && !g_throttle_armed) {
     // If arming failed, the 10 Hz ChannelAttach tick stands in (slower, never stuck masked).
     g_throttle_armed = SetRelAlarm(ChannelThrottleTick, kThrottlePeriodTicks, 0) == E_OK;
+  }
+}
+
+// Runs the polling alarm exactly while the attached session asks to be polled.
+void FollowPolling() {
+  const bool wanted = g_frontend.server().peer_polls();
+  if (wanted == g_poll_armed) return;
+  if (wanted) {
+    g_poll_armed = SetRelAlarm(ChannelPollTick, kPollPeriodTicks, kPollPeriodTicks) == E_OK;
+  } else {
+    (void)CancelAlarm(ChannelPollTick);
+    g_poll_armed = false;
   }
 }
 
@@ -182,9 +197,9 @@ void ServiceWatches() {
     const uint64_t before = g_frontend.counters().republishes;
     const channel::FrontendStatus s = g_frontend.CheckPublished(g_store);
     if (g_frontend.counters().republishes != before) {
-      arm64::ConsolePrintf("tandem-rt: the channel's keys were deleted from XenStore: %s\n",
-                           s == channel::FrontendStatus::kOk ? "published again"
-                                                            : "publishing again failed");
+      arm64::ConsolePrintf(
+          "tandem-rt: the channel's keys were deleted from XenStore: %s\n",
+          s == channel::FrontendStatus::kOk ? "published again" : "publishing again failed");
     }
   }
   if (control && g_control.started()) CheckControl();
@@ -194,9 +209,10 @@ void StartControl() {
   auto started = g_control.Start();
   if (!started.ok() && !g_control_start_reported) {
     g_control_start_reported = true;  // retried every tick, said once
-    arm64::ConsolePrintf("tandem-rt: cannot watch control/shutdown (%s): xl shutdown will not "
-                         "be answered; retrying\n",
-                         xen::XsStatusName(started.error()));
+    arm64::ConsolePrintf(
+        "tandem-rt: cannot watch control/shutdown (%s): xl shutdown will not "
+        "be answered; retrying\n",
+        xen::XsStatusName(started.error()));
   }
 }
 
@@ -292,7 +308,7 @@ ISR(XenEvents) { tandem::apps::g_events.HandleUpcall(); }
 TASK(ChannelServer) {
   using tandem::apps::FollowUp;
   using tandem::apps::g_frontend;
-  constexpr EventMaskType kWaitFor = ChannelEvent | ChannelAttach | ChannelThrottle;
+  constexpr EventMaskType kWaitFor = ChannelEvent | ChannelAttach | ChannelThrottle | ChannelPoll;
   for (;;) {
     if (tandem::apps::g_started) tandem::apps::ServiceXenStore();
     (void)WaitEvent(kWaitFor);
@@ -311,6 +327,8 @@ TASK(ChannelServer) {
       // notifications it stays masked until a throttle period has passed.
       FollowUp(g_frontend.DrainOnce());
     }
+    if ((got & ChannelPoll) != 0) FollowUp(g_frontend.PolledPass());
+    tandem::apps::FollowPolling();
     // After the drain (its answers are out) and on every tick (summaries of held-back lines).
     tandem::apps::ReportIncidents();
   }

@@ -18,6 +18,9 @@ DEMO_IMAGE = REPO / "build/arm64/apps/demo/tandem-rt-demo.bin"
 # Bursts of P1 (issue 12); the quick mode (CI) stops at 1,000.
 BURSTS = (1, 8, 32, 1000, 10000)
 QUICK_BURSTS = (1, 8, 32, 1000)
+# tandem-bench --signalling (docs/protocol.md, section 5): suppression by event indices (the
+# default), every command notified both ways (the ablation), polled.
+SIGNALLING = ("events", "every", "polled")
 
 
 class EvalError(Exception):
@@ -69,13 +72,24 @@ def _last_json(text):
     return None
 
 
-def channel_session(quick, icount="shift=0,sleep=off", xen_build="source", timeout=900):
-    """One dom0less boot; in dom0, tandem-bench measures P1: isolated round trips, then each
-    burst size in a session of its own. Returns the bench phases and the RTOS's status lines."""
-    bursts = QUICK_BURSTS if quick else BURSTS
+def p1_plan(quick):
+    """(signalling, phase, tandem-bench arguments) of every P1 measurement, each a session of
+    its own: isolated round trips, then each burst size, for each way of signalling (the quick
+    mode: every burst with event indices, the 1,000 burst with the others)."""
     isolated = 100 if quick else 1000
-    progress(f"boot: dom0less, -icount {icount}, for P1 (isolated x{isolated}, bursts "
-             f"{', '.join(map(str, bursts))})")
+    plan = []
+    for mode in SIGNALLING:
+        bursts = BURSTS if not quick else (QUICK_BURSTS if mode == "events" else (1000,))
+        plan.append((mode, "isolated", f"--signalling {mode} -n {isolated} -b 1"))
+        plan += [(mode, "burst", f"--signalling {mode} -n 1 -b {n}") for n in bursts]
+    return plan
+
+
+def channel_session(quick, icount="shift=0,sleep=off", xen_build="source", timeout=900):
+    """One dom0less boot; in dom0, tandem-bench measures P1 (p1_plan). Returns the bench
+    phases and the RTOS's status lines."""
+    plan = p1_plan(quick)
+    progress(f"boot: dom0less, -icount {icount}, for P1 ({len(plan)} tandem-bench sessions)")
     t0 = time.monotonic()
     runs = []
     with target.Boot("dom0less", str(DEMO_IMAGE), outdir=REPO / "build/eval/boots/p1",
@@ -83,8 +97,7 @@ def channel_session(quick, icount="shift=0,sleep=off", xen_build="source", timeo
         boot.wait_ready()
         name = boot.platform.rtos_name
         boot.sh(f"b(){{ tandem-bench -d {name} -t 60000 --json \"$@\"; }}")
-        plan = [("isolated", f"-n {isolated} -b 1")] + [("burst", f"-n 1 -b {n}") for n in bursts]
-        for phase, args in plan:
+        for mode, phase, args in plan:
             status, out = boot.sh(f"b {args}", timeout=timeout, check=False)
             obj = _last_json(out)
             if status != 0 or not obj or not obj.get("ok"):
@@ -92,13 +105,41 @@ def channel_session(quick, icount="shift=0,sleep=off", xen_build="source", timeo
             ph = next((p for p in obj["phases"] if p["phase"] == phase), None)
             if ph is None:
                 raise EvalError(f"tandem-bench {args} reported no {phase} phase:\n{out}")
-            runs.append({"args": args, **ph})
-            progress(f"  {phase} {ph['commands']}: Linux sent "
+            runs.append({"args": args, "signalling": mode, **ph})
+            progress(f"  {mode} {phase} {ph['commands']}: Linux sent "
                      f"{ph['linux']['notify_sent_per_command']:.4f}/command, RTOS sent "
                      f"{ph['rtos']['notify_sent_per_command']:.4f}, RTOS hypercalls "
                      f"{ph['rtos'].get('hypercalls_per_command', 0):.4f}")
-        lines = boot.rtos_lines()
-    rows = _status_rows(lines)
-    last = rows[max(rows)] if rows else None
+        last, control = _rtos_figures(boot, name)
+    progress(f"  the RTOS after P1: t={last['t_s']}s, control task {control['activations']:,} "
+             f"jobs, {control['deadline_misses']} misses, worst response "
+             f"{control['worst_response_us']} us; worst tick {last['tick_max_us']} us")
     return {"icount": icount, "xen": xen_build, "runs": runs, "status_last": last,
-            "wall_s": round(time.monotonic() - t0)}
+            "control": control, "wall_s": round(time.monotonic() - t0)}
+
+
+def _rtos_figures(boot, name):
+    """The RTOS's own figures since its first instruction: its latest status line and the
+    control task's statistics (tandemctl stats)."""
+    # The status lines: on Xen's console (a dom0less domain's vpl011, "(XEN) DOMn: ...") or in
+    # xenconsoled's log in dom0 (route xl), whichever has the latest; the log is found by what
+    # it holds (its name follows the domain's name when xenconsoled first saw it).
+    # The next status line (once a guest second) covers everything P1 did.
+    boot.con.pos = len(boot.con.buf)
+    try:
+        boot.con.expect(r"tandem-rt: t=\d+s [^\r\n]*\r*\n", 120, what="the RTOS's next status line")
+    except target.Timeout:
+        pass  # route xl: the lines are in xenconsoled's log, read below
+    rows = _status_rows(boot.rtos_lines())
+    boot.sh("L=$(grep -l 'tandem-rt: t=' /var/log/xen/console/guest-* 2>/dev/null|tail -n1)")
+    # The line before the last: xenconsoled may have logged only part of the last one.
+    _, out = boot.sh("[ -n \"$L\" ] && grep 'tandem-rt: t=' $L|tail -n2|head -n1", check=False)
+    rows.update(_status_rows(out.splitlines()))
+    if not rows:
+        raise EvalError(f"no RTOS status line on Xen's console nor in dom0's console logs:\n{out}")
+    status, out = boot.sh(f"tandemctl -d {name} --json stats", check=False)
+    obj = _last_json(out)
+    control = next((t for t in (obj or {}).get("tasks", []) if t.get("name") == "Control"), None)
+    if status != 0 or control is None:
+        raise EvalError(f"tandemctl stats exited {status} or showed no Control task:\n{out}")
+    return rows[max(rows)], control

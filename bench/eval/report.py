@@ -28,19 +28,32 @@ def _per(run, side, key):
     return run[side].get(f"{key}_per_command", 0.0)
 
 
+SIGNALLING_NAMES = {"events": "event indices (suppression)", "every": "every command (ablation)",
+                    "polled": "polled"}
+
+
+def signalling(run):
+    return run.get("signalling", "events")
+
+
+def cpu_us_per_command(run):
+    return run.get("linux_cpu_ns", 0) / 1000 / max(run["commands"], 1)
+
+
 def p1_table(p1):
-    rows = ["| phase | commands | Linux notifications sent | RTOS notifications sent | "
+    rows = ["| signalling | phase | commands | Linux notifications sent | RTOS notifications sent | "
             "RTOS hypercalls | Linux events received | RTOS events received | "
-            "hypervisor entries counted | p50 round trip |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+            "hypervisor entries counted | p50 round trip | Linux CPU |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in p1["runs"]:
         entries = entries_per_command(r)
         rows.append(
-            f"| {r['phase']} | {r['commands']:,} | {_per(r, 'linux', 'notify_sent'):.4f} | "
+            f"| {SIGNALLING_NAMES.get(signalling(r), signalling(r))} | {r['phase']} | "
+            f"{r['commands']:,} | {_per(r, 'linux', 'notify_sent'):.4f} | "
             f"{_per(r, 'rtos', 'notify_sent'):.4f} | {_per(r, 'rtos', 'hypercalls'):.4f} | "
             f"{_per(r, 'linux', 'notify_received'):.4f} | "
             f"{_per(r, 'rtos', 'notify_received'):.4f} | {entries:.4f} | "
-            f"{r['latency_ns']['p50'] / 1000:.1f} us |")
+            f"{r['latency_ns']['p50'] / 1000:.1f} us | {cpu_us_per_command(r):.1f} us |")
     return "\n".join(rows)
 
 
@@ -59,9 +72,10 @@ def notifications_per_command(run):
     return _per(run, "linux", "notify_sent") + _per(run, "rtos", "notify_sent")
 
 
-def p1_run(p1, phase, commands=None):
+def p1_run(p1, phase, commands=None, mode="events"):
     for r in p1.get("runs", []):
-        if r["phase"] == phase and (commands is None or r["commands"] == commands):
+        if (r["phase"] == phase and signalling(r) == mode and
+                (commands is None or r["commands"] == commands)):
             return r
     return None
 
@@ -114,23 +128,25 @@ def plots(results, outdir: pathlib.Path):
     p1 = results.get("p1")
     if p1 and p1.get("runs"):
         runs = p1["runs"]
-        labels = [("isolated" if r["phase"] == "isolated" else f"burst {r['commands']:,}")
+        short = {"events": "", "every": "every\n", "polled": "polled\n"}
+        labels = [short.get(signalling(r), "") +
+                  ("isolated" if r["phase"] == "isolated" else f"burst {r['commands']:,}")
                   for r in runs]
         series = [("Linux notifications sent", lambda r: _per(r, "linux", "notify_sent")),
                   ("RTOS notifications sent", lambda r: _per(r, "rtos", "notify_sent")),
                   ("RTOS hypercalls (all kinds)", lambda r: _per(r, "rtos", "hypercalls")),
                   ("hypervisor entries counted", entries_per_command)]
-        fig, ax = plt.subplots(figsize=(9, 4.5))
+        fig, ax = plt.subplots(figsize=(max(9, 0.9 * len(runs)), 4.5))
         width = 0.8 / len(series)
         for i, (name, f) in enumerate(series):
             xs = [j + (i - (len(series) - 1) / 2) * width for j in range(len(runs))]
             ax.bar(xs, [max(f(r), 1e-4) for r in runs], width, label=name)
         ax.set_yscale("log")
-        ax.set_xticks(range(len(runs)), labels)
+        ax.set_xticks(range(len(runs)), labels, fontsize=7)
         ax.set_ylabel("per command (log scale)")
         ax.axhline(0.05, color="grey", linestyle=":", linewidth=1)
         ax.text(len(runs) - 0.5, 0.055, "burst goal 0.05", ha="right", fontsize=8, color="grey")
-        ax.set_title("P1: entries into Xen per command (notification suppression on)")
+        ax.set_title("P1: entries into Xen per command, by signalling (bars at 1e-4 are 0)")
         ax.legend(fontsize=8)
         fig.tight_layout()
         fig.savefig(outdir / "p1-entries.png", dpi=110)
@@ -184,7 +200,8 @@ def goals(results):
                               n <= 2.0 + 1e-9))
     else:
         rows.append(_goal_row("P1 notifications, isolated command", "2", "-", None))
-    bursts = [r for r in p1.get("runs", []) if r["phase"] == "burst" and r["commands"] >= 1000]
+    bursts = [r for r in p1.get("runs", []) if r["phase"] == "burst" and r["commands"] >= 1000
+              and signalling(r) == "events"]
     if bursts:
         worst = max(notifications_per_command(r) for r in bursts)
         rows.append(_goal_row("P1 notifications per command, bursts >= 1,000", "<= 0.05",
@@ -192,7 +209,13 @@ def goals(results):
     else:
         rows.append(_goal_row("P1 notifications per command, bursts >= 1,000", "<= 0.05", "-",
                               None))
-    rows.append(_goal_row("P1 polled mode, notifications per command", "0", "-", None))
+    polled = [r for r in p1.get("runs", []) if signalling(r) == "polled"]
+    if polled:
+        worst = max(notifications_per_command(r) for r in polled)
+        rows.append(_goal_row("P1 polled mode, notifications per command", "0",
+                              f"{worst:.4f} (worst phase)", worst == 0))
+    else:
+        rows.append(_goal_row("P1 polled mode, notifications per command", "0", "-", None))
     rows.append(_goal_row("P2 Tandem ping p50 / libxenvchan p50", "<= 0.5", "-", None))
     rows.append(_goal_row("P3 control-task misses under load; jitter vs idle",
                           "0; within 1 % of the period", "-", None))
@@ -267,12 +290,22 @@ def render(results, made):
     if p1:
         out += [f"One dom0less boot ({p1['xen']} Xen, -icount {p1['icount']}); in dom0, "
                 f"`tandem-bench` runs the isolated round trips (one ping in flight) and then each "
-                f"burst (pings pipelined through the 32-slot ring) in a session of its own. Each "
-                f"side counts what it does: Linux its notifications sent and events received "
-                f"(libtandem's counters), the RTOS the same plus every hypercall it makes "
-                f"(protocol 1.4's `hypercalls`: its event-channel sends and unmasks, and anything "
-                f"else it asked Xen for in the window). Per command; suppression on (Xen's ring.h "
-                f"event indices: a side notifies only a peer that asked to be woken).", "",
+                f"burst (pings pipelined through the 32-slot ring), each in a session of its own, "
+                f"for three ways of signalling (`tandem-bench --signalling`, docs/protocol.md "
+                f"section 5):", "",
+                "- **event indices** (the default): Xen's ring.h suppression, a side notifies "
+                "only a peer that asked to be woken;",
+                "- **every command** (the ablation): each request and each response notifies, "
+                "whatever the indices say: the design of the system Tandem follows;",
+                "- **polled**: neither side asks for events; the RTOS's command server reads the "
+                "ring every millisecond (a cyclic alarm, only while such a session is attached) "
+                "and Linux spins up to 2 ms on the response ring before it kicks the RTOS once "
+                "and sleeps. Its price is Linux's CPU (the last column: user + system time of "
+                "tandem-bench per command) and a round trip of up to one RTOS period.", "",
+                "Each side counts what it does: Linux its notifications sent and events received "
+                "(libtandem's counters), the RTOS the same plus every hypercall it makes "
+                "(protocol 1.4's `hypercalls`: its event-channel sends and unmasks, and anything "
+                "else it asked Xen for in the window). Per command:", "",
                 p1_table(p1), "",
                 "The hypervisor entries counted are Linux's sends + the RTOS's hypercalls + one "
                 "per event Xen delivered to either side. Not counted: Linux's kernel-internal "
@@ -280,9 +313,9 @@ def render(results, made):
                 "interrupts (1 kHz, independent of the channel).", ""]
         if "p1" in made:
             out += [f"![P1]({m['plots_rel']}/{made['p1']})", ""]
-        out += ["Still to measure (issue 12): the ablation with suppression off (every command "
-                "notifies both ways, as the system Tandem follows did) and the polled mode "
-                "(0 notifications in steady state).", ""]
+        out += ["A burst fills the ring and waits for it: with event indices each ring-full costs "
+                "one notification each way, 2 per 32 commands (0.0625), which is why the burst "
+                "goal of 0.05 is not met; polling removes them entirely.", ""]
     else:
         out += ["(Not run.)", ""]
     out += ["## P2 round trip against peers", "",
@@ -290,13 +323,16 @@ def render(results, made):
             "floor are still to be built (issue 12).", ""]
     out += ["## P3 the 1 kHz task under load", ""]
     last = p1.get("status_last") if p1 else None
-    if last:
-        out += [f"So far only the P1 boot's own figure: after {last['t_s']} s of guest time "
-                f"(boot, toolstack and every P1 phase included) the control task ran "
-                f"{last['ctrl']:,} jobs with {last['misses']} deadline misses, worst tick "
-                f"lateness {last['tick_max_us']} us. The load matrix (CPU hogs, memory and I/O "
-                f"stress, command flood, event storm) and the jitter histograms are still to "
-                f"be built.", ""]
+    control = p1.get("control") if p1 else None
+    if last and control:
+        out += [f"So far only the P1 boot's own figure: from power-on to the end of P1, "
+                f"{last['t_s']} s of guest time (dom0's boot, the toolstack and every P1 "
+                f"session, polled ones included), the control task ran "
+                f"{control['activations']:,} jobs with {control['deadline_misses']} deadline "
+                f"misses and a worst response of {control['worst_response_us']} us; the worst "
+                f"tick came {last['tick_max_us']} us late and {last['skipped']} periods were "
+                f"skipped. The load matrix (CPU hogs, memory and I/O stress, command flood, event "
+                f"storm), the jitter histograms and the long run are still to be built.", ""]
     else:
         out += ["Not measured yet.", ""]
     out += ["## P4 instruction counts", "",

@@ -117,6 +117,7 @@ void Client::StartHandshake(const PeerHeader& peer) {
   StoreRelaxed(&h->req_prod, req_prod_pub_);
   StoreRelaxed(&h->rsp_cons, rsp_cons_);
   StoreRelaxed(&h->rsp_event, rsp_cons_ + 1);
+  StoreRelaxed(&h->signalling, config_.signalling);
   StoreRelease(&h->session, session_);  // publishes the indices above with the session
   StoreRelease(&h->state, static_cast<uint32_t>(XenbusStateConnected));
   phase_ = ClientPhase::kAwaitingAck;
@@ -221,8 +222,9 @@ void Client::Consume() {
   StoreRelaxed(&req_page_->header.rsp_cons, rsp_cons_);
   // Stay armed for the next response (blkfront re-arms after every batch the same way); the
   // RTOS's batching per pass is what keeps bursts cheap. PrepareWait adds the barrier and
-  // re-check before sleeping.
-  StoreSeqCst(&req_page_->header.rsp_event, rsp_cons_ + 1);
+  // re-check before sleeping. A polling session asks for nothing until it is about to sleep.
+  StoreSeqCst(&req_page_->header.rsp_event,
+              rsp_cons_ + (config_.signalling == kSignalPolled ? kEventIndexNever : 1));
 }
 
 uint32_t Client::Poll() {
@@ -255,7 +257,10 @@ void Client::Flush() {
   req_prod_pub_ = req_prod_pvt_;
   // RING_PUSH_REQUESTS_AND_CHECK_NOTIFY.
   StoreSeqCst(&req_page_->header.req_prod, req_prod_pub_);
-  if (NeedsNotify(old_prod, req_prod_pub_, LoadSeqCst(&rsp_page_->header.req_event))) {
+  if (config_.signalling == kSignalEveryCommand) {
+    // The ablation's design: each command signalled on its own, whatever the RTOS asked for.
+    for (uint32_t i = old_prod; i != req_prod_pub_; ++i) SendNotify();
+  } else if (NeedsNotify(old_prod, req_prod_pub_, LoadSeqCst(&rsp_page_->header.req_event))) {
     SendNotify();
   }
 }
@@ -296,11 +301,19 @@ bool Client::PrepareWait() {
 }
 
 Result<Response, ClientStatus> Client::Wait(uint64_t id, Waiter& waiter, uint64_t timeout_ns) {
-  const uint64_t deadline = waiter.NowNs() + timeout_ns;
+  const uint64_t start = waiter.NowNs();
+  const uint64_t deadline = start + timeout_ns;
+  uint64_t spin_until = SpinUntil(start);
   for (;;) {
     Poll();
     Result<Response, ClientStatus> r = Take(id);
     if (r.ok() || r.error() != ClientStatus::kPending) return r;
+    if (spin_until != 0) {
+      const uint64_t now = waiter.NowNs();
+      if (now < spin_until && now < deadline) continue;  // polling: no event asked for yet
+      spin_until = 0;
+      Kick();
+    }
     if (PrepareWait()) continue;
     const uint64_t now = waiter.NowNs();
     if (now >= deadline) {

@@ -168,6 +168,11 @@ PollResult Server::Poll(uint32_t budget) {
     return result;
   }
   const RequestPageHeader* peer = &req_page_->header;
+  // Untrusted like the rest of the page: anything but the two other modes is the default.
+  signalling_ = LoadRelaxed(&peer->signalling);
+  if (signalling_ != kSignalEveryCommand && signalling_ != kSignalPolled) {
+    signalling_ = kSignalEventIndices;
+  }
   // Bounded work per call, whatever Linux does: at most `budget` requests and `budget` passes
   // (a Linux flipping req_prod back and forth between our read and our re-check could otherwise
   // keep a pass that handles nothing looping).
@@ -192,6 +197,7 @@ PollResult Server::Poll(uint32_t budget) {
       Dispatch(request, response);
       CopyIn(&rsp_page_->ring[rsp_prod_pvt_ & kSlotMask], response);
       ++rsp_prod_pvt_;
+      if (signalling_ == kSignalEveryCommand) PushResponses();  // and notify, each one
     }
     PushResponses();
     if (req_cons_ != prod) {  // budget spent with requests left
@@ -199,8 +205,10 @@ PollResult Server::Poll(uint32_t budget) {
       break;
     }
     // RING_FINAL_CHECK_FOR_REQUESTS: ask to be notified for the next request, then look again
-    // so a request published between our read and the re-arm is not left sleeping.
-    StoreSeqCst(&rsp_page_->header.req_event, req_cons_ + 1);
+    // so a request published between our read and the re-arm is not left sleeping. A polled
+    // session is read on our period instead: ask for nothing.
+    StoreSeqCst(&rsp_page_->header.req_event,
+                req_cons_ + (signalling_ == kSignalPolled ? kEventIndexNever : 1));
     if (LoadSeqCst(&peer->req_prod) == req_cons_) break;
     if (result.handled >= budget || pass >= budget) {
       result.more = true;
@@ -278,7 +286,9 @@ void Server::PushResponses() {
   // Linux's rsp_event (read once).
   StoreSeqCst(&rsp_page_->header.rsp_prod, rsp_prod_pub_);
   const uint32_t event = LoadSeqCst(&req_page_->header.rsp_event);
-  if (NeedsNotify(old_prod, rsp_prod_pub_, event)) SendNotify();
+  if (signalling_ == kSignalEveryCommand || NeedsNotify(old_prod, rsp_prod_pub_, event)) {
+    SendNotify();
+  }
 }
 
 void Server::PublishCounters() {
@@ -289,8 +299,9 @@ void Server::PublishCounters() {
   StoreRelaxed(&h->notify_sent, counters_.notify_sent);
   StoreRelaxed(&h->notify_received, LoadRelaxed(&counters_.notify_received));
   StoreRelaxed(&h->version_refused, counters_.version_refused);
-  StoreRelaxed(&h->hypercalls,
-               hypercall_count_ == nullptr ? 0 : __atomic_load_n(hypercall_count_, __ATOMIC_RELAXED));
+  StoreRelaxed(&h->hypercalls, hypercall_count_ == nullptr
+                                   ? 0
+                                   : __atomic_load_n(hypercall_count_, __ATOMIC_RELAXED));
 }
 
 void Server::SendNotify() {

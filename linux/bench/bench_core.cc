@@ -1,6 +1,9 @@
 // tandem-bench measurements. See bench_core.h.
 #include "bench_core.h"
 
+#include <sys/resource.h>
+#include <sys/time.h>
+
 #include <algorithm>
 #include <deque>
 #include <iomanip>
@@ -33,13 +36,30 @@ Result<void> CheckEcho(const libtandem::Response& rsp, uint64_t i) {
   return {};
 }
 
+// CPU time this process used (user + system): what spinning or sleeping costs Linux.
+uint64_t ProcessCpuNs() {
+  rusage u{};
+  if (getrusage(RUSAGE_SELF, &u) != 0) return 0;
+  auto ns = [](const timeval& t) {
+    return static_cast<uint64_t>(t.tv_sec) * 1'000'000'000 +
+           static_cast<uint64_t>(t.tv_usec) * 1000;
+  };
+  return ns(u.ru_utime) + ns(u.ru_stime);
+}
+
 struct Snapshot {
-  uint64_t ls, lr, rs, rr, rh, requests, t;
+  uint64_t ls, lr, rs, rr, rh, requests, t, cpu;
 };
 Snapshot Take(libtandem::Session& s) {
   const libtandem::RtosCounters rc = s.ReadRtosCounters();
-  return {s.counters().notify_sent, s.counters().notify_received, rc.notify_sent,
-          rc.notify_received, rc.hypercalls, rc.requests, s.xen().NowNs()};
+  return {s.counters().notify_sent,
+          s.counters().notify_received,
+          rc.notify_sent,
+          rc.notify_received,
+          rc.hypercalls,
+          rc.requests,
+          s.xen().NowNs(),
+          ProcessCpuNs()};
 }
 // The RTOS refreshes its page counters at the END of a server pass, after publishing that pass's
 // responses: right after the last response they may lag by one pass. Wait (briefly) until they
@@ -65,6 +85,7 @@ void Finish(libtandem::Session& s, const Snapshot& a, uint64_t n, PhaseResult& r
     b = Take(s);
   }
   r.elapsed_ns = end - a.t;
+  r.linux_cpu_ns = ProcessCpuNs() - a.cpu;
   r.linux_notify_sent = b.ls - a.ls;
   r.linux_notify_received = b.lr - a.lr;
   r.rtos_notify_sent = b.rs - a.rs;
@@ -229,11 +250,12 @@ Result<PhaseResult> RunTransactions(libtandem::XenBackend& xen, uint32_t domid, 
 
 std::string ToJson(const PhaseResult& r) {
   std::ostringstream o;
-  o << std::fixed << std::setprecision(4) << "{\"phase\":\"" << r.name << "\",\"unit\":\""
-    << r.unit << "\",\"commands\":" << r.commands << ",\"elapsed_ns\":" << r.elapsed_ns
+  o << std::fixed << std::setprecision(4) << "{\"phase\":\"" << r.name << "\",\"unit\":\"" << r.unit
+    << "\",\"commands\":" << r.commands << ",\"elapsed_ns\":" << r.elapsed_ns
     << ",\"latency_ns\":{\"min\":" << r.latency.min_ns << ",\"p50\":" << r.latency.p50_ns
     << ",\"p90\":" << r.latency.p90_ns << ",\"p99\":" << r.latency.p99_ns
     << ",\"max\":" << r.latency.max_ns << ",\"mean\":" << r.latency.mean_ns << "}";
+  if (r.has_counters) o << ",\"linux_cpu_ns\":" << r.linux_cpu_ns;
   if (r.has_counters) {
     o << ",\"linux\":{\"notify_sent\":" << r.linux_notify_sent
       << ",\"notify_received\":" << r.linux_notify_received
@@ -265,13 +287,16 @@ std::string ToText(const PhaseResult& r) {
     << Us(r.latency.max_ns) << "  mean " << Us(static_cast<uint64_t>(r.latency.mean_ns)) << "\n";
   if (!r.note.empty()) o << "  " << r.note << "\n";
   if (!r.has_counters) return o.str();
+  o << "  Linux CPU: " << Us(r.linux_cpu_ns) << " us ("
+    << Us(r.commands ? r.linux_cpu_ns / r.commands : 0) << " us/" << r.unit << ")\n";
   o << "  Linux notifications: sent " << r.linux_notify_sent << " ("
     << Ratio(r.PerCommand(r.linux_notify_sent)) << "/command), received " << r.linux_notify_received
     << " (" << Ratio(r.PerCommand(r.linux_notify_received))
     << "/command)\n  RTOS notifications:  sent " << r.rtos_notify_sent << " ("
     << Ratio(r.PerCommand(r.rtos_notify_sent)) << "/command), received " << r.rtos_notify_received
-    << " (" << Ratio(r.PerCommand(r.rtos_notify_received)) << "/command)\n  RTOS hypercalls:     "
-    << r.rtos_hypercalls << " (" << Ratio(r.PerCommand(r.rtos_hypercalls))
+    << " (" << Ratio(r.PerCommand(r.rtos_notify_received))
+    << "/command)\n  RTOS hypercalls:     " << r.rtos_hypercalls << " ("
+    << Ratio(r.PerCommand(r.rtos_hypercalls))
     << "/command; every kind, 0 from an RTOS before protocol 1.4)\n";
   if (r.unit != "command") {  // per-"command" ratios above are per r.unit here
     o << "  (ratios are per " << r.unit << "; latency is the ping sent after them)\n";

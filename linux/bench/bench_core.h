@@ -30,8 +30,9 @@ struct PhaseResult {
   uint64_t linux_notify_sent = 0, linux_notify_received = 0;
   uint64_t rtos_notify_sent = 0, rtos_notify_received = 0;
   uint64_t rtos_hypercalls = 0;  // every kind (ResponsePageHeader::hypercalls)
-  bool has_counters = true;  // false for "transaction": each command has its own session
-  std::string note;          // what the phase showed, in words (hostile-index)
+  uint64_t linux_cpu_ns = 0;     // this process's user + system CPU time in the phase
+  bool has_counters = true;      // false for "transaction": each command has its own session
+  std::string note;              // what the phase showed, in words (hostile-index)
   double PerCommand(uint64_t n) const { return commands ? static_cast<double>(n) / commands : 0; }
 };
 

@@ -13,6 +13,8 @@ int main(int argc, char** argv) {
   uint32_t timeout_ms = 2000;
   bool json = false;
   std::string hostile;
+  std::string signalling = "events";
+  uint32_t spin_us = 2000;
   CLI::App app{
       "tandem-bench: round-trip latency and notifications per command over the Tandem "
       "channel (isolated round trips, then a pipelined burst)",
@@ -43,6 +45,15 @@ int main(int argc, char** argv) {
                  "(ahead) or behind it (back), check that the RTOS freezes the ring, and leave "
                  "it frozen: the next client must re-open it (fault injection, issue 11)")
       ->check(CLI::IsMember({"ahead", "back"}));
+  app.add_option("--signalling", signalling,
+                 "how the session signals (docs/protocol.md, section 5): events = notify only a "
+                 "peer that asked (suppression, the default); every = every command notifies "
+                 "both ways (the ablation); polled = no notifications in steady state: the RTOS "
+                 "reads the ring every millisecond, Linux spins --spin-us before it sleeps")
+      ->check(CLI::IsMember({"events", "every", "polled"}));
+  app.add_option("--spin-us", spin_us,
+                 "polled: microseconds a wait spins on the response ring before it sleeps")
+      ->check(CLI::Range(1u, 1'000'000u));
   app.add_option("-t,--timeout", timeout_ms, "milliseconds per command / per burst step")
       ->check(CLI::Range(1u, 600000u));
   app.add_flag("-j,--json", json, "one JSON object on stdout");
@@ -80,7 +91,12 @@ int main(int argc, char** argv) {
     if (!t.ok()) return fail(t.error());
     tx = t.value();
   }
-  auto s = libtandem::Session::Open(*xen.value(), d.value().domid, timeout_ns);
+  libtandem::SessionOptions options;
+  options.signalling = signalling == "every"    ? tandem::channel::kSignalEveryCommand
+                       : signalling == "polled" ? tandem::channel::kSignalPolled
+                                                : tandem::channel::kSignalEventIndices;
+  options.spin_ns = uint64_t{spin_us} * 1000;
+  auto s = libtandem::Session::Open(*xen.value(), d.value().domid, timeout_ns, nullptr, options);
   if (!s.ok()) return fail(s.error());
   auto iso = tandem_bench::RunIsolated(*s.value(), iterations, timeout_ns);
   if (!iso.ok()) return fail(iso.error());
@@ -103,13 +119,15 @@ int main(int argc, char** argv) {
   const std::string boot_id = libtandem::BootIdText(s.value()->identity().boot_id);
   if (json) {
     std::cout << "{\"ok\":true,\"domain\":" << d.value().domid << ",\"boot_id\":\"" << boot_id
-              << "\",\"phases\":[" << (tx ? tandem_bench::ToJson(*tx) + "," : "")
-              << tandem_bench::ToJson(iso.value()) << "," << tandem_bench::ToJson(bur.value())
+              << "\",\"signalling\":\"" << signalling << "\",\"phases\":["
+              << (tx ? tandem_bench::ToJson(*tx) + "," : "") << tandem_bench::ToJson(iso.value())
+              << "," << tandem_bench::ToJson(bur.value())
               << (st ? "," + tandem_bench::ToJson(*st) : "")
               << (hi ? "," + tandem_bench::ToJson(*hi) : "") << "]}\n";
   } else {
     std::cout << "tandem-bench on domain " << d.value().domid << " (" << d.value().name
-              << ", boot id " << (boot_id.empty() ? "none" : boot_id) << ")\n"
+              << ", boot id " << (boot_id.empty() ? "none" : boot_id) << "; signalling "
+              << signalling << ")\n"
               << (tx ? tandem_bench::ToText(*tx) : "") << tandem_bench::ToText(iso.value())
               << tandem_bench::ToText(bur.value()) << (st ? tandem_bench::ToText(*st) : "")
               << (hi ? tandem_bench::ToText(*hi) : "");

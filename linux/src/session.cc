@@ -72,8 +72,8 @@ Result<void> Session::NotifyRaw() {
   return xen_.EvtchnNotify(notifier_.port_);
 }
 
-Session::Session(XenBackend& xen, ChannelInfo info)
-    : xen_(xen), info_(std::move(info)), notifier_(xen) {}
+Session::Session(XenBackend& xen, ChannelInfo info, const SessionOptions& options)
+    : xen_(xen), info_(std::move(info)), options_(options), notifier_(xen) {}
 
 Session::~Session() { Close(); }
 
@@ -83,11 +83,12 @@ std::string Session::Who() const {
 }
 
 Result<std::unique_ptr<Session>> Session::Open(XenBackend& xen, uint32_t domid, uint64_t timeout_ns,
-                                               const RtosIdentity* last_seen) {
+                                               const RtosIdentity* last_seen,
+                                               const SessionOptions& options) {
   const uint64_t deadline = xen.NowNs() + timeout_ns;
   Result<ChannelInfo> info = ReadChannel(xen, domid);
   LIBTANDEM_TRY(info);
-  std::unique_ptr<Session> s(new Session(xen, info.value()));
+  std::unique_ptr<Session> s(new Session(xen, info.value(), options));
   if (info.value().state == XenbusStateClosed) {
     return Fail(Errc::kNotPublished,
                 "the Tandem channel of " + s->Who() +
@@ -207,7 +208,9 @@ Result<void> Session::Attach(uint64_t deadline_ns) {
 
   client_ = std::make_unique<tandem::channel::Client>(
       static_cast<tandem::channel::RequestPage*>(request_page_),
-      static_cast<const tandem::channel::ResponsePage*>(response_page_), notifier_);
+      static_cast<const tandem::channel::ResponsePage*>(response_page_), notifier_,
+      tandem::channel::ClientConfig{tandem::channel::kProtocolVersion, 0, options_.signalling,
+                                    options_.spin_ns});
   // The RTOS publishes in XenStore after initialising its page, so "not ready" here is either a
   // race with its restart or a broken RTOS: retry until the deadline, then say which.
   for (;;) {
@@ -263,9 +266,18 @@ void Session::SetBackendState(uint32_t state) {
 
 template <typename Done>
 Result<void> Session::PumpUntil(Done done, uint64_t deadline_ns, const char* waiting_for) {
+  uint64_t spin_until = client_->SpinUntil(xen_.NowNs());
   for (;;) {
     client_->Poll();
     if (done()) return {};
+    // Polling: re-read the ring until the spin budget is spent, with no event asked for; then
+    // kick the RTOS once (its polling may have stalled) and sleep as an event-driven wait does.
+    if (spin_until != 0 && !notifier_.failed_) {
+      const uint64_t now = xen_.NowNs();
+      if (now < spin_until && now < deadline_ns) continue;
+      spin_until = 0;
+      client_->Kick();
+    }
     if (notifier_.failed_) {
       Result<DomainRunState> st = xen_.GetDomainState(info_.domid);
       if (st.ok() && st.value() != DomainRunState::kRunning &&

@@ -74,6 +74,15 @@ std::string DescribeRestart(const RtosIdentity& before, const RtosIdentity& now)
 
 std::string BackendPath(uint32_t domid);
 
+// How a session signals (docs/protocol.md, section 5; tandem/channel/wire.h kSignal*).
+struct SessionOptions {
+  // kSignalEventIndices (default): notify only a peer that asked. kSignalEveryCommand: every
+  // command notifies both ways (an ablation). kSignalPolled: no notifications in steady state;
+  // each wait spins up to `spin_ns` on the response ring before it sleeps on the event channel.
+  uint32_t signalling = tandem::channel::kSignalEventIndices;
+  uint64_t spin_ns = 2'000'000;  // polled only: more than the RTOS's 1 ms polling period
+};
+
 class Session {
  public:
   // How long a wait sleeps before checking that the domain still runs.
@@ -86,7 +95,8 @@ class Session {
   // earlier Session's identity(), or a boot id it recorded); if this is another boot, the first
   // command reports kRtosRestarted instead of running.
   static Result<std::unique_ptr<Session>> Open(XenBackend& xen, uint32_t domid, uint64_t timeout_ns,
-                                               const RtosIdentity* last_seen = nullptr);
+                                               const RtosIdentity* last_seen = nullptr,
+                                               const SessionOptions& options = {});
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -141,7 +151,7 @@ class Session {
     bool failed_ = false;  // a notify failed (the domain went away): reported by the next wait
   };
 
-  Session(XenBackend& xen, ChannelInfo info);
+  Session(XenBackend& xen, ChannelInfo info, const SessionOptions& options);
   Result<void> Claim(uint64_t deadline_ns);
   Result<void> Attach(uint64_t deadline_ns);
   Result<uint32_t> BindEventChannel(uint64_t deadline_ns);
@@ -167,6 +177,7 @@ class Session {
 
   XenBackend& xen_;
   ChannelInfo info_;
+  SessionOptions options_;
   EvtchnNotifier notifier_;
   void* request_page_ = nullptr;
   void* response_page_ = nullptr;

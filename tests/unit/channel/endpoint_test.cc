@@ -121,6 +121,92 @@ TEST_F(EndpointTest, PublishesTheRtosHypercallCountWithTheOtherCounters) {
   EXPECT_EQ(pages_.rsp->header.hypercalls, 57u) << "refreshed at the end of every pass";
 }
 
+// kSignalEveryCommand, the ablation: each command notifies both ways, whatever the indices say.
+TEST_F(EndpointTest, EveryCommandSignallingNotifiesBothWaysPerCommand) {
+  Client every{pages_.req.get(), pages_.rsp.get(), to_rtos_,
+               ClientConfig{kProtocolVersion, 0, kSignalEveryCommand}};
+  Connect(every);
+  const uint64_t rtos_before = to_rtos_.count, linux_before = to_linux_.count;
+  std::vector<uint64_t> ids;
+  for (uint32_t i = 0; i < 8; ++i) ids.push_back(MustSubmit(every, MakeRequest(Op::kPing, i)));
+  every.Flush();
+  EXPECT_EQ(to_rtos_.count - rtos_before, 8u) << "one notification per request";
+  EXPECT_EQ(server_.Poll().handled, 8u);
+  EXPECT_EQ(to_linux_.count - linux_before, 8u) << "one notification per response";
+  every.Poll();
+  for (uint32_t i = 0; i < 8; ++i) EXPECT_EQ(MustTake(every, ids[i]).result[0], i);
+}
+
+// kSignalPolled: neither side asks for events; the RTOS polls on its period, Linux spins.
+TEST_F(EndpointTest, PolledSignallingCostsNoNotificationInSteadyState) {
+  Client polled{pages_.req.get(), pages_.rsp.get(), to_rtos_,
+                ClientConfig{kProtocolVersion, 0, kSignalPolled, 1'000'000}};
+  Connect(polled);
+  EXPECT_TRUE(server_.peer_polls());
+  const uint64_t rtos_before = to_rtos_.count, linux_before = to_linux_.count;
+  for (uint32_t round = 0; round < 10; ++round) {
+    std::vector<uint64_t> ids;
+    for (uint32_t i = 0; i <= round; ++i)
+      ids.push_back(MustSubmit(polled, MakeRequest(Op::kPing, i)));
+    polled.Flush();
+    EXPECT_EQ(server_.Poll().handled, round + 1);  // the RTOS's periodic pass
+    polled.Poll();                                 // Linux's spin
+    for (uint64_t id : ids) MustTake(polled, id);
+  }
+  EXPECT_EQ(to_rtos_.count, rtos_before) << "the RTOS asked for no notification";
+  EXPECT_EQ(to_linux_.count, linux_before) << "Linux asked for no notification";
+  // About to sleep (its spin ran out): Linux asks for the next response, and gets an event.
+  const uint64_t id = MustSubmit(polled, MakeRequest(Op::kPing, 7));
+  polled.Flush();
+  EXPECT_FALSE(polled.PrepareWait());
+  server_.Poll();
+  EXPECT_EQ(to_linux_.count, linux_before + 1);
+  polled.Poll();
+  EXPECT_EQ(MustTake(polled, id).result[0], 7u);
+}
+
+// A Waiter whose clock moves 100 us per call and that never sees an event.
+struct SteppingWaiter final : Waiter {
+  uint64_t now = 0, sleeps = 0;
+  bool WaitForEvent(uint64_t timeout_ns) override {
+    ++sleeps;
+    now += timeout_ns;
+    return false;
+  }
+  uint64_t NowNs() override { return now += 100'000; }
+};
+
+TEST_F(EndpointTest, PolledWaitSpinsItsBudgetBeforeItSleeps) {
+  Client polled{pages_.req.get(), pages_.rsp.get(), to_rtos_,
+                ClientConfig{kProtocolVersion, 0, kSignalPolled, 1'000'000}};
+  Connect(polled);
+  const uint64_t id = MustSubmit(polled, MakeRequest(Op::kPing, 1));
+  polled.Flush();
+  SteppingWaiter waiter;
+  // No RTOS pass: spins 1 ms (10 clock steps), then sleeps until the 5 ms timeout.
+  EXPECT_EQ(polled.Wait(id, waiter, 5'000'000).error(), ClientStatus::kTimeout);
+  EXPECT_EQ(waiter.sleeps, 1u) << "spun first, then one sleep";
+  EXPECT_EQ(polled.counters().notify_sent, 2u)
+      << "the handshake, then one kick when the spin ran out";
+  EXPECT_EQ(pages_.req->header.rsp_event, pages_.req->header.rsp_cons + 1)
+      << "armed before sleeping";
+}
+
+TEST_F(EndpointTest, UnknownSignallingValueIsTheDefault) {
+  Connect(client_);
+  StoreRelaxed(&pages_.req->header.signalling, 0xDEADu);
+  const uint64_t linux_before = to_linux_.count;
+  const uint64_t id = MustSubmit(client_, MakeRequest(Op::kPing, 3));
+  client_.Flush();
+  server_.Poll();
+  EXPECT_FALSE(server_.peer_polls());
+  EXPECT_EQ(to_linux_.count - linux_before, 1u);
+  EXPECT_EQ(LoadRelaxed(&pages_.rsp->header.req_event),
+            LoadRelaxed(&pages_.rsp->header.req_cons) + 1);
+  client_.Poll();
+  EXPECT_EQ(MustTake(client_, id).result[0], 3u);
+}
+
 TEST_F(EndpointTest, BurstCostsOneNotificationEachWay) {
   Connect(client_);
   const uint64_t rtos_before = to_rtos_.count, linux_before = to_linux_.count;

@@ -224,5 +224,44 @@ TEST_F(ThrottleTest, RestartLeavesTheThrottle) {
   EXPECT_FALSE(world_.events.IsMasked(XenWorld::kChannelPort));
 }
 
+// A polled session (kSignalPolled): Linux sends nothing, the server task's periodic passes
+// serve it. Empty passes are the normal case there: never bare wake-ups, never a throttle, and
+// no interrupt at all in steady state.
+class PolledSessionTest : public FrontendFixture {};
+
+TEST_F(PolledSessionTest, PeriodicPassesServeItWithoutInterruptsOrThrottling) {
+  ASSERT_EQ(frontend_.Start(kBootId), FrontendStatus::kOk);
+  Client polled{req_.get(), rsp_.get(), to_rtos_,
+                ClientConfig{kProtocolVersion, 0, kSignalPolled, 1'000'000}};
+  world_.linux_client = &polled;
+  ASSERT_TRUE(polled.Connect().ok());
+  RunRtos();  // the handshake comes by interrupt (Linux notifies every new session)
+  polled.Poll();
+  ASSERT_TRUE(polled.connected());
+  ASSERT_TRUE(frontend_.server().peer_polls());
+  const auto before = frontend_.counters();
+  const int interrupts = world_.interrupts_taken;
+  const uint64_t linux_woken = polled.counters().notify_received;  // the handshake's answer
+  for (uint32_t period = 0; period < 100; ++period) {
+    if (period % 3 == 0) {  // a command now and then; the other passes find nothing
+      auto id = polled.Submit(Ping(period));
+      ASSERT_TRUE(id.ok());
+      polled.Flush();
+      EXPECT_FALSE(world_.ppi_asserted) << "a polled session must not notify";
+      EXPECT_EQ(frontend_.PolledPass().handled, 1u);
+      polled.Poll();
+      auto r = polled.Take(id.value());
+      ASSERT_TRUE(r.ok()) << ClientStatusName(r.error());
+      EXPECT_EQ(r.value().result[0], period);
+    } else {
+      EXPECT_EQ(frontend_.PolledPass().handled, 0u);
+    }
+  }
+  EXPECT_EQ(world_.interrupts_taken, interrupts);
+  EXPECT_EQ(frontend_.counters().bare_wakeups, before.bare_wakeups);
+  EXPECT_FALSE(frontend_.throttled());
+  EXPECT_EQ(polled.counters().notify_received, linux_woken) << "the RTOS notified a polling Linux";
+}
+
 }  // namespace
 }  // namespace tandem::channel::testing

@@ -84,10 +84,14 @@ class FakeXen : public XenBackend {
   uint64_t now_ns = 1'000'000'000;
   int self_pid = 1000;
   std::set<int> live_pids = {1000};
-  int conflicts_to_inject = 0;            // StoreEnd(commit) fails with EAGAIN this many times
-  bool xenstore_error = false;            // every XenStore call fails
-  std::function<void()> on_wait;          // runs at the start of every EvtchnWait
-  std::function<void()> on_sleep;         // runs at the start of every SleepNs
+  int conflicts_to_inject = 0;     // StoreEnd(commit) fails with EAGAIN this many times
+  bool xenstore_error = false;     // every XenStore call fails
+  std::function<void()> on_wait;   // runs at the start of every EvtchnWait
+  std::function<void()> on_sleep;  // runs at the start of every SleepNs
+  // Reading the clock costs this much fake time, then runs on_now (a polled session spins on
+  // the clock: the RTOS's periodic pass can run there).
+  uint64_t now_step_ns = 0;
+  std::function<void()> on_now;
   std::vector<ProcessInfo> evtchn_users;  // other processes with /dev/xen/evtchn open
 
   // Observations.
@@ -121,7 +125,11 @@ class FakeXen : public XenBackend {
   std::vector<ProcessInfo> EvtchnUsers() override { return evtchn_users; }
   Result<void*> GrantMap(uint32_t domid, uint32_t ref, bool writable) override;
   Result<void> GrantUnmap(void* page) override;
-  uint64_t NowNs() override { return now_ns; }
+  uint64_t NowNs() override {
+    now_ns += now_step_ns;
+    if (on_now) on_now();
+    return now_ns;
+  }
   void SleepNs(uint64_t ns) override {
     if (on_sleep) on_sleep();
     now_ns += ns;

@@ -114,6 +114,62 @@ TEST_F(SessionTest, IsolatedCallCostsOneNotificationEachWay) {
   EXPECT_EQ(rtos_after.requests - rtos_before.requests, 20u);
 }
 
+TEST_F(SessionTest, EveryCommandSignallingCostsOneNotificationPerCommandEachWay) {
+  SessionOptions every;
+  every.signalling = tandem::channel::kSignalEveryCommand;
+  auto s = Session::Open(xen_, 3, kTimeout, nullptr, every);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  const auto before = s.value()->counters();
+  std::vector<uint64_t> ids;
+  for (uint32_t i = 0; i < 8; ++i) {
+    auto id = s.value()->Submit(tandem::channel::Request{});
+    ASSERT_TRUE(id.ok());
+    ids.push_back(id.value());
+  }
+  s.value()->Flush();
+  EXPECT_EQ(s.value()->counters().notify_sent - before.notify_sent, 8u);
+}
+
+TEST_F(SessionTest, PolledSessionNeedsNoNotificationInSteadyState) {
+  // The RTOS's command server reads the ring every millisecond of (fake) time; Linux's waits
+  // spin on the clock, 10 us a read.
+  uint64_t next_pass = 0;
+  xen_.now_step_ns = 10'000;
+  xen_.on_now = [&] {
+    if (rtos_.server && xen_.now_ns >= next_pass) {
+      rtos_.server->Poll();
+      next_pass = xen_.now_ns + 1'000'000;
+    }
+  };
+  SessionOptions polled;
+  polled.signalling = tandem::channel::kSignalPolled;
+  auto s = Session::Open(xen_, 3, kTimeout, nullptr, polled);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  SessionPort port(*s.value());
+  ASSERT_TRUE(Ping(port, kTimeout).ok());
+  const auto before = s.value()->counters();
+  const RtosCounters rtos_before = s.value()->ReadRtosCounters();
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(Ping(port, kTimeout).ok());
+  EXPECT_EQ(s.value()->counters().notify_sent - before.notify_sent, 0u);
+  EXPECT_EQ(s.value()->counters().notify_received - before.notify_received, 0u);
+  const RtosCounters rtos_after = s.value()->ReadRtosCounters();
+  EXPECT_EQ(rtos_after.notify_sent - rtos_before.notify_sent, 0u);
+  EXPECT_EQ(rtos_after.requests - rtos_before.requests, 20u);
+}
+
+TEST_F(SessionTest, PolledSessionFallsBackToEventsWhenTheRtosDoesNotPoll) {
+  // An RTOS whose polling stalled (its alarm failed, or it is busy): after its spin each wait
+  // kicks it once, asks for an event and sleeps, and the command still completes.
+  SessionOptions polled;
+  polled.signalling = tandem::channel::kSignalPolled;
+  polled.spin_ns = 100'000;
+  xen_.now_step_ns = 10'000;
+  auto s = Session::Open(xen_, 3, kTimeout, nullptr, polled);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  SessionPort port(*s.value());
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(Ping(port, kTimeout).ok());
+}
+
 TEST_F(SessionTest, UnexportedPinIsRefusedWithAClearMessage) {
   auto s = Open();
   ASSERT_TRUE(s);

@@ -37,6 +37,11 @@ const char* ClientStatusName(ClientStatus status);
 struct ClientConfig {
   uint32_t version = kProtocolVersion;  // tests use other values to check the refusal
   uint32_t initial_index = 0;           // first ring index of every session (tests: near 2^32)
+  // How the session signals (wire.h kSignal*; docs/protocol.md section 5), told to the RTOS in
+  // the request page header. kSignalPolled: Wait() first spins up to `spin_ns` on the response
+  // ring (no event asked for) before it arms rsp_event and sleeps.
+  uint32_t signalling = kSignalEventIndices;
+  uint64_t spin_ns = 0;
 };
 
 struct ClientCounters {
@@ -90,6 +95,11 @@ class Client {
   bool PrepareWait();
   // Call after the event channel fired (counts it).
   void OnNotification() { ++counters_.notify_received; }
+  // A polling session whose spin ran out with commands still in flight: one notification, so
+  // the RTOS reads the ring now even if its own polling has stalled. Nothing in steady state.
+  void Kick() {
+    if (phase_ == ClientPhase::kConnected && req_prod_pub_ != rsp_cons_) SendNotify();
+  }
 
   // Poll/PrepareWait/wait until `id` completes or the timeout passes (then it is abandoned).
   Result<Response, ClientStatus> Wait(uint64_t id, Waiter& waiter, uint64_t timeout_ns);
@@ -105,6 +115,13 @@ class Client {
   uint32_t in_flight() const { return req_prod_pvt_ - rsp_cons_; }
   uint32_t session() const { return session_; }
   const ClientCounters& counters() const { return counters_; }
+  const ClientConfig& config() const { return config_; }
+  // While polling, how long a wait that began at `start_ns` spins before it sleeps: until the
+  // returned time (0: do not spin).
+  uint64_t SpinUntil(uint64_t start_ns) const {
+    return config_.signalling == kSignalPolled && config_.spin_ns != 0 ? start_ns + config_.spin_ns
+                                                                       : 0;
+  }
 
  private:
   struct PeerHeader {

@@ -94,6 +94,9 @@ class Server {
   void Close();
 
   XenbusState state() const { return state_; }
+  // The attached session asked for polling (kSignalPolled, as of the last Poll): the caller
+  // must then call Poll on its own period, since Linux will not notify.
+  bool peer_polls() const { return state_ == XenbusStateConnected && signalling_ == kSignalPolled; }
   uint32_t generation() const { return generation_; }
   uint64_t boot_id() const { return boot_id_; }
   const ServerCounters& counters() const { return counters_; }
@@ -123,10 +126,11 @@ class Server {
   uint32_t generation_ = 0;
   uint64_t boot_id_ = 0;
   const uint64_t* hypercall_count_ = nullptr;
-  uint32_t session_ = 0;       // attached (or refused / broken) Linux session
-  uint32_t req_cons_ = 0;      // private consumer index
-  uint32_t rsp_prod_pvt_ = 0;  // responses written, not yet published
-  uint32_t rsp_prod_pub_ = 0;  // last published rsp_prod
+  uint32_t session_ = 0;                       // attached (or refused / broken) Linux session
+  uint32_t req_cons_ = 0;                      // private consumer index
+  uint32_t rsp_prod_pvt_ = 0;                  // responses written, not yet published
+  uint32_t rsp_prod_pub_ = 0;                  // last published rsp_prod
+  uint32_t signalling_ = kSignalEventIndices;  // the session's choice, read once per pass
 
   CommandHandler* core_handlers_[sizeof(kOpSpecs) / sizeof(kOpSpecs[0])] = {};
   struct AppEntry {

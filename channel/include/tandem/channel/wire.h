@@ -45,7 +45,7 @@ inline constexpr uint32_t kResponsePageMagic = 0x52444E54;
 inline constexpr uint16_t kVersionMajor = 1;
 // 1.1: kTaskStats reset flag. 1.2: a GPIO op's kHardwareError says why (GpioFault, ops.h).
 // 1.3: ResponsePageHeader::boot_id (and the boot-id key).
-// 1.4: ResponsePageHeader::hypercalls.
+// 1.4: ResponsePageHeader::hypercalls; RequestPageHeader::signalling (kSignal*).
 inline constexpr uint16_t kVersionMinor = 4;
 inline constexpr uint32_t kProtocolVersion = (uint32_t{kVersionMajor} << 16) | kVersionMinor;
 constexpr uint16_t VersionMajor(uint32_t version) { return static_cast<uint16_t>(version >> 16); }
@@ -87,6 +87,21 @@ struct alignas(kSlotSize) Slot {
 };
 static_assert(sizeof(Slot) == kSlotSize);
 
+// RequestPageHeader::signalling (docs/protocol.md, section 5). Any other value means
+// kSignalEventIndices; the RTOS reads it on every pass, so a session may change it.
+// Both sides notify only a peer that asked (Xen's ring.h event indices). The default.
+inline constexpr uint32_t kSignalEventIndices = 0;
+// Every command notifies both ways: Linux after each request, the RTOS after each response,
+// whatever the event indices say (the design of the system Tandem follows; an ablation).
+inline constexpr uint32_t kSignalEveryCommand = 1;
+// Neither side asks to be notified: the RTOS reads the ring on its own period (its command
+// server: every millisecond while such a session is attached), Linux spins on the response ring
+// for a bounded time before it asks for an event and sleeps. 0 notifications in steady state.
+inline constexpr uint32_t kSignalPolled = 2;
+// An event index this far ahead of the consumer is never reached by a producer (which is at
+// most kSlotCount ahead): "do not notify me".
+inline constexpr uint32_t kEventIndexNever = 0x80000000u;
+
 // Written by Linux only (page 0, granted read-write).
 struct RequestPageHeader {
   uint32_t magic;        // 0x00 kRequestPageMagic
@@ -97,11 +112,13 @@ struct RequestPageHeader {
   uint32_t req_prod;     // 0x14 request producer index (free-running, mod 2^32)
   uint32_t rsp_event;    // 0x18 "notify me when rsp_prod passes this" (Xen ring.h rsp_event)
   uint32_t rsp_cons;     // 0x1C Linux's response consumer index (informative)
-  uint32_t reserved[8];  // 0x20 zero
+  uint32_t signalling;   // 0x20 (1.4) how this session signals: kSignal* (0: event indices)
+  uint32_t reserved[7];  // 0x24 zero
 };
 static_assert(sizeof(RequestPageHeader) == 64);
 static_assert(offsetof(RequestPageHeader, req_prod) == 0x14);
 static_assert(offsetof(RequestPageHeader, rsp_event) == 0x18);
+static_assert(offsetof(RequestPageHeader, signalling) == 0x20, "docs/protocol.md, page 0 table");
 
 // Written by the RTOS only (page 1, granted read-only to dom0).
 struct ResponsePageHeader {

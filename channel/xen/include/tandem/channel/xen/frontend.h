@@ -136,6 +136,12 @@ class XenFrontend {
   // bit, drains the ring, then unmasks if the ring had work or no notification came in the
   // period (Unmask re-checks pending); else the port stays masked (`throttled` again).
   DrainResult ThrottleCheck(uint32_t max_polls = kDefaultMaxPolls);
+  // The periodic pass of a polled session (Server::peer_polls(); the caller's timer, e.g. a
+  // cyclic alarm): drains the ring and leaves the port as it is. An empty pass is expected
+  // there, so it is neither a bare wake-up nor a reason to throttle.
+  DrainResult PolledPass(uint32_t max_polls = kDefaultMaxPolls) {
+    return running() ? Drain(max_polls) : DrainResult{};
+  }
   // `client` may be null (XenStore never came): then only the shared page says Closed.
   FrontendStatus Stop(::tandem::xen::XenStoreClient* client);
   FrontendStatus TryRevoke();

@@ -74,6 +74,11 @@ def build_footprints():
     return fps
 
 
+def p4_error():
+    import p4
+    return p4.P4Error
+
+
 def check_budgets(results, fps):
     """Returns the broken budgets, each naming the figure, the limit and budgets.toml."""
     b = tomllib.loads(BUDGETS.read_text())
@@ -186,8 +191,10 @@ def main():
                                                            timeout=a.timeout)
                                          for route, icount, pacer in plan]
                     results["p1"] = boots.channel_session(a.quick, timeout=a.timeout)
+                    import p4
+                    results["p4"] = p4.run(timeout=a.timeout)
                 except (boots.EvalError, boots.target.CheckFailed,
-                        boots.target.PlatformError) as e:
+                        boots.target.PlatformError, p4_error()) as e:
                     results_path.write_text(json.dumps(results, indent=1))
                     raise Failure(2, f"measurement failed: {e}") from e
             results["meta"]["wall_s"] = round(time.monotonic() - t0)

@@ -11,6 +11,7 @@ from unittest import mock
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import eval as evaluation  # noqa: E402
 import footprint  # noqa: E402
+import p4  # noqa: E402
 import report  # noqa: E402
 
 # A GNU ld map in the shape tandem_rt_image() writes: one-line and two-line input sections,
@@ -141,8 +142,12 @@ class ReportTest(unittest.TestCase):
         fp = footprint.parse_map(MAP)
         p1 = {"xen": "source", "icount": "shift=0", "status_last": None,
               "runs": [fake_run("isolated", 100, 1.0, 1.0), fake_run("burst", 1000, 0.01, 0.01)]}
-        text = report.render({"meta": self.META, "p1": p1, "timing": [],
+        p4_result = dict(p4.parse(P4_LINES), icount="shift=0")
+        text = report.render({"meta": self.META, "p1": p1, "timing": [], "p4": p4_result,
                               "footprint_parsed": {"release (-O3)": fp}}, {})
+        self.assertIn("| P4 instructions per kernel path | <= 200 | 240 to 600 "
+                      "(activate_dispatch_terminate) | **not met** |", text)
+        self.assertIn("| setevent_switch_waitevent | - |", text)
         self.assertEqual(report.check_structure(text), [])
         self.assertIn("| P1 notifications, isolated command | 2 | 2.000 | met |", text)
         self.assertIn("| P1 notifications per command, bursts >= 1,000 | <= 0.05 | 0.0200 (worst) "
@@ -161,6 +166,39 @@ class ReportTest(unittest.TestCase):
         saved = json.loads(json.dumps({"by_component": fp.by_component, "sections": fp.sections}))
         again = footprint.Footprint(saved["by_component"], saved["sections"])
         self.assertEqual(again.loaded(), fp.loaded())
+
+
+# What bench/p4's image prints (62.5 MHz: 16 ns, i.e. 16 instructions at shift=0, a tick).
+P4_LINES = """p4: start freq=62500000 n=1000
+p4: loop n=1000 ticks=125
+p4: activate_dispatch_terminate n=1000 ticks=37625
+p4: get_release_resource n=1000 ticks=15125
+p4: clear_pending n=1000 ticks=250
+p4: evtchn_send_clear_pending n=1000 ticks=56500
+p4: sgi_raise_to_isr n=1000 ticks=77500
+p4: sgi skipped: nothing
+p4: tick_window quiet_n=2000000 quiet_ticks=375000 n=3000000 ticks=625000 delivered=1000 skipped=0
+p4: tick_deadline_to_handler n=1000 ticks=68750
+p4: done
+"""
+
+
+class P4Test(unittest.TestCase):
+    def test_counter_ticks_become_instructions_per_operation_minus_the_loop(self):
+        r = p4.parse(P4_LINES)
+        ops = r["per_op_ns"]
+        self.assertAlmostEqual(ops["activate_dispatch_terminate"], 37.625 * 16 - 2)  # loop: 2
+        self.assertAlmostEqual(ops["get_release_resource"], 15.125 * 16 - 2)
+        self.assertAlmostEqual(ops["evtchn_send"], 56.5 * 16 - 0.25 * 16)  # minus clear_pending
+        self.assertAlmostEqual(ops["sgi_raise_to_isr"], 77.5 * 16)  # timed inside: no loop
+        self.assertAlmostEqual(ops["tick_deadline_to_handler"], 68.75 * 16)
+        # 3M iterations at the quiet rate would take 562,500 ticks; 62,500 more for 1,000 ticks.
+        self.assertAlmostEqual(ops["tick"], 62.5 * 16)
+        self.assertEqual(r["skipped"], {"sgi": "nothing"})
+
+    def test_a_run_that_did_not_start_is_an_error(self):
+        with self.assertRaisesRegex(p4.P4Error, "p4: start"):
+            p4.parse("(XEN) DOM1: something else\n")
 
 
 class PlotTest(unittest.TestCase):

@@ -102,6 +102,8 @@ class GenericTimer {
       return false;
     }
     last_latency_ = latency;
+    latency_sum_ += latency;
+    ++delivered_;
     if (latency > max_latency_) max_latency_ = latency;
     last_tick_ = deadline_;
     deadline_ += period_ticks_;
@@ -133,6 +135,10 @@ class GenericTimer {
   uint64_t max_latency() const { return max_latency_; }
   // The delay of the latest delivered tick, in counter ticks.
   uint64_t last_latency() const { return last_latency_; }
+  // Ticks delivered, and the sum of their delays (counter ticks): the mean delay from a deadline
+  // to Acknowledge(), i.e. Xen's delivery of the timer interrupt plus the guest's entry path.
+  uint64_t delivered() const { return delivered_; }
+  uint64_t latency_sum() const { return latency_sum_; }
 
  private:
   void Arm() {
@@ -151,6 +157,8 @@ class GenericTimer {
   uint64_t skips_ = 0;
   uint64_t max_latency_ = 0;
   uint64_t last_latency_ = 0;
+  uint64_t latency_sum_ = 0;
+  uint64_t delivered_ = 0;
 };
 
 inline const char* TimerErrorName(TimerError error) {

@@ -98,6 +98,9 @@ TEST(GenericTimerTest, LatenessUpToTheCatchUpBoundIsReplayed) {
   EXPECT_EQ(t.late_ticks(), 2u);  // the first two were more than a period late
   EXPECT_EQ(t.skipped_periods(), 0u);
   EXPECT_EQ(t.skips(), 0u);
+  // The mean delay's parts: three ticks delivered, 2999 + 1999 + 999 late.
+  EXPECT_EQ(t.delivered(), 3u);
+  EXPECT_EQ(t.latency_sum(), 2999u + 1999u + 999u);
   EXPECT_EQ(t.max_latency(), 2999u);
 }
 

@@ -113,6 +113,9 @@ struct TickStats {
   uint64_t skips;
   // Ticks by deadline-to-handler delay: < 10 us, < 100 us, < 1 ms, >= 1 ms.
   uint64_t latency_histogram[4];
+  // Ticks delivered and the sum of their deadline-to-handler delays (counter ticks).
+  uint64_t delivered;
+  uint64_t latency_sum;
 };
 TickStats SystemTickStats();
 

@@ -128,6 +128,15 @@ void FollowUp(const channel::DrainResult& r) {
   }
 }
 
+// The boot timeline's last step (bench/eval's P5): the first Linux session taken, once a boot.
+void ReportFirstSession() {
+  static bool reported = false;
+  if (reported || g_frontend.server().counters().attaches == 0) return;
+  reported = true;
+  arm64::ConsolePrintf("tandem-rt: milestone first-session %lu us\n",
+                       static_cast<unsigned long>(arm64::MicrosSincePowerOn()));
+}
+
 // Runs the polling alarm exactly while the attached session asks to be polled.
 void FollowPolling() {
   const bool wanted = g_frontend.server().peer_polls();
@@ -229,6 +238,8 @@ void ServiceXenStore() {
           static_cast<unsigned>(g_frontend.request_ref()),
           static_cast<unsigned>(g_frontend.response_ref()),
           static_cast<unsigned>(g_frontend.port()), boot_id);
+      arm64::ConsolePrintf("tandem-rt: milestone channel-published %lu us\n",
+                           static_cast<unsigned long>(arm64::MicrosSincePowerOn()));
     } else if (s != channel::FrontendStatus::kNotYet && s != g_last_attach) {
       arm64::ConsolePrintf("tandem-rt: publishing the command channel failed: %s (%s); retrying\n",
                            channel::FrontendStatusName(s),
@@ -329,6 +340,7 @@ TASK(ChannelServer) {
     }
     if ((got & ChannelPoll) != 0) FollowUp(g_frontend.PolledPass());
     tandem::apps::FollowPolling();
+    tandem::apps::ReportFirstSession();
     // After the drain (its answers are out) and on every tick (summaries of held-back lines).
     tandem::apps::ReportIncidents();
   }

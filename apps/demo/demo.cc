@@ -113,6 +113,8 @@ constexpr tandem::apps::GpioExports kLinuxPins{0b0000'1110};
 
 TASK(FirstTask) {
   ConsolePrintf("tandem-rt: first task running\n");
+  ConsolePrintf("tandem-rt: milestone first-task %lu us\n",
+                static_cast<unsigned long>(tandem::arm64::MicrosSincePowerOn()));
   g_period_counts = tandem::arm64::CounterFrequency() / 1000;
   uint32_t id = 0;
   if (demo::kGpioBase != 0 && !tandem::arm64::ProbeRead32(demo::kGpioBase + 0xFE0, &id)) {

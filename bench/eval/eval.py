@@ -79,6 +79,11 @@ def p4_error():
     return p4.P4Error
 
 
+def timeline_error():
+    import timeline
+    return timeline.TimelineError
+
+
 def check_budgets(results, fps):
     """Returns the broken budgets, each naming the figure, the limit and budgets.toml."""
     b = tomllib.loads(BUDGETS.read_text())
@@ -192,9 +197,12 @@ def main():
                                          for route, icount, pacer in plan]
                     results["p1"] = boots.channel_session(a.quick, timeout=a.timeout)
                     import p4
+                    import timeline
                     results["p4"] = p4.run(timeout=a.timeout)
-                except (boots.EvalError, boots.target.CheckFailed,
-                        boots.target.PlatformError, p4_error()) as e:
+                    routes = ("dom0less",) if a.quick else ("dom0less", "xl")
+                    results["timeline"] = [timeline.run(r, timeout=a.timeout) for r in routes]
+                except (boots.EvalError, boots.target.CheckFailed, boots.target.PlatformError,
+                        p4_error(), timeline_error()) as e:
                     results_path.write_text(json.dumps(results, indent=1))
                     raise Failure(2, f"measurement failed: {e}") from e
             results["meta"]["wall_s"] = round(time.monotonic() - t0)

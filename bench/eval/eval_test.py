@@ -13,6 +13,7 @@ import eval as evaluation  # noqa: E402
 import footprint  # noqa: E402
 import p4  # noqa: E402
 import report  # noqa: E402
+import timeline  # noqa: E402
 
 # A GNU ld map in the shape tandem_rt_image() writes: one-line and two-line input sections,
 # fill, an archive member per library, the application's own objects, and sections the report
@@ -199,6 +200,30 @@ class P4Test(unittest.TestCase):
     def test_a_run_that_did_not_start_is_an_error(self):
         with self.assertRaisesRegex(p4.P4Error, "p4: start"):
             p4.parse("(XEN) DOM1: something else\n")
+
+
+class TimelineTest(unittest.TestCase):
+    CONSOLE = """(XEN) [    0.010000] Xen version 4.17
+(XEN) [    0.300000] DOM1: tandem-rt: milestone first-task 301500 us
+(XEN) [    0.320000] Freed 344kB init memory.
+TANDEM-DOM0: milestone init uptime 0.88 s
+TANDEM-DOM0: milestone toolstack uptime 0.94 s
+(XEN) [    1.400000] DOM1: tandem-rt: milestone channel-published 1399000 us
+TANDEM-DOM0: milestone ready uptime 1.00 s
+"""
+
+    def test_each_source_of_time_lands_on_power_on_time(self):
+        at = timeline.parse(self.CONSOLE, "tandem-rt: milestone first-session 1500000 us\n")
+        self.assertAlmostEqual(at["xen-handover"], 0.32)
+        self.assertAlmostEqual(at["first-task"], 0.3015)
+        self.assertAlmostEqual(at["init"], 0.32 + 0.88)  # dom0: hand-over + its uptime
+        self.assertAlmostEqual(at["ready"], 0.32 + 1.00)
+        self.assertAlmostEqual(at["channel-published"], 1.399)
+        self.assertAlmostEqual(at["first-session"], 1.5)  # from xenconsoled's log (route xl)
+
+    def test_without_xens_stamps_dom0s_uptimes_cannot_be_placed(self):
+        at = timeline.parse("TANDEM-DOM0: milestone init uptime 0.88 s\n", "")
+        self.assertNotIn("init", at)
 
 
 class PlotTest(unittest.TestCase):

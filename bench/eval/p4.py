@@ -7,7 +7,7 @@ instruction the vCPU executes, at EL1 (Tandem) and at EL2 (Xen), counts one.
 import re
 import time
 
-from common import REPO, progress
+from common import REPO, conf_with_xen_args, progress
 import target  # tests/target/target.py (common puts it on sys.path)
 
 IMAGE = REPO / "build/arm64/bench/p4/tandem-rt-p4.bin"
@@ -69,30 +69,19 @@ def parse(text):
 XEN_QUIET = "bootscrub=false"
 
 
-def _conf(outdir):
-    from tandem_platform import config
-    text = config.DEFAULT_CONF.read_text()
-    if "extra_bootargs = " not in text:
-        raise P4Error(f"{config.DEFAULT_CONF} has no [xen] extra_bootargs to extend")
-    text = text.replace("extra_bootargs = ", f"extra_bootargs = {XEN_QUIET} ", 1)
-    outdir.mkdir(parents=True, exist_ok=True)
-    path = outdir / "p4.conf"
-    path.write_text(text)
-    return path
-
-
-def run(icount="shift=0,sleep=off", timeout=900):
+def run(icount="shift=0,sleep=off", xen_build="source", timeout=900):
     if not IMAGE.exists():
         raise P4Error(f"{IMAGE} is missing: build the arm64 tree (cmake --build --preset arm64)")
     progress(f"boot: rtos-only with the P4 image, -icount {icount}, Xen {XEN_QUIET}")
     t0 = time.monotonic()
     outdir = REPO / "build/eval/boots/p4"
     with target.Boot("rtos-only", str(IMAGE), outdir=outdir, icount=icount, timeout=timeout,
-                     conf=str(_conf(outdir))) as boot:
+                     conf=str(conf_with_xen_args(outdir, XEN_QUIET)), xen_build=xen_build) as boot:
         boot.con.expect(r"p4: done", timeout, what="the P4 image's 'p4: done'")
         text = "\n".join(boot.rtos_lines())
     out = parse(text)
     out["icount"] = icount
+    out["xen"] = xen_build
     out["wall_s"] = round(time.monotonic() - t0)
     for name, v in out["per_op_ns"].items():
         progress(f"  {name}: {v:.0f} instructions")

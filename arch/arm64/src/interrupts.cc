@@ -196,6 +196,12 @@ uint64_t PhysicalCounterNow() {
   return TANDEM_MRS(cntpct_el0);
 }
 uint32_t CounterFrequency() { return g_timer.frequency_hz(); }
+uint64_t MicrosSincePowerOn() {
+  const uint64_t freq = g_timer.frequency_hz();
+  if (freq == 0) return 0;
+  const uint64_t c = PhysicalCounterNow();
+  return c / freq * 1'000'000 + c % freq * 1'000'000 / freq;  // no overflow for centuries
+}
 TickStats SystemTickStats() {
   // Masked while copying: the timer interrupt updates the sums.
   uint64_t daif;

@@ -96,6 +96,9 @@ uint32_t CounterFrequency();
 // per domain, xen/arch/arm/vtimer.c); guests may read it (CNTHCTL_EL2.EL1PCTEN, set by
 // xen/arch/arm/time.c). For the channel's boot id (tandem/channel/boot_id.h).
 uint64_t PhysicalCounterNow();
+// Microseconds since the machine's power-on, from the physical counter (for boot timelines:
+// "tandem-rt: milestone NAME T us" lines, bench/eval's P5).
+uint64_t MicrosSincePowerOn();
 // The nominal counter value of the latest delivered system tick (the compare value it was due
 // at), i.e. the release time of whatever that tick activated; periods skipped as lost time
 // are not ticks. The timer's start time before its first tick, 0 before it starts.

@@ -24,6 +24,7 @@
 #include "os.h"
 #include "tandem/apps/command_server/command_server.h"
 #include "tandem/arm64/platform.h"
+#include "tandem/histogram.h"
 #include "tandem/names.h"
 
 namespace {
@@ -58,6 +59,31 @@ uint64_t CountsToMicros(uint64_t counts) {
   return per_us == 0 ? 0 : counts / per_us;
 }
 
+// Each Control job's release delay (its start after its tick's deadline: Xen's delivery of the
+// timer interrupt, the tick, the dispatch) and response time (its end after that deadline), in
+// 1 us bins up to 100 us: printed once a second by Status ("tandem-rt: hist ..."), cleared with
+// the task's figures (`tandemctl stats --reset`). For bench/eval's P3.
+constexpr size_t kHistogramBins = 101;
+tandem::Histogram<kHistogramBins> g_release_us;
+tandem::Histogram<kHistogramBins> g_response_us;
+uint64_t g_histogram_resets = 0;
+
+uint64_t CountsToMicrosExact(uint64_t counts) {
+  const uint64_t freq = tandem::arm64::CounterFrequency();
+  return freq == 0 ? 0 : counts * 1000000 / freq;
+}
+
+void RecordJob(uint64_t release_delay, uint64_t response) {
+  const uint64_t resets = g_stats.resets(kStatsControl);
+  if (resets != g_histogram_resets) {
+    g_histogram_resets = resets;
+    g_release_us.Reset();
+    g_response_us.Reset();
+  }
+  g_release_us.Record(CountsToMicrosExact(release_delay));
+  g_response_us.Record(CountsToMicrosExact(response));
+}
+
 // Appends to a line buffer; what does not fit is cut off (the buffer stays terminated).
 template <size_t kSize>
 void Append(char (&line)[kSize], size_t& len, const char* format, ...)
@@ -70,6 +96,28 @@ void Append(char (&line)[kSize], size_t& len, const char* format, ...) {
   len += tandem::arm64::FormatV(line + len, kSize - len, format, args);
   va_end(args);
   if (len >= kSize) len = kSize - 1;
+}
+
+// "tandem-rt: hist t=S NAME n=N max=M:" then " bin:count" for every non-empty bin, continued on
+// "tandem-rt: hist t=S NAME+" lines (Xen's console splits lines over ~128 characters).
+void PrintHistogram(const char* name, const tandem::Histogram<kHistogramBins>& h) {
+  char line[100] = "";
+  size_t len = 0;
+  Append(line, len, " n=%lu max=%lu:", static_cast<unsigned long>(h.count()),
+         static_cast<unsigned long>(h.max()));
+  bool first = true;
+  for (size_t i = 0; i < kHistogramBins; ++i) {
+    if (h.bin(i) == 0) continue;
+    if (len > 80) {
+      ConsolePrintf("tandem-rt: hist t=%u %s%s%s\n", g_seconds, name, first ? "" : "+", line);
+      first = false;
+      len = 0;
+      line[0] = '\0';
+    }
+    Append(line, len, " %lu:%lu", static_cast<unsigned long>(i),
+           static_cast<unsigned long>(h.bin(i)));
+  }
+  ConsolePrintf("tandem-rt: hist t=%u %s%s%s\n", g_seconds, name, first ? "" : "+", line);
 }
 
 // The late-tick record, printed once: per 100 ms slot since the tick started "late/worst_us"
@@ -151,6 +199,7 @@ TASK(FirstTask) {
 }
 
 TASK(Control) {
+  const uint64_t start = tandem::arm64::CounterNow();
   const uint64_t release = tandem::arm64::LastTickCounter();
   const uint64_t channel_irqs = tandem::apps::CommandServerFrontend().counters().interrupts;
   if (g_gpio_ok) {
@@ -166,6 +215,7 @@ TASK(Control) {
   }
   const uint64_t done = tandem::arm64::CounterNow();
   g_stats.RecordResponse(kStatsControl, CountsToMicros(done - release));
+  RecordJob(start - release, done - release);
   if (done >= release + g_period_counts) {
     g_late_finishes = g_late_finishes + 1;
     g_stats.RecordMiss(kStatsControl);
@@ -199,6 +249,8 @@ TASK(Status) {
       static_cast<unsigned long>(ch.requests), static_cast<unsigned long>(ch.max_batch),
       static_cast<unsigned long>(g_control_preempted_by_channel),
       static_cast<unsigned long>(ch.bare_wakeups), static_cast<unsigned long>(ch.throttle_periods));
+  PrintHistogram("release", g_release_us);
+  PrintHistogram("response", g_response_us);
   if (g_seconds == 3) PrintLateTicks();
   if (g_seconds % 10 == 0) {
     const uint64_t* h = ticks.latency_histogram;

@@ -13,18 +13,23 @@ for path in (REPO / "tests" / "target", REPO / "platform"):
 _T0 = time.monotonic()
 
 
-def conf_with_xen_args(outdir, args):
+def conf_with_xen_args(outdir, args="", pacer_us=None):
     """A copy of the platform description in `outdir` whose Xen command line also has `args`
-    (e.g. console_timestamps=boot): the boot's one change, visible in its files."""
+    (e.g. console_timestamps=boot) and, if given, another QEMU pacer interval: the boot's
+    changes, visible in its files."""
+    import re
     from tandem_platform import config
     from tandem_platform.util import PlatformError
     text = config.DEFAULT_CONF.read_text()
-    key = "extra_bootargs = "
-    if key not in text:
-        raise PlatformError(f"{config.DEFAULT_CONF} has no [xen] {key.strip()} to extend")
+    for key in ("extra_bootargs = ", "icount_pacer_us = "):
+        if key not in text:
+            raise PlatformError(f"{config.DEFAULT_CONF} has no {key.strip()} to change")
+    text = text.replace("extra_bootargs = ", f"extra_bootargs = {args} ", 1)
+    if pacer_us is not None:
+        text = re.sub(r"(?m)^icount_pacer_us = \d+", f"icount_pacer_us = {pacer_us}", text)
     outdir.mkdir(parents=True, exist_ok=True)
     path = outdir / "platform.conf"
-    path.write_text(text.replace(key, f"{key}{args} ", 1))
+    path.write_text(text)
     return path
 
 

@@ -79,6 +79,11 @@ def p4_error():
     return p4.P4Error
 
 
+def load_error():
+    import load
+    return load.LoadError
+
+
 def timeline_error():
     import timeline
     return timeline.TimelineError
@@ -155,6 +160,11 @@ def parse():
                     help="re-write the report from the last results.json, measuring nothing")
     ap.add_argument("--seconds", type=int,
                     help="guest seconds of each baseline boot (default 10; quick: 3)")
+    ap.add_argument("--load-seconds", type=int,
+                    help="guest seconds of each P3 load window (default 10; quick: 3)")
+    ap.add_argument("--long", action="store_true",
+                    help="also P3's long run: 10^6 control periods (1,000 guest seconds) idle and "
+                         "under all loads; hours of wall time")
     ap.add_argument("--timeout", type=float, default=1200,
                     help="wall seconds any one boot may take (default 1200)")
     return ap.parse_args()
@@ -178,7 +188,11 @@ def main():
             if not results_path.exists():
                 raise Failure(1, f"{results_path} does not exist: run without --report-only")
             results = json.loads(results_path.read_text())
+        elif a.long and a.quick:
+            raise Failure(1, "--long and --quick do not go together")
         else:
+            # What an earlier run measured that this one does not repeat (the long run) is kept.
+            previous = json.loads(results_path.read_text()) if results_path.exists() else {}
             results = {"meta": meta(a, results_path, plots_rel)}
             fps = build_footprints()
             results["footprint"] = {k: {"by_component": v.by_component, "sections": v.sections}
@@ -196,13 +210,28 @@ def main():
                                                            timeout=a.timeout)
                                          for route, icount, pacer in plan]
                     results["p1"] = boots.channel_session(a.quick, timeout=a.timeout)
+                    import load
                     import p4
                     import timeline
+                    results["p3"] = load.run(a.quick, seconds=a.load_seconds,
+                                             timeout=a.timeout)
+                    if not a.quick:
+                        # The A/B for the timing model: the same loads with QEMU's turns 4x
+                        # shorter.
+                        results["p3_pacer"] = load.run(False, seconds=a.load_seconds,
+                                                       timeout=a.timeout,
+                                                       loads=("idle", "all"), pacer_us=5)
+                    if a.long:
+                        results["p3_long"] = dict(load.run(True, seconds=1000,
+                                                           timeout=4 * 3600),
+                                                  commit=results["meta"]["commit"])
+                    elif previous.get("p3_long"):
+                        results["p3_long"] = previous["p3_long"]  # an earlier --long run's
                     results["p4"] = p4.run(timeout=a.timeout)
                     routes = ("dom0less",) if a.quick else ("dom0less", "xl")
                     results["timeline"] = [timeline.run(r, timeout=a.timeout) for r in routes]
                 except (boots.EvalError, boots.target.CheckFailed, boots.target.PlatformError,
-                        p4_error(), timeline_error()) as e:
+                        p4_error(), timeline_error(), load_error()) as e:
                     results_path.write_text(json.dumps(results, indent=1))
                     raise Failure(2, f"measurement failed: {e}") from e
             results["meta"]["wall_s"] = round(time.monotonic() - t0)

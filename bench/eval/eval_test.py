@@ -11,6 +11,7 @@ from unittest import mock
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import eval as evaluation  # noqa: E402
 import footprint  # noqa: E402
+import load  # noqa: E402
 import p4  # noqa: E402
 import report  # noqa: E402
 import timeline  # noqa: E402
@@ -224,6 +225,33 @@ TANDEM-DOM0: milestone ready uptime 1.00 s
     def test_without_xens_stamps_dom0s_uptimes_cannot_be_placed(self):
         at = timeline.parse("TANDEM-DOM0: milestone init uptime 0.88 s\n", "")
         self.assertNotIn("init", at)
+
+
+class LoadTest(unittest.TestCase):
+    # What the demo prints once a guest second, cumulative since the reset.
+    LINES = """(XEN) DOM1: tandem-rt: t=4s ctrl=4000 misses=2 bg=400
+(XEN) DOM1: tandem-rt: hist t=4 release n=1000 max=3: 1:990 3:10
+(XEN) DOM1: tandem-rt: hist t=4 response n=1000 max=5: 2:1000
+(XEN) DOM1: tandem-rt: t=5s ctrl=5000 misses=2 bg=500
+(XEN) DOM1: tandem-rt: hist t=5 release n=2000 max=14: 1:1980 3:15 14:5
+(XEN) DOM1: tandem-rt: hist t=5 response n=2000 max=15: 2:1995
+(XEN) DOM1: tandem-rt: hist t=5 response+ 15:5
+(XEN) DOM1: tandem-rt: t=6s ctrl=6000 misses=3 bg=600
+""".splitlines()
+
+    def test_histogram_lines_and_their_continuations(self):
+        h = load.parse_histograms(self.LINES)
+        self.assertEqual(h[5]["response"], {"n": 2000, "max": 15, "bins": {2: 1995, 15: 5}})
+        self.assertEqual(load.complete_seconds(h), [4])  # 5 is not followed by a later second
+
+    def test_a_window_is_the_difference_of_two_cumulative_seconds(self):
+        lines = self.LINES + ["(XEN) DOM1: tandem-rt: hist t=6 release n=3000 max=14: 1:2980"]
+        w = load.window(lines, 4, 5)
+        self.assertEqual(w["release"], {"n": 1000, "max": 14, "bins": {1: 990, 3: 5, 14: 5}})
+        self.assertEqual(w["misses"], 0)
+        self.assertEqual(load.percentile(w["release"], 0.5), 1)
+        self.assertEqual(load.percentile(w["release"], 0.999), 14)
+        self.assertIsNone(load.window(self.LINES, 4, 6), "second 6 has no histograms yet")
 
 
 class PlotTest(unittest.TestCase):

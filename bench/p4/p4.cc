@@ -72,9 +72,11 @@ void MeasureXen() {
   tandem::xen::Arm64Hypervisor hv;
   Measure("hypercall_xen_version", kN, [&] { (void)hv.XenVersion(XENVER_version, nullptr); });
   alignas(4096) static uint8_t shared_page[4096];
-  auto shared = tandem::xen::MapSharedInfo(hv, shared_page, reinterpret_cast<uintptr_t>(shared_page));
+  auto shared =
+      tandem::xen::MapSharedInfo(hv, shared_page, reinterpret_cast<uintptr_t>(shared_page));
   if (!shared.ok()) {
-    ConsolePrintf("p4: evtchn skipped: shared_info: %s\n", tandem::xen::XenStatusName(shared.error()));
+    ConsolePrintf("p4: evtchn skipped: shared_info: %s\n",
+                  tandem::xen::XenStatusName(shared.error()));
     return;
   }
   static tandem::xen::EventChannels events{hv, shared.value()};
@@ -98,7 +100,8 @@ void MeasureXen() {
   });
   if (!events.IsPending(to)) {
     (void)events.Send(from);
-    if (!events.IsPending(to)) ConsolePrintf("p4: warning: the loopback send set nothing pending\n");
+    if (!events.IsPending(to))
+      ConsolePrintf("p4: warning: the loopback send set nothing pending\n");
   }
 }
 
@@ -124,12 +127,13 @@ void MeasureTick() {
   Spin(iterations);
   const uint64_t t1 = CounterNow();
   const tandem::arm64::TickStats after = tandem::arm64::SystemTickStats();
-  ConsolePrintf("p4: tick_window quiet_n=%lu quiet_ticks=%lu n=%lu ticks=%lu delivered=%lu "
-                "skipped=%lu\n",
-                static_cast<unsigned long>(kQuiet), static_cast<unsigned long>(q1 - q0),
-                static_cast<unsigned long>(iterations), static_cast<unsigned long>(t1 - t0),
-                static_cast<unsigned long>(after.delivered - before.delivered),
-                static_cast<unsigned long>(after.periods_skipped - before.periods_skipped));
+  ConsolePrintf(
+      "p4: tick_window quiet_n=%lu quiet_ticks=%lu n=%lu ticks=%lu delivered=%lu "
+      "skipped=%lu\n",
+      static_cast<unsigned long>(kQuiet), static_cast<unsigned long>(q1 - q0),
+      static_cast<unsigned long>(iterations), static_cast<unsigned long>(t1 - t0),
+      static_cast<unsigned long>(after.delivered - before.delivered),
+      static_cast<unsigned long>(after.periods_skipped - before.periods_skipped));
   Report("tick_deadline_to_handler", after.delivered - before.delivered,
          after.latency_sum - before.latency_sum);
 }

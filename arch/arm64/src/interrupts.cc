@@ -206,9 +206,9 @@ TickStats SystemTickStats() {
   // Masked while copying: the timer interrupt updates the sums.
   uint64_t daif;
   asm volatile("mrs %0, daif\n\tmsr daifset, #2" : "=r"(daif)::"memory");
-  TickStats stats{g_timer.late_ticks(), g_timer.max_latency(), g_timer.skipped_periods(),
-                  g_timer.skips(),      {},                    g_timer.delivered(),
-                  g_timer.latency_sum()};
+  TickStats stats{
+      g_timer.late_ticks(), g_timer.max_latency(), g_timer.skipped_periods(), g_timer.skips(), {},
+      g_timer.delivered(),  g_timer.latency_sum()};
   asm volatile("msr daif, %0" ::"r"(daif) : "memory");
   for (unsigned i = 0; i < 4; ++i) stats.latency_histogram[i] = g_gic.latency_histogram[i];
   return stats;

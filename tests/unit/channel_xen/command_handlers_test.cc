@@ -240,8 +240,11 @@ TEST_F(CommandHandlersTest, TaskStatisticsResetClearsOnlyTheTaskRead) {
   stats_.RecordResponse(0, 250);
   stats_.RecordActivation(1);
 
+  EXPECT_EQ(stats_.resets(0), 0u);
   // The reply carries the values cleared...
   Response r = CallRtos(Make(Op::kTaskStats, 0, kTaskStatsReset));
+  EXPECT_EQ(stats_.resets(0), 1u) << "the task's own figures (a histogram) follow the count";
+  EXPECT_EQ(stats_.resets(1), 0u);
   EXPECT_EQ(r.status, static_cast<uint32_t>(WireStatus::kOk));
   EXPECT_EQ(r.result[0], 3u);
   EXPECT_EQ(r.result[1], 1u);

@@ -21,6 +21,7 @@ struct TaskStatsEntry {
   uint64_t activations = 0;
   uint64_t deadline_misses = 0;
   uint64_t worst_response_us = 0;
+  uint64_t resets = 0;  // ReadAndReset calls: a task keeping figures of its own clears them too
 };
 
 class TaskStats {
@@ -67,7 +68,13 @@ class TaskStats {
     *out = Snapshot{e.name, __atomic_exchange_n(&e.activations, 0, __ATOMIC_RELAXED),
                     __atomic_exchange_n(&e.deadline_misses, 0, __ATOMIC_RELAXED),
                     __atomic_exchange_n(&e.worst_response_us, 0, __ATOMIC_RELAXED)};
+    __atomic_fetch_add(&e.resets, 1, __ATOMIC_RELAXED);
     return true;
+  }
+  // How many times the task's figures were reset (e.g. `tandemctl stats --reset`): a task that
+  // keeps more figures of its own (a histogram) compares it with the last value it saw.
+  uint64_t resets(uint32_t task) const {
+    return task < count_ ? __atomic_load_n(&entries_[task].resets, __ATOMIC_RELAXED) : 0;
   }
   uint32_t count() const { return count_; }
 

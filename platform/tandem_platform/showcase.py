@@ -22,6 +22,11 @@ _SOURCES = ((re.compile(r"\(XEN\) DOM\d+: (.*)"), "rtos"),
             (re.compile(r"\(XEN\) (.*(?:crash|Crash|FATAL).*)"), "xen"))
 
 
+# Measurement lines for bench/eval (the RTOS's histograms each second, the boot timeline's
+# milestones): in the console log, not on the quiet console.
+_MEASUREMENT = re.compile(r"tandem-rt: hist |tandem-rt: milestone |TANDEM-DOM0: milestone ")
+
+
 def milestone(line: str):
     """The short form of a boot milestone line, or None."""
     m = _XEN_VERSION.search(line)
@@ -38,6 +43,8 @@ def milestone(line: str):
 
 def tandem_line(line: str):
     """(source, text) of a line that is Tandem's own or a milestone, or None."""
+    if _MEASUREMENT.search(line):
+        return None
     shown = milestone(line)
     if shown is not None:
         return ("xen" if "(XEN)" in line else "dom0", shown)

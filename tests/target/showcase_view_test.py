@@ -45,6 +45,14 @@ class ConsoleLinesTest(unittest.TestCase):
             self.assertIsNone(showcase.tandem_line(line), line)
             self.assertIsNone(showcase.ConsoleView()(line), line)
 
+    def test_measurement_lines_stay_in_the_log(self):
+        for line in ("(XEN) DOM1: tandem-rt: hist t=3 release n=1000 max=2: 1:1000",
+                     "(XEN) DOM1: tandem-rt: milestone first-task 345310 us",
+                     "TANDEM-DOM0: milestone init uptime 0.88 s",
+                     "[tandem-rt] tandem-rt: hist t=3 response+ 15:5"):
+            self.assertIsNone(showcase.tandem_line(line), line)
+        self.assertEqual(showcase.tandem_line("TANDEM-DOM0: ready"), ("dom0", "ready"))
+
     def test_view_prefixes_time_and_source(self):
         shown = showcase.ConsoleView()("TANDEM-DOM0: ready")
         self.assertRegex(shown, r"^\s+\d+\.\ds  dom0  ready$")

@@ -5,7 +5,6 @@ Every boot uses the target tests' harness (tests/target/target.py: one QEMU, dom
 driven through the serial console) and the images main.sh builds.
 """
 
-import json
 import re
 import time
 
@@ -61,17 +60,6 @@ def rtos_timing(route, seconds, icount, pacer=None, xen_build="source", timeout=
             "seconds": seconds, "at": rows[seconds], "first": rows.get(1), "wall_s": round(wall)}
 
 
-def _last_json(text):
-    for line in reversed(text.splitlines()):
-        line = line.strip()
-        if line.startswith("{"):
-            try:
-                return json.loads(line)
-            except ValueError:
-                return None
-    return None
-
-
 def p1_plan(quick):
     """(signalling, phase, tandem-bench arguments) of every P1 measurement, each a session of
     its own: isolated round trips, then each burst size, for each way of signalling (the quick
@@ -99,7 +87,7 @@ def channel_session(quick, icount="shift=0,sleep=off", xen_build="source", timeo
         boot.sh(f"b(){{ tandem-bench -d {name} -t 60000 --json \"$@\"; }}")
         for mode, phase, args in plan:
             status, out = boot.sh(f"b {args}", timeout=timeout, check=False)
-            obj = _last_json(out)
+            obj = target.last_json(out)
             if status != 0 or not obj or not obj.get("ok"):
                 raise EvalError(f"tandem-bench {args} exited {status}:\n{out}")
             ph = next((p for p in obj["phases"] if p["phase"] == phase), None)
@@ -138,7 +126,7 @@ def _rtos_figures(boot, name):
     if not rows:
         raise EvalError(f"no RTOS status line on Xen's console nor in dom0's console logs:\n{out}")
     status, out = boot.sh(f"tandemctl -d {name} --json stats", check=False)
-    obj = _last_json(out)
+    obj = target.last_json(out)
     control = next((t for t in (obj or {}).get("tasks", []) if t.get("name") == "Control"), None)
     if status != 0 or control is None:
         raise EvalError(f"tandemctl stats exited {status} or showed no Control task:\n{out}")

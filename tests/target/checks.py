@@ -8,7 +8,7 @@ import json
 import re
 import time
 
-from target import PL061_DATA, PL061_DIR, CheckFailed, require
+from target import PL061_DATA, PL061_DIR, CheckFailed, last_json, require
 
 PROFILES = {
     # apps/demo: status line once a second, a control task toggling a GPIO pin at 1 kHz.
@@ -425,7 +425,7 @@ def _measured_window(boot, what, bench_args, requests, since_start):
     parts = re.split(r"^r=(\d+)\s*$", out, flags=re.M)
     require(len(parts) == 5, f"the window's three commands did not all report:\n{out}")
     rc_reset, rc_bench = int(parts[1]), int(parts[3])
-    obj, bench, obj_after = _last_json(parts[0]), _last_json(parts[2]), _last_json(parts[4])
+    obj, bench, obj_after = last_json(parts[0]), last_json(parts[2]), last_json(parts[4])
     require(rc_reset == 0 and obj and obj.get("ok") and obj.get("reset") is True,
             f"tandemctl stats --reset exited {rc_reset}:\n{parts[0]}")
     start = _task(obj, "Control")
@@ -524,17 +524,6 @@ def _task(stats_obj, name):
     for task in stats_obj.get("tasks", []) if isinstance(stats_obj, dict) else []:
         if task.get("name") == name:
             return task
-    return None
-
-
-def _last_json(text):
-    for line in reversed(text.splitlines()):
-        line = line.strip()
-        if line.startswith("{"):
-            try:
-                return json.loads(line)
-            except ValueError:
-                return None
     return None
 
 
@@ -774,7 +763,7 @@ def rtos_pause_skips_periods(boot, prof):
     boot.sh(f"p(){{ xl pause {dom};sleep 2;xl unpause {dom};sleep 2; }}")
     status, out = boot.sh("w --reset>/dev/null&&p&&w", timeout=_wall(boot, 60), check=False)
     require(status == 0, f"stats --reset / pause / stats failed ({status}):\n{out}")
-    ctrl = _task(_last_json(out), "Control")
+    ctrl = _task(last_json(out), "Control")
     require(ctrl is not None, f"no Control task in the stats after the pause:\n{out}")
     after = _last_status(boot)
     skipped, misses = after[2] - before[2], after[1] - before[1]

@@ -6,6 +6,7 @@ three Ctrl-A switch between them) and QEMU's HMP monitor on a unix socket for re
 registers from outside both guests.
 """
 
+import json
 import pathlib
 import re
 import sys
@@ -41,6 +42,19 @@ XEN_LINE = re.compile(r"\(XEN\) [^\n]*\n")
 def dom0_text(text: str) -> str:
     """dom0's console output with Xen's lines cut out (and dom0's lines rejoined)."""
     return XEN_LINE.sub("", text.replace("\r", ""))
+
+
+def last_json(text):
+    """The last line of `text` that starts a JSON object (tandemctl/tandem-bench --json print
+    one), parsed; None if there is none or it does not parse."""
+    for line in reversed(text.splitlines()):
+        line = line.strip()
+        if line.startswith("{"):
+            try:
+                return json.loads(line)
+            except ValueError:
+                return None
+    return None
 
 
 class CheckFailed(AssertionError):

@@ -336,9 +336,15 @@ def goals(results):
         idle = _pct(loads["idle"]["release"], 0.99)
         worst = max((r for r in loads.values()), key=lambda r: _pct(r["release"], 0.99))
         growth = _pct(worst["release"], 0.99) - idle
+        measured = f"{misses}; {growth} us ({worst['load']})"
+        ab = {r["load"]: r for r in (results.get("p3_pacer") or {}).get("loads", [])}
+        if "idle" in ab and len(ab) > 1:
+            ab_growth = max(_pct(r["release"], 0.99) for r in ab.values()) - _pct(
+                ab["idle"]["release"], 0.99)
+            measured += (f"; {ab_growth} us with QEMU's turns 4x shorter (the growth is the "
+                         f"emulation's round robin: P3)")
         rows.append(_goal_row("P3 control-task misses under load; release-delay p99 growth "
-                              "over idle", "0; <= 10 us (1 % of the period)",
-                              f"{misses}; {growth} us ({worst['load']})",
+                              "over idle", "0; <= 10 us (1 % of the period)", measured,
                               misses == 0 and growth <= 10))
     else:
         rows.append(_goal_row("P3 control-task misses under load; jitter vs idle",

@@ -116,7 +116,10 @@ void Client::StartHandshake(const PeerHeader& peer) {
   StoreRelaxed(&h->generation, generation_);
   StoreRelaxed(&h->req_prod, req_prod_pub_);
   StoreRelaxed(&h->rsp_cons, rsp_cons_);
-  StoreRelaxed(&h->rsp_event, rsp_cons_ + 1);
+  // A polling session asks for no response events, from its first command on (the RTOS's
+  // handshake answer is notified regardless).
+  StoreRelaxed(&h->rsp_event,
+               rsp_cons_ + (config_.signalling == kSignalPolled ? kEventIndexNever : 1));
   StoreRelaxed(&h->signalling, config_.signalling);
   StoreRelease(&h->session, session_);  // publishes the indices above with the session
   StoreRelease(&h->state, static_cast<uint32_t>(XenbusStateConnected));

@@ -125,13 +125,24 @@ void Server::Attach(const PeerHeader& peer) {
   req_cons_ = rsp_prod_pvt_ = rsp_prod_pub_ = peer.req_prod;
   StoreRelaxed(&h->rsp_prod, rsp_prod_pub_);
   StoreRelaxed(&h->req_cons, req_cons_);
-  StoreRelaxed(&h->req_event, req_cons_ + 1);
+  // A polled session's first request must not need a notification either (read like the
+  // rest of the page: anything but kSignalPolled asks to be notified).
+  ReadSignalling();
+  StoreRelaxed(&h->req_event, req_cons_ + (signalling_ == kSignalPolled ? kEventIndexNever : 1));
   // The indices above are published by the release store of the session: Linux reads the
   // session (acquire) before it trusts them.
   StoreRelease(&h->session, session_);
   SetState(XenbusStateConnected, ConnectionError::kNone);
   ++counters_.attaches;
   SendNotify();
+}
+
+void Server::ReadSignalling() {
+  // Untrusted like the rest of the page: anything but the two other modes is the default.
+  signalling_ = LoadRelaxed(&req_page_->header.signalling);
+  if (signalling_ != kSignalEveryCommand && signalling_ != kSignalPolled) {
+    signalling_ = kSignalEventIndices;
+  }
 }
 
 void Server::SetState(XenbusState state, ConnectionError error) {
@@ -168,11 +179,7 @@ PollResult Server::Poll(uint32_t budget) {
     return result;
   }
   const RequestPageHeader* peer = &req_page_->header;
-  // Untrusted like the rest of the page: anything but the two other modes is the default.
-  signalling_ = LoadRelaxed(&peer->signalling);
-  if (signalling_ != kSignalEveryCommand && signalling_ != kSignalPolled) {
-    signalling_ = kSignalEventIndices;
-  }
+  ReadSignalling();
   // Bounded work per call, whatever Linux does: at most `budget` requests and `budget` passes
   // (a Linux flipping req_prod back and forth between our read and our re-check could otherwise
   // keep a pass that handles nothing looping).

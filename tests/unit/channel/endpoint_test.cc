@@ -143,6 +143,7 @@ TEST_F(EndpointTest, PolledSignallingCostsNoNotificationInSteadyState) {
                 ClientConfig{kProtocolVersion, 0, kSignalPolled, 1'000'000}};
   Connect(polled);
   EXPECT_TRUE(server_.peer_polls());
+  // From the first command on: no warm-up exchange with notifications.
   const uint64_t rtos_before = to_rtos_.count, linux_before = to_linux_.count;
   for (uint32_t round = 0; round < 10; ++round) {
     std::vector<uint64_t> ids;

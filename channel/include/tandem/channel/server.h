@@ -111,6 +111,7 @@ class Server {
   PeerHeader ReadPeer() const;
   void FollowPeer(const PeerHeader& peer);
   void Attach(const PeerHeader& peer);
+  void ReadSignalling();
   void SetState(XenbusState state, ConnectionError error);
   void MarkBroken();
   void Dispatch(const Request& request, Response& response);

@@ -129,7 +129,9 @@ def meta(a, results_path, plots_rel):
                           text=True).stdout.splitlines()[0]
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO,
                             stdout=subprocess.PIPE, text=True).stdout.strip() or "(no git)"
-    dirty = bool(subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+    # Changes to the tracked tree, other than this report itself.
+    dirty = bool(subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--",
+                                 ".", ":!docs/evaluation.md", ":!docs/evaluation"],
                                 cwd=REPO, stdout=subprocess.PIPE, text=True).stdout.strip())
     return {
         "quick": a.quick, "command": "./eval.sh" + (" --quick" if a.quick else ""),

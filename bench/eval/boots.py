@@ -26,7 +26,8 @@ class EvalError(Exception):
     pass
 
 
-def _status_rows(lines):
+def status_rows(lines):
+    """{second: figures} from the demo's status lines (`tandem-rt: t=Ns ctrl=... misses=...`)."""
     rows = {}
     for line in lines:
         m = STATUS.search(line)
@@ -50,7 +51,7 @@ def rtos_timing(route, seconds, icount, pacer=None, xen_build="source", timeout=
                         what=f"the RTOS's t={seconds}s status line")
         text = boot.con.text()
         pacer_used = boot.system.platform.icount_pacer if icount else "off"
-    rows = _status_rows(text.splitlines())
+    rows = status_rows(text.splitlines())
     if seconds not in rows:
         raise EvalError(f"{label}: no t={seconds}s status line parsed")
     wall = time.monotonic() - t0
@@ -118,11 +119,11 @@ def _rtos_figures(boot, name):
         boot.con.expect(r"tandem-rt: t=\d+s [^\r\n]*\r*\n", 120, what="the RTOS's next status line")
     except target.Timeout:
         pass  # route xl: the lines are in xenconsoled's log, read below
-    rows = _status_rows(boot.rtos_lines())
+    rows = status_rows(boot.rtos_lines())
     boot.sh("L=$(grep -l 'tandem-rt: t=' /var/log/xen/console/guest-* 2>/dev/null|tail -n1)")
     # The line before the last: xenconsoled may have logged only part of the last one.
     _, out = boot.sh("[ -n \"$L\" ] && grep 'tandem-rt: t=' $L|tail -n2|head -n1", check=False)
-    rows.update(_status_rows(out.splitlines()))
+    rows.update(status_rows(out.splitlines()))
     if not rows:
         raise EvalError(f"no RTOS status line on Xen's console nor in dom0's console logs:\n{out}")
     status, out = boot.sh(f"tandemctl -d {name} --json stats", check=False)

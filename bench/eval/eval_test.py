@@ -229,14 +229,14 @@ TANDEM-DOM0: milestone ready uptime 1.00 s
 
 class LoadTest(unittest.TestCase):
     # What the demo prints once a guest second, cumulative since the reset.
-    LINES = """(XEN) DOM1: tandem-rt: t=4s ctrl=4000 misses=2 bg=400
+    LINES = """(XEN) DOM1: tandem-rt: t=4s ctrl=4000 misses=2 bg=400 pin=0 over=0 late=2 tick_late=0 tick_max_us=3 skipped=0
 (XEN) DOM1: tandem-rt: hist t=4 release n=1000 max=3: 1:990 3:10
 (XEN) DOM1: tandem-rt: hist t=4 response n=1000 max=5: 2:1000
-(XEN) DOM1: tandem-rt: t=5s ctrl=5000 misses=2 bg=500
+(XEN) DOM1: tandem-rt: t=5s ctrl=5000 misses=2 bg=500 pin=1 over=0 late=2 tick_late=0 tick_max_us=14 skipped=0
 (XEN) DOM1: tandem-rt: hist t=5 release n=2000 max=14: 1:1980 3:15 14:5
 (XEN) DOM1: tandem-rt: hist t=5 response n=2000 max=15: 2:1995
 (XEN) DOM1: tandem-rt: hist t=5 response+ 15:5
-(XEN) DOM1: tandem-rt: t=6s ctrl=6000 misses=3 bg=600
+(XEN) DOM1: tandem-rt: t=6s ctrl=6000 misses=3 bg=600 pin=0 over=0 late=3 tick_late=0 tick_max_us=14 skipped=0
 """.splitlines()
 
     def test_histogram_lines_and_their_continuations(self):

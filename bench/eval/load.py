@@ -10,6 +10,7 @@ import re
 import time
 
 from common import REPO, conf_with_xen_args, progress
+import boots
 import target  # tests/target/target.py (common puts it on sys.path)
 
 # name -> (what it is, shell functions started in the background: each a short line, as typed
@@ -85,11 +86,9 @@ def difference(later, earlier):
     return {"n": later["n"] - earlier["n"], "max": max(bins, default=0), "bins": bins}
 
 
-STATUS = re.compile(r"tandem-rt: t=(\d+)s ctrl=(\d+) misses=(\d+) ")
-
-
 def parse_status(lines):
-    return {int(m.group(1)): int(m.group(3)) for m in map(STATUS.search, lines) if m}
+    """{second: deadline misses since power-on} from the demo's status lines."""
+    return {t: row["misses"] for t, row in boots.status_rows(lines).items()}
 
 
 def complete_seconds(hist):

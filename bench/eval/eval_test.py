@@ -249,8 +249,8 @@ class LoadTest(unittest.TestCase):
         w = load.window(lines, 4, 5)
         self.assertEqual(w["release"], {"n": 1000, "max": 14, "bins": {1: 990, 3: 5, 14: 5}})
         self.assertEqual(w["misses"], 0)
-        self.assertEqual(load.percentile(w["release"], 0.5), 1)
-        self.assertEqual(load.percentile(w["release"], 0.999), 14)
+        self.assertEqual(report.percentile(w["release"], 0.5), 1)
+        self.assertEqual(report.percentile(w["release"], 0.999), 14)
         self.assertIsNone(load.window(self.LINES, 4, 6), "second 6 has no histograms yet")
 
 

@@ -11,6 +11,7 @@ import time
 
 from common import REPO, conf_with_xen_args, progress
 import boots
+from report import percentile
 import target  # tests/target/target.py (common puts it on sys.path)
 
 # name -> (what it is, shell functions started in the background: each a short line, as typed
@@ -65,17 +66,6 @@ def parse_histograms(lines):
             b, c = pair.split(":")
             h["bins"][int(b)] = int(c)
     return out
-
-
-def percentile(h, q):
-    """The bin (us, its lower edge: bin b holds [b, b+1) us) holding the q-quantile."""
-    need = q * h["n"]
-    seen = 0
-    for b in sorted(h["bins"]):
-        seen += h["bins"][b]
-        if seen >= need:
-            return b
-    return max(h["bins"], default=0)
 
 
 def difference(later, earlier):

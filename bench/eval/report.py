@@ -237,7 +237,7 @@ def plots(results, outdir: pathlib.Path):
     return made
 
 
-def _pct(h, q):
+def percentile(h, q):
     """The bin (us, lower edge) holding the q-quantile of a histogram {n, max, bins}."""
     need, seen = q * h["n"], 0
     for b in sorted(h["bins"], key=int):
@@ -254,8 +254,8 @@ def p3_rows(loads):
         rel, rsp = r["release"], r["response"]
         rows.append(f"| {r['load']}: {r['what']} | {r['to_second'] - r['from_second']} | "
                     f"{rel['n']:,} | {r['misses']} | "
-                    f"{_pct(rel, 0.5)} / {_pct(rel, 0.99)} / {rel['max']} us | "
-                    f"{_pct(rsp, 0.5)} / {_pct(rsp, 0.99)} / {rsp['max']} us |")
+                    f"{percentile(rel, 0.5)} / {percentile(rel, 0.99)} / {rel['max']} us | "
+                    f"{percentile(rsp, 0.5)} / {percentile(rsp, 0.99)} / {rsp['max']} us |")
     return rows
 
 
@@ -333,13 +333,13 @@ def goals(results):
     loads = {r["load"]: r for r in (p3 or {}).get("loads", [])}
     if "idle" in loads and len(loads) > 1:
         misses = sum(r["misses"] for r in loads.values())
-        idle = _pct(loads["idle"]["release"], 0.99)
-        worst = max((r for r in loads.values()), key=lambda r: _pct(r["release"], 0.99))
-        growth = _pct(worst["release"], 0.99) - idle
+        idle = percentile(loads["idle"]["release"], 0.99)
+        worst = max((r for r in loads.values()), key=lambda r: percentile(r["release"], 0.99))
+        growth = percentile(worst["release"], 0.99) - idle
         measured = f"{misses}; {growth} us ({worst['load']})"
         ab = {r["load"]: r for r in (results.get("p3_pacer") or {}).get("loads", [])}
         if "idle" in ab and len(ab) > 1:
-            ab_growth = max(_pct(r["release"], 0.99) for r in ab.values()) - _pct(
+            ab_growth = max(percentile(r["release"], 0.99) for r in ab.values()) - percentile(
                 ab["idle"]["release"], 0.99)
             measured += (f"; {ab_growth} us with QEMU's turns 4x shorter (the growth is the "
                          f"emulation's round robin: P3)")

@@ -399,8 +399,8 @@ def render(results, made):
             f"| host | {m['host']} |",
             f"| platform description | `{m['platform_conf']}`: RTOS `{m['rtos_name']}` on pCPU "
             f"{m['rtos_pcpu']}, {m['rtos_memory_mb']} MiB; dom0 on pCPU 0 |",
-            f"| RTOS image | the demo (`apps/demo`): a 1 kHz control task toggling a PL061 pin, "
-            f"the command server, a status task, background work |", ""]
+            "| RTOS image | the demo (`apps/demo`): a 1 kHz control task toggling a PL061 pin, "
+            "the command server, a status task, background work |", ""]
     out += ["## The timing model", "",
             "QEMU emulates the arm64 machine in software (TCG). With `-icount shift=0` guest "
             "time counts executed instructions, one nanosecond each, instead of following the "

@@ -1,7 +1,7 @@
 #!/bin/sh
-# Cross-builds the dom0 tools (tandemctl, tandem-bench and the test aids tandem-loopback and
-# tandem-pacer) as static arm64 executables (nothing else is needed in the initramfs) and copies
-# them to BUILD_DIR/bin, the directory platform/run puts into dom0's /usr/local/bin by default.
+# Cross-builds the dom0 tools (tandemctl, tandem-bench and the test aids tandem-loopback,
+# tandem-pacer and tandem-vchan) as static arm64 executables (nothing else is needed in the
+# initramfs) and copies them to BUILD_DIR/bin, the directory platform/run puts into dom0's /usr/local/bin by default.
 # Prints the paths of the copies.
 #   linux/build-arm64.sh [BUILD_DIR]        default BUILD_DIR: <repo>/build/arm64-linux
 # Environment: TANDEM_ARM64_SYSROOT (default: $TANDEM_CACHE/arm64/sysroot, else
@@ -24,9 +24,9 @@ done
 cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_TOOLCHAIN_FILE="$repo/cmake/aarch64-linux.cmake" -DTANDEM_ARM64_SYSROOT="$sysroot" \
   -DTANDEM_SKIP="kernel;arch;tools;drivers;xen;apps;platform;tests;bench" >/dev/null
-ninja -C "$build" -j2 tandemctl tandem-bench tandem-loopback tandem-pacer >/dev/null
+ninja -C "$build" -j2 tandemctl tandem-bench tandem-loopback tandem-pacer tandem-vchan >/dev/null
 mkdir -p "$build/bin"
-for exe in tandemctl tandem-bench tandem-loopback tandem-pacer; do
+for exe in tandemctl tandem-bench tandem-loopback tandem-pacer tandem-vchan; do
   cp "$build/linux/$exe" "$build/bin/$exe"
   echo "$build/bin/$exe"
 done

@@ -141,6 +141,7 @@ Result<PhaseResult> RunIsolated(libtandem::Session& s, uint64_t n, uint64_t time
   Finish(s, start, n, r);
   r.commands = n;
   r.latency = Summarize(lat);
+  r.samples_ns = std::move(lat);
   return r;
 }
 
@@ -248,13 +249,35 @@ Result<PhaseResult> RunTransactions(libtandem::XenBackend& xen, uint32_t domid, 
   return r;
 }
 
-std::string ToJson(const PhaseResult& r) {
+std::string LatencyJson(const Percentiles& p) {
+  std::ostringstream o;
+  o << std::fixed << std::setprecision(4) << "{\"min\":" << p.min_ns << ",\"p50\":" << p.p50_ns
+    << ",\"p90\":" << p.p90_ns << ",\"p99\":" << p.p99_ns << ",\"max\":" << p.max_ns
+    << ",\"mean\":" << p.mean_ns << "}";
+  return o.str();
+}
+
+std::string LatencyText(const Percentiles& p) {
+  return "  latency us: min " + Us(p.min_ns) + "  p50 " + Us(p.p50_ns) + "  p90 " + Us(p.p90_ns) +
+         "  p99 " + Us(p.p99_ns) + "  max " + Us(p.max_ns) + "  mean " +
+         Us(static_cast<uint64_t>(p.mean_ns)) + "\n";
+}
+
+std::string SamplesJson(const std::vector<uint64_t>& samples) {
+  std::string s = "[";
+  for (size_t i = 0; i < samples.size(); ++i) {
+    if (i != 0) s += ",";
+    s += std::to_string(samples[i]);
+  }
+  return s + "]";
+}
+
+std::string ToJson(const PhaseResult& r, bool samples) {
   std::ostringstream o;
   o << std::fixed << std::setprecision(4) << "{\"phase\":\"" << r.name << "\",\"unit\":\"" << r.unit
     << "\",\"commands\":" << r.commands << ",\"elapsed_ns\":" << r.elapsed_ns
-    << ",\"latency_ns\":{\"min\":" << r.latency.min_ns << ",\"p50\":" << r.latency.p50_ns
-    << ",\"p90\":" << r.latency.p90_ns << ",\"p99\":" << r.latency.p99_ns
-    << ",\"max\":" << r.latency.max_ns << ",\"mean\":" << r.latency.mean_ns << "}";
+    << ",\"latency_ns\":" << LatencyJson(r.latency);
+  if (samples && !r.samples_ns.empty()) o << ",\"samples_ns\":" << SamplesJson(r.samples_ns);
   if (r.has_counters) o << ",\"linux_cpu_ns\":" << r.linux_cpu_ns;
   if (r.has_counters) {
     o << ",\"linux\":{\"notify_sent\":" << r.linux_notify_sent
@@ -282,9 +305,7 @@ std::string ToText(const PhaseResult& r) {
     o << " (" << std::setprecision(0) << static_cast<double>(r.commands) / secs << " " << r.unit
       << "s/s)";
   }
-  o << "\n  latency us: min " << Us(r.latency.min_ns) << "  p50 " << Us(r.latency.p50_ns)
-    << "  p90 " << Us(r.latency.p90_ns) << "  p99 " << Us(r.latency.p99_ns) << "  max "
-    << Us(r.latency.max_ns) << "  mean " << Us(static_cast<uint64_t>(r.latency.mean_ns)) << "\n";
+  o << "\n" << LatencyText(r.latency);
   if (!r.note.empty()) o << "  " << r.note << "\n";
   if (!r.has_counters) return o.str();
   o << "  Linux CPU: " << Us(r.linux_cpu_ns) << " us ("

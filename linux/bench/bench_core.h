@@ -20,6 +20,12 @@ struct Percentiles {
 };
 // Nearest-rank percentiles of `samples` (sorted in place).
 Percentiles Summarize(std::vector<uint64_t>& samples);
+// {"min":..,"p50":..,"p90":..,"p99":..,"max":..,"mean":..} in ns (the "latency_ns" object).
+std::string LatencyJson(const Percentiles& p);
+// "  latency us: min .. p50 .. p90 .. p99 .. max .. mean ..\n"
+std::string LatencyText(const Percentiles& p);
+// [a,b,...]: a JSON array of integers.
+std::string SamplesJson(const std::vector<uint64_t>& samples);
 
 struct PhaseResult {
   std::string name;
@@ -27,6 +33,7 @@ struct PhaseResult {
   std::string unit = "command";
   uint64_t elapsed_ns = 0;
   Percentiles latency;
+  std::vector<uint64_t> samples_ns;  // isolated: every round trip, sorted (ToJson on request)
   uint64_t linux_notify_sent = 0, linux_notify_received = 0;
   uint64_t rtos_notify_sent = 0, rtos_notify_received = 0;
   uint64_t rtos_hypercalls = 0;  // every kind (ResponsePageHeader::hypercalls)
@@ -59,7 +66,8 @@ libtandem::Result<PhaseResult> RunHostileIndex(libtandem::Session& s, int32_t of
 libtandem::Result<PhaseResult> RunTransactions(libtandem::XenBackend& xen, uint32_t domid,
                                                uint64_t n, uint64_t timeout_ns);
 
-std::string ToJson(const PhaseResult& r);
+// `samples`: also "samples_ns" (the isolated phase's every round trip, for a histogram).
+std::string ToJson(const PhaseResult& r, bool samples = false);
 std::string ToText(const PhaseResult& r);
 
 }  // namespace tandem_bench

@@ -11,7 +11,7 @@ int main(int argc, char** argv) {
   std::string domain;
   uint64_t iterations = 1000, burst = 10000, transactions = 0, storm = 0;
   uint32_t timeout_ms = 2000;
-  bool json = false;
+  bool json = false, samples = false;
   std::string hostile;
   std::string signalling = "events";
   uint32_t spin_us = 2000;
@@ -57,6 +57,9 @@ int main(int argc, char** argv) {
   app.add_option("-t,--timeout", timeout_ms, "milliseconds per command / per burst step")
       ->check(CLI::Range(1u, 600000u));
   app.add_flag("-j,--json", json, "one JSON object on stdout");
+  app.add_flag("--samples", samples,
+               "with --json: also every isolated round trip (samples_ns), for a histogram")
+      ->needs("--json");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -120,7 +123,7 @@ int main(int argc, char** argv) {
   if (json) {
     std::cout << "{\"ok\":true,\"domain\":" << d.value().domid << ",\"boot_id\":\"" << boot_id
               << "\",\"signalling\":\"" << signalling << "\",\"phases\":["
-              << (tx ? tandem_bench::ToJson(*tx) + "," : "") << tandem_bench::ToJson(iso.value())
+              << (tx ? tandem_bench::ToJson(*tx) + "," : "") << tandem_bench::ToJson(iso.value(), samples)
               << "," << tandem_bench::ToJson(bur.value())
               << (st ? "," + tandem_bench::ToJson(*st) : "")
               << (hi ? "," + tandem_bench::ToJson(*hi) : "") << "]}\n";

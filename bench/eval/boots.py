@@ -99,7 +99,7 @@ def channel_session(quick, icount="shift=0,sleep=off", xen_build="source", timeo
                      f"{ph['linux']['notify_sent_per_command']:.4f}/command, RTOS sent "
                      f"{ph['rtos']['notify_sent_per_command']:.4f}, RTOS hypercalls "
                      f"{ph['rtos'].get('hypercalls_per_command', 0):.4f}")
-        last, control = _rtos_figures(boot, name)
+        last, control = rtos_figures(boot, name)
     progress(f"  the RTOS after P1: t={last['t_s']}s, control task {control['activations']:,} "
              f"jobs, {control['deadline_misses']} misses, worst response "
              f"{control['worst_response_us']} us; worst tick {last['tick_max_us']} us")
@@ -107,7 +107,7 @@ def channel_session(quick, icount="shift=0,sleep=off", xen_build="source", timeo
             "control": control, "wall_s": round(time.monotonic() - t0)}
 
 
-def _rtos_figures(boot, name):
+def rtos_figures(boot, name):
     """The RTOS's own figures since its first instruction: its latest status line and the
     control task's statistics (tandemctl stats)."""
     # The status lines: on Xen's console (a dom0less domain's vpl011, "(XEN) DOMn: ...") or in

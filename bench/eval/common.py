@@ -13,10 +13,10 @@ for path in (REPO / "tests" / "target", REPO / "platform"):
 _T0 = time.monotonic()
 
 
-def conf_with_xen_args(outdir, args="", pacer_us=None):
+def conf_with_xen_args(outdir, args="", pacer_us=None, smp=None):
     """A copy of the platform description in `outdir` whose Xen command line also has `args`
-    (e.g. console_timestamps=boot) and, if given, another QEMU pacer interval: the boot's
-    changes, visible in its files."""
+    (e.g. console_timestamps=boot) and, if given, another QEMU pacer interval or number of
+    pCPUs: the boot's changes, visible in its files."""
     import re
     from tandem_platform import config
     from tandem_platform.util import PlatformError
@@ -27,6 +27,10 @@ def conf_with_xen_args(outdir, args="", pacer_us=None):
     text = text.replace("extra_bootargs = ", f"extra_bootargs = {args} ", 1)
     if pacer_us is not None:
         text = re.sub(r"(?m)^icount_pacer_us = \d+", f"icount_pacer_us = {pacer_us}", text)
+    if smp is not None:
+        text, n = re.subn(r"(?m)^smp = \d+", f"smp = {smp}", text)
+        if n != 1:
+            raise PlatformError(f"{config.DEFAULT_CONF} has no smp = N to change")
     outdir.mkdir(parents=True, exist_ok=True)
     path = outdir / "platform.conf"
     path.write_text(text)

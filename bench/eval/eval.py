@@ -212,6 +212,10 @@ def main():
                                                            timeout=a.timeout)
                                          for route, icount, pacer in plan]
                     results["p1"] = boots.channel_session(a.quick, timeout=a.timeout)
+                    import peers
+                    results["p2"] = peers.run(a.quick, timeout=a.timeout)
+                    if not a.quick:  # the A/B: QEMU's turns 4x shorter
+                        results["p2_pacer"] = peers.run(False, timeout=a.timeout, pacer_us=5)
                     import load
                     import p4
                     import timeline

@@ -63,7 +63,7 @@ def linux_tools(build: bool, required: bool = False):
     return found
 
 
-class _Cpio:
+class Cpio:
     """newc writer (the format the kernel's initramfs unpacker reads: init/initramfs.c)."""
 
     def __init__(self, f):
@@ -117,7 +117,7 @@ class _Cpio:
         self.f.write(b"\0" * (-self.f.tell() % 512))
 
 
-def _copy_path(c: _Cpio, root: pathlib.Path, rel: str):
+def _copy_path(c: Cpio, root: pathlib.Path, rel: str):
     """Copies root/rel into the archive, following symlinks as symlinks (libc's ld-linux)."""
     src = root / rel
     if src.is_symlink():
@@ -152,7 +152,7 @@ def build(p: Platform, art: fetchmod.Artifacts, out: pathlib.Path, route: str,
         raise PlatformError(f"libraries missing for the dom0 image: {missing}")
     tmp = out.with_suffix(".tmp")
     with open(tmp, "wb") as f:
-        c = _Cpio(f)
+        c = Cpio(f)
         for d in ("dev", "proc", "sys", "tmp", "run", "var", "etc", "root", "lib", "bin"):
             c.dir(d)
         c.chardev("dev/console", 5, 1)

@@ -139,7 +139,7 @@ class GeneratedTest(unittest.TestCase):
     @unittest.skipUnless(shutil.which("cpio"), "cpio not installed")
     def test_cpio_writer_output_reads_back(self):
         buf = io.BytesIO()
-        c = initramfs._Cpio(buf)
+        c = initramfs.Cpio(buf)
         c.file("etc/tandem/x", b"hello\n", 0o755)
         c.symlink("usr/bin/y", "../../etc/tandem/x")
         c.chardev("dev/console", 5, 1)

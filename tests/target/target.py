@@ -70,7 +70,7 @@ class Boot:
     """Boots one route; use as a context manager. Records wall times in self.times."""
 
     def __init__(self, route, rtos_image, outdir=None, kernel_args="tandem.follow=0", timeout=120,
-                 echo=False, conf=None, icount=None, xen_build=None, pacer=None):
+                 echo=False, conf=None, icount=None, xen_build=None, pacer=None, overlays=()):
         # tandem.follow=0: the RTOS console is read from xenconsoled's log on demand instead of
         # being copied onto dom0's console, where it would interleave with command output.
         self.route = route
@@ -87,7 +87,7 @@ class Boot:
         self.system = system.prepare(self.platform, route,
                                      outdir or REPO / "build" / "target" / route,
                                      rtos_image_given=True, build_rtos=False,
-                                     extra_bins=extra,
+                                     extra_bins=extra, overlays=overlays,
                                      kernel_args=kernel_args, icount=icount, pacer=pacer)
         # Guest time counts instructions (QEMU -icount) instead of following the host clock: the
         # guest's deadlines then do not depend on how the host schedules QEMU.

@@ -22,12 +22,18 @@ LOADS = {
     "memio": ("memory and I/O: 32 MiB written to tmpfs and removed, and /proc read, in loops",
               ["m", "p"]),
     "flood": ("a command flood: tandem-bench bursts of 10,000 pings, back to back", ["f"]),
+    "busy": ("CPU hogs, memory + I/O and the command flood at once (everything but the "
+             "storm)", ["h", "h", "m", "p", "f"]),
     "storm": ("an event storm: tandem-bench sending 100,000 bare notifications, again and again",
               ["s"]),
     "all": ("all of the above at once (the flood and the storm from one client: the channel "
             "takes one at a time)", ["h", "h", "m", "p", "a"]),
 }
 QUICK_LOADS = ("idle", "all")
+# The long run (./eval.sh --long): 10^6 periods under the heaviest load QEMU emulates at a
+# useful speed (about 6 s of wall time per guest second, so 10^6 periods take ~2 hours; the
+# storm's loads would take weeks, and dom0 idle is what every other run shows).
+LONG_LOADS = ("busy",)
 # Loads with the event storm: dom0 enters Xen for every notification, which QEMU emulates far
 # more slowly than plain instructions (a guest second of storm takes minutes of wall time), so
 # their windows are at most this long.
@@ -101,16 +107,18 @@ def window(lines, t_start, t_end):
             "misses": status[t_end] - status[t_start]}
 
 
-def run(quick, seconds=None, timeout=1800, loads=None, pacer_us=None):
+def run(quick, seconds=None, timeout=1800, loads=None, pacer_us=None, boot_dir=None):
     """`pacer_us`: another interval for QEMU's pacer timer than the description's (the A/B
-    that shows what the one-thread round robin puts into the release delay)."""
+    that shows what the one-thread round robin puts into the release delay). `boot_dir`: the
+    boot's files under build/eval/boots/ (default p3, or p3-pacerN)."""
     loads = loads or (QUICK_LOADS if quick else tuple(LOADS))
     seconds = seconds or (3 if quick else 10)
     progress(f"boot: dom0less for P3 ({', '.join(loads)}; {seconds} guest seconds each"
              f"{'' if pacer_us is None else f'; QEMU pacer every {pacer_us} us'})")
     t0 = time.monotonic()
     results = []
-    outdir = REPO / "build/eval/boots" / ("p3" if pacer_us is None else f"p3-pacer{pacer_us}")
+    outdir = REPO / "build/eval/boots" / (boot_dir or ("p3" if pacer_us is None
+                                                       else f"p3-pacer{pacer_us}"))
     conf = conf_with_xen_args(outdir, pacer_us=pacer_us)
     with target.Boot("dom0less", str(REPO / "build/arm64/apps/demo/tandem-rt-demo.bin"),
                      outdir=outdir, icount="shift=0,sleep=off", conf=str(conf),

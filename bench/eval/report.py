@@ -315,11 +315,16 @@ def p3_section(p3, long_run, pacer_ab, made, plots_rel):
                 f"{p3.get('pacer_us', 20) // max(pacer_ab['pacer_us'], 1)}x shorter; QEMU runs "
                 f"slower):", "", *p3_rows(pacer_ab["loads"]), ""]
     if long_run:
-        out += [f"**Long run** (`./eval.sh --long`, at commit `{long_run.get('commit', '?')}`): "
-                f"10^6 periods per load.", "", *p3_rows(long_run["loads"]), ""]
+        jobs = sum(r["release"]["n"] for r in long_run["loads"])
+        misses = sum(r["misses"] for r in long_run["loads"])
+        out += [f"**Long run** (`./eval.sh --long`, at commit `{long_run.get('commit', '?')}`"
+                f"{' with local changes' if long_run.get('dirty') else ''}, "
+                f"{long_run.get('date', '')}, {long_run.get('wall_s', '?')} s wall): "
+                f"{jobs:,} control jobs in all, {misses} missed.", "",
+                *p3_rows(long_run["loads"]), ""]
     else:
-        out += ["**Long run**: not run yet (`./eval.sh --long`: 10^6 periods idle and under all "
-                "loads, hours of wall time); its figures will appear here.", ""]
+        out += ["**Long run**: not run yet (`./eval.sh --long`: 10^6 periods with dom0 busy, "
+                "about two hours of wall time); its figures will appear here.", ""]
     return out
 
 

@@ -191,9 +191,8 @@ def parse():
                     help="guest seconds of each P3 load window (default 10; quick: 3)")
     ap.add_argument("--long", action="store_true",
                     help="only P3's long run, added to the last full run's results (the report "
-                         "is re-written): 10^6 control periods (1,000 guest seconds) with dom0 "
-                         "busy (CPU hogs, memory + I/O and a command flood at once); about two "
-                         "hours of wall time")
+                         "is re-written): 10^6 control periods (1,000 guest seconds) with "
+                         "dom0's CPU fully busy (two CPU hogs); about 1.5 hours of wall time")
     ap.add_argument("--timeout", type=float, default=1200,
                     help="wall seconds any one boot may take (default 1200)")
     return ap.parse_args()

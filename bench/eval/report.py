@@ -323,8 +323,8 @@ def p3_section(p3, long_run, pacer_ab, made, plots_rel):
                 f"{jobs:,} control jobs in all, {misses} missed.", "",
                 *p3_rows(long_run["loads"]), ""]
     else:
-        out += ["**Long run**: not run yet (`./eval.sh --long`: 10^6 periods with dom0 busy, "
-                "about two hours of wall time); its figures will appear here.", ""]
+        out += ["**Long run**: not run yet (`./eval.sh --long`: 10^6 periods with dom0's CPU "
+                "fully busy, about 1.5 hours of wall time); its figures will appear here.", ""]
     return out
 
 

@@ -188,10 +188,13 @@ class ReportTest(unittest.TestCase):
     def test_p2_plan_sends_one_ring_slot_and_keeps_every_sample(self):
         n, steps = peers.plan(quick=True)
         self.assertEqual(n, 200)
-        self.assertEqual([p for p, _ in steps], ["vchan", "tandem", "pipe"])
+        self.assertEqual([p for p, _ in steps], ["vchan", "tandem", "loopback", "pipe"])
+        self.assertIn("tandem-bench -d 0 ", dict(steps)["loopback"])  # tandem-loopback's domain
         for peer_name, cmd in steps:
             self.assertIn("--json --samples", cmd)
-            if peer_name != "tandem":
+            if peer_name in ("tandem", "loopback"):
+                self.assertIn("tandem-bench", cmd)  # a ping is one 64-byte slot each way
+            else:
                 self.assertIn(f"-s {peers.MESSAGE}", cmd)
         self.assertEqual(peers.MESSAGE, 64)
         self.assertEqual(peers.plan(quick=False)[0], 2000)

@@ -5,8 +5,11 @@ dom0 kernel itself, with a small initramfs whose /init runs `tandem-vchan serve`
 pCPU 2, then times isolated round trips of 64 bytes (one channel slot) three ways:
   tandem  tandem-bench's isolated pings: dom0 user space -> the RTOS's command server -> dom0;
   vchan   libxenvchan between dom0 and the Linux domU (tandem-vchan ping / serve);
+  loopback  Tandem's own channel with both ends in dom0 (tandem-loopback serves it): the
+          protocol, grants and event channels without the other pCPU;
   pipe    a pipe pair between two dom0 processes: the floor of any IPC in dom0.
-The RTOS keeps pCPU 1 to itself (its cpupool), so every peer crosses pCPUs the same way.
+The RTOS keeps pCPU 1 to itself (its cpupool), so the cross-domain peers cross pCPUs the same
+way.
 """
 
 import gzip
@@ -25,7 +28,13 @@ MESSAGE = 64  # bytes: one slot of Tandem's ring (channel/include/tandem/channel
 PEER_INIT = REPO / "bench/eval/peer/init"
 # What the domU's /init loads (drivers/xen of the dom0 kernel's modules).
 PEER_MODULES = ("xen-evtchn.ko", "xen-gntalloc.ko")
-PEERS = ("tandem", "vchan", "pipe")
+PEERS = ("tandem", "vchan", "loopback", "pipe")
+# dom0 shell lines around a peer's run: tandem-loopback serves domain 0's channel meanwhile.
+# (Each line short: Xen drops console input beyond 128 bytes.)
+AROUND = {"loopback": (
+    ["tandem-loopback >/tmp/loopback.log 2>&1 & LB=$!", "S=/local/domain/0/data/tandem/state",
+     "for i in 1 2 3 4 5 6 7 8 9 10; do xenstore-read $S >/dev/null 2>&1 && break; sleep 0.2; done"],
+    ["kill $LB; wait $LB"])}
 
 
 def peer_overlay(outdir: pathlib.Path) -> pathlib.Path:
@@ -72,6 +81,7 @@ def plan(quick):
     common = f"-n {n} --json --samples"
     return n, [("vchan", f"tandem-vchan ping -d $D {common} -s {MESSAGE}"),
                ("tandem", f"tandem-bench -d $RT {common} -b 1 -t 60000"),
+               ("loopback", f"tandem-bench -d 0 {common} -b 1 -t 60000"),
                ("pipe", f"tandem-vchan pipe {common} -s {MESSAGE}")]
 
 
@@ -106,11 +116,16 @@ def run(quick, icount="shift=0,sleep=off", xen_build="source", timeout=900, pace
                                   f"its console:\n{log}")
         progress(f"  the Linux domU serves its vchan ({time.monotonic() - t0:.0f} s)")
         for peer, cmd in steps:
+            before, after = AROUND.get(peer, ([], []))
+            for line in before:
+                boot.sh(line, timeout=120)
             status, out = boot.sh(cmd, timeout=timeout, check=False)
+            for line in after:
+                boot.sh(line, timeout=60, check=False)
             obj = target.last_json(out)
             if status != 0 or not obj or not obj.get("ok"):
                 raise boots.EvalError(f"{cmd} exited {status}:\n{out[-3000:]}")
-            if peer == "tandem":  # the isolated phase of tandem-bench
+            if peer in ("tandem", "loopback"):  # the isolated phase of tandem-bench
                 obj = next(p for p in obj["phases"] if p["phase"] == "isolated")
             runs[peer] = {"command": cmd, "latency_ns": obj["latency_ns"],
                           "samples_ns": obj["samples_ns"]}

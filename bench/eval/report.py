@@ -328,9 +328,10 @@ def p3_section(p3, long_run, pacer_ab, made, plots_rel):
     return out
 
 
-P2_PEERS = ("tandem", "vchan", "pipe")
+P2_PEERS = ("tandem", "vchan", "loopback", "pipe")
 P2_LABELS = {"tandem": "Tandem: dom0 -> RTOS -> dom0 (tandem-bench ping)",
              "vchan": "libxenvchan: dom0 -> Linux domU -> dom0 (tandem-vchan)",
+             "loopback": "Tandem's channel looped back in dom0 (tandem-loopback)",
              "pipe": "pipe pair between two dom0 processes (the floor)"}
 
 
@@ -370,16 +371,18 @@ def p2_section(p2, made, plots_rel, ab=None):
                 f"another one and back through an event channel each way; libxenvchan's other "
                 f"end is a Linux process (an interrupt, the evtchn driver, a wake-up and a "
                 f"context switch in the domU's kernel), Tandem's is the RTOS's command-server "
-                f"task (an interrupt and a task switch in a kernel of a few KiB). The pipe pair "
-                f"never leaves dom0: two context switches and four system calls, the cost of "
-                f"any IPC dom0's kernel mediates.", ""]
+                f"task (an interrupt and a task switch in a kernel of a few KiB). The two "
+                f"floors never leave dom0's pCPU: Tandem's channel looped back (tandem-loopback "
+                f"runs the same Server over granted pages and an event channel to dom0 itself) "
+                f"and a pipe pair (two context switches and four system calls, the cost of any "
+                f"IPC dom0's kernel mediates).", ""]
     if "p2" in made:
         out += [f"![P2]({plots_rel}/{made['p2']})", ""]
     out += [f"What the timing model adds: under -icount QEMU runs the vCPUs in turns, so a "
             f"notification to another pCPU is taken only when that vCPU's turn comes, up to "
             f"half the pacer's interval later ({p2.get('pacer_us', 20)} us here). Tandem and "
-            f"libxenvchan each cross twice per round trip and pay it; the pipe pair never "
-            f"does. On silicon the other core runs in parallel and answers at once."]
+            f"libxenvchan each cross twice per round trip and pay it; the floors never do. "
+            f"On silicon the other core runs in parallel and answers at once."]
     ab_ratio = p2_ratio(ab)
     if ab_ratio is not None:
         t, v = (ab["runs"][k]["latency_ns"]["p50"] / 1000 for k in ("tandem", "vchan"))

@@ -9,6 +9,8 @@ and calls this; run it directly once they are built.
   --quick      the CI-sized run (./test.sh): fewer boots and shorter phases, written under
                build/eval/quick/ (never into docs/); checks the report's structure and budgets
   (default)    the full run: docs/evaluation.md and docs/evaluation/*.png
+  --only PART  one part measured again into the last run's results (timing, p1 ... timeline)
+  --long       P3's long run (10^6 periods), added to the last full run's results
 
 Exit status: 0 report written and every budget kept, 1 set-up or build error, 2 a boot or a
 measurement failed, 3 a budget was broken or the report lacks a section (the report is still
@@ -151,6 +153,74 @@ def meta(a, results_path, plots_rel):
     }
 
 
+PART_NAMES = ("timing", "p1", "p2", "p3", "p4", "timeline")
+
+
+def parts(a, only=None):
+    """What a run measures, in order: (results key, function). Each boots what it needs. The
+    full run adds the A/B boots (QEMU's turns 4x shorter) under the keys p2_pacer and p3_pacer.
+    `only`: the parts of that name (p2: p2 and p2_pacer)."""
+    import boots
+    import load
+    import p4
+    import peers
+    import timeline
+    seconds = a.seconds or (3 if a.quick else 10)
+    plan = [("rtos-only", "shift=0,sleep=off", None)]
+    if not a.quick:
+        plan += [("dom0less", "shift=0,sleep=off", "qemu"),
+                 ("dom0less", "shift=0,sleep=off", "off"),
+                 ("dom0less", "", None)]
+    out = [("timing", lambda: [boots.rtos_timing(route, seconds, icount, pacer,
+                                                 timeout=a.timeout)
+                               for route, icount, pacer in plan]),
+           ("p1", lambda: boots.channel_session(a.quick, timeout=a.timeout)),
+           ("p2", lambda: peers.run(a.quick, timeout=a.timeout))]
+    if not a.quick:
+        out.append(("p2_pacer", lambda: peers.run(False, timeout=a.timeout, pacer_us=5)))
+    out.append(("p3", lambda: load.run(a.quick, seconds=a.load_seconds, timeout=a.timeout)))
+    if not a.quick:
+        # dom0 idle and busy with QEMU's turns 4x shorter.
+        out.append(("p3_pacer", lambda: load.run(False, seconds=a.load_seconds,
+                                                 timeout=a.timeout, loads=("idle", "cpu"),
+                                                 pacer_us=5)))
+    routes = ("dom0less",) if a.quick else ("dom0less", "xl")
+    out += [("p4", lambda: p4.run(timeout=a.timeout)),
+            ("timeline", lambda: [timeline.run(r, timeout=a.timeout) for r in routes])]
+    return [(k, f) for k, f in out if only is None or k == only or k.startswith(only + "_")]
+
+
+def measure(a, todo, results, results_path):
+    """Runs the parts into `results`; on a failure keeps what was measured and says which."""
+    import boots
+    for key, run in todo:
+        try:
+            results[key] = run()
+        except (boots.EvalError, boots.target.CheckFailed, boots.target.PlatformError,
+                p4_error(), timeline_error(), load_error()) as e:
+            results_path.write_text(json.dumps(results, indent=1))
+            raise Failure(2, f"measurement failed ({key}): {e}") from e
+
+
+def remeasure(a, results_path):
+    """--only PART: measures that part again into the last run's results (of the same mode);
+    the report names the commit it was measured at."""
+    if not results_path.exists():
+        raise Failure(1, f"{results_path.relative_to(REPO)} does not exist: --only re-measures "
+                         f"one part of an earlier run, so run ./eval.sh"
+                         f"{' --quick' if a.quick else ''} first")
+    here = meta(a, results_path, "")
+    fresh = {}
+    measure(a, parts(a, a.only), fresh, results_path.with_name("partial.json"))
+    results = json.loads(results_path.read_text())  # read only now, as long_run does
+    results.update(fresh)
+    notes = [n for n in results["meta"].get("remeasured", []) if n["part"] != a.only]
+    results["meta"]["remeasured"] = notes + [{"part": a.only, "commit": here["commit"],
+                                              "dirty": here["dirty"], "date": here["date"]}]
+    results_path.write_text(json.dumps(results, indent=1))
+    return results
+
+
 LONG_SECONDS = 1000  # 10^6 periods of the 1 kHz control task
 
 
@@ -177,6 +247,10 @@ def long_run(a, results_path):
 
 
 def parse():
+    return parse_args(sys.argv[1:])
+
+
+def parse_args(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  epilog=__doc__.split("\n\n", 1)[1],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -193,9 +267,13 @@ def parse():
                     help="only P3's long run, added to the last full run's results (the report "
                          "is re-written): 10^6 control periods (1,000 guest seconds) with "
                          "dom0's CPU fully busy (two CPU hogs); about 1.5 hours of wall time")
+    ap.add_argument("--only", choices=PART_NAMES,
+                    help="measure this part again (with --quick: of the quick run) and re-write "
+                         "the report; the rest stays as the last run measured it, and the "
+                         "report names the commit each part comes from")
     ap.add_argument("--timeout", type=float, default=1200,
                     help="wall seconds any one boot may take (default 1200)")
-    return ap.parse_args()
+    return ap.parse_args(argv)
 
 
 def main():
@@ -216,10 +294,13 @@ def main():
             if not results_path.exists():
                 raise Failure(1, f"{results_path} does not exist: run without --report-only")
             results = json.loads(results_path.read_text())
-        elif a.long and a.quick:
-            raise Failure(1, "--long and --quick do not go together")
+        elif a.long and (a.quick or a.only):
+            raise Failure(1, f"--long and {'--quick' if a.quick else '--only'} do not go "
+                             f"together")
         elif a.long:
             results = long_run(a, results_path)
+        elif a.only:
+            results = remeasure(a, results_path)
         else:
             # What an earlier run measured that this one does not repeat (the long run) is kept.
             previous = json.loads(results_path.read_text()) if results_path.exists() else {}
@@ -228,42 +309,9 @@ def main():
             results["footprint"] = {k: {"by_component": v.by_component, "sections": v.sections}
                                     for k, v in fps.items()}
             if not a.no_boot:
-                import boots
-                seconds = a.seconds or (3 if a.quick else 10)
-                plan = [("rtos-only", "shift=0,sleep=off", None)]
-                if not a.quick:
-                    plan += [("dom0less", "shift=0,sleep=off", "qemu"),
-                             ("dom0less", "shift=0,sleep=off", "off"),
-                             ("dom0less", "", None)]
-                try:
-                    results["timing"] = [boots.rtos_timing(route, seconds, icount, pacer,
-                                                           timeout=a.timeout)
-                                         for route, icount, pacer in plan]
-                    results["p1"] = boots.channel_session(a.quick, timeout=a.timeout)
-                    import peers
-                    results["p2"] = peers.run(a.quick, timeout=a.timeout)
-                    if not a.quick:  # the A/B: QEMU's turns 4x shorter
-                        results["p2_pacer"] = peers.run(False, timeout=a.timeout, pacer_us=5)
-                    import load
-                    import p4
-                    import timeline
-                    results["p3"] = load.run(a.quick, seconds=a.load_seconds,
-                                             timeout=a.timeout)
-                    if not a.quick:
-                        # The A/B for the timing model: dom0 idle and busy with QEMU's turns 4x
-                        # shorter.
-                        results["p3_pacer"] = load.run(False, seconds=a.load_seconds,
-                                                       timeout=a.timeout,
-                                                       loads=("idle", "cpu"), pacer_us=5)
-                    if previous.get("p3_long"):
-                        results["p3_long"] = previous["p3_long"]  # an earlier --long run's
-                    results["p4"] = p4.run(timeout=a.timeout)
-                    routes = ("dom0less",) if a.quick else ("dom0less", "xl")
-                    results["timeline"] = [timeline.run(r, timeout=a.timeout) for r in routes]
-                except (boots.EvalError, boots.target.CheckFailed, boots.target.PlatformError,
-                        p4_error(), timeline_error(), load_error()) as e:
-                    results_path.write_text(json.dumps(results, indent=1))
-                    raise Failure(2, f"measurement failed: {e}") from e
+                if previous.get("p3_long"):
+                    results["p3_long"] = previous["p3_long"]  # an earlier --long run's
+                measure(a, parts(a), results, results_path)
             results["meta"]["wall_s"] = round(time.monotonic() - t0)
             results_path.write_text(json.dumps(results, indent=1))
         fps = {k: footprint.Footprint(v["by_component"], v["sections"])

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Runs every Tandem test on a fresh Debian 12 machine (as root: installs what it needs).
+#   format           every C++ file against .clang-format (scripts/check-format.sh)
 #   host-debug       unit + conformance suites, oilc, Xen layer, drivers, channel, libtandem
 #   host-asan-ubsan  the same suites under AddressSanitizer + UndefinedBehaviorSanitizer
 #   host-tsan        the channel's two-thread tests under ThreadSanitizer
@@ -16,7 +17,7 @@ for arg in "$@"; do
   case "$arg" in
     --no-target) run_target=0 ;;
     --no-sanitizers) run_sanitizers=0 ;;
-    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "test.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -26,6 +27,9 @@ started=$(date +%s)
 
 step "dependencies"
 scripts/install-deps.sh --eval
+
+step "format: every C++ file follows .clang-format (scripts/check-format.sh)"
+scripts/check-format.sh
 
 step "host-debug: configure and build"
 cmake --preset host-debug >/dev/null

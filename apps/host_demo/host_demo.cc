@@ -64,8 +64,9 @@ extern "C" void ShutdownHook(StatusType error) {
 int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--help") == 0) {
-      std::printf("usage: tandem-sim [--seconds N]\n"
-                  "Runs the Tandem RT demo application on the host port in real time.\n");
+      std::printf(
+          "usage: tandem-sim [--seconds N]\n"
+          "Runs the Tandem RT demo application on the host port in real time.\n");
       return 0;
     }
     if (std::strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) {

@@ -126,7 +126,8 @@ StatusType GetAlarmBase(AlarmType AlarmID, AlarmBaseRefType Info) {
   CriticalSection cs;
   const uint64_t ref = reinterpret_cast<uintptr_t>(Info);
   if (Extended()) {
-    if (!CalledFromHookOrTaskOrIsr2()) return Fail(E_OS_CALLEVEL, OSServiceId_GetAlarmBase, AlarmID, ref);
+    if (!CalledFromHookOrTaskOrIsr2())
+      return Fail(E_OS_CALLEVEL, OSServiceId_GetAlarmBase, AlarmID, ref);
     if (InCriticalSection()) return Fail(E_OS_DISABLEDINT, OSServiceId_GetAlarmBase, AlarmID, ref);
     if (!ValidAlarm(AlarmID)) return Fail(E_OS_ID, OSServiceId_GetAlarmBase, AlarmID, ref);
   }
@@ -144,7 +145,8 @@ StatusType GetAlarm(AlarmType AlarmID, TickRefType Tick) {
   CriticalSection cs;
   const uint64_t ref = reinterpret_cast<uintptr_t>(Tick);
   if (Extended()) {
-    if (!CalledFromHookOrTaskOrIsr2()) return Fail(E_OS_CALLEVEL, OSServiceId_GetAlarm, AlarmID, ref);
+    if (!CalledFromHookOrTaskOrIsr2())
+      return Fail(E_OS_CALLEVEL, OSServiceId_GetAlarm, AlarmID, ref);
     if (InCriticalSection()) return Fail(E_OS_DISABLEDINT, OSServiceId_GetAlarm, AlarmID, ref);
     if (!ValidAlarm(AlarmID)) return Fail(E_OS_ID, OSServiceId_GetAlarm, AlarmID, ref);
   }
@@ -172,7 +174,8 @@ StatusType SetRelAlarm(AlarmType AlarmID, TickType increment, TickType cycle) {
     if (InCriticalSection()) {
       return Fail(E_OS_DISABLEDINT, OSServiceId_SetRelAlarm, AlarmID, increment, cycle);
     }
-    if (!ValidAlarm(AlarmID)) return Fail(E_OS_ID, OSServiceId_SetRelAlarm, AlarmID, increment, cycle);
+    if (!ValidAlarm(AlarmID))
+      return Fail(E_OS_ID, OSServiceId_SetRelAlarm, AlarmID, increment, cycle);
     const CounterConfig& c = CounterOf(AlarmID);
     if (increment == 0 || increment > c.max_allowed_value ||
         (cycle != 0 && (cycle < c.min_cycle || cycle > c.max_allowed_value))) {
@@ -236,7 +239,8 @@ StatusType CancelAlarm(AlarmType AlarmID) {
 StatusType IncrementCounter(CounterType CounterID) {
   CriticalSection cs;
   if (Extended()) {
-    if (!CalledFromTaskOrIsr2()) return Fail(E_OS_CALLEVEL, OSServiceId_IncrementCounter, CounterID);
+    if (!CalledFromTaskOrIsr2())
+      return Fail(E_OS_CALLEVEL, OSServiceId_IncrementCounter, CounterID);
     if (InCriticalSection()) {
       return Fail(E_OS_DISABLEDINT, OSServiceId_IncrementCounter, CounterID);
     }

@@ -60,7 +60,8 @@ StatusType GetEvent(TaskType TaskID, EventMaskRefType Event) {
   CriticalSection cs;
   const uint64_t ref = reinterpret_cast<uintptr_t>(Event);
   if (Extended()) {
-    if (!CalledFromHookOrTaskOrIsr2()) return Fail(E_OS_CALLEVEL, OSServiceId_GetEvent, TaskID, ref);
+    if (!CalledFromHookOrTaskOrIsr2())
+      return Fail(E_OS_CALLEVEL, OSServiceId_GetEvent, TaskID, ref);
     if (InCriticalSection()) return Fail(E_OS_DISABLEDINT, OSServiceId_GetEvent, TaskID, ref);
     if (!ValidTask(TaskID)) return Fail(E_OS_ID, OSServiceId_GetEvent, TaskID, ref);
     if (!TaskCfg(TaskID).extended) return Fail(E_OS_ACCESS, OSServiceId_GetEvent, TaskID, ref);

@@ -37,8 +37,8 @@ void PushFront(Level level, TaskType task) {
   level = ClampToTaskLevels(level);
   const ReadyQueueConfig& q = Cfg().ready_queues[level];
   if (g_state.queue_count[level] >= q.capacity) arch::Panic("ready queue overflow");
-  g_state.queue_head[level] = static_cast<uint16_t>((g_state.queue_head[level] + q.capacity - 1) %
-                                                    q.capacity);
+  g_state.queue_head[level] =
+      static_cast<uint16_t>((g_state.queue_head[level] + q.capacity - 1) % q.capacity);
   *QueueSlot(level, g_state.queue_head[level]) = task;
   ++g_state.queue_count[level];
   g_state.ready_mask |= uint64_t{1} << level;
@@ -206,8 +206,8 @@ void LeaveRunning() {
     // a small kernel stack instead.
     ApplyLevel();
     CallPreTaskHook();
-    arch::ResumeContext(arch::PrepareContext(g_restart_stack, sizeof(g_restart_stack),
-                                             &RestartRunning));
+    arch::ResumeContext(
+        arch::PrepareContext(g_restart_stack, sizeof(g_restart_stack), &RestartRunning));
   }
   SwitchTo(keep_context ? &cur.context : nullptr, next);
 }

@@ -123,9 +123,9 @@ int main(int argc, char** argv) {
   if (json) {
     std::cout << "{\"ok\":true,\"domain\":" << d.value().domid << ",\"boot_id\":\"" << boot_id
               << "\",\"signalling\":\"" << signalling << "\",\"phases\":["
-              << (tx ? tandem_bench::ToJson(*tx) + "," : "") << tandem_bench::ToJson(iso.value(), samples)
-              << "," << tandem_bench::ToJson(bur.value())
-              << (st ? "," + tandem_bench::ToJson(*st) : "")
+              << (tx ? tandem_bench::ToJson(*tx) + "," : "")
+              << tandem_bench::ToJson(iso.value(), samples) << ","
+              << tandem_bench::ToJson(bur.value()) << (st ? "," + tandem_bench::ToJson(*st) : "")
               << (hi ? "," + tandem_bench::ToJson(*hi) : "") << "]}\n";
   } else {
     std::cout << "tandem-bench on domain " << d.value().domid << " (" << d.value().name

@@ -350,8 +350,8 @@ Result<ChannelInfo> ReadChannel(XenBackend& xen, uint32_t domid) {
   Result<uint32_t> port = number(kKeyEventChannel, 1, kMaxEventChannel);
   LIBTANDEM_TRY(port);
   info.event_channel = port.value();
-  // Optional: an RTOS of protocol 1.2 or older publishes none. Present, it is exactly what boot_id.h
-  // writes, nothing else (it decides whether a client is told the RTOS restarted).
+  // Optional: an RTOS of protocol 1.2 or older publishes none. Present, it is exactly what
+  // boot_id.h writes, nothing else (it decides whether a client is told the RTOS restarted).
   if (const std::optional<std::string>& b = raw[kBootId]; b) {
     info.boot_id = tandem::channel::BootIdFromText(b->data(), b->size());
     if (info.boot_id == 0) {

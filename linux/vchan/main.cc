@@ -90,7 +90,8 @@ int Serve(unsigned peer, std::string path, bool once) {
     path = DefaultPath(self);
   }
   for (;;) {
-    libxenvchan* ctrl = libxenvchan_server_init(nullptr, static_cast<int>(peer), path.c_str(), 0, 0);
+    libxenvchan* ctrl =
+        libxenvchan_server_init(nullptr, static_cast<int>(peer), path.c_str(), 0, 0);
     if (ctrl == nullptr) {
       std::cerr << kProgram << ": error: libxenvchan_server_init(domain " << peer << ", " << path
                 << ") failed: " << strerror(errno)

@@ -155,8 +155,7 @@ int PipeLink::Finish() {
 
 std::string ToJson(const std::string& peer, size_t size, const PingResult& r, bool samples) {
   std::ostringstream o;
-  o << "{\"ok\":" << (r.ok ? "true" : "false") << ",\"peer\":\"" << peer
-    << "\",\"size\":" << size;
+  o << "{\"ok\":" << (r.ok ? "true" : "false") << ",\"peer\":\"" << peer << "\",\"size\":" << size;
   if (!r.ok) {
     // Our own text: quotes and backslashes are the only characters that need escaping.
     std::string e;

@@ -38,8 +38,8 @@ uint64_t Echo(Link& link);
 
 struct PingResult {
   bool ok = false;
-  std::string error;            // why not ok: the link failed, or an echo came back altered
-  uint64_t round_trips = 0;     // timed ones (after the warm-up)
+  std::string error;         // why not ok: the link failed, or an echo came back altered
+  uint64_t round_trips = 0;  // timed ones (after the warm-up)
   uint64_t elapsed_ns = 0;
   tandem_bench::Percentiles latency;
   std::vector<uint64_t> samples_ns;  // sorted

@@ -26,7 +26,7 @@ constexpr size_t kContextSize = TANDEM_ARM64_CONTEXT_SIZE;
 static_assert(kContextSize == 12 * 8, "x19-x30, as context.S saves them");
 static_assert(TANDEM_ARM64_CONTEXT_X19 == 0 && TANDEM_ARM64_CONTEXT_X30 == kContextSize - 8,
               "context.S stores x19 first and x30 last");
-constexpr size_t kMinStack = 2048;   // a context, an exception frame and a few calls
+constexpr size_t kMinStack = 2048;  // a context, an exception frame and a few calls
 bool g_shutdown_returns = false;
 unsigned g_shutdown_reason = SHUTDOWN_poweroff;
 void (*g_idle_hook)() = nullptr;

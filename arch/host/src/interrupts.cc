@@ -188,8 +188,9 @@ void Idle() {
     host::AdvanceTicks(1);
     return;
   }
-  Panic("every task is idle, no interrupt is pending and no time source runs: "
-        "install an idle handler (tandem::host::SetIdleHandler) or call ShutdownOS");
+  Panic(
+      "every task is idle, no interrupt is pending and no time source runs: "
+      "install an idle handler (tandem::host::SetIdleHandler) or call ShutdownOS");
 }
 
 void Shutdown(StatusType) {

@@ -50,9 +50,9 @@ struct IsrConfig {
   const char* name;
   void (*entry)();
   IsrCategory category;
-  Level level;        // the ISR's place on the one scale
-  uint32_t source;    // the port's interrupt line number (GIC INTID on arm64)
-  uint64_t resources; // bit per ResourceType the ISR may occupy
+  Level level;         // the ISR's place on the one scale
+  uint32_t source;     // the port's interrupt line number (GIC INTID on arm64)
+  uint64_t resources;  // bit per ResourceType the ISR may occupy
 };
 
 enum class ResourceKind : uint8_t { kStandard, kLinked, kInternal };
@@ -78,14 +78,14 @@ struct AlarmConfig {
   const char* name;
   CounterType counter;
   AlarmAction action;
-  TaskType task;              // kActivateTask, kSetEvent
-  EventMaskType event;        // kSetEvent
-  void (*callback)();         // kCallback
+  TaskType task;                     // kActivateTask, kSetEvent
+  EventMaskType event;               // kSetEvent
+  void (*callback)();                // kCallback
   CounterType counter_to_increment;  // kIncrementCounter
-  uint32_t autostart_modes;   // bit per AppModeType; 0 = not autostarted
-  TickType autostart_time;    // ALARMTIME
-  TickType autostart_cycle;   // CYCLETIME
-  bool autostart_absolute;    // TYPE = ABSOLUTE (else RELATIVE)
+  uint32_t autostart_modes;          // bit per AppModeType; 0 = not autostarted
+  TickType autostart_time;           // ALARMTIME
+  TickType autostart_cycle;          // CYCLETIME
+  bool autostart_absolute;           // TYPE = ABSOLUTE (else RELATIVE)
 };
 
 // One FIFO ring of TaskType per level, carved out of one array. oilc sizes each ring so it can
@@ -105,9 +105,9 @@ struct Hooks {
 };
 
 struct Config {
-  const char* name;             // CPU name
-  bool extended_status;         // OS STATUS = EXTENDED
-  Hooks hooks;                  // nullptr where the OIL file leaves the hook off
+  const char* name;      // CPU name
+  bool extended_status;  // OS STATUS = EXTENDED
+  Hooks hooks;           // nullptr where the OIL file leaves the hook off
   bool use_get_service_id;
   bool use_parameter_access;
 
@@ -126,7 +126,7 @@ struct Config {
   const CounterConfig* counters;
   CounterControl* counter_controls;
   uint16_t counter_count;
-  CounterType system_counter;       // kNone if the application has no system counter
+  CounterType system_counter;  // kNone if the application has no system counter
 
   const AlarmConfig* alarms;
   AlarmControl* alarm_controls;
@@ -134,9 +134,9 @@ struct Config {
 
   uint8_t app_mode_count;
 
-  Level top_task_level;     // highest task level: RES_SCHEDULER's ceiling
-  Level top_level;          // highest level in use (tasks and ISRs)
-  Level cat2_top_level;     // highest category-2 ISR level: SuspendOSInterrupts masks up to here
+  Level top_task_level;  // highest task level: RES_SCHEDULER's ceiling
+  Level top_level;       // highest level in use (tasks and ISRs)
+  Level cat2_top_level;  // highest category-2 ISR level: SuspendOSInterrupts masks up to here
   const ReadyQueueConfig* ready_queues;  // top_task_level + 1 entries (index = level)
   TaskType* ready_storage;
 

@@ -1,5 +1,5 @@
-// Printable names of OSEK status codes, service ids and task states (OSEK OS 2.2.3 13.1, 13.8), for error
-// hooks, traces and consoles. Header-only and freestanding.
+// Printable names of OSEK status codes, service ids and task states (OSEK OS 2.2.3 13.1, 13.8), for
+// error hooks, traces and consoles. Header-only and freestanding.
 #ifndef TANDEM_NAMES_H_
 #define TANDEM_NAMES_H_
 
@@ -8,24 +8,29 @@
 namespace tandem {
 
 constexpr const char* StatusName(StatusType status) {
-  constexpr const char* kNames[] = {"E_OK",        "E_OS_ACCESS", "E_OS_CALLEVEL",
-                                    "E_OS_ID",     "E_OS_LIMIT",  "E_OS_NOFUNC",
-                                    "E_OS_RESOURCE", "E_OS_STATE", "E_OS_VALUE"};
+  constexpr const char* kNames[] = {"E_OK",          "E_OS_ACCESS", "E_OS_CALLEVEL",
+                                    "E_OS_ID",       "E_OS_LIMIT",  "E_OS_NOFUNC",
+                                    "E_OS_RESOURCE", "E_OS_STATE",  "E_OS_VALUE"};
   if (status == E_OS_DISABLEDINT) return "E_OS_DISABLEDINT";  // Tandem extension (os.h)
   return status < sizeof(kNames) / sizeof(kNames[0]) ? kNames[status] : "E_?";
 }
 
 // Indexed by the OSServiceId_* values of os.h.
 constexpr const char* ServiceName(OSServiceIdType service) {
+  // Three per line, in OSServiceId order (a table clang-format would put one per line).
+  // clang-format off
   constexpr const char* kNames[] = {
-      "?",           "ActivateTask",         "TerminateTask",       "ChainTask",
-      "Schedule",    "GetTaskID",            "GetTaskState",        "EnableAllInterrupts",
-      "DisableAllInterrupts", "ResumeAllInterrupts", "SuspendAllInterrupts",
-      "ResumeOSInterrupts",   "SuspendOSInterrupts", "GetResource", "ReleaseResource",
-      "SetEvent",    "ClearEvent",           "GetEvent",            "WaitEvent",
-      "GetAlarmBase", "GetAlarm",            "SetRelAlarm",         "SetAbsAlarm",
-      "CancelAlarm", "GetActiveApplicationMode", "StartOS",         "ShutdownOS",
+      "?",                        "ActivateTask",             "TerminateTask",
+      "ChainTask",                "Schedule",                 "GetTaskID",
+      "GetTaskState",             "EnableAllInterrupts",      "DisableAllInterrupts",
+      "ResumeAllInterrupts",      "SuspendAllInterrupts",     "ResumeOSInterrupts",
+      "SuspendOSInterrupts",      "GetResource",              "ReleaseResource",
+      "SetEvent",                 "ClearEvent",               "GetEvent",
+      "WaitEvent",                "GetAlarmBase",             "GetAlarm",
+      "SetRelAlarm",              "SetAbsAlarm",              "CancelAlarm",
+      "GetActiveApplicationMode", "StartOS",                  "ShutdownOS",
       "IncrementCounter"};
+  // clang-format on
   return service < sizeof(kNames) / sizeof(kNames[0]) ? kNames[service] : "?";
 }
 

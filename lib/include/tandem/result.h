@@ -53,12 +53,12 @@ class [[nodiscard]] Result<void, E> {
 }  // namespace tandem
 
 // TANDEM_TRY(expr): return the error of a failed Result to the caller.
-#define TANDEM_TRY(expr)                                        \
-  do {                                                          \
-    auto tandem_try_result_ = (expr);                           \
-    if (!tandem_try_result_.ok()) {                             \
-      return ::tandem::MakeError(tandem_try_result_.error());   \
-    }                                                           \
+#define TANDEM_TRY(expr)                                      \
+  do {                                                        \
+    auto tandem_try_result_ = (expr);                         \
+    if (!tandem_try_result_.ok()) {                           \
+      return ::tandem::MakeError(tandem_try_result_.error()); \
+    }                                                         \
   } while (0)
 
 #endif  // TANDEM_RESULT_H_

@@ -81,8 +81,8 @@ Result<DomainEntry> ResolveDomain(XenBackend& xen, const DomainSelector& selecto
 
 // Reads data/tandem/* in one XenStore transaction (retried on conflict) and validates it.
 // kNotPublished if absent, incomplete or malformed; kVersionMismatch if the major version
-// differs from ours. boot-id is optional (an RTOS of protocol 1.2 or older has none) but, when present,
-// must be well-formed. Whether `state` admits a session is Session::Open's business.
+// differs from ours. boot-id is optional (an RTOS of protocol 1.2 or older has none) but, when
+// present, must be well-formed. Whether `state` admits a session is Session::Open's business.
 Result<ChannelInfo> ReadChannel(XenBackend& xen, uint32_t domid);
 
 }  // namespace libtandem

@@ -25,8 +25,8 @@
 #include <string>
 #include <vector>
 
-#include "fuzz_input.h"
 #include "fake_xen.h"
+#include "fuzz_input.h"
 #include "libtandem/commands.h"
 #include "libtandem/session.h"
 #include "tandem/channel/shared_access.h"

@@ -76,7 +76,8 @@ TEST(ValidateRequest, OpTable) {
   EXPECT_EQ(ValidateRequest(Make(Op::kTaskStats, kMaxTaskIndex)), WireStatus::kOk);
   EXPECT_EQ(ValidateRequest(Make(Op::kTaskStats, kMaxTaskIndex + 1)), WireStatus::kBadArgument);
   EXPECT_EQ(ValidateRequest(Make(Op::kTaskStats, 0, kTaskStatsReset)), WireStatus::kOk);
-  EXPECT_EQ(ValidateRequest(Make(Op::kTaskStats, 0, kTaskStatsFlagsMax + 1)), WireStatus::kBadArgument);
+  EXPECT_EQ(ValidateRequest(Make(Op::kTaskStats, 0, kTaskStatsFlagsMax + 1)),
+            WireStatus::kBadArgument);
   EXPECT_EQ(ValidateRequest(Make(static_cast<Op>(0x7FFF))), WireStatus::kUnknownOp);
   EXPECT_EQ(ValidateRequest(Make(static_cast<Op>(0x8000), ~0u)), WireStatus::kOk);
 }

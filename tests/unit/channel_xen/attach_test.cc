@@ -1,8 +1,8 @@
 // Late XenStore (dom0less): the channel works without XenStore and is published once XenStore
 // appears; until then TryAttach is cheap and never waits.
-#include "frontend_fixture.h"
-
 #include <string>
+
+#include "frontend_fixture.h"
 
 namespace tandem::channel::testing {
 namespace {

@@ -74,7 +74,7 @@ TEST_F(BenchTest, StormOfBareNotificationsLeavesTheChannelWorking) {
   EXPECT_EQ(r.commands, 5000u);
   EXPECT_GE(xen.notifies - before, 5000u);  // every bare notification reached Xen
   EXPECT_GE(r.linux_notify_sent, 5000u);
-  EXPECT_GT(r.latency.p50_ns, 0u);          // the ping after the storm came back
+  EXPECT_GT(r.latency.p50_ns, 0u);  // the ping after the storm came back
   EXPECT_EQ(rtos.server->counters().rejected, 0u);
   s.value()->Close();
   EXPECT_FALSE(s.value()->NotifyRaw().ok());  // closed: refused, not sent

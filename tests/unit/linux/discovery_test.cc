@@ -174,14 +174,23 @@ TEST_F(DiscoveryTest, MissingKeyIsNamed) {
 
 TEST_F(DiscoveryTest, MalformedValuesAreRejected) {
   const std::pair<const char*, const char*> cases[] = {
-      {"ring-ref0", "-1"},    {"ring-ref0", "7"},           // reserved grant
-      {"ring-ref1", "0x20"},  {"ring-ref1", "10"},          // same as the request ref
-      {"event-channel", "0"}, {"event-channel", "131072"},  // beyond the FIFO ABI
-      {"state", "9"},         {"state", "connected"},      {"version", "65536 "},
-      {"version", "1.x"},     {"ring-ref0", "4294967295"},
+      {"ring-ref0", "-1"},
+      {"ring-ref0", "7"},  // reserved grant
+      {"ring-ref1", "0x20"},
+      {"ring-ref1", "10"},  // same as the request ref
+      {"event-channel", "0"},
+      {"event-channel", "131072"},  // beyond the FIFO ABI
+      {"state", "9"},
+      {"state", "connected"},
+      {"version", "65536 "},
+      {"version", "1.x"},
+      {"ring-ref0", "4294967295"},
       // boot-id: exactly boot_id.h's 16 lower-case hex digits, not all zero
-      {"boot-id", "123"},     {"boot-id", "0000000000000000"}, {"boot-id", "9F3A5C0E12B4D678"},
-      {"boot-id", "9f3a5c0e12b4d6781"}, {"boot-id", " f3a5c0e12b4d678"},
+      {"boot-id", "123"},
+      {"boot-id", "0000000000000000"},
+      {"boot-id", "9F3A5C0E12B4D678"},
+      {"boot-id", "9f3a5c0e12b4d6781"},
+      {"boot-id", " f3a5c0e12b4d678"},
       {"boot-id", "9f3a5c0e12b4d67g"},
   };
   for (const auto& [key, value] : cases) {

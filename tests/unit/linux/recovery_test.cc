@@ -265,8 +265,8 @@ TEST_F(RecoveryTest, SameDomidNewBootIsARestart) {
   EXPECT_TRUE(Ping(port, kTimeout).ok());
 }
 
-// An RTOS of protocol 1.2 or older publishes no boot id: a new generation is all there is to go by, and
-// the message says so.
+// An RTOS of protocol 1.2 or older publishes no boot id: a new generation is all there is to go by,
+// and the message says so.
 TEST_F(RecoveryTest, WithoutABootIdTheGenerationIsUsed) {
   rtos_.boot_id = 0;
   rtos_.Publish();

@@ -115,7 +115,8 @@ TEST(VchanRoundTrip, JsonCarriesPercentilesSamplesOrTheEscapedError) {
   fake_now = 0;
   const PingResult ok = Ping(link, 2, 0, 8, FakeClock);
   const std::string j = ToJson("vchan", 8, ok, true);
-  EXPECT_NE(j.find("\"ok\":true,\"peer\":\"vchan\",\"size\":8,\"round_trips\":2"), std::string::npos)
+  EXPECT_NE(j.find("\"ok\":true,\"peer\":\"vchan\",\"size\":8,\"round_trips\":2"),
+            std::string::npos)
       << j;
   EXPECT_NE(j.find("\"latency_ns\":{\"min\":500,\"p50\":500"), std::string::npos) << j;
   EXPECT_NE(j.find("\"samples_ns\":[500,500]}"), std::string::npos) << j;

@@ -59,8 +59,8 @@ TEST(Robustness, ThousandsOfNestedEnumeratorDefinitionsAreAnErrorNotACrash) {
 }
 
 TEST(Robustness, SixtyFourLevelsOfNestingAreStillOil) {
-  const std::string text = "IMPLEMENTATION i { TASK { " + Repeat("ENUM [ X { ", 64) +
-                           Repeat("} ] Y;", 64) + " }; };";
+  const std::string text =
+      "IMPLEMENTATION i { TASK { " + Repeat("ENUM [ X { ", 64) + Repeat("} ] Y;", 64) + " }; };";
   const CompileResult r = CompileText(text);
   for (const Diagnostic& d : r.diagnostics.all()) {
     EXPECT_EQ(d.message.find("nested"), std::string::npos) << Diagnostics::Format(d);

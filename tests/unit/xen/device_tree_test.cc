@@ -3,13 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <functional>
 #include <iterator>
 #include <memory>
 #include <random>
 #include <string>
-#include <cstring>
 #include <vector>
 
 #include "fdt_builder.h"

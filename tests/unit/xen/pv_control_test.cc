@@ -3,11 +3,10 @@
 #include "tandem/xen/pv_control.h"
 
 #include <gtest/gtest.h>
+#include <xen/sched.h>
 
 #include <memory>
 #include <string>
-
-#include <xen/sched.h>
 
 #include "xenstore_fixture.h"
 
@@ -128,8 +127,7 @@ TEST_F(PvControlTest, RefusedWatchIsReturnedAndStartCanBeRetried) {
 
 TEST_F(PvControlTest, ARetryPlacesOnlyTheWatchesStillMissing) {
   int watches = 0;
-  xs_->override = [&watches](testing::FakeXenstored& xs,
-                             const testing::FakeXenstored::Request& r) {
+  xs_->override = [&watches](testing::FakeXenstored& xs, const testing::FakeXenstored::Request& r) {
     if (r.header.type != XS_WATCH || ++watches != 2) return false;
     xs.Reply(r.header, XS_ERROR, std::string("ENOSPC") + '\0');  // the second one, once
     return true;

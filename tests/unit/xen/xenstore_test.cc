@@ -9,8 +9,8 @@
 
 #include "fake_hypervisor.h"
 #include "fake_xenstored.h"
-#include "xenstore_fixture.h"
 #include "tandem/xen/xenstore_client.h"
+#include "xenstore_fixture.h"
 
 namespace tandem::xen {
 namespace {

@@ -35,9 +35,9 @@ class PvControl {
 
   explicit PvControl(XenStoreClient& store) : store_(store) {}
 
-  // Watches control/shutdown and control/sysrq (the first error is returned) and advertises control/feature-poweroff
-  // and feature-reboot (best effort). The node's permissions are the toolstack's: libxl and
-  // init-dom0less make control/ writable by the guest.
+  // Watches control/shutdown and control/sysrq (the first error is returned) and advertises
+  // control/feature-poweroff and feature-reboot (best effort). The node's permissions are the
+  // toolstack's: libxl and init-dom0less make control/ writable by the guest.
   Result<void, XsStatus> Start();
   bool started() const { return started_; }
 

@@ -8,8 +8,8 @@
 #include <stdint.h>
 
 #include "tandem/result.h"
-#include "timer/generic_timer/late_tick_record.h"
 #include "tandem/xen/device_tree.h"
+#include "timer/generic_timer/late_tick_record.h"
 
 namespace tandem::arm64 {
 

@@ -36,7 +36,7 @@ class Mapping {
   ~Mapping();
 
   bool ok() const { return requests_ != nullptr && responses_ != nullptr; }
-  RequestPage* requests() const { return requests_; }  // read-only in the RTOS view
+  RequestPage* requests() const { return requests_; }        // read-only in the RTOS view
   ResponsePage* responses_rw() const { return responses_; }  // RTOS only
   const ResponsePage* responses() const { return responses_; }
 

@@ -2,12 +2,12 @@
 
 One dom0less boot with a third pCPU. dom0 `xl create`s a Linux domU (Debian's arm64 kernel, the
 dom0 kernel itself, with a small initramfs whose /init runs `tandem-vchan serve`) pinned to
-pCPU 2, then times isolated round trips of 64 bytes (one channel slot) three ways:
-  tandem  tandem-bench's isolated pings: dom0 user space -> the RTOS's command server -> dom0;
-  vchan   libxenvchan between dom0 and the Linux domU (tandem-vchan ping / serve);
+pCPU 2, then times isolated round trips of 64 bytes (one channel slot) four ways:
+  tandem    tandem-bench's isolated pings: dom0 user space -> the RTOS's command server -> dom0;
+  vchan     libxenvchan between dom0 and the Linux domU (tandem-vchan ping / serve);
   loopback  Tandem's own channel with both ends in dom0 (tandem-loopback serves it): the
-          protocol, grants and event channels without the other pCPU;
-  pipe    a pipe pair between two dom0 processes: the floor of any IPC in dom0.
+            protocol, grants and event channels without the other pCPU;
+  pipe      a pipe pair between two dom0 processes: the floor of any IPC in dom0.
 The RTOS keeps pCPU 1 to itself (its cpupool), so the cross-domain peers cross pCPUs the same
 way.
 """

@@ -71,8 +71,10 @@ def build_footprints():
              "tandem_rt_demo"], f"build the demo image, {label}")
         fps[label] = footprint.load(REPO / tree / MAP)
     for label, fp in fps.items():
+        kernel = fp.by_component.get("kernel", {}).get("text")
+        # LTO merges every component into one object: the map cannot split it (P5 says so).
         progress(f"  {label}: image {fp.loaded() / 1024:.1f} KiB, kernel .text "
-                 f"{fp.by_component.get('kernel', {}).get('text', 0):,} bytes")
+                 f"{f'{kernel:,} bytes' if kernel else 'not separable (whole-program)'}")
     return fps
 
 

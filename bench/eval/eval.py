@@ -204,18 +204,28 @@ def measure(a, todo, results, results_path):
             raise Failure(2, f"measurement failed ({key}): {e}") from e
 
 
+def _require(results_path, why):
+    if not results_path.exists():
+        raise Failure(1, f"{results_path.relative_to(REPO)} does not exist: {why}")
+
+
+def _merge(results_path, fresh):
+    """The last run's results with `fresh` measured into them. Read only now: a run that
+    finished meanwhile keeps what it measured."""
+    results = json.loads(results_path.read_text())
+    results.update(fresh)
+    return results
+
+
 def remeasure(a, results_path):
     """--only PART: measures that part again into the last run's results (of the same mode);
     the report names the commit it was measured at."""
-    if not results_path.exists():
-        raise Failure(1, f"{results_path.relative_to(REPO)} does not exist: --only re-measures "
-                         f"one part of an earlier run, so run ./eval.sh"
-                         f"{' --quick' if a.quick else ''} first")
+    _require(results_path, f"--only re-measures one part of an earlier run, so run ./eval.sh"
+                           f"{' --quick' if a.quick else ''} first")
     here = meta(a, results_path, "")
     fresh = {}
     measure(a, parts(a, a.only), fresh, results_path.with_name("partial.json"))
-    results = json.loads(results_path.read_text())  # read only now, as long_run does
-    results.update(fresh)
+    results = _merge(results_path, fresh)
     notes = [n for n in results["meta"].get("remeasured", []) if n["part"] != a.only]
     results["meta"]["remeasured"] = notes + [{"part": a.only, "commit": here["commit"],
                                               "dirty": here["dirty"], "date": here["date"]}]
@@ -228,22 +238,16 @@ LONG_SECONDS = 1000  # 10^6 periods of the 1 kHz control task
 
 def long_run(a, results_path):
     """P3's long run, added to the full run's results (which stay as they were measured)."""
-    if not results_path.exists():
-        raise Failure(1, f"{results_path.relative_to(REPO)} does not exist: --long adds to the "
-                         f"full run's results, so run ./eval.sh first")
-    import boots
+    _require(results_path, "--long adds to the full run's results, so run ./eval.sh first")
     import load
     here = meta(a, results_path, "evaluation")
-    try:
-        measured = load.run(False, seconds=LONG_SECONDS, timeout=a.timeout,
-                            loads=load.LONG_LOADS, boot_dir="p3-long")
-    except (boots.EvalError, boots.target.CheckFailed, boots.target.PlatformError,
-            load.LoadError) as e:
-        raise Failure(2, f"the long run failed: {e}") from e
-    # Read only now: a full run may have finished meanwhile; its results stay as measured.
-    results = json.loads(results_path.read_text())
-    results["p3_long"] = dict(measured, commit=here["commit"], dirty=here["dirty"],
-                              date=here["date"])
+    fresh = {}
+    measure(a, [("p3_long", lambda: dict(
+        load.run(False, seconds=LONG_SECONDS, timeout=a.timeout, loads=load.LONG_LOADS,
+                 boot_dir="p3-long"),
+        commit=here["commit"], dirty=here["dirty"], date=here["date"]))],
+        fresh, results_path.with_name("partial.json"))
+    results = _merge(results_path, fresh)
     results_path.write_text(json.dumps(results, indent=1))
     return results
 

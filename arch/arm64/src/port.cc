@@ -8,6 +8,7 @@
 #include "sysreg.h"
 #include "tandem/arch.h"
 #include "tandem/arm64/platform.h"
+#include "tandem/assert.h"
 #include "tandem/xen/arm64_hypervisor.h"
 
 extern "C" {
@@ -111,6 +112,18 @@ void Panic(const char* message) {
 }
 
 }  // namespace tandem::arch
+
+namespace tandem {
+
+// TANDEM_DEBUG_ASSERT's failure in a debug image (tandem/assert.h): said on the console, then the
+// domain ends as crashed.
+void AssertionFailed(const char* file, int line, const char* condition) {
+  arch::DisableAll();
+  arm64::ConsolePrintf("tandem-rt: PANIC: %s:%d: assertion failed: %s\n", file, line, condition);
+  arm64::Halt(true);
+}
+
+}  // namespace tandem
 
 extern "C" [[noreturn]] void tandem_arm64_context_returned() {
   tandem::arch::Panic("a context's entry function returned");

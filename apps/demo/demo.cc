@@ -24,6 +24,7 @@
 #include "os.h"
 #include "tandem/apps/command_server/command_server.h"
 #include "tandem/arm64/platform.h"
+#include "tandem/format.h"
 #include "tandem/histogram.h"
 #include "tandem/names.h"
 
@@ -93,9 +94,8 @@ void Append(char (&line)[kSize], size_t& len, const char* format, ...) {
   if (len + 1 >= kSize) return;
   va_list args;
   va_start(args, format);
-  len += tandem::arm64::FormatV(line + len, kSize - len, format, args);
+  len += tandem::FormatV(line + len, kSize - len, format, args);  // what it wrote: len < kSize
   va_end(args);
-  if (len >= kSize) len = kSize - 1;
 }
 
 // "tandem-rt: hist t=S NAME n=N max=M:" then " bin:count" for every non-empty bin, continued on

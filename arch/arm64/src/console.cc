@@ -5,6 +5,7 @@
 #include "console.h"
 
 #include "tandem/arm64/platform.h"
+#include "tandem/format.h"
 #include "tandem/xen/vpl011_console.h"
 
 namespace tandem::arm64 {
@@ -27,7 +28,7 @@ void ConsolePrintf(const char* format, ...) {
   char line[256];
   va_list args;
   va_start(args, format);
-  const size_t n = FormatV(line, sizeof(line), format, args);
+  const size_t n = FormatLengthV(line, sizeof(line), format, args);
   va_end(args);
   ConsoleWrite(line);
   if (n >= sizeof(line)) ConsoleWrite("...\n");  // truncated: keep the next line apart

@@ -4,7 +4,7 @@
 #include <stdarg.h>
 
 #include "runtime.h"
-#include "tandem/arm64/platform.h"
+#include "tandem/format.h"
 #include "tandem_scenarios/string.h"
 
 namespace tandem::test::target {
@@ -36,7 +36,7 @@ const char* OpText(Op op) {
 void Format(char* out, size_t size, const char* format, ...) {
   va_list args;
   va_start(args, format);
-  arm64::FormatV(out, size, format, args);
+  tandem::FormatV(out, size, format, args);
   va_end(args);
 }
 
@@ -91,7 +91,7 @@ void Fail(const char* format, ...) {
   if (g_failures++ != 0) return;
   va_list args;
   va_start(args, format);
-  arm64::FormatV(g_failure, sizeof(g_failure), format, args);
+  tandem::FormatV(g_failure, sizeof(g_failure), format, args);
   va_end(args);
 }
 

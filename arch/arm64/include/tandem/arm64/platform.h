@@ -44,9 +44,8 @@ void* XenMagicFrame(void* context, uint64_t gfn);
 // The console: the emulated SBSA UART (vpl011) named by the device tree. Output is polled and
 // safe from any context; lines from different contexts may interleave.
 void ConsoleWrite(const char* text);
+// The printf subset of tandem/format.h; a line longer than 255 characters is cut and "..." ends it.
 void ConsolePrintf(const char* format, ...) __attribute__((format(printf, 1, 2)));
-// printf subset: %d %i %u %x %X %p %s %c %%, flags '0' and '-', width, and the l/ll/z modifiers.
-size_t FormatV(char* buffer, size_t size, const char* format, va_list args);
 
 // Reads the 32-bit register at `address` (mapped with MapDevice) and returns false instead of
 // faulting if the domain has no access to it (Xen answers an access to an address it has not

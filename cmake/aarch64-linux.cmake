@@ -2,7 +2,7 @@
 # built with Debian's g++-aarch64-linux-gnu against a sysroot of Debian's arm64 libxen-dev and
 # Xen tool libraries (unpacked by platform/fetch; never installed into the host's /).
 #   cmake -S . -B build/arm64-linux -G Ninja -DCMAKE_TOOLCHAIN_FILE=cmake/aarch64-linux.cmake \
-#         -DTANDEM_SKIP="kernel;arch;tools;drivers;xen;apps;platform;tests;bench"
+#         -DTANDEM_ONLY="lib;channel;linux"
 # or simply linux/build-arm64.sh. The executables are linked statically (TANDEM_LINUX_STATIC) so
 # the dom0 initramfs needs nothing besides them.
 set(CMAKE_SYSTEM_NAME Linux)

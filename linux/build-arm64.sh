@@ -23,7 +23,7 @@ for tool in aarch64-linux-gnu-g++ cmake ninja; do
 done
 cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_TOOLCHAIN_FILE="$repo/cmake/aarch64-linux.cmake" -DTANDEM_ARM64_SYSROOT="$sysroot" \
-  -DTANDEM_SKIP="kernel;arch;tools;drivers;xen;apps;platform;tests;bench" >/dev/null
+  -DTANDEM_ONLY="lib;channel;linux" -DTANDEM_SKIP= >/dev/null
 ninja -C "$build" -j2 tandemctl tandem-bench tandem-loopback tandem-pacer tandem-vchan >/dev/null
 mkdir -p "$build/bin"
 for exe in tandemctl tandem-bench tandem-loopback tandem-pacer tandem-vchan; do

@@ -8,7 +8,9 @@
 // and SPSR_EL1 (nested interrupts overwrite both). There is no FP/SIMD state
 // (-mgeneral-regs-only, CPACR_EL1 traps FP).
 
-#define FRAME_SIZE 272  // x0-x30, ELR, SPSR, padding to 16 bytes (frame.h: kFrameSize)
+#include "context_layout.h"
+
+#define FRAME_SIZE TANDEM_ARM64_FRAME_SIZE
 
 .macro save_frame
   sub   sp, sp, #FRAME_SIZE
@@ -29,13 +31,13 @@
   stp   x28, x29, [sp, #224]
   mrs   x0, elr_el1
   mrs   x1, spsr_el1
-  stp   x30, x0, [sp, #240]
-  str   x1, [sp, #256]
+  stp   x30, x0, [sp, #TANDEM_ARM64_FRAME_X30]
+  str   x1, [sp, #TANDEM_ARM64_FRAME_SPSR]
 .endm
 
 .macro restore_frame
-  ldr   x1, [sp, #256]
-  ldp   x30, x0, [sp, #240]
+  ldr   x1, [sp, #TANDEM_ARM64_FRAME_SPSR]
+  ldp   x30, x0, [sp, #TANDEM_ARM64_FRAME_X30]
   msr   spsr_el1, x1
   msr   elr_el1, x0
   ldp   x0, x1, [sp, #0]

@@ -2,6 +2,7 @@
 # Runs every Tandem test on a fresh Debian 12 machine (as root: installs what it needs).
 #   format           every C++ file against .clang-format (scripts/check-format.sh)
 #   host-debug       unit + conformance suites, oilc, Xen layer, drivers, channel, libtandem
+#   tidy             the product sources against .clang-tidy (scripts/check-tidy.sh)
 #   host-asan-ubsan  the same suites under AddressSanitizer + UndefinedBehaviorSanitizer
 #   host-tsan        the channel's two-thread tests under ThreadSanitizer
 #   host-fuzz        every parser's libFuzzer target for a few seconds (clang; docs/fuzzing.md)
@@ -17,7 +18,7 @@ for arg in "$@"; do
   case "$arg" in
     --no-target) run_target=0 ;;
     --no-sanitizers) run_sanitizers=0 ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "test.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -34,6 +35,8 @@ scripts/check-format.sh
 step "host-debug: configure and build"
 cmake --preset host-debug >/dev/null
 cmake --build --preset host-debug -j "$jobs"
+step "tidy: the product sources pass .clang-tidy (scripts/check-tidy.sh)"
+scripts/check-tidy.sh
 step "host-debug: unit and conformance tests"
 ctest --preset host-debug -L 'unit|conformance' -j "$jobs"
 

@@ -16,7 +16,7 @@ done
 packages=(
   build-essential cmake ninja-build git ca-certificates python3
   googletest libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev
-  clang libclang-rt-14-dev clang-format
+  clang libclang-rt-14-dev clang-format clang-tidy
   g++-aarch64-linux-gnu gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
   libxen-dev qemu-user-static device-tree-compiler cpio xz-utils
   # QEMU's virt machine loads the virtio NIC's option ROM (efi-virtio.rom) at start-up:

@@ -88,11 +88,15 @@ const char* FirstFailure() { return g_failure; }
 int FailureCount() { return g_failures; }
 
 void Fail(const char* format, ...) {
-  if (g_failures++ != 0) return;
   va_list args;
   va_start(args, format);
-  arm64::FormatV(g_failure, sizeof(g_failure), format, args);
+  FailV(format, args);
   va_end(args);
+}
+
+void FailV(const char* format, va_list args) {
+  if (g_failures++ != 0) return;
+  arm64::FormatV(g_failure, sizeof(g_failure), format, args);
 }
 
 bool CheckOp(Op op, Value a, Value b, const char* a_text, const char* b_text, const char* file,

@@ -10,6 +10,9 @@ namespace tandem::test {
 void PrintTrace();
 
 namespace target {
+// Around the runner's tests: StartOS returns after ShutdownOS, system ticks are manual (env.cc).
+void BeginScenarios();
+void EndScenarios();
 // The registered tests, in definition order.
 TestInfo* FirstTest();
 // The failure state of the running test.

@@ -48,6 +48,8 @@ void FormatValue(char* out, size_t size, Value v) {
   }
 }
 
+}  // namespace
+
 const char* BaseName(const char* path) {
   const char* base = path;
   for (const char* p = path; *p != '\0'; ++p) {
@@ -64,8 +66,6 @@ bool SameText(const char* a, const char* b) {
   }
   return *a == *b;
 }
-
-}  // namespace
 
 void Register(TestInfo* info) {
   info->next = nullptr;

@@ -45,12 +45,8 @@ void EndScenarios() { arm64::SetShutdownReturns(false); }
 bool CheckStatus(StatusType expected, StatusType got, const char* expected_text,
                  const char* call_text, const char* file, int line) {
   if (expected == got) return true;
-  const char* base = file;
-  for (const char* p = file; *p != '\0'; ++p) {
-    if (*p == '/') base = p + 1;
-  }
-  target::Fail("%s:%d: EXPECT_STATUS(%s, %s) expected %s got %s", base, line, expected_text,
-               call_text, StatusName(expected), StatusName(got));
+  target::Fail("%s:%d: EXPECT_STATUS(%s, %s) expected %s got %s", target::BaseName(file), line,
+               expected_text, call_text, StatusName(expected), StatusName(got));
   return false;
 }
 

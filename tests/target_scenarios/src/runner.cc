@@ -12,14 +12,6 @@ namespace {
 using tandem::arm64::ConsolePrintf;
 using namespace tandem::test::target;  // NOLINT
 
-bool SameText(const char* a, const char* b) {
-  while (*a != '\0' && *a == *b) {
-    ++a;
-    ++b;
-  }
-  return *a == *b;
-}
-
 // "Fixture.Name" == fixture + '.' + name
 bool Matches(const char* full, const TestInfo& t) {
   const char* f = t.fixture;

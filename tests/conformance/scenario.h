@@ -1,12 +1,11 @@
-// Shared by the OSEK conformance scenario suites. Every scenario source is built three times, as
-// a full-preemptive, a non-preemptive and a mixed configuration of the same OIL template
-// (TANDEM_SCHED = 0, 1, 2); where the expected sequence of events depends on the scheduling
-// policy, the scenario gives one sequence per configuration and Pick() chooses.
+// Shared by the OSEK conformance scenario suites, on the host and on the arm64 target
+// (tests/target_scenarios builds the same sources against the same header). Every scenario
+// source is built three times, as a full-preemptive, a non-preemptive and a mixed configuration
+// of the same OIL template (TANDEM_SCHED = 0, 1, 2); where the expected sequence of events
+// depends on the scheduling policy, the scenario gives one sequence per configuration and Pick()
+// chooses.
 #ifndef TANDEM_TESTS_CONFORMANCE_SCENARIO_H_
 #define TANDEM_TESTS_CONFORMANCE_SCENARIO_H_
-
-#include <string>
-#include <vector>
 
 #include "harness.h"
 #include "os.h"
@@ -17,8 +16,8 @@ namespace tandem::test {
 enum class Sched { kFull = 0, kNon = 1, kMixed = 2 };
 inline constexpr Sched kSched = static_cast<Sched>(TANDEM_SCHED);
 
-using Sequence = std::vector<std::string>;
-
+// Sequence is the environment's (harness_env.h): a vector on the host, the caller's braced list
+// on the target, alive until the end of the full expression (ExpectTrace(Pick(...))).
 inline const Sequence& Pick(const Sequence& full, const Sequence& non, const Sequence& mixed) {
   switch (kSched) {
     case Sched::kFull:
@@ -30,9 +29,6 @@ inline const Sequence& Pick(const Sequence& full, const Sequence& non, const Seq
   }
   return full;
 }
-
-#define EXPECT_STATUS(expected, call) \
-  EXPECT_STREQ(::tandem::test::StatusName(expected), ::tandem::test::StatusName(call))
 
 // A task body that logs "<name>" and terminates.
 inline Body Plain(const char* name) {

@@ -1,4 +1,5 @@
 include(GoogleTest)
+include(${CMAKE_CURRENT_LIST_DIR}/oil_template.cmake)
 
 # Adds the harness library once, whichever test directory comes first.
 function(tandem_kernel_test_harness)
@@ -26,15 +27,6 @@ endfunction()
 # Writes <name>.oil into the build tree from a template, replacing @VAR@ by the values given as
 # VAR=value pairs (one scenario template, several scheduling or status configurations).
 function(tandem_configure_oil template out)
-  file(READ ${template} text)
-  foreach(pair ${ARGN})
-    string(REGEX REPLACE "=.*" "" key "${pair}")
-    string(REGEX REPLACE "^[^=]*=" "" value "${pair}")
-    string(REPLACE "@${key}@" "${value}" text "${text}")
-  endforeach()
-  if(text MATCHES "@[A-Z_0-9]+@")
-    message(FATAL_ERROR "${template}: unreplaced ${CMAKE_MATCH_0}")
-  endif()
+  tandem_oil_from_template(${template} text ${ARGN})
   file(CONFIGURE OUTPUT ${out} CONTENT "${text}" @ONLY)
-  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${template})
 endfunction()

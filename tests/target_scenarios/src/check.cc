@@ -48,6 +48,8 @@ void FormatValue(char* out, size_t size, Value v) {
   }
 }
 
+}  // namespace
+
 const char* BaseName(const char* path) {
   const char* base = path;
   for (const char* p = path; *p != '\0'; ++p) {
@@ -64,8 +66,6 @@ bool SameText(const char* a, const char* b) {
   }
   return *a == *b;
 }
-
-}  // namespace
 
 void Register(TestInfo* info) {
   info->next = nullptr;
@@ -88,11 +88,15 @@ const char* FirstFailure() { return g_failure; }
 int FailureCount() { return g_failures; }
 
 void Fail(const char* format, ...) {
-  if (g_failures++ != 0) return;
   va_list args;
   va_start(args, format);
-  tandem::FormatV(g_failure, sizeof(g_failure), format, args);
+  FailV(format, args);
   va_end(args);
+}
+
+void FailV(const char* format, va_list args) {
+  if (g_failures++ != 0) return;
+  tandem::FormatV(g_failure, sizeof(g_failure), format, args);
 }
 
 bool CheckOp(Op op, Value a, Value b, const char* a_text, const char* b_text, const char* file,

@@ -12,14 +12,6 @@ namespace {
 using tandem::arm64::ConsolePrintf;
 using namespace tandem::test::target;  // NOLINT
 
-bool SameText(const char* a, const char* b) {
-  while (*a != '\0' && *a == *b) {
-    ++a;
-    ++b;
-  }
-  return *a == *b;
-}
-
 // "Fixture.Name" == fixture + '.' + name
 bool Matches(const char* full, const TestInfo& t) {
   const char* f = t.fixture;
@@ -46,8 +38,7 @@ int main() {
   int total = 0;
   for (TestInfo* t = FirstTest(); t != nullptr; t = t->next) ++total;
   ConsolePrintf("scenarios: image %s, %d tests\n", config, total);
-  tandem::arm64::SetShutdownReturns(true);
-  tandem::arm64::SetManualTicks(true);  // the host port's manual mode: ticks by AdvanceTicks
+  BeginScenarios();
   int passed = 0;
   int failed = 0;
   int skipped = 0;
@@ -69,7 +60,7 @@ int main() {
       ConsolePrintf("scenario %s.%s.%s: PASS\n", config, t->fixture, t->name);
     }
   }
-  tandem::arm64::SetShutdownReturns(false);
+  EndScenarios();
   if (skipped != 0) {
     ConsolePrintf("scenarios: %d skipped on the target:\n", skipped);
     for (TestInfo* t = FirstTest(); t != nullptr; t = t->next) {

@@ -10,6 +10,13 @@ namespace tandem::test {
 void PrintTrace();
 
 namespace target {
+// The file name of a path ("bcc1_test.cc" of __FILE__), for failure messages.
+const char* BaseName(const char* path);
+// Whether two NUL-terminated texts are equal (both null counts as equal).
+bool SameText(const char* a, const char* b);
+// Around the runner's tests: StartOS returns after ShutdownOS, system ticks are manual (env.cc).
+void BeginScenarios();
+void EndScenarios();
 // The registered tests, in definition order.
 TestInfo* FirstTest();
 // The failure state of the running test.

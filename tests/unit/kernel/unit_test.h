@@ -14,9 +14,7 @@ namespace tandem::test {
 
 inline constexpr bool kExtended = TANDEM_TEST_EXTENDED;
 
-// Status codes compared by name, so a failure reads "E_OS_ID" rather than "\x3".
-#define EXPECT_STATUS(expected, call) \
-  EXPECT_STREQ(::tandem::test::StatusName(expected), ::tandem::test::StatusName(call))
+// EXPECT_STATUS(expected, call): harness.h.
 
 // Runs the system with `body` as the autostarted task Main (OSDEFAULTAPPMODE).
 inline void RunMain(Body body) {

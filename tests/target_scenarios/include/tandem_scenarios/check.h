@@ -4,6 +4,7 @@
 #ifndef TANDEM_TESTS_TARGET_SCENARIOS_CHECK_H_
 #define TANDEM_TESTS_TARGET_SCENARIOS_CHECK_H_
 
+#include <stdarg.h>
 #include <stdint.h>
 
 #include <type_traits>
@@ -26,6 +27,7 @@ struct Registrar {
 
 // Marks the running test failed; the first failure's text is what the runner prints.
 void Fail(const char* format, ...) __attribute__((format(printf, 1, 2)));
+void FailV(const char* format, va_list args);
 
 // Values of the checked expressions, as integers (the scenarios compare statuses, task ids,
 // levels and counts).

@@ -2,7 +2,8 @@
 //   uint32_t Read32(uint32_t offset);   void Write32(uint32_t offset, uint32_t value);
 //   uint64_t Read64(uint32_t offset);   void Write64(uint32_t offset, uint64_t value);
 // at byte offsets from the device's base, so the same driver source runs against the real
-// device (MmioIo below) and against a fake in host tests (tests/unit/drivers/fake_io.h).
+// device (MmioIo below) and against a fake in host tests (tests/unit/drivers/fake_io.h). Drivers
+// name registers and fields through io/register.h, which reads and writes through an Io.
 #ifndef TANDEM_DRIVERS_IO_MMIO_H_
 #define TANDEM_DRIVERS_IO_MMIO_H_
 

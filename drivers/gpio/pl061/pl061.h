@@ -6,38 +6,17 @@
 // offset 1 << (n + 2): a write there changes pin n and nothing else, without a read-modify-write
 // that could race with another writer of a different pin. The other registers (direction,
 // interrupt configuration) are plain read-modify-write: one owner configures them (a task or a
-// resource serialises the callers), as with any shared peripheral.
+// resource serialises the callers), as with any shared peripheral. Registers and their fields are
+// typed in pl061_registers.h (io/register.h).
 #ifndef TANDEM_DRIVERS_GPIO_PL061_PL061_H_
 #define TANDEM_DRIVERS_GPIO_PL061_PL061_H_
 
 #include <stdint.h>
 
+#include "gpio/pl061/pl061_registers.h"
 #include "tandem/result.h"
 
 namespace tandem::drivers {
-
-// Register offsets (TRM, summary of PrimeCell GPIO registers).
-namespace pl061 {
-inline constexpr uint32_t kData = 0x000;   // ..0x3FC, address-masked
-inline constexpr uint32_t kDir = 0x400;    // 1 = output
-inline constexpr uint32_t kIs = 0x404;     // interrupt sense: 1 = level
-inline constexpr uint32_t kIbe = 0x408;    // both edges
-inline constexpr uint32_t kIev = 0x40C;    // event: 1 = rising edge / high level
-inline constexpr uint32_t kIe = 0x410;     // interrupt mask: 1 = enabled
-inline constexpr uint32_t kRis = 0x414;    // raw status
-inline constexpr uint32_t kMis = 0x418;    // masked status
-inline constexpr uint32_t kIc = 0x41C;     // interrupt clear (write 1)
-inline constexpr uint32_t kAfsel = 0x420;  // mode control: 1 = hardware control
-inline constexpr uint32_t kPeriphId0 = 0xFE0;
-inline constexpr uint32_t kPCellId0 = 0xFF0;
-inline constexpr uint32_t kPinCount = 8;
-// TRM, GPIOPeriphID0-3 and GPIOPCellID0-3: GPIOPeriphID0..3 = 0x61 0x10 0x?4 0x00 (bits [23:20] of
-// the ID are the revision), GPIOPCellID0..3 = 0x0D 0xF0 0x05 0xB1.
-inline constexpr uint32_t kPeriphIdMask = 0x000FFFFF;
-inline constexpr uint32_t kPeriphId = 0x00041061;
-inline constexpr uint32_t kPCellId = 0xB105F00D;
-constexpr uint32_t DataOffset(uint8_t pin_mask) { return uint32_t{pin_mask} << 2; }
-}  // namespace pl061
 
 enum class GpioError : uint8_t {
   kBadPin,    // pin number outside 0..7
@@ -57,12 +36,18 @@ class Pl061 {
 
   // Checks the PrimeCell and peripheral IDs, so a wrong base address is found at start-up.
   Result<void, GpioError> Probe() {
-    uint32_t periph = 0, pcell = 0;
+    using pl061::IdByte;
+    using pl061::PeriphId;
+    PeriphId periph;
+    pl061::PCellId pcell;
     for (uint32_t i = 0; i < 4; ++i) {
-      periph |= (io_.Read32(pl061::kPeriphId0 + 4 * i) & 0xFF) << (8 * i);
-      pcell |= (io_.Read32(pl061::kPCellId0 + 4 * i) & 0xFF) << (8 * i);
+      periph.Set(PeriphId::kByte, i,
+                 IdByte::ReadFor(io_, pl061::kPeriphIdItem + i).Get(IdByte::kByte));
+      pcell.Set(pl061::PCellId::kByte, i,
+                IdByte::ReadFor(io_, pl061::kPCellIdItem + i).Get(IdByte::kByte));
     }
-    if ((periph & pl061::kPeriphIdMask) != pl061::kPeriphId || pcell != pl061::kPCellId) {
+    if (periph.Get(PeriphId::kPartNumber) != pl061::kPartNumber ||
+        periph.Get(PeriphId::kDesigner) != pl061::kDesignerArm || pcell.raw() != pl061::kPCellId) {
       return MakeError(GpioError::kNotPl061);
     }
     return {};
@@ -71,43 +56,44 @@ class Pl061 {
   // Software control (AFSEL bit clear) and the given direction for `pin`.
   Result<void, GpioError> SetDirection(uint32_t pin, GpioDirection dir) {
     TANDEM_TRY(Check(pin));
-    const uint32_t bit = 1u << pin;
-    io_.Write32(pl061::kAfsel, io_.Read32(pl061::kAfsel) & ~bit);
-    const uint32_t d = io_.Read32(pl061::kDir);
-    io_.Write32(pl061::kDir, dir == GpioDirection::kOutput ? (d | bit) : (d & ~bit));
+    SetPin<pl061::Afsel>(pin, false);
+    SetPin<pl061::Dir>(pin, dir == GpioDirection::kOutput);
     return {};
   }
 
   // The direction GPIODIR gives `pin` (what a write to its data address depends on).
   Result<GpioDirection, GpioError> Direction(uint32_t pin) {
     TANDEM_TRY(Check(pin));
-    return (io_.Read32(pl061::kDir) & Bit(pin)) != 0 ? GpioDirection::kOutput
-                                                     : GpioDirection::kInput;
+    return pl061::Dir::ReadFrom(io_).Get(pl061::Dir::kPin, pin) != 0 ? GpioDirection::kOutput
+                                                                     : GpioDirection::kInput;
   }
 
   Result<void, GpioError> Set(uint32_t pin, bool high) {
     TANDEM_TRY(Check(pin));
-    io_.Write32(pl061::DataOffset(Bit(pin)), high ? Bit(pin) : 0u);
+    pl061::Data{}.Set(pl061::Data::kPin, pin, high).WriteAt(io_, PinAddress(pin));
     return {};
   }
 
   Result<bool, GpioError> Get(uint32_t pin) {
-    if (pin >= pl061::kPinCount) return MakeError(GpioError::kBadPin);
-    return (io_.Read32(pl061::DataOffset(Bit(pin))) & Bit(pin)) != 0;
+    TANDEM_TRY(Check(pin));
+    return pl061::Data::ReadAt(io_, PinAddress(pin)).Get(pl061::Data::kPin, pin) != 0;
   }
 
   // Inverts `pin` and returns its new value. Read and write go through the pin's own masked
   // address, so other pins are untouched even if another context drives them meanwhile.
   Result<bool, GpioError> Toggle(uint32_t pin) {
-    if (pin >= pl061::kPinCount) return MakeError(GpioError::kBadPin);
-    const uint32_t offset = pl061::DataOffset(Bit(pin));
-    const uint32_t next = (io_.Read32(offset) & Bit(pin)) ^ Bit(pin);
-    io_.Write32(offset, next);
-    return next != 0;
+    TANDEM_TRY(Check(pin));
+    const uint32_t address = PinAddress(pin);
+    const bool high = pl061::Data::ReadAt(io_, address).Get(pl061::Data::kPin, pin) == 0;
+    pl061::Data{}.Set(pl061::Data::kPin, pin, high).WriteAt(io_, address);
+    return high;
   }
 
   // All eight pins at once (a masked read with every address bit set).
-  uint8_t ReadAll() { return static_cast<uint8_t>(io_.Read32(pl061::DataOffset(0xFF))); }
+  uint8_t ReadAll() {
+    return static_cast<uint8_t>(
+        pl061::Data::ReadAt(io_, pl061::Data::AddressFor(0xFF)).Get(pl061::Data::kPins));
+  }
 
   // Interrupt sense/edge/event for `pin` (GPIOIS, GPIOIBE, GPIOIEV); leaves the pin masked. The
   // pin's stale edge status is cleared so the first interrupt after EnableInterrupt is a real one.
@@ -133,34 +119,39 @@ class Pl061 {
       default:
         return MakeError(GpioError::kBadTrigger);
     }
-    const uint32_t bit = Bit(pin);
-    SetBit(pl061::kIe, bit, false);
-    SetBit(pl061::kIs, bit, level);
-    SetBit(pl061::kIbe, bit, both);
-    SetBit(pl061::kIev, bit, high);
-    io_.Write32(pl061::kIc, bit);
+    SetPin<pl061::Ie>(pin, false);
+    SetPin<pl061::Is>(pin, level);
+    SetPin<pl061::Ibe>(pin, both);
+    SetPin<pl061::Iev>(pin, high);
+    pl061::Ic{}.Set(pl061::Ic::kPin, pin, 1).WriteTo(io_);
     return {};
   }
 
   Result<void, GpioError> EnableInterrupt(uint32_t pin, bool enable) {
     TANDEM_TRY(Check(pin));
-    SetBit(pl061::kIe, Bit(pin), enable);
+    SetPin<pl061::Ie>(pin, enable);
     return {};
   }
 
   // Pins with an enabled, pending interrupt (GPIOMIS); ClearInterrupts acknowledges edge ones.
-  uint8_t PendingInterrupts() { return static_cast<uint8_t>(io_.Read32(pl061::kMis)); }
-  void ClearInterrupts(uint8_t pins) { io_.Write32(pl061::kIc, pins); }
+  uint8_t PendingInterrupts() {
+    return static_cast<uint8_t>(pl061::Mis::ReadFrom(io_).Get(pl061::Mis::kPins));
+  }
+  void ClearInterrupts(uint8_t pins) { pl061::Ic{}.Set(pl061::Ic::kPins, pins).WriteTo(io_); }
 
  private:
-  static constexpr uint8_t Bit(uint32_t pin) { return static_cast<uint8_t>(1u << pin); }
+  // The address of `pin` alone in the masked GPIODATA window.
+  static constexpr uint32_t PinAddress(uint32_t pin) {
+    return pl061::Data::AddressFor(static_cast<uint8_t>(1u << pin));
+  }
   static Result<void, GpioError> Check(uint32_t pin) {
     if (pin >= pl061::kPinCount) return MakeError(GpioError::kBadPin);
     return {};
   }
-  void SetBit(uint32_t reg, uint32_t bit, bool on) {
-    const uint32_t v = io_.Read32(reg);
-    io_.Write32(reg, on ? (v | bit) : (v & ~bit));
+  // Read-modify-write of one pin's bit in a per-pin register.
+  template <typename Reg>
+  void SetPin(uint32_t pin, bool on) {
+    Reg::ReadFrom(io_).Set(Reg::kPin, pin, on).WriteTo(io_);
   }
 
   Io io_;

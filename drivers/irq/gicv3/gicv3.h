@@ -4,59 +4,19 @@
 //
 // Memory-mapped parts take an Io (io/mmio.h); the CPU interface is system registers, reached
 // through a `Sys` type with Read(IccReg) / Write(IccReg, v) / Isb(), so the logic runs on the host
-// against a fake and on arm64 against mrs/msr (arch/arm64).
+// against a fake and on arm64 against mrs/msr (arch/arm64). Registers and their fields are typed
+// in gicd_registers.h, gicr_registers.h and icc_registers.h (io/register.h).
 #ifndef TANDEM_DRIVERS_IRQ_GICV3_GICV3_H_
 #define TANDEM_DRIVERS_IRQ_GICV3_GICV3_H_
 
 #include <stdint.h>
 
+#include "irq/gicv3/gicd_registers.h"
+#include "irq/gicv3/gicr_registers.h"
+#include "irq/gicv3/icc_registers.h"
 #include "tandem/result.h"
 
 namespace tandem::drivers {
-
-namespace gicd {  // distributor registers, offsets from GICD_base
-inline constexpr uint32_t kCtlr = 0x0000;
-inline constexpr uint32_t kTyper = 0x0004;
-inline constexpr uint32_t kIgroupr = 0x0080;
-inline constexpr uint32_t kIsenabler = 0x0100;
-inline constexpr uint32_t kIcenabler = 0x0180;
-inline constexpr uint32_t kIcpendr = 0x0280;
-inline constexpr uint32_t kIpriorityr = 0x0400;
-inline constexpr uint32_t kIcfgr = 0x0C00;
-inline constexpr uint32_t kIrouter = 0x6000;  // 64-bit per INTID, INTID 32 at 0x6100
-// GICD_CTLR, Non-secure view: EnableGrp1 [0], EnableGrp1A [1], ARE_NS [4], RWP [31].
-inline constexpr uint32_t kCtlrEnableGrp1 = 1u << 0;
-inline constexpr uint32_t kCtlrEnableGrp1A = 1u << 1;
-inline constexpr uint32_t kCtlrAreNs = 1u << 4;
-inline constexpr uint32_t kCtlrRwp = 1u << 31;
-}  // namespace gicd
-
-namespace gicr {  // redistributor registers, offsets from each redistributor's RD_base
-inline constexpr uint32_t kCtlr = 0x0000;
-inline constexpr uint32_t kTyper = 0x0008;  // 64-bit
-inline constexpr uint32_t kWaker = 0x0014;
-inline constexpr uint32_t kSgiBase = 0x10000;      // SGI_base frame follows RD_base
-inline constexpr uint32_t kFrameStride = 0x20000;  // GICv3: RD_base + SGI_base, 64 KiB each
-inline constexpr uint32_t kIgroupr0 = kSgiBase + 0x0080;
-inline constexpr uint32_t kIsenabler0 = kSgiBase + 0x0100;
-inline constexpr uint32_t kIcenabler0 = kSgiBase + 0x0180;
-inline constexpr uint32_t kIpriorityr = kSgiBase + 0x0400;
-inline constexpr uint32_t kIcfgr0 = kSgiBase + 0x0C00;
-inline constexpr uint32_t kCtlrRwp = 1u << 3;
-inline constexpr uint64_t kTyperLast = 1u << 4;
-inline constexpr uint32_t kWakerProcessorSleep = 1u << 1;
-inline constexpr uint32_t kWakerChildrenAsleep = 1u << 2;
-}  // namespace gicr
-
-// CPU interface system registers used here (ICC_*_EL1).
-enum class IccReg : uint8_t { kSre, kCtlr, kPmr, kBpr1, kIgrpen1, kIar1, kEoir1, kSgi1r, kMpidr };
-
-namespace icc {
-inline constexpr uint64_t kSreEnable = 1u << 0;    // ICC_SRE_EL1.SRE
-inline constexpr uint64_t kCtlrEoiMode = 1u << 1;  // ICC_CTLR_EL1.EOImode
-inline constexpr unsigned kCtlrPriBitsShift = 8;   // ICC_CTLR_EL1.PRIbits [10:8]
-inline constexpr uint32_t kSpurious = 1023;        // INTIDs 1020..1023 are special
-}  // namespace icc
 
 enum class GicError : uint8_t {
   kTimeout,            // RWP or ChildrenAsleep never cleared
@@ -72,9 +32,12 @@ enum class Trigger : uint8_t { kLevel, kEdge };
 // Spins on a bit; the emulated GIC answers at once, real hardware within microseconds.
 inline constexpr uint32_t kGicMaxPolls = 1000000;
 
-// Affinity value (Aff3.Aff2.Aff1.Aff0) of an MPIDR_EL1 value, as GICR_TYPER[63:32] holds it.
+// Affinity value (Aff3.Aff2.Aff1.Aff0) of an MPIDR_EL1 value, as GICR_TYPER.Affinity_Value
+// holds it.
 constexpr uint32_t AffinityOf(uint64_t mpidr) {
-  return static_cast<uint32_t>(((mpidr >> 8) & 0xFF000000u) | (mpidr & 0x00FFFFFFu));
+  const Mpidr m = Mpidr::FromRaw(mpidr);
+  return static_cast<uint32_t>((m.Get(Mpidr::kAff3) << 24) | (m.Get(Mpidr::kAff2) << 16) |
+                               (m.Get(Mpidr::kAff1) << 8) | m.Get(Mpidr::kAff0));
 }
 
 template <typename Io>
@@ -85,15 +48,16 @@ class GicDistributor {
   // Affinity routing on, group 1 enabled (GICD_CTLR). Disables first, as the spec wants ARE changed
   // only while the groups are disabled.
   Result<void, GicError> Init() {
-    io_.Write32(gicd::kCtlr, 0);
+    using gicd::Ctlr;
+    Ctlr{}.WriteTo(io_);
     TANDEM_TRY(WaitRwp());
-    io_.Write32(gicd::kCtlr, gicd::kCtlrAreNs | gicd::kCtlrEnableGrp1A | gicd::kCtlrEnableGrp1);
+    Ctlr{}.Set(Ctlr::kAreNs).Set(Ctlr::kEnableGrp1A).Set(Ctlr::kEnableGrp1).WriteTo(io_);
     return WaitRwp();
   }
 
   // Highest implemented SPI INTID + 1 (GICD_TYPER.ITLinesNumber).
   uint32_t IntidLimit() {
-    const uint32_t lines = 32 * ((io_.Read32(gicd::kTyper) & 0x1F) + 1);
+    const uint32_t lines = 32 * (gicd::Typer::ReadFrom(io_).Get(gicd::Typer::kItLinesNumber) + 1);
     return lines > 1020 ? 1020 : lines;
   }
 
@@ -102,43 +66,37 @@ class GicDistributor {
                                       uint64_t mpidr) {
     if (intid < 32 || intid >= IntidLimit()) return MakeError(GicError::kBadIntid);
     TANDEM_TRY(Enable(intid, false));
-    SetBit(gicd::kIgroupr + 4 * (intid / 32), intid % 32, true);
-    SetField8(gicd::kIpriorityr, intid, priority);
-    SetCfg(intid, trigger);
-    // GICD_IROUTER<n>: Aff3 [39:32], Aff2..Aff0 [23:0], IRM [31] = 0 (this PE only).
-    io_.Write64(gicd::kIrouter + 8 * intid, mpidr & 0xFF00FFFFFFull);
+    gicd::Igroupr::Update(io_, intid, gicd::Igroupr::kItem, 1);
+    gicd::Ipriorityr::Update(io_, intid, gicd::Ipriorityr::kItem, priority);
+    gicd::Icfgr::Update(io_, intid, gicd::Icfgr::kEdgeTriggered, trigger == Trigger::kEdge);
+    // Routed to the PE with `mpidr`'s affinity alone (Interrupt_Routing_Mode 0).
+    using gicd::Irouter;
+    const Mpidr pe = Mpidr::FromRaw(mpidr);
+    Irouter{}
+        .Set(Irouter::kAff0, pe.Get(Mpidr::kAff0))
+        .Set(Irouter::kAff1, pe.Get(Mpidr::kAff1))
+        .Set(Irouter::kAff2, pe.Get(Mpidr::kAff2))
+        .Set(Irouter::kAff3, pe.Get(Mpidr::kAff3))
+        .WriteAt(io_, Irouter::OffsetOf(intid));
     return {};
   }
 
   Result<void, GicError> Enable(uint32_t intid, bool enable) {
     if (intid < 32 || intid >= IntidLimit()) return MakeError(GicError::kBadIntid);
-    io_.Write32((enable ? gicd::kIsenabler : gicd::kIcenabler) + 4 * (intid / 32),
-                1u << (intid % 32));
-    if (!enable) return WaitRwp();
-    return {};
+    if (enable) {
+      gicd::Isenabler::OnlyItem(intid).WriteFor(io_, intid);
+      return {};
+    }
+    gicd::Icenabler::OnlyItem(intid).WriteFor(io_, intid);
+    return WaitRwp();
   }
 
  private:
   Result<void, GicError> WaitRwp() {
     for (uint32_t i = 0; i < kGicMaxPolls; ++i) {
-      if ((io_.Read32(gicd::kCtlr) & gicd::kCtlrRwp) == 0) return {};
+      if (!gicd::Ctlr::ReadFrom(io_).IsSet(gicd::Ctlr::kRwp)) return {};
     }
     return MakeError(GicError::kTimeout);
-  }
-  void SetBit(uint32_t reg, uint32_t bit, bool on) {
-    const uint32_t v = io_.Read32(reg);
-    io_.Write32(reg, on ? (v | (1u << bit)) : (v & ~(1u << bit)));
-  }
-  void SetField8(uint32_t base, uint32_t intid, uint8_t value) {
-    const uint32_t reg = base + (intid & ~3u);
-    const uint32_t shift = 8 * (intid & 3u);
-    io_.Write32(reg, (io_.Read32(reg) & ~(0xFFu << shift)) | (uint32_t{value} << shift));
-  }
-  void SetCfg(uint32_t intid, Trigger trigger) {
-    // GICD_ICFGR<n>: two bits per INTID, bit [2m+1] set = edge-triggered.
-    const uint32_t reg = gicd::kIcfgr + 4 * (intid / 16);
-    const uint32_t bit = 2 * (intid % 16) + 1;
-    SetBit(reg, bit, trigger == Trigger::kEdge);
   }
 
   Io io_;
@@ -157,11 +115,9 @@ class GicRedistributor {
     const uint32_t affinity = AffinityOf(mpidr);
     for (uint64_t frame = 0; frame + gicr::kFrameStride <= region_size;
          frame += gicr::kFrameStride) {
-      const uint64_t typer = io.Read64(static_cast<uint32_t>(frame) + gicr::kTyper);
-      if (static_cast<uint32_t>(typer >> 32) == affinity) {
-        return static_cast<uint32_t>(frame);
-      }
-      if ((typer & gicr::kTyperLast) != 0) break;
+      const auto typer = gicr::Typer::ReadFrom(io, static_cast<uint32_t>(frame));
+      if (typer.Get(gicr::Typer::kAffinityValue) == affinity) return static_cast<uint32_t>(frame);
+      if (typer.IsSet(gicr::Typer::kLast)) break;
     }
     return MakeError(GicError::kNoRedistributor);
   }
@@ -169,14 +125,15 @@ class GicRedistributor {
   // Wakes the redistributor (GICR_WAKER): clear ProcessorSleep, then wait until
   // ChildrenAsleep reads 0. Then every SGI/PPI is disabled and put in group 1.
   Result<void, GicError> Init() {
-    Write32(gicr::kWaker, Read32(gicr::kWaker) & ~gicr::kWakerProcessorSleep);
+    using gicr::Waker;
+    Waker::ReadFrom(io_, frame_).Clear(Waker::kProcessorSleep).WriteTo(io_, frame_);
     uint32_t i = 0;
-    while ((Read32(gicr::kWaker) & gicr::kWakerChildrenAsleep) != 0) {
+    while (Waker::ReadFrom(io_, frame_).IsSet(Waker::kChildrenAsleep)) {
       if (++i == kGicMaxPolls) return MakeError(GicError::kTimeout);
     }
-    Write32(gicr::kIcenabler0, 0xFFFFFFFFu);
+    gicr::Icenabler0::Filled(1).WriteFor(io_, 0, frame_);
     TANDEM_TRY(WaitRwp());
-    Write32(gicr::kIgroupr0, 0xFFFFFFFFu);
+    gicr::Igroupr0::Filled(1).WriteFor(io_, 0, frame_);
     return {};
   }
 
@@ -184,33 +141,30 @@ class GicRedistributor {
   Result<void, GicError> ConfigurePrivate(uint32_t intid, uint8_t priority, Trigger trigger) {
     if (intid >= 32) return MakeError(GicError::kBadIntid);
     TANDEM_TRY(Enable(intid, false));
-    const uint32_t reg = gicr::kIpriorityr + (intid & ~3u);
-    const uint32_t shift = 8 * (intid & 3u);
-    Write32(reg, (Read32(reg) & ~(0xFFu << shift)) | (uint32_t{priority} << shift));
+    gicr::Ipriorityr::Update(io_, intid, gicr::Ipriorityr::kItem, priority, frame_);
     if (intid >= 16) {
-      const uint32_t cfg = gicr::kIcfgr0 + 4 * (intid / 16);
-      const uint32_t bit = 1u << (2 * (intid % 16) + 1);
-      const uint32_t v = Read32(cfg);
-      Write32(cfg, trigger == Trigger::kEdge ? (v | bit) : (v & ~bit));
+      gicr::Icfgr::Update(io_, intid, gicr::Icfgr::kEdgeTriggered, trigger == Trigger::kEdge,
+                          frame_);
     }
     return {};
   }
 
   Result<void, GicError> Enable(uint32_t intid, bool enable) {
     if (intid >= 32) return MakeError(GicError::kBadIntid);
-    Write32(enable ? gicr::kIsenabler0 : gicr::kIcenabler0, 1u << intid);
-    if (!enable) return WaitRwp();
-    return {};
+    if (enable) {
+      gicr::Isenabler0::OnlyItem(intid).WriteFor(io_, intid, frame_);
+      return {};
+    }
+    gicr::Icenabler0::OnlyItem(intid).WriteFor(io_, intid, frame_);
+    return WaitRwp();
   }
 
   uint32_t frame() const { return frame_; }
 
  private:
-  uint32_t Read32(uint32_t reg) { return io_.Read32(frame_ + reg); }
-  void Write32(uint32_t reg, uint32_t v) { io_.Write32(frame_ + reg, v); }
   Result<void, GicError> WaitRwp() {
     for (uint32_t i = 0; i < kGicMaxPolls; ++i) {
-      if ((Read32(gicr::kCtlr) & gicr::kCtlrRwp) == 0) return {};
+      if (!gicr::Ctlr::ReadFrom(io_, frame_).IsSet(gicr::Ctlr::kRwp)) return {};
     }
     return MakeError(GicError::kTimeout);
   }
@@ -227,42 +181,49 @@ class GicCpuInterface {
   // System-register access on, every interrupt masked (PMR 0), one EOI both drops priority and
   // deactivates (EOImode 0), group 1 on. Returns the number of implemented priority bits.
   Result<unsigned, GicError> Init() {
-    sys_.Write(IccReg::kSre, sys_.Read(IccReg::kSre) | icc::kSreEnable);
+    using icc::Ctlr;
+    using icc::Sre;
+    Sre::ReadFrom(sys_).Set(Sre::kSre).WriteTo(sys_);
     sys_.Isb();
-    if ((sys_.Read(IccReg::kSre) & icc::kSreEnable) == 0) {
-      return MakeError(GicError::kNoSysregInterface);
-    }
-    sys_.Write(IccReg::kPmr, 0);
-    sys_.Write(IccReg::kBpr1, 0);
-    const uint64_t ctlr = sys_.Read(IccReg::kCtlr);
-    sys_.Write(IccReg::kCtlr, ctlr & ~icc::kCtlrEoiMode);
-    sys_.Write(IccReg::kIgrpen1, 1);
+    if (!Sre::ReadFrom(sys_).IsSet(Sre::kSre)) return MakeError(GicError::kNoSysregInterface);
+    icc::Pmr{}.WriteTo(sys_);
+    icc::Bpr1{}.WriteTo(sys_);
+    const Ctlr ctlr = Ctlr::ReadFrom(sys_);
+    Ctlr(ctlr).Clear(Ctlr::kEoiMode).WriteTo(sys_);
+    icc::Igrpen1{}.Set(icc::Igrpen1::kEnable).WriteTo(sys_);
     sys_.Isb();
-    return static_cast<unsigned>(((ctlr >> icc::kCtlrPriBitsShift) & 7u) + 1);
+    return static_cast<unsigned>(ctlr.Get(Ctlr::kPriBits) + 1);
   }
 
-  void SetPriorityMask(uint8_t pmr) { sys_.Write(IccReg::kPmr, pmr); }
-  uint8_t PriorityMask() { return static_cast<uint8_t>(sys_.Read(IccReg::kPmr)); }
+  void SetPriorityMask(uint8_t pmr) { icc::Pmr{}.Set(icc::Pmr::kPriority, pmr).WriteTo(sys_); }
+  uint8_t PriorityMask() {
+    return static_cast<uint8_t>(icc::Pmr::ReadFrom(sys_).Get(icc::Pmr::kPriority));
+  }
 
   // ICC_IAR1_EL1: the INTID being acknowledged, or kSpurious (1020..1023 map to it).
   uint32_t Acknowledge() {
-    const uint32_t intid = static_cast<uint32_t>(sys_.Read(IccReg::kIar1) & 0xFFFFFF);
+    const auto intid = static_cast<uint32_t>(icc::Iar1::ReadFrom(sys_).Get(icc::Iar1::kIntid));
     return intid >= 1020 && intid <= 1023 ? icc::kSpurious : intid;
   }
-  void EndOfInterrupt(uint32_t intid) { sys_.Write(IccReg::kEoir1, intid); }
-  uint64_t Mpidr() { return sys_.Read(IccReg::kMpidr); }
+  void EndOfInterrupt(uint32_t intid) { icc::Eoir1{}.Set(icc::Eoir1::kIntid, intid).WriteTo(sys_); }
+  uint64_t Mpidr() { return drivers::Mpidr::ReadFrom(sys_).raw(); }
 
-  // Makes SGI `intid` (0..15) pending on this PE only (ICC_SGI1R_EL1: TargetList
-  // [15:0] is a bit per Aff0 within the range RS [47:44] = Aff0 / 16; Aff1 [23:16], INTID
-  // [27:24], Aff2 [39:32], IRM [40] = 0, Aff3 [55:48]).
+  // Makes SGI `intid` (0..15) pending on this PE only: IRM 0, this PE's Aff3.Aff2.Aff1, and its
+  // Aff0 as range RS = Aff0 / 16 and TargetList bit Aff0 % 16.
   Result<void, GicError> SendSgiToSelf(uint32_t intid) {
+    using drivers::Mpidr;
+    using icc::Sgi1r;
     if (intid >= 16) return MakeError(GicError::kBadIntid);
-    const uint64_t mpidr = Mpidr();
-    const uint64_t aff0 = mpidr & 0xFF;
-    const uint64_t v = (uint64_t{1} << (aff0 % 16)) | (((mpidr >> 8) & 0xFF) << 16) |
-                       (uint64_t{intid} << 24) | (((mpidr >> 16) & 0xFF) << 32) |
-                       ((aff0 / 16) << 44) | (((mpidr >> 32) & 0xFF) << 48);
-    sys_.Write(IccReg::kSgi1r, v);
+    const Mpidr self = Mpidr::ReadFrom(sys_);
+    const uint64_t aff0 = self.Get(Mpidr::kAff0);
+    Sgi1r{}
+        .Set(Sgi1r::kTargetList, uint64_t{1} << (aff0 % 16))
+        .Set(Sgi1r::kRs, aff0 / 16)
+        .Set(Sgi1r::kAff1, self.Get(Mpidr::kAff1))
+        .Set(Sgi1r::kAff2, self.Get(Mpidr::kAff2))
+        .Set(Sgi1r::kAff3, self.Get(Mpidr::kAff3))
+        .Set(Sgi1r::kIntid, intid)
+        .WriteTo(sys_);
     sys_.Isb();
     return {};
   }

@@ -2,9 +2,9 @@
 // state"), as a drift-free periodic tick.
 //
 // System registers go through a `Sys` type with Read(TimerReg) / Write(TimerReg, v) / Isb() (real
-// mrs/msr in arch/arm64, a fake in host tests). The compare value advances by exactly one period
-// per tick (CVAL += period) instead of being re-armed from "now", so interrupt latency never
-// accumulates into drift.
+// mrs/msr in arch/arm64, a fake in host tests), typed in timer_registers.h. The compare value
+// advances by exactly one period per tick (CVAL += period) instead of being re-armed from "now", so
+// interrupt latency never accumulates into drift.
 //
 // Lost time (docs/arm64-port.md, "Lost time"): a tick handled late by at most
 // kMaxCatchUpPeriods whole periods is caught up, i.e. the timer re-fires at once for each period
@@ -23,16 +23,9 @@
 #include <stdint.h>
 
 #include "tandem/result.h"
+#include "timer/generic_timer/timer_registers.h"
 
 namespace tandem::drivers {
-
-enum class TimerReg : uint8_t { kCntfrq, kCntvct, kCntvCtl, kCntvCval };
-
-namespace cntv_ctl {  // Arm ARM, CNTV_CTL_EL0
-inline constexpr uint64_t kEnable = 1u << 0;
-inline constexpr uint64_t kImask = 1u << 1;
-inline constexpr uint64_t kIstatus = 1u << 2;
-}  // namespace cntv_ctl
 
 enum class TimerError : uint8_t {
   kNoFrequency,  // CNTFRQ_EL0 reads 0 and the device tree gave no clock-frequency
@@ -54,8 +47,9 @@ class GenericTimer {
   // `dt_frequency_hz`: the timer node's clock-frequency (0 if absent: CNTFRQ_EL0 is then used,
   // which firmware is supposed to have programmed).
   Result<void, TimerError> Init(uint32_t dt_frequency_hz) {
-    frequency_hz_ = dt_frequency_hz != 0 ? dt_frequency_hz
-                                         : static_cast<uint32_t>(sys_.Read(TimerReg::kCntfrq));
+    frequency_hz_ = dt_frequency_hz != 0
+                        ? dt_frequency_hz
+                        : static_cast<uint32_t>(Cntfrq::ReadFrom(sys_).Get(Cntfrq::kClockFreq));
     if (frequency_hz_ == 0) return MakeError(TimerError::kNoFrequency);
     return {};
   }
@@ -66,17 +60,17 @@ class GenericTimer {
     const uint64_t ticks = uint64_t{frequency_hz_} * period_ns / 1000000000u;
     if (ticks == 0) return MakeError(TimerError::kBadPeriod);
     period_ticks_ = ticks;
-    sys_.Write(TimerReg::kCntvCtl, cntv_ctl::kImask);
+    CntvCtl{}.Set(CntvCtl::kImask).WriteTo(sys_);
     last_tick_ = Now();
     deadline_ = last_tick_ + period_ticks_;
-    sys_.Write(TimerReg::kCntvCval, deadline_);
-    sys_.Write(TimerReg::kCntvCtl, cntv_ctl::kEnable);
+    CntvCval::FromRaw(deadline_).WriteTo(sys_);
+    CntvCtl{}.Set(CntvCtl::kEnable).WriteTo(sys_);
     sys_.Isb();
     return {};
   }
 
   void Stop() {
-    sys_.Write(TimerReg::kCntvCtl, cntv_ctl::kImask);
+    CntvCtl{}.Set(CntvCtl::kImask).WriteTo(sys_);
     period_ticks_ = 0;
   }
 
@@ -85,8 +79,8 @@ class GenericTimer {
   // this file). Arms the next deadline and re-opens the interrupt (IMASK clear).
   bool Acknowledge() {
     if (period_ticks_ == 0) return false;
-    if ((sys_.Read(TimerReg::kCntvCtl) & cntv_ctl::kIstatus) == 0 && Now() < deadline_) {
-      sys_.Write(TimerReg::kCntvCtl, cntv_ctl::kEnable);
+    if (!CntvCtl::ReadFrom(sys_).IsSet(CntvCtl::kIstatus) && Now() < deadline_) {
+      CntvCtl{}.Set(CntvCtl::kEnable).WriteTo(sys_);
       return false;
     }
     const uint64_t now = Now();
@@ -115,7 +109,7 @@ class GenericTimer {
   // CNTVCT_EL0, ordered after earlier instructions (reads of the counter may be speculated: ISB).
   uint64_t Now() {
     sys_.Isb();
-    return sys_.Read(TimerReg::kCntvct);
+    return Cntvct::ReadFrom(sys_).raw();
   }
 
   uint32_t frequency_hz() const { return frequency_hz_; }
@@ -142,8 +136,8 @@ class GenericTimer {
 
  private:
   void Arm() {
-    sys_.Write(TimerReg::kCntvCval, deadline_);
-    sys_.Write(TimerReg::kCntvCtl, cntv_ctl::kEnable);
+    CntvCval::FromRaw(deadline_).WriteTo(sys_);
+    CntvCtl{}.Set(CntvCtl::kEnable).WriteTo(sys_);
     sys_.Isb();
   }
 

@@ -48,12 +48,12 @@ void RunAction(AlarmType a) {
   const AlarmConfig& cfg = Cfg().alarms[a];
   switch (cfg.action) {
     case AlarmAction::kActivateTask:
-      if (ActivateTaskInternal(cfg.task) != E_OK) {
+      if (ActivateTaskLocked(cfg.task) != E_OK) {
         (void)Fail(E_OS_LIMIT, OSServiceId_ActivateTask, cfg.task);
       }
       break;
     case AlarmAction::kSetEvent:
-      if (SetEventInternal(cfg.task, cfg.event) != E_OK) {
+      if (SetEventLocked(cfg.task, cfg.event) != E_OK) {
         (void)Fail(E_OS_STATE, OSServiceId_SetEvent, cfg.task, cfg.event);
       }
       break;
@@ -68,7 +68,7 @@ void RunAction(AlarmType a) {
       break;
     }
     case AlarmAction::kIncrementCounter:
-      TickCounter(cfg.counter_to_increment);
+      TickCounterLocked(cfg.counter_to_increment);
       break;
   }
 }
@@ -86,7 +86,8 @@ void ResetCounters() {
   }
 }
 
-void TickCounter(CounterType counter) {
+void TickCounterLocked(CounterType counter) {
+  TANDEM_ASSERT_LOCKED();
   const CounterConfig& ccfg = Cfg().counters[counter];
   CounterControl& cc = Cfg().counter_controls[counter];
   cc.value = AddTicks(cc.value, 1, ccfg.max_allowed_value);
@@ -248,7 +249,7 @@ StatusType IncrementCounter(CounterType CounterID) {
       return Fail(E_OS_ID, OSServiceId_IncrementCounter, CounterID);
     }
   }
-  TickCounter(CounterID);
-  Dispatch();
+  TickCounterLocked(CounterID);
+  DispatchLocked();
   return E_OK;
 }

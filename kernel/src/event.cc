@@ -6,13 +6,14 @@ using namespace tandem::kernel;
 
 namespace tandem::kernel {
 
-StatusType SetEventInternal(TaskType task, EventMaskType mask) {
+StatusType SetEventLocked(TaskType task, EventMaskType mask) {
+  TANDEM_ASSERT_LOCKED();
   TaskControl& tcb = Tcb(task);
   if (tcb.state == SUSPENDED) return E_OS_STATE;
   tcb.events_set |= mask;
   if (tcb.state == WAITING && (tcb.events_set & tcb.events_waited) != 0) {
     tcb.events_waited = 0;
-    MakeReady(task);
+    MakeReadyLocked(task);
   }
   return E_OK;
 }
@@ -35,8 +36,8 @@ StatusType SetEvent(TaskType TaskID, EventMaskType Mask) {
       return Fail(E_OS_STATE, OSServiceId_SetEvent, TaskID, Mask);
     }
   }
-  if (SetEventInternal(TaskID, Mask) != E_OK) return E_OK;  // standard status: ignored
-  Dispatch();
+  if (SetEventLocked(TaskID, Mask) != E_OK) return E_OK;  // standard status: ignored
+  DispatchLocked();
   return E_OK;
 }
 
@@ -95,6 +96,6 @@ StatusType WaitEvent(EventMaskType Mask) {
   // dispatched after the wait.
   tcb.running_level = DispatchLevel(self);
   tcb.irq_level = DispatchIrqLevel(self);
-  LeaveRunning();
+  LeaveRunningLocked();
   return E_OK;
 }

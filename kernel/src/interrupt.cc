@@ -47,7 +47,7 @@ void ResumeAllInterrupts(void) {
 void SuspendOSInterrupts(void) {
   CriticalSection cs;
   ++g_state.sections.suspend_os_nesting;
-  ApplyLevel();
+  ApplyLevelLocked();
 }
 
 /// ResumeOSInterrupts: ends one SuspendOSInterrupts level; ignored without a prior Suspend.
@@ -55,7 +55,7 @@ void ResumeOSInterrupts(void) {
   CriticalSection cs;
   if (g_state.sections.suspend_os_nesting == 0) return;
   --g_state.sections.suspend_os_nesting;
-  ApplyLevel();
+  ApplyLevelLocked();
 }
 
 namespace tandem::kernel {
@@ -76,24 +76,25 @@ void RunIsr(IsrCategory category, ISRType isr, Level level, Body body) {
     g_state.call_level = category == IsrCategory::kOne ? CallLevel::kIsr1 : CallLevel::kIsr2;
     g_state.running_isr = isr;
     g_state.isr_level = level;
-    ApplyLevel();
+    ApplyLevelLocked();
     arch::EnableAll();
     body();
     arch::DisableAll();
-    if (isr != INVALID_ISR) ReleaseAllIsrResources(isr);
+    if (isr != INVALID_ISR) ReleaseAllIsrResourcesLocked(isr);
     --g_state.isr_nesting;
     g_state.call_level = saved_call;
     g_state.running_isr = saved_isr;
     g_state.isr_level = saved_level;
   }
-  ApplyLevel();
+  ApplyLevelLocked();
   // Leaving the outermost category 2 ISR is a rescheduling point (OSEK 4.6.1).
-  if (g_state.isr_nesting == 0 && category == IsrCategory::kTwo) Dispatch();
+  if (g_state.isr_nesting == 0 && category == IsrCategory::kTwo) DispatchLocked();
 }
 
 }  // namespace
 
 void HandleIsr(ISRType isr) {
+  TANDEM_ASSERT_LOCKED();  // the port contract (arch.h): called with interrupts disabled
   if (g_state.cfg == nullptr || isr >= Cfg().isr_count) arch::Panic("interrupt for unknown ISR");
   if (!g_state.started) return;  // after ShutdownOS (os.cc): the application is over
   const IsrConfig& cfg = Cfg().isrs[isr];
@@ -101,10 +102,11 @@ void HandleIsr(ISRType isr) {
 }
 
 void HandleSystemTick() {
+  TANDEM_ASSERT_LOCKED();
   if (g_state.cfg == nullptr || Cfg().system_counter == kNone || !g_state.started) return;
   RunIsr(IsrCategory::kTwo, INVALID_ISR, Cfg().system_timer_level, [] {
     CriticalSection cs;
-    TickCounter(Cfg().system_counter);
+    TickCounterLocked(Cfg().system_counter);
   });
 }
 

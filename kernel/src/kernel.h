@@ -1,11 +1,15 @@
 // Internal state and helpers shared by the kernel's service files. Not part of the API.
 //
 // Concurrency model: one CPU. Kernel data is touched only with interrupts globally disabled
-// (CriticalSection), so ISRs and tasks never see a half-updated structure.
+// (CriticalSection), so ISRs and tasks never see a half-updated structure: the closed interrupt
+// gate is the kernel's lock. A function whose name ends in `Locked` must be called with it held
+// (every OSEK service takes it with a CriticalSection at its top; the port calls HandleIsr and
+// HandleSystemTick with it held) and checks that in debug builds (TANDEM_ASSERT_LOCKED).
 #ifndef TANDEM_KERNEL_KERNEL_H_
 #define TANDEM_KERNEL_KERNEL_H_
 
 #include "tandem/arch.h"
+#include "tandem/assert.h"
 #include "tandem/config.h"
 #include "tandem/control.h"
 
@@ -59,6 +63,12 @@ struct State {
 
 extern State g_state;
 
+// The precondition of every *Locked function: the kernel's lock (the global interrupt gate) is
+// held. Checked in debug builds only (lib/include/tandem/assert.h); a macro so that a failure
+// names the function that was called without the lock.
+#define TANDEM_ASSERT_LOCKED() \
+  TANDEM_DEBUG_ASSERT(::tandem::arch::AllDisabled() && "call with interrupts disabled")
+
 inline const Config& Cfg() { return *g_state.cfg; }
 inline TaskControl& Tcb(TaskType t) { return Cfg().task_controls[t]; }
 inline const TaskConfig& TaskCfg(TaskType t) { return Cfg().tasks[t]; }
@@ -94,28 +104,28 @@ class OwnSections {
 // does nothing and returns E_OS_DISABLEDINT (issue 10 item 3; AUTOSAR OS SWS_Os_00093).
 inline bool InCriticalSection() { return g_state.sections.Open(); }
 
-// --- scheduling (scheduler.cc) ---
+// --- scheduling (scheduler.cc); every *Locked function: interrupts disabled ---
 void ResetScheduler();
-void PushBack(Level level, TaskType task);
-void PushFront(Level level, TaskType task);
-TaskType PopHighest();
+void PushBackLocked(Level level, TaskType task);
+void PushFrontLocked(Level level, TaskType task);
+TaskType PopHighestLocked();
 Level HighestReadyLevel();  // 0 when nothing is ready
 // The level a task runs at when dispatched afresh: internal resource ceiling, and the top task
 // level for non-preemptive tasks (they behave as if they held RES_SCHEDULER, OSEK 4.6.2).
 Level DispatchLevel(TaskType task);
 Level DispatchIrqLevel(TaskType task);
 // Makes a task ready for a new activation or after its event wait ended.
-void MakeReady(TaskType task);
-// Switches to the highest ready task if it outranks the running one. Call with interrupts
-// disabled, outside ISRs. Returns after the caller's task is dispatched again.
-void Dispatch();
-// Leaves the running task (terminated or waiting) and runs the next one; interrupts disabled.
-void LeaveRunning();
+void MakeReadyLocked(TaskType task);
+// Switches to the highest ready task if it outranks the running one. Does nothing inside an
+// ISR or before StartOS. Returns after the caller's task is dispatched again.
+void DispatchLocked();
+// Leaves the running task (terminated or waiting) and runs the next one.
+void LeaveRunningLocked();
 // Recomputes the interrupt mask level from the running task/ISR and the suspend state.
-void ApplyLevel();
+void ApplyLevelLocked();
 bool InIsr();
 
-// --- errors and hooks (hooks.cc) ---
+// --- errors and hooks (os.cc) ---
 StatusType Fail(StatusType error, OSServiceIdType service, uint64_t p0 = 0, uint64_t p1 = 0,
                 uint64_t p2 = 0);
 void CallPreTaskHook();
@@ -127,21 +137,21 @@ bool CalledFromTaskOrIsr2();
 bool CalledFromHookOrTaskOrIsr2();
 
 // --- internal service bodies shared with alarms (task.cc, event.cc) ---
-StatusType ActivateTaskInternal(TaskType task);
-StatusType SetEventInternal(TaskType task, EventMaskType mask);
+StatusType ActivateTaskLocked(TaskType task);
+StatusType SetEventLocked(TaskType task, EventMaskType mask);
 // Ends the running task without the service's checks (a task body that returned).
-[[noreturn]] void ForceTerminateRunning();
+[[noreturn]] void ForceTerminateRunningLocked();
 
 // --- counters (alarm.cc) ---
 void ResetCounters();
-void TickCounter(CounterType counter);
+void TickCounterLocked(CounterType counter);
 void StartAutostartAlarms();
 
 // --- resources (resource.cc) ---
 void ResetResources();
-void ReleaseAllIsrResources(ISRType isr);
+void ReleaseAllIsrResourcesLocked(ISRType isr);
 // Releases every resource the task holds and drops it back to its dispatch levels.
-void ReleaseAllTaskResources(TaskType task);
+void ReleaseAllTaskResourcesLocked(TaskType task);
 
 }  // namespace tandem::kernel
 

@@ -20,12 +20,12 @@ void RunHook(CallLevel level, Body body) {
     OwnSections own;
     g_state.call_level = level;
     ++g_state.hook_nesting;
-    ApplyLevel();
+    ApplyLevelLocked();
     body();
     --g_state.hook_nesting;
     g_state.call_level = saved;
   }
-  ApplyLevel();
+  ApplyLevelLocked();
 }
 
 // The idle context is also where the system comes up: the StartupHook runs here, after StartOS
@@ -37,14 +37,14 @@ void RunHook(CallLevel level, Body body) {
                            Cfg().system_timer_level);
   }
   g_state.call_level = CallLevel::kTask;
-  Dispatch();
+  DispatchLocked();
   for (;;) {
     g_state.call_level = CallLevel::kIdle;
     arch::EnableAll();
     arch::Idle();
     arch::DisableAll();
     g_state.call_level = CallLevel::kTask;
-    Dispatch();
+    DispatchLocked();
   }
 }
 
@@ -124,12 +124,12 @@ void StartOS(AppModeType Mode) {
   g_state.call_level = CallLevel::kTask;  // services used by autostart logic see a task level
   const uint32_t mode_bit = uint32_t{1} << Mode;
   for (TaskType t = 0; t < Cfg().task_count; ++t) {
-    if ((TaskCfg(t).autostart_modes & mode_bit) != 0) (void)ActivateTaskInternal(t);
+    if ((TaskCfg(t).autostart_modes & mode_bit) != 0) (void)ActivateTaskLocked(t);
   }
   StartAutostartAlarms();
   g_state.started = true;
   g_state.idle_context = arch::PrepareContext(g_idle_stack, sizeof(g_idle_stack), &IdleLoop);
-  ApplyLevel();
+  ApplyLevelLocked();
   // The first dispatch leaves the boot context; ShutdownOS comes back to it on the host.
   arch::SwitchContext(&g_state.boot_context, g_state.idle_context);
   arch::EnableAll();

@@ -15,7 +15,8 @@ void ResetResources() {
   for (uint16_t i = 0; i < Cfg().isr_count; ++i) Cfg().isr_controls[i].last_resource = kNone;
 }
 
-void ReleaseAllIsrResources(ISRType isr) {
+void ReleaseAllIsrResourcesLocked(ISRType isr) {
+  TANDEM_ASSERT_LOCKED();
   IsrControl& ic = Cfg().isr_controls[isr];
   while (ic.last_resource != kNone) {
     ResourceControl& rc = Cfg().resource_controls[ic.last_resource];
@@ -24,7 +25,8 @@ void ReleaseAllIsrResources(ISRType isr) {
   }
 }
 
-void ReleaseAllTaskResources(TaskType task) {
+void ReleaseAllTaskResourcesLocked(TaskType task) {
+  TANDEM_ASSERT_LOCKED();
   TaskControl& tcb = Tcb(task);
   while (tcb.last_resource != kNone) {
     ResourceControl& rc = Cfg().resource_controls[tcb.last_resource];
@@ -116,7 +118,7 @@ StatusType GetResource(ResourceType ResID) {
     if (sched > tcb.running_level) tcb.running_level = sched;
     if (rcfg.ceiling > tcb.irq_level) tcb.irq_level = rcfg.ceiling;
   }
-  ApplyLevel();
+  ApplyLevelLocked();
   return E_OK;
 }
 
@@ -141,13 +143,13 @@ StatusType ReleaseResource(ResourceType ResID) {
   CallerLastResource() = rc.previous;
   if (InIsr()) {
     g_state.isr_level = rc.saved_irq_level;
-    ApplyLevel();
+    ApplyLevelLocked();
     return E_OK;
   }
   TaskControl& tcb = Tcb(g_state.running);
   tcb.running_level = rc.saved_running_level;
   tcb.irq_level = rc.saved_irq_level;
-  ApplyLevel();
-  Dispatch();
+  ApplyLevelLocked();
+  DispatchLocked();
   return E_OK;
 }

@@ -24,7 +24,8 @@ static Level ClampToTaskLevels(Level level) {
   return level > Cfg().top_task_level ? Cfg().top_task_level : level;
 }
 
-void PushBack(Level level, TaskType task) {
+void PushBackLocked(Level level, TaskType task) {
+  TANDEM_ASSERT_LOCKED();
   level = ClampToTaskLevels(level);
   const ReadyQueueConfig& q = Cfg().ready_queues[level];
   if (g_state.queue_count[level] >= q.capacity) arch::Panic("ready queue overflow");
@@ -33,7 +34,8 @@ void PushBack(Level level, TaskType task) {
   g_state.ready_mask |= uint64_t{1} << level;
 }
 
-void PushFront(Level level, TaskType task) {
+void PushFrontLocked(Level level, TaskType task) {
+  TANDEM_ASSERT_LOCKED();
   level = ClampToTaskLevels(level);
   const ReadyQueueConfig& q = Cfg().ready_queues[level];
   if (g_state.queue_count[level] >= q.capacity) arch::Panic("ready queue overflow");
@@ -49,7 +51,8 @@ Level HighestReadyLevel() {
   return static_cast<Level>(63 - __builtin_clzll(g_state.ready_mask));
 }
 
-TaskType PopHighest() {
+TaskType PopHighestLocked() {
+  TANDEM_ASSERT_LOCKED();
   const Level level = HighestReadyLevel();
   if (g_state.queue_count[level] == 0) return INVALID_TASK;
   const ReadyQueueConfig& q = Cfg().ready_queues[level];
@@ -75,15 +78,17 @@ Level DispatchIrqLevel(TaskType task) {
   return t.internal_ceiling > t.base_level ? t.internal_ceiling : t.base_level;
 }
 
-void MakeReady(TaskType task) {
+void MakeReadyLocked(TaskType task) {
+  TANDEM_ASSERT_LOCKED();
   TaskControl& tcb = Tcb(task);
   tcb.state = READY;
-  PushBack(TaskCfg(task).base_level, task);
+  PushBackLocked(TaskCfg(task).base_level, task);
 }
 
 bool InIsr() { return g_state.isr_nesting > 0; }
 
-void ApplyLevel() {
+void ApplyLevelLocked() {
+  TANDEM_ASSERT_LOCKED();
   Level level = 0;
   if (InIsr()) {
     level = g_state.isr_level;
@@ -109,15 +114,15 @@ void ApplyLevel() {
   arch::DisableAll();
   if (Tcb(self).last_resource != kNone) {
     if (Extended()) (void)Fail(E_OS_RESOURCE, OSServiceId_TerminateTask);
-    ReleaseAllTaskResources(self);
+    ReleaseAllTaskResourcesLocked(self);
   }
-  ForceTerminateRunning();
+  ForceTerminateRunningLocked();
 }
 
 // Switches from the running context (task or idle) to `next`, which is already RUNNING.
 static void SwitchTo(arch::Context* from_slot, TaskType next) {
   TaskControl& tcb = Tcb(next);
-  ApplyLevel();
+  ApplyLevelLocked();
   CallPreTaskHook();
   if (!tcb.started) {
     tcb.started = true;
@@ -148,7 +153,8 @@ static void KeepSections(TaskControl& tcb) {
   g_state.sections = {};
 }
 
-void Dispatch() {
+void DispatchLocked() {
+  TANDEM_ASSERT_LOCKED();
   if (InIsr() || g_state.call_level == CallLevel::kNone) return;
   const TaskType current = g_state.running;
   const Level ready = HighestReadyLevel();
@@ -158,15 +164,15 @@ void Dispatch() {
     CallPostTaskHook();
     cur.state = READY;
     KeepSections(cur);
-    PushFront(cur.running_level, current);
-    const TaskType next = PopHighest();
+    PushFrontLocked(cur.running_level, current);
+    const TaskType next = PopHighestLocked();
     StartTask(next);
     SwitchTo(&cur.context, next);
     return;
   }
   // Idle: anything ready runs.
   if (ready == 0) return;
-  const TaskType next = PopHighest();
+  const TaskType next = PopHighestLocked();
   StartTask(next);
   SwitchTo(&g_state.idle_context, next);
 }
@@ -181,17 +187,18 @@ alignas(16) static uint8_t g_restart_stack[32 * 1024];
   arch::ResumeContext(tcb.context);
 }
 
-void LeaveRunning() {
+void LeaveRunningLocked() {
+  TANDEM_ASSERT_LOCKED();
   // The running task has already been marked SUSPENDED, READY (further activations) or WAITING.
   const TaskType current = g_state.running;
   TaskControl& cur = Tcb(current);
   const bool keep_context = cur.state == WAITING;
   if (keep_context) KeepSections(cur);
-  const TaskType next = PopHighest();
+  const TaskType next = PopHighestLocked();
   if (next == INVALID_TASK) {
     g_state.running = INVALID_TASK;
     g_state.call_level = CallLevel::kIdle;
-    ApplyLevel();
+    ApplyLevelLocked();
     if (keep_context) {
       arch::SwitchContext(&cur.context, g_state.idle_context);
     } else {
@@ -204,7 +211,7 @@ void LeaveRunning() {
     // The terminated task runs again at once (ChainTask to itself, or a pending activation).
     // Its fresh context cannot be built on the stack we are still running on: build it from
     // a small kernel stack instead.
-    ApplyLevel();
+    ApplyLevelLocked();
     CallPreTaskHook();
     arch::ResumeContext(
         arch::PrepareContext(g_restart_stack, sizeof(g_restart_stack), &RestartRunning));

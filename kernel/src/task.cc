@@ -8,7 +8,8 @@ namespace tandem::kernel {
 
 static bool ValidTask(TaskType t) { return t < Cfg().task_count; }
 
-StatusType ActivateTaskInternal(TaskType task) {
+StatusType ActivateTaskLocked(TaskType task) {
+  TANDEM_ASSERT_LOCKED();
   TaskControl& tcb = Tcb(task);
   if (tcb.activations >= TaskCfg(task).max_activations) return E_OS_LIMIT;
   ++tcb.activations;
@@ -17,12 +18,13 @@ StatusType ActivateTaskInternal(TaskType task) {
     tcb.events_waited = 0;
     tcb.state = READY;
   }
-  PushBack(TaskCfg(task).base_level, task);
+  PushBackLocked(TaskCfg(task).base_level, task);
   return E_OK;
 }
 
 // The running task gives up the CPU for good: account the activation and run the next task.
-[[noreturn]] static void TerminateRunning() {
+[[noreturn]] static void TerminateRunningLocked() {
+  TANDEM_ASSERT_LOCKED();
   const TaskType self = g_state.running;
   TaskControl& tcb = Tcb(self);
   // Interrupt sections belong to the task that opened them: a task ending inside
@@ -34,11 +36,11 @@ StatusType ActivateTaskInternal(TaskType task) {
   tcb.started = false;
   --tcb.activations;
   tcb.state = tcb.activations > 0 ? READY : SUSPENDED;
-  LeaveRunning();
+  LeaveRunningLocked();
   arch::Panic("terminated task resumed");
 }
 
-void ForceTerminateRunning() { TerminateRunning(); }
+void ForceTerminateRunningLocked() { TerminateRunningLocked(); }
 
 }  // namespace tandem::kernel
 
@@ -53,9 +55,9 @@ StatusType ActivateTask(TaskType TaskID) {
     if (InCriticalSection()) return Fail(E_OS_DISABLEDINT, OSServiceId_ActivateTask, TaskID);
     if (!ValidTask(TaskID)) return Fail(E_OS_ID, OSServiceId_ActivateTask, TaskID);
   }
-  const StatusType status = ActivateTaskInternal(TaskID);
+  const StatusType status = ActivateTaskLocked(TaskID);
   if (status != E_OK) return Fail(status, OSServiceId_ActivateTask, TaskID);
-  Dispatch();
+  DispatchLocked();
   return E_OK;
 }
 
@@ -71,7 +73,7 @@ StatusType TerminateTask(void) {
       return Fail(E_OS_RESOURCE, OSServiceId_TerminateTask);
     }
   }
-  TerminateRunning();
+  TerminateRunningLocked();
 }
 
 /// ChainTask: terminates the calling task and activates TaskID (possibly itself).
@@ -92,14 +94,14 @@ StatusType ChainTask(TaskType TaskID) {
     if (Tcb(TaskID).activations >= TaskCfg(TaskID).max_activations) {
       return Fail(E_OS_LIMIT, OSServiceId_ChainTask, TaskID);
     }
-    (void)ActivateTaskInternal(TaskID);
+    (void)ActivateTaskLocked(TaskID);
   } else {
     // Chaining to itself: the running activation ends and a new one is queued; the count of
     // activations does not change (OSEK 13.2.3.3).
     ++Tcb(self).activations;
-    PushBack(TaskCfg(self).base_level, self);
+    PushBackLocked(TaskCfg(self).base_level, self);
   }
-  TerminateRunning();
+  TerminateRunningLocked();
 }
 
 /// Schedule: lets a higher-priority ready task run (releases the internal resource meanwhile).
@@ -121,11 +123,11 @@ StatusType Schedule(void) {
   // offer the CPU, then take the dispatch level back when we run again.
   tcb.running_level = cfg.base_level;
   tcb.irq_level = cfg.base_level;
-  ApplyLevel();
-  Dispatch();
+  ApplyLevelLocked();
+  DispatchLocked();
   tcb.running_level = DispatchLevel(g_state.running);
   tcb.irq_level = DispatchIrqLevel(g_state.running);
-  ApplyLevel();
+  ApplyLevelLocked();
   return E_OK;
 }
 

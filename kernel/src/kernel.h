@@ -38,6 +38,8 @@ enum class CallLevel : uint8_t {
 struct State {
   const Config* cfg = nullptr;
   AppModeType app_mode = OSDEFAULTAPPMODE;
+  // From the end of StartOS's initialisation to ShutdownOS: an interrupt reaching the kernel
+  // outside that window runs nothing of the application (HandleIsr, HandleSystemTick; 13.7.2.3).
   bool started = false;
 
   TaskType running = INVALID_TASK;  // INVALID_TASK: idle

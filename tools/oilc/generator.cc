@@ -142,10 +142,8 @@ void Tables(const Model& m, std::ostringstream& s) {
       s << "    {/*name=*/" << Str(t.name) << ", /*entry=*/&Func" << t.name << ", /*base_level=*/"
         << t.level << ", /*internal_ceiling=*/" << t.internal_ceiling << ",\n     /*preemptive=*/"
         << Bool(t.preemptive) << ", /*max_activations=*/" << t.activation << ", /*extended=*/"
-        << Bool(t.extended()) << ", /*events=*/" << Hex(t.event_mask, true)
-        << ",\n     /*autostart_modes=*/" << Hex(t.autostart_bits) << ", /*resources=*/"
-        << Hex(t.resource_bits, true) << ", /*stack=*/stack_" << t.name
-        << ", /*stack_size=*/sizeof(stack_" << t.name << ")},\n";
+        << Bool(t.extended()) << ",\n     /*autostart_modes=*/" << Hex(t.autostart_bits)
+        << ", /*stack=*/stack_" << t.name << ", /*stack_size=*/sizeof(stack_" << t.name << ")},\n";
     }
     s << "};\n";
   }
@@ -154,8 +152,7 @@ void Tables(const Model& m, std::ostringstream& s) {
     for (const Isr& isr : m.isrs) {
       s << "    {/*name=*/" << Str(isr.name) << ", /*entry=*/&IsrFunc" << isr.name
         << ", /*category=*/tandem::IsrCategory::" << (isr.category == 1 ? "kOne" : "kTwo")
-        << ",\n     /*level=*/" << isr.level << ", /*source=*/" << Dec(isr.source)
-        << ", /*resources=*/" << Hex(isr.resource_bits, true) << "},\n";
+        << ",\n     /*level=*/" << isr.level << ", /*source=*/" << Dec(isr.source) << "},\n";
     }
     s << "};\n";
   }
@@ -215,9 +212,7 @@ void AppConfig(const Model& m, std::ostringstream& s) {
     << "    /*hooks=*/{/*startup=*/" << Hook(os.startup_hook, "StartupHook") << ", /*shutdown=*/"
     << Hook(os.shutdown_hook, "ShutdownHook") << ", /*error=*/" << Hook(os.error_hook, "ErrorHook")
     << ",\n               /*pre_task=*/" << Hook(os.pre_task_hook, "PreTaskHook")
-    << ", /*post_task=*/" << Hook(os.post_task_hook, "PostTaskHook") << "},\n"
-    << "    /*use_get_service_id=*/" << Bool(os.use_get_service_id) << ",\n"
-    << "    /*use_parameter_access=*/" << Bool(os.use_parameter_access) << ",\n\n";
+    << ", /*post_task=*/" << Hook(os.post_task_hook, "PostTaskHook") << "},\n\n";
   const bool t = !m.tasks.empty(), i = !m.isrs.empty(), c = !m.counters.empty(),
              a = !m.alarms.empty();
   s << "    /*tasks=*/" << arr(t, "oilc_tasks") << ",\n"
@@ -238,7 +233,6 @@ void AppConfig(const Model& m, std::ostringstream& s) {
     << "    /*alarm_count=*/" << m.alarms.size() << ",\n\n"
     << "    /*app_mode_count=*/" << m.app_modes.size() << ",\n\n"
     << "    /*top_task_level=*/" << m.top_task_level << ",\n"
-    << "    /*top_level=*/" << m.top_level << ",\n"
     << "    /*cat2_top_level=*/" << m.cat2_top_level << ",\n"
     << "    /*ready_queues=*/oilc_ready_queues,\n"
     << "    /*ready_storage=*/" << arr(m.ready_storage_size > 0, "oilc_ready_storage") << ",\n\n"

@@ -17,12 +17,11 @@
 
 namespace tandem {
 
-inline constexpr Level kIdleLevel = 0;
 inline constexpr Level kMaxLevel = 63;  // the ready bitmap is one 64-bit word
 inline constexpr uint16_t kNone = 0xFFFF;
 inline constexpr ResourceType kResScheduler = 0;  // oilc always makes RES_SCHEDULER resource 0
 
-// Per-task run-time storage; layout is the kernel's business (see kernel/src/task.h).
+// Per-task run-time storage; layout is the kernel's business (tandem/control.h).
 struct TaskControl;
 struct AlarmControl;
 struct CounterControl;
@@ -37,9 +36,7 @@ struct TaskConfig {
   bool preemptive;           // SCHEDULE = FULL
   uint8_t max_activations;   // ACTIVATION (always 1 for extended tasks)
   bool extended;             // the task owns EVENTs (may call WaitEvent)
-  EventMaskType events;      // the events the task owns
   uint32_t autostart_modes;  // bit per AppModeType
-  uint64_t resources;        // bit per ResourceType the task may occupy (for E_OS_ACCESS)
   void* stack;               // STACKSIZE bytes, statically allocated by the generated code
   size_t stack_size;
 };
@@ -50,9 +47,8 @@ struct IsrConfig {
   const char* name;
   void (*entry)();
   IsrCategory category;
-  Level level;         // the ISR's place on the one scale
-  uint32_t source;     // the port's interrupt line number (GIC INTID on arm64)
-  uint64_t resources;  // bit per ResourceType the ISR may occupy
+  Level level;      // the ISR's place on the one scale
+  uint32_t source;  // the port's interrupt line number (GIC INTID on arm64)
 };
 
 enum class ResourceKind : uint8_t { kStandard, kLinked, kInternal };
@@ -108,8 +104,6 @@ struct Config {
   const char* name;      // CPU name
   bool extended_status;  // OS STATUS = EXTENDED
   Hooks hooks;           // nullptr where the OIL file leaves the hook off
-  bool use_get_service_id;
-  bool use_parameter_access;
 
   const TaskConfig* tasks;
   TaskControl* task_controls;
@@ -135,7 +129,6 @@ struct Config {
   uint8_t app_mode_count;
 
   Level top_task_level;  // highest task level: RES_SCHEDULER's ceiling
-  Level top_level;       // highest level in use (tasks and ISRs)
   Level cat2_top_level;  // highest category-2 ISR level: SuspendOSInterrupts masks up to here
   const ReadyQueueConfig* ready_queues;  // top_task_level + 1 entries (index = level)
   TaskType* ready_storage;

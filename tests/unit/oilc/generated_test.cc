@@ -59,8 +59,6 @@ TEST(GeneratedRich, Identifiers) {
 TEST(GeneratedRich, OsAndHooks) {
   EXPECT_STREQ(kAppConfig.name, "rich");
   EXPECT_TRUE(kAppConfig.extended_status);
-  EXPECT_TRUE(kAppConfig.use_get_service_id);
-  EXPECT_TRUE(kAppConfig.use_parameter_access);
   ASSERT_NE(kAppConfig.hooks.startup, nullptr);
   ASSERT_NE(kAppConfig.hooks.post_task, nullptr);
   kAppConfig.hooks.startup();
@@ -91,15 +89,11 @@ TEST(GeneratedRich, Tasks) {
   EXPECT_EQ(t[Logger].max_activations, 2);
   EXPECT_TRUE(t[Server].extended);
   EXPECT_FALSE(t[Logger].extended);
-  EXPECT_EQ(t[Server].events, Request | Shutdown);
-  EXPECT_EQ(t[Control].events, Go | Stop);
   EXPECT_EQ(t[Background].autostart_modes, (1u << OSDEFAULTAPPMODE) | (1u << Normal));
   EXPECT_EQ(t[Server].autostart_modes, 0u);
   EXPECT_EQ(t[Server].internal_ceiling, 5);  // Group: Server(3), Control(5)
   EXPECT_EQ(t[Control].internal_ceiling, 5);
   EXPECT_EQ(t[Logger].internal_ceiling, 0);
-  EXPECT_EQ(t[Background].resources, (1ull << RES_SCHEDULER) | (1ull << Log));
-  EXPECT_EQ(t[Control].resources, (1ull << RES_SCHEDULER) | (1ull << Gpio) | (1ull << Group));
   EXPECT_EQ(t[Background].stack_size, 8192u);
   EXPECT_EQ(t[Server].stack_size, 16384u);
   EXPECT_EQ(reinterpret_cast<uintptr_t>(t[Server].stack) % 16, 0u);
@@ -118,7 +112,6 @@ TEST(GeneratedRich, Isrs) {
   EXPECT_EQ(i[Channel].category, tandem::IsrCategory::kTwo);
   EXPECT_EQ(i[Channel].level, 2);  // below Server: a notification never preempts it
   EXPECT_EQ(i[Channel].source, 48u);
-  EXPECT_EQ(i[Channel].resources, 1ull << Ring);
   EXPECT_EQ(i[Gpio0].level, 6);
   i[Channel].entry();
   EXPECT_EQ(rich::g_ran[rich::kChannel], 1);
@@ -143,7 +136,6 @@ TEST(GeneratedRich, Resources) {
 TEST(GeneratedRich, PrioritySpaceSummary) {
   EXPECT_EQ(kAppConfig.top_task_level, 5);
   EXPECT_EQ(kAppConfig.cat2_top_level, 6);
-  EXPECT_EQ(kAppConfig.top_level, 7);
   EXPECT_EQ(kAppConfig.system_timer_level, 4);
   EXPECT_EQ(kAppConfig.system_counter, SystemCounter);
 }

@@ -18,6 +18,7 @@
 #include "io/mmio.h"
 #include "os.h"
 #include "tandem/arm64/platform.h"
+#include "tandem/arm64/test_hooks.h"
 #include "tandem/xen/arm64_hypervisor.h"
 
 namespace {

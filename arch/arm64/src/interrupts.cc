@@ -48,9 +48,6 @@ struct Gic {
   uint32_t timer_intid = 0;
   Level timer_level = 0;
   bool timer_running = false;
-  bool manual_ticks = false;     // SetManualTicks: ticks only by InjectSystemTicks
-  uint32_t injected_ticks = 0;   // manual: injected, not yet delivered
-  uint64_t delivered_ticks = 0;  // manual: delivered since StartSystemTimer
   uint64_t unexpected = 0;
   uint64_t latency_histogram[4] = {};
   uint64_t latency_bounds[3] = {};  // counter ticks for 10 us, 100 us, 1 ms
@@ -150,26 +147,9 @@ bool RaiseSoftwareInterrupt(uint32_t sgi) { return Cpu().SendSgiToSelf(sgi).ok()
 
 unsigned GicPriorityBits() { return g_gic.priority_bits; }
 
-uint8_t CurrentInterruptLevel() { return g_gic.level; }
+Level MaskedLevel() { return g_gic.level; }
 
-void SetManualTicks(bool manual) { g_gic.manual_ticks = manual; }
-
-void InjectSystemTicks(uint32_t ticks) {
-  if (!g_gic.manual_ticks || !g_gic.timer_running || ticks == 0) return;
-  uint64_t daif;
-  asm volatile("mrs %0, daif\n\tmsr daifset, #2" : "=r"(daif)::"memory");
-  g_gic.injected_ticks += ticks;
-  // Assert the timer's line: a compare value of 0 is always reached (Arm ARM, Generic Timer:
-  // the timer condition is CNTVCT_EL0 - CNTV_CVAL_EL0 >= 0); the IRQ entry lowers it again
-  // after the last injected tick.
-  TANDEM_MSR(cntv_cval_el0, uint64_t{0});
-  TANDEM_MSR(cntv_ctl_el0, drivers::cntv_ctl::kEnable);
-  Isb();
-  asm volatile("msr daif, %0" ::"r"(daif) : "memory");
-}
-
-uint32_t SystemTicksPending() { return g_gic.injected_ticks; }
-uint64_t SystemTicksDelivered() { return g_gic.delivered_ticks; }
+bool SystemTimerRunning() { return g_gic.timer_running; }
 
 void DiscardPendingInterrupts() {
   // Interrupts are masked at the CPU (PSTATE.I, ShutdownOS disabled them), so acknowledging
@@ -269,10 +249,9 @@ void StartSystemTimer(uint32_t tick_ns, Level level) {
   g_gic.timer_running = true;
   g_gic.source_levels |= uint64_t{1} << level;
   arm64::RebuildMap();
-  if (g_gic.manual_ticks) {
+  if (arm64::g_test_hooks.ticks != nullptr) {
     g_timer.Stop();
-    g_gic.injected_ticks = 0;
-    g_gic.delivered_ticks = 0;
+    arm64::g_test_hooks.ticks->start();
     return;
   }
   auto r = g_timer.Start(tick_ns);
@@ -287,7 +266,7 @@ void StartSystemTimer(uint32_t tick_ns, Level level) {
 
 void StopSystemTimer() {
   g_timer.Stop();
-  g_gic.injected_ticks = 0;
+  if (arm64::g_test_hooks.ticks != nullptr) arm64::g_test_hooks.ticks->stop();
   arm64::Disable(g_gic.timer_intid);
   g_gic.timer_running = false;
 }
@@ -301,19 +280,10 @@ extern "C" void tandem_arm64_irq(tandem::arm64::ExceptionFrame*) {
   auto cpu = Cpu();
   const uint32_t intid = cpu.Acknowledge();
   if (intid == drivers::icc::kSpurious) return;
-  if (intid == g_gic.timer_intid && g_gic.manual_ticks) {
-    const bool tick = g_gic.timer_running && g_gic.injected_ticks > 0;
-    if (tick) --g_gic.injected_ticks;
-    // Before EOI: lower the line once no injected tick is left, else re-open it (Xen's vtimer
-    // sets CNTV_CTL_EL0.IMASK each time it forwards the timer interrupt, xen/arch/arm/time.c),
-    // so the next tick is taken once the kernel's level lets it through.
-    TANDEM_MSR(cntv_ctl_el0,
-               g_gic.injected_ticks == 0 ? drivers::cntv_ctl::kImask : drivers::cntv_ctl::kEnable);
+  if (intid == g_gic.timer_intid && g_test_hooks.ticks != nullptr) {  // test images only
+    const bool tick = g_test_hooks.ticks->take();
     cpu.EndOfInterrupt(intid);
-    if (tick) {
-      ++g_gic.delivered_ticks;
-      kernel::HandleSystemTick();
-    }
+    if (tick) kernel::HandleSystemTick();
     return;
   }
   if (intid == g_gic.timer_intid) {

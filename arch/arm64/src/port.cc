@@ -28,14 +28,10 @@ static_assert(kContextSize == 12 * 8, "x19-x30, as context.S saves them");
 static_assert(TANDEM_ARM64_CONTEXT_X19 == 0 && TANDEM_ARM64_CONTEXT_X30 == kContextSize - 8,
               "context.S stores x19 first and x30 last");
 constexpr size_t kMinStack = 2048;  // a context, an exception frame and a few calls
-bool g_shutdown_returns = false;
 unsigned g_shutdown_reason = SHUTDOWN_poweroff;
-void (*g_idle_hook)() = nullptr;
 }  // namespace
 
-void SetIdleHook(void (*hook)()) { g_idle_hook = hook; }
-
-void SetShutdownReturns(bool returns) { g_shutdown_returns = returns; }
+TestHooks g_test_hooks;
 
 void SetShutdownReason(unsigned reason) {
   // Only the reasons a guest ends itself with on request; a crash is Panic's.
@@ -80,16 +76,15 @@ void ResumeContext(Context to) { tandem_arm64_resume(to); }
 void DisableAll() { asm volatile("msr daifset, #2" ::: "memory"); }
 void EnableAll() { asm volatile("msr daifclr, #2" ::: "memory"); }
 bool AllDisabled() {
-  uint64_t daif;
-  asm volatile("mrs %0, daif" : "=r"(daif));
-  return (daif & (1u << 7)) != 0;
+  constexpr uint64_t kDaifI = uint64_t{1} << 7;  // DAIF.I: IRQs masked (Arm ARM C5.2.2)
+  return (TANDEM_MRS(daif) & kDaifI) != 0;
 }
 
 // WFI wakes on any interrupt that would be taken if unmasked; the kernel's idle loop runs this
 // with interrupts enabled, so the interrupt is handled right after.
 void Idle() {
-  if (arm64::g_idle_hook != nullptr) {
-    arm64::g_idle_hook();
+  if (arm64::g_test_hooks.idle != nullptr) {
+    arm64::g_test_hooks.idle();
     return;
   }
   asm volatile("dsb sy\n\twfi" ::: "memory");
@@ -97,7 +92,7 @@ void Idle() {
 
 void Shutdown(StatusType error) {
   arm64::ConsolePrintf("tandem-rt: shutdown, status %u\n", static_cast<unsigned>(error));
-  if (arm64::g_shutdown_returns) {  // the kernel resumes the caller of StartOS
+  if (arm64::g_test_hooks.shutdown_returns) {  // the kernel resumes the caller of StartOS
     arm64::DiscardPendingInterrupts();
     return;
   }

@@ -34,8 +34,31 @@ unsigned GicPriorityBits();
 // runs again, nor in the next StartOS. Interrupts must be masked at the CPU.
 void DiscardPendingInterrupts();
 
+// The level the priority mask is programmed for (the last arch::SetLevel).
+Level MaskedLevel();
+// Whether the system timer runs (between arch::StartSystemTimer and StopSystemTimer).
+bool SystemTimerRunning();
+
 // port.cc
 [[noreturn]] void Halt(bool crashed);
+
+// What a test image changes in the port (tandem/arm64/test_hooks.h). Only test_hooks.cc, which
+// only test images link, sets these; a product image keeps the defaults: WFI when idle, the
+// domain ends at ShutdownOS, the generic timer ticks by itself.
+struct ManualTicks {
+  // arch::StartSystemTimer / StopSystemTimer, instead of running the generic timer.
+  void (*start)();
+  void (*stop)();
+  // The timer's interrupt was acknowledged: lower or re-open its line (before EOI), and whether
+  // a tick is to be delivered.
+  bool (*take)();
+};
+struct TestHooks {
+  bool shutdown_returns = false;       // ShutdownOS returns from StartOS (as on the host port)
+  void (*idle)() = nullptr;            // called by arch::Idle instead of WFI
+  const ManualTicks* ticks = nullptr;  // nullptr: the generic timer is the system tick
+};
+extern TestHooks g_test_hooks;  // defined in port.cc
 
 }  // namespace tandem::arm64
 

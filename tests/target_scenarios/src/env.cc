@@ -8,6 +8,7 @@
 #include "harness.h"
 #include "runtime.h"
 #include "tandem/arm64/platform.h"
+#include "tandem/arm64/test_hooks.h"
 
 namespace tandem::test {
 

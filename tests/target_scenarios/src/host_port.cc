@@ -4,6 +4,7 @@
 
 #include "tandem/arch.h"
 #include "tandem/arm64/platform.h"
+#include "tandem/arm64/test_hooks.h"
 #include "tandem_scenarios/check.h"
 
 namespace tandem::host {

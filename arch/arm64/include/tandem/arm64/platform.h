@@ -1,5 +1,6 @@
 // What the arm64 port offers applications and the Xen layer beyond the port contract: the
 // platform it found in the device tree, device mappings, the console and the system counter.
+// What only test images use is in tandem/arm64/test_hooks.h.
 #ifndef TANDEM_ARM64_PLATFORM_H_
 #define TANDEM_ARM64_PLATFORM_H_
 
@@ -62,30 +63,6 @@ bool RaiseSoftwareInterrupt(uint32_t sgi);
 // with which the domain ends after ShutdownOS: the toolstack then applies its on_poweroff or
 // on_reboot action. Set before calling ShutdownOS, e.g. for `xl reboot` (xen::PvControl).
 void SetShutdownReason(unsigned reason);
-
-// Test images only: when true, ShutdownOS does not end the domain but returns from StartOS
-// (as on the host port), so one image can run several systems in a row. Off by default; when
-// main() returns the domain is shut down as usual.
-void SetShutdownReturns(bool returns);
-
-// Test images only: called by the idle loop instead of WFI (interrupts enabled, no task ready),
-// like the host port's idle handler: a scenario runner can end a run when the system goes idle
-// (ShutdownOS is allowed there). nullptr restores WFI.
-void SetIdleHook(void (*hook)());
-
-// Test images only: the level of the one priority space the port masks up to now (the last
-// arch::SetLevel, i.e. what ICC_PMR_EL1 was programmed for), as the host port's CurrentLevel.
-uint8_t CurrentInterruptLevel();
-
-// Test images only: manual system ticks, as the host port's manual mode. Set before StartOS:
-// the system timer then does not run by itself; InjectSystemTicks(n) makes n ticks pending on
-// the virtual timer's interrupt line, delivered one after the other under the usual masking
-// (while the running level masks the timer they wait, none is lost).
-void SetManualTicks(bool manual);
-void InjectSystemTicks(uint32_t ticks);
-// Manual mode: ticks injected and not yet delivered; ticks delivered since StartOS.
-uint32_t SystemTicksPending();
-uint64_t SystemTicksDelivered();
 
 // The virtual counter (CNTVCT_EL0) and its frequency, for time stamps.
 uint64_t CounterNow();

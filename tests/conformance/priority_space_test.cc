@@ -4,7 +4,7 @@
 // below is preempted at once; a resource whose ceiling is the ISR's level masks it too.
 #include "harness.h"
 #include "os.h"
-#include "tandem/host/host_port.h"
+#include "scenario_port.h"
 
 TANDEM_TEST_TASK(Ctrl)
 TANDEM_TEST_TASK(CtrlExt)

@@ -9,7 +9,7 @@
 
 #include "harness.h"
 #include "os.h"
-#include "tandem/host/host_port.h"
+#include "scenario_port.h"
 
 namespace tandem::test {
 

@@ -1,7 +1,6 @@
-// The host port's test controls on the arm64 target (include/tandem/host/host_port.h): host
+// The host port's test controls on the arm64 target (include/scenario_port.h): host
 // interrupt lines 40..54 are the SGIs 1..15 of this CPU's GIC redistributor.
-#include "tandem/host/host_port.h"
-
+#include "scenario_port.h"
 #include "tandem/arch.h"
 #include "tandem/arm64/platform.h"
 #include "tandem/arm64/test_hooks.h"

@@ -1,13 +1,14 @@
-// The host port's test controls (arch/host/include/tandem/host/host_port.h) as the scenario
-// sources call them, on the arm64 target. This header stands in for the host one in target
-// scenario images only (tests/target_scenarios/include is first on their include path).
+// The port controls a scenario uses (tests/conformance/harness/host/scenario_port.h) on the
+// arm64 target: the host port's calls (arch/host/include/tandem/host/host_port.h), same names,
+// implemented in src/host_port.cc over the real port. Target scenario images only (this include/
+// is first on their include path; the scenario sources include "scenario_port.h").
 //
 // Interrupt lines: the scenarios raise host lines 40..54; the OIL of a target image gives the
 // same ISRs the SGIs 1..15 instead (SOURCE = line - 39, rewritten by CMakeLists.txt), and
 // RaiseInterrupt makes that SGI pending through the GIC, so the ISR runs under the GIC's real
 // priority mask.
-#ifndef TANDEM_TESTS_TARGET_SCENARIOS_HOST_PORT_H_
-#define TANDEM_TESTS_TARGET_SCENARIOS_HOST_PORT_H_
+#ifndef TANDEM_TESTS_TARGET_SCENARIOS_SCENARIO_PORT_H_
+#define TANDEM_TESTS_TARGET_SCENARIOS_SCENARIO_PORT_H_
 
 #include <stdint.h>
 
@@ -36,4 +37,4 @@ uint64_t TicksDelivered();
 
 }  // namespace tandem::host
 
-#endif  // TANDEM_TESTS_TARGET_SCENARIOS_HOST_PORT_H_
+#endif  // TANDEM_TESTS_TARGET_SCENARIOS_SCENARIO_PORT_H_

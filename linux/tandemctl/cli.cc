@@ -1,14 +1,14 @@
 // tandemctl: command line (CLI11), one command per run, exit status = libtandem::Errc.
-#include "cli.h"
-
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <cstdio>
 #include <iomanip>
 #include <sstream>
 #include <thread>
 
+#include "cli.h"
 #include "libtandem/commands.h"
 #include "libtandem/discovery.h"
 #include "libtandem/session.h"
@@ -23,22 +23,18 @@ using libtandem::Errc;
 using libtandem::Error;
 using libtandem::Result;
 
-constexpr const char* kExitCodes =
-    "Exit status:\n"
-    "  0  success\n"
-    "  1  internal error (a bug: please report it)\n"
-    "  2  usage error, or several Tandem domains and no --domain\n"
-    "  3  domain not found\n"
-    "  4  the domain publishes no (valid) Tandem channel in XenStore\n"
-    "  5  protocol version mismatch between tandemctl and the RTOS\n"
-    "  6  timeout: no answer within --timeout\n"
-    "  7  refused by the RTOS (pin not exported, bad argument, unsupported)\n"
-    "  8  Xen error (not running in a Xen domain, xenstored unreachable, a Xen call failed)\n"
-    "  9  the domain is paused, shutting down or was destroyed\n"
-    " 10  protocol error: the RTOS reset the channel or answered wrongly\n"
-    " 11  busy: another client holds the channel\n"
-    " 12  the RTOS restarted: it is not the boot --expect-boot-id names\n"
-    "Documentation: docs/tandemctl.md";
+// The exit statuses, as every --help lists them: one line per row of libtandem's Errc table.
+std::string ExitCodes() {
+  std::string text = "Exit status:\n";
+  char number[8];
+  for (const libtandem::ErrcInfo& row : libtandem::kErrcTable) {
+    std::snprintf(number, sizeof(number), "%3u  ", static_cast<unsigned>(row.code));
+    text += number;
+    text += row.help;
+    text += '\n';
+  }
+  return text + "Documentation: docs/tandemctl.md";
+}
 
 struct Options {
   std::string domain;
@@ -331,7 +327,8 @@ int RunTandemctl(int argc, const char* const* argv, const BackendFactory& open_b
       "tandemctl: talk to the Tandem RT real-time OS from Linux dom0 over its Xen command "
       "channel (grant-mapped ring + event channel)",
       "tandemctl"};
-  app.footer(kExitCodes);
+  const std::string exit_codes = ExitCodes();
+  app.footer(exit_codes);
   app.set_version_flag("--version", std::string("tandemctl ") + TANDEM_VERSION + " (protocol " +
                                         std::to_string(tandem::channel::kVersionMajor) + "." +
                                         std::to_string(tandem::channel::kVersionMinor) + ")");
@@ -388,8 +385,8 @@ int RunTandemctl(int argc, const char* const* argv, const BackendFactory& open_b
 
   // The exit statuses on every command's --help, not only the top level's.
   for (CLI::App* sub : app.get_subcommands({})) {
-    sub->footer(kExitCodes);
-    for (CLI::App* subsub : sub->get_subcommands({})) subsub->footer(kExitCodes);
+    sub->footer(exit_codes);
+    for (CLI::App* subsub : sub->get_subcommands({})) subsub->footer(exit_codes);
   }
 
   try {

@@ -154,7 +154,7 @@ void FakeXen::RaiseFromRtos(uint32_t domid, uint32_t remote_port) {
 }
 
 static tandem::Error<Error> Errno(const char* call, int err) {
-  return tandem::Error<Error>{Error{Errc::kXen, std::string(call) + ": " + strerror(err), ""}};
+  return Fail(Errc::kXen, std::string(call) + ": " + strerror(err));
 }
 
 Result<void> FakeXen::StoreCheck() {

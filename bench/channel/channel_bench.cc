@@ -51,12 +51,7 @@ Snapshot Take(const Client& c, const ResponsePage* rsp) {
           LoadAcquire(&rsp->header.notify_sent), LoadAcquire(&rsp->header.notify_received)};
 }
 
-Request Ping(uint32_t v) {
-  Request r{};
-  r.op = static_cast<uint16_t>(Op::kPing);
-  r.arg[0] = v;
-  return r;
-}
+Request Ping(uint32_t v) { return MakeRequest(Op::kPing, v); }
 
 void Fail(const char* what, ClientStatus s) {
   std::fprintf(stderr, "channel_bench: %s: %s\n", what, ClientStatusName(s));

@@ -13,7 +13,6 @@ namespace {
 
 using testing::CountingNotifier;
 using testing::FakeGpio;
-using testing::MakeRequest;
 using testing::Pages;
 
 class EndpointTest : public ::testing::Test {

@@ -20,7 +20,6 @@ namespace {
 
 using testing::CountingNotifier;
 using testing::FakeGpio;
-using testing::MakeRequest;
 using testing::Pages;
 
 std::string Text(const Incident& incident) {

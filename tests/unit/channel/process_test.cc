@@ -18,7 +18,6 @@ namespace {
 
 using testing::FakeGpio;
 using testing::kSecond;
-using testing::MakeRequest;
 
 // Child: serve until Linux closes the session (or 20 s pass), then exit 0 if every handler call
 // saw validated arguments.

@@ -9,12 +9,7 @@
 namespace tandem::channel::testing {
 namespace {
 
-Request Ping(uint32_t n) {
-  Request r{};
-  r.op = static_cast<uint16_t>(Op::kPing);
-  r.arg[0] = n;
-  return r;
-}
+Request Ping(uint32_t n) { return MakeRequest(Op::kPing, n); }
 
 // A handler that lets the test act in the middle of a drain (as dom0 would, on another CPU).
 class HookHandler final : public CommandHandler {

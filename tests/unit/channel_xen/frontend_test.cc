@@ -213,9 +213,7 @@ TEST_F(FrontendTest, RestartAfterRevokeRepublishesWithANewGeneration) {
   EXPECT_EQ(Key("state"), std::to_string(XenbusStateInitWait));
   EXPECT_EQ(Key("ring-ref0"), std::to_string(frontend_.request_ref()));
   ConnectLinux();
-  Request ping{};
-  ping.op = static_cast<uint16_t>(Op::kPing);
-  ping.arg[0] = 42;
+  const Request ping = MakeRequest(Op::kPing, 42);
   EXPECT_EQ(CallRtos(ping).result[0], 42u);
 }
 
@@ -257,9 +255,7 @@ TEST_F(FrontendTest, BrokenPeerShowsClosingUntilANewClientReopensTheChannel) {
   EXPECT_EQ(frontend_.server().state(), XenbusStateConnected);
   ASSERT_EQ(frontend_.SyncState(store_), FrontendStatus::kOk);
   EXPECT_EQ(Key("state"), std::to_string(XenbusStateConnected));
-  Request ping{};
-  ping.op = static_cast<uint16_t>(Op::kPing);
-  ping.arg[0] = 77;
+  const Request ping = MakeRequest(Op::kPing, 77);
   auto id = next.Submit(ping);
   ASSERT_TRUE(id.ok());
   next.Flush();

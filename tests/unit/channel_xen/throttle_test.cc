@@ -11,12 +11,7 @@ namespace {
 
 constexpr uint32_t kRun = XenFrontend::kBareRunLimit;
 
-Request Ping(uint32_t n) {
-  Request r{};
-  r.op = static_cast<uint16_t>(Op::kPing);
-  r.arg[0] = n;
-  return r;
-}
+Request Ping(uint32_t n) { return MakeRequest(Op::kPing, n); }
 
 class HookHandler final : public CommandHandler {
  public:

@@ -73,8 +73,7 @@ TEST_F(RecoveryTest, RingFrozenByABrokenPeerIsReopenedByTheNextClient) {
   }
   // The self-contained transaction (every tandemctl run) takes the same path.
   FreezeWith(kSlotCount + 5);
-  Request ping{};
-  ping.op = static_cast<uint16_t>(tandem::channel::Op::kPing);
+  const Request ping = tandem::channel::MakeRequest(tandem::channel::Op::kPing);
   EXPECT_TRUE(Transact(xen_, 3, ping, kTimeout).ok());
 }
 
@@ -197,8 +196,7 @@ TEST_F(RecoveryTest, RestartWithACommandInFlightFailsItAsARestart) {
   auto s = Open();
   ASSERT_TRUE(s);
   rtos_.responsive = false;
-  Request q{};
-  q.op = static_cast<uint16_t>(tandem::channel::Op::kPing);
+  const Request q = tandem::channel::MakeRequest(tandem::channel::Op::kPing);
   auto id = s->Submit(q);
   ASSERT_TRUE(id.ok());
   s->Flush();

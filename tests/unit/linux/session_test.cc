@@ -249,8 +249,7 @@ TEST_F(SessionTest, RtosRestartMidCommandIsAProtocolError) {
   auto s = Open();
   ASSERT_TRUE(s);
   rtos_.responsive = false;
-  Request q{};
-  q.op = static_cast<uint16_t>(tandem::channel::Op::kPing);
+  const Request q = tandem::channel::MakeRequest(tandem::channel::Op::kPing);
   auto id = s->Submit(q);
   ASSERT_TRUE(id.ok());
   s->Flush();
@@ -317,9 +316,7 @@ TEST_F(SessionTest, LiveOwnerMakesItBusyDeadOwnerIsTakenOver) {
 }
 
 TEST_F(SessionTest, TransactMapsAndUnmapsPerCommand) {
-  Request q{};
-  q.op = static_cast<uint16_t>(tandem::channel::Op::kGpioGet);
-  q.arg[0] = 3;
+  const Request q = tandem::channel::MakeRequest(tandem::channel::Op::kGpioGet, 3);
   rtos_.levels[3] = 1;
   for (int i = 0; i < 3; ++i) {
     auto r = Transact(xen_, 3, q, kTimeout);

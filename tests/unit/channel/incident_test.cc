@@ -136,7 +136,7 @@ TEST_F(IncidentTest, RefusedVersionRecordsBothVersionsOncePerSession) {
   h.version = (2u << 16) | 3;
   h.generation = server_.generation();
   h.session = 41;
-  h.state = XenbusStateConnected;
+  h.state = static_cast<uint32_t>(ChannelState::kConnected);
   server_.Poll();
   server_.Poll();
   const std::vector<Incident> got = Drain();

@@ -34,9 +34,9 @@ using testing::kSecond;
   bool was_connected = false;
   while (waiter.NowNs() < deadline) {
     const PollResult r = server.Poll();
-    was_connected |= server.state() == XenbusStateConnected;
-    if (was_connected && server.state() == XenbusStateInitWait &&
-        LoadAcquire(&m.requests()->header.state) == XenbusStateClosed) {
+    was_connected |= server.state() == ChannelState::kConnected;
+    if (was_connected && server.state() == ChannelState::kInitWait &&
+        LoadAcquire(&m.requests()->header.state) == static_cast<uint32_t>(ChannelState::kClosed)) {
       _exit(gpio.unvalidated == 0 ? 0 : 4);
     }
     if (r.more) continue;

@@ -34,7 +34,7 @@ TEST_F(SessionTest, OpenMapsRequestWritableResponseReadOnlyAndClaims) {
   EXPECT_EQ(xen_.map_log[1].ref, FakeRtos::kResponseRef);
   EXPECT_FALSE(xen_.map_log[1].writable);
   EXPECT_EQ(xen_.bound.size(), 1u);
-  EXPECT_EQ(rtos_.server->state(), XenbusStateConnected);
+  EXPECT_EQ(rtos_.server->state(), tandem::channel::ChannelState::kConnected);
   EXPECT_EQ(xen_.store["/local/domain/0/backend/tandem/3/owner"], "1000");
   EXPECT_EQ(xen_.store["/local/domain/0/backend/tandem/3/state"],
             std::to_string(XenbusStateConnected));
@@ -45,7 +45,7 @@ TEST_F(SessionTest, OpenMapsRequestWritableResponseReadOnlyAndClaims) {
   EXPECT_EQ(xen_.store.count("/local/domain/0/backend/tandem/3/owner"), 0u);
   // The RTOS saw us leave and is ready for the next client.
   rtos_.Run();
-  EXPECT_EQ(rtos_.server->state(), XenbusStateInitWait);
+  EXPECT_EQ(rtos_.server->state(), tandem::channel::ChannelState::kInitWait);
 }
 
 TEST_F(SessionTest, CommandsRoundTrip) {

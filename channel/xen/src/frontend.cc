@@ -273,9 +273,7 @@ void XenFrontend::WatchKeys(XenStoreClient& client) {
 FrontendStatus XenFrontend::CheckPublished(XenStoreClient& client) {
   if (!published_) return FrontendStatus::kOk;  // TryAttach publishes them
   if (client.connection().in_flight()) (void)client.connection().Poll();
-  for (const char* key :
-       {keys::kVersionPath.c_str(), keys::kRequestRefPath.c_str(), keys::kResponseRefPath.c_str(),
-        keys::kEventChannelPath.c_str(), keys::kStatePath.c_str(), keys::kBootIdPath.c_str()}) {
+  for (const char* key : keys::kAllPaths) {
     char value[kBootIdTextLength + 1];
     auto r = client.Read(key, value, sizeof(value));
     if (r.ok()) continue;

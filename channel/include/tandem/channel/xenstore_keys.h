@@ -46,6 +46,12 @@ inline constexpr Path kEventChannelPath{kEventChannel};
 inline constexpr Path kStatePath{kState};
 inline constexpr Path kBootIdPath{kBootId};
 
+// Every path, in kAll's order.
+inline constexpr const char* kAllPaths[] = {kVersionPath.c_str(),     kRequestRefPath.c_str(),
+                                            kResponseRefPath.c_str(), kEventChannelPath.c_str(),
+                                            kStatePath.c_str(),       kBootIdPath.c_str()};
+static_assert(sizeof(kAllPaths) == sizeof(kAll), "a key without its path");
+
 }  // namespace tandem::channel::keys
 
 #endif  // TANDEM_CHANNEL_XENSTORE_KEYS_H_

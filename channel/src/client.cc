@@ -344,7 +344,7 @@ Result<void, ClientStatus> Client::WaitConnected(Waiter& waiter, uint64_t timeou
 Result<Response, ClientStatus> Client::Call(const Request& request, Waiter& waiter,
                                             uint64_t timeout_ns) {
   Result<uint64_t, ClientStatus> id = Submit(request);
-  if (!id.ok()) return MakeError(id.error());
+  TANDEM_TRY(id);
   Flush();
   return Wait(id.value(), waiter, timeout_ns);
 }

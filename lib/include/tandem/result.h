@@ -69,10 +69,11 @@ class [[nodiscard]] Result<void, E> {
 
 }  // namespace tandem
 
-// TANDEM_TRY(expr): return the error of a failed Result to the caller.
+// TANDEM_TRY(expr): return the error of a failed Result to the caller (a named Result is not
+// copied).
 #define TANDEM_TRY(expr)                                      \
   do {                                                        \
-    auto tandem_try_result_ = (expr);                         \
+    auto&& tandem_try_result_ = (expr);                       \
     if (!tandem_try_result_.ok()) {                           \
       return ::tandem::MakeError(tandem_try_result_.error()); \
     }                                                         \

@@ -51,7 +51,7 @@ Client::PeerHeader Client::ReadPeer() const {
   PeerHeader p{};
   // Session first (acquire): the RTOS writes its indices before the session it attaches.
   p.session = LoadAcquire(&h->session);
-  p.state = LoadAcquire(&h->state);
+  p.state = static_cast<ChannelState>(LoadAcquire(&h->state));
   p.magic = LoadRelaxed(&h->magic);
   p.version = LoadRelaxed(&h->version);
   p.generation = LoadRelaxed(&h->generation);
@@ -88,10 +88,10 @@ Result<void, ClientStatus> Client::Connect() {
     return MakeError(last_error_);
   }
   const bool frozen_after_broken_peer =
-      peer.state == XenbusStateClosing &&
+      peer.state == ChannelState::kClosing &&
       peer.error == static_cast<uint32_t>(ConnectionError::kBrokenPeer);
-  if (peer.state == XenbusStateClosed || peer.state == XenbusStateUnknown ||
-      (peer.state == XenbusStateClosing && !frozen_after_broken_peer)) {
+  if (peer.state == ChannelState::kClosed || peer.state == ChannelState::kUnknown ||
+      (peer.state == ChannelState::kClosing && !frozen_after_broken_peer)) {
     last_error_ = ClientStatus::kPeerClosed;
     return MakeError(last_error_);
   }
@@ -110,7 +110,7 @@ void Client::StartHandshake(const PeerHeader& peer) {
   session_ = previous + 1 == 0 ? 1 : previous + 1;
   req_prod_pvt_ = req_prod_pub_ = rsp_cons_ = config_.initial_index;
 
-  StoreRelease(&h->state, static_cast<uint32_t>(XenbusStateInitialising));
+  StoreRelease(&h->state, static_cast<uint32_t>(ChannelState::kInitialising));
   StoreRelaxed(&h->magic, kRequestPageMagic);
   StoreRelaxed(&h->version, config_.version);
   StoreRelaxed(&h->generation, generation_);
@@ -122,7 +122,7 @@ void Client::StartHandshake(const PeerHeader& peer) {
                rsp_cons_ + (config_.signalling == kSignalPolled ? kEventIndexNever : 1));
   StoreRelaxed(&h->signalling, config_.signalling);
   StoreRelease(&h->session, session_);  // publishes the indices above with the session
-  StoreRelease(&h->state, static_cast<uint32_t>(XenbusStateConnected));
+  StoreRelease(&h->state, static_cast<uint32_t>(ChannelState::kConnected));
   phase_ = ClientPhase::kAwaitingAck;
   ++counters_.sessions;
   SendNotify();  // unconditional: the RTOS has no event index for a session it has not seen
@@ -136,11 +136,11 @@ void Client::FollowPeer() {
       return;
     case ClientPhase::kAwaitingAck:
       if (peer.generation != generation_) {  // the RTOS restarted during our handshake
-        if (PeerAcceptable(peer) && peer.state == XenbusStateInitWait) StartHandshake(peer);
+        if (PeerAcceptable(peer) && peer.state == ChannelState::kInitWait) StartHandshake(peer);
         return;
       }
       if (peer.session != session_) return;
-      if (peer.state == XenbusStateConnected) {
+      if (peer.state == ChannelState::kConnected) {
         // The RTOS started at our index; anything else is a broken peer.
         if (LoadRelaxed(&rsp_page_->header.rsp_prod) != rsp_cons_) {
           last_error_ = ClientStatus::kBadResponses;
@@ -155,7 +155,7 @@ void Client::FollowPeer() {
       }
       return;
     case ClientPhase::kConnected: {
-      if (peer.state == XenbusStateConnected && peer.session == session_ &&
+      if (peer.state == ChannelState::kConnected && peer.session == session_ &&
           peer.generation == generation_) {
         return;
       }
@@ -165,7 +165,7 @@ void Client::FollowPeer() {
         cause = ClientStatus::kBrokenPeer;
         ++counters_.declared_broken;
       } else if (peer.generation == generation_ &&
-                 (peer.state == XenbusStateClosing || peer.state == XenbusStateClosed)) {
+                 (peer.state == ChannelState::kClosing || peer.state == ChannelState::kClosed)) {
         cause = ClientStatus::kPeerClosed;
       }
       // Collect what the RTOS answered before it went away, then fail the rest.
@@ -181,7 +181,7 @@ void Client::FollowPeer() {
       // RTOS froze as broken stays down until the owner calls Connect(): a session is not
       // resurrected behind its back (if something else writes our page, each re-open is then
       // one command of ours, not every Poll).
-      if (peer.state != XenbusStateInitWait) return;
+      if (peer.state != ChannelState::kInitWait) return;
       if (!PeerAcceptable(peer)) {
         if (last_error_ == ClientStatus::kVersionMismatch) phase_ = ClientPhase::kFailed;
         return;
@@ -344,7 +344,7 @@ Result<void, ClientStatus> Client::WaitConnected(Waiter& waiter, uint64_t timeou
 Result<Response, ClientStatus> Client::Call(const Request& request, Waiter& waiter,
                                             uint64_t timeout_ns) {
   Result<uint64_t, ClientStatus> id = Submit(request);
-  if (!id.ok()) return MakeError(id.error());
+  TANDEM_TRY(id);
   Flush();
   return Wait(id.value(), waiter, timeout_ns);
 }
@@ -353,8 +353,8 @@ void Client::Disconnect() {
   if (phase_ == ClientPhase::kIdle) return;
   FailInFlight(ClientStatus::kNotConnected);
   RequestPageHeader* h = &req_page_->header;
-  StoreRelease(&h->state, static_cast<uint32_t>(XenbusStateClosing));
-  StoreRelease(&h->state, static_cast<uint32_t>(XenbusStateClosed));
+  StoreRelease(&h->state, static_cast<uint32_t>(ChannelState::kClosing));
+  StoreRelease(&h->state, static_cast<uint32_t>(ChannelState::kClosed));
   phase_ = ClientPhase::kIdle;
   SendNotify();
 }

@@ -37,7 +37,7 @@ ServerStatus Server::Init(uint64_t boot_id) {
   req_cons_ = rsp_prod_pvt_ = rsp_prod_pub_ = 0;
 
   // Closed while rewriting, so Linux never sees a half-written header as connected.
-  StoreRelease(&h->state, static_cast<uint32_t>(XenbusStateClosed));
+  StoreRelease(&h->state, static_cast<uint32_t>(ChannelState::kClosed));
   StoreRelaxed(&h->magic, kResponsePageMagic);
   StoreRelaxed(&h->version, kProtocolVersion);
   StoreRelaxed(&h->slot_count, static_cast<uint16_t>(kSlotCount));
@@ -52,7 +52,7 @@ ServerStatus Server::Init(uint64_t boot_id) {
   StoreRelaxed(&h->req_cons, 0u);
   StoreRelaxed(&h->req_event, 0u);
   PublishCounters();
-  SetState(XenbusStateInitWait, ConnectionError::kNone);
+  SetState(ChannelState::kInitWait, ConnectionError::kNone);
   SendNotify();
   return ServerStatus::kOk;
 }
@@ -80,7 +80,7 @@ Server::PeerHeader Server::ReadPeer() const {
   // Session first, with acquire: Linux resets its indices before it publishes a new session,
   // so whatever we read below belongs to that session or a later one.
   p.session = LoadAcquire(&h->session);
-  p.state = LoadAcquire(&h->state);
+  p.state = static_cast<ChannelState>(LoadAcquire(&h->state));
   p.magic = LoadRelaxed(&h->magic);
   p.version = LoadRelaxed(&h->version);
   p.generation = LoadRelaxed(&h->generation);
@@ -89,23 +89,23 @@ Server::PeerHeader Server::ReadPeer() const {
 }
 
 void Server::FollowPeer(const PeerHeader& peer) {
-  const bool peer_up = peer.state == XenbusStateConnected && peer.session != 0;
+  const bool peer_up = peer.state == ChannelState::kConnected && peer.session != 0;
   switch (state_) {
-    case XenbusStateConnected:
+    case ChannelState::kConnected:
       if (peer_up && peer.session == session_) return;
       // Linux closed, or restarted with a new session: the old session's requests are dropped.
       ++counters_.detaches;
-      SetState(XenbusStateInitWait, ConnectionError::kNone);
+      SetState(ChannelState::kInitWait, ConnectionError::kNone);
       [[fallthrough]];
-    case XenbusStateInitWait:
-    case XenbusStateClosing:  // frozen after a broken peer: only a new session revives it
+    case ChannelState::kInitWait:
+    case ChannelState::kClosing:  // frozen after a broken peer: only a new session revives it
       if (!peer_up || peer.session == session_) return;
       if (peer.magic != kRequestPageMagic || VersionMajor(peer.version) != kVersionMajor) {
         session_ = peer.session;  // refuse this session once, not on every pass
         ++counters_.version_refused;
         incidents_.Record({IncidentKind::kVersionRefused, 0, session_, {peer.magic, peer.version}});
         StoreRelaxed(&rsp_page_->header.session, session_);
-        SetState(XenbusStateInitWait, ConnectionError::kVersionMismatch);
+        SetState(ChannelState::kInitWait, ConnectionError::kVersionMismatch);
         SendNotify();
         return;
       }
@@ -132,7 +132,7 @@ void Server::Attach(const PeerHeader& peer) {
   // The indices above are published by the release store of the session: Linux reads the
   // session (acquire) before it trusts them.
   StoreRelease(&h->session, session_);
-  SetState(XenbusStateConnected, ConnectionError::kNone);
+  SetState(ChannelState::kConnected, ConnectionError::kNone);
   ++counters_.attaches;
   SendNotify();
 }
@@ -145,7 +145,7 @@ void Server::ReadSignalling() {
   }
 }
 
-void Server::SetState(XenbusState state, ConnectionError error) {
+void Server::SetState(ChannelState state, ConnectionError error) {
   state_ = state;
   StoreRelaxed(&rsp_page_->header.error, static_cast<uint32_t>(error));
   StoreRelease(&rsp_page_->header.state, static_cast<uint32_t>(state));
@@ -155,26 +155,26 @@ void Server::MarkBroken() {
   // libxenvchan after XSA-86: "locking up the ring is better than the alternatives". We stop
   // consuming and tell Linux; a new handshake (new session) starts from a clean state.
   ++counters_.broken;
-  SetState(XenbusStateClosing, ConnectionError::kBrokenPeer);
+  SetState(ChannelState::kClosing, ConnectionError::kBrokenPeer);
   SendNotify();
 }
 
 void Server::Close() {
   PushResponses();
-  SetState(XenbusStateClosing, ConnectionError::kShutdown);
-  SetState(XenbusStateClosed, ConnectionError::kShutdown);
+  SetState(ChannelState::kClosing, ConnectionError::kShutdown);
+  SetState(ChannelState::kClosed, ConnectionError::kShutdown);
   PublishCounters();
   SendNotify();
 }
 
 PollResult Server::Poll(uint32_t budget) {
   PollResult result;
-  if (state_ != XenbusStateInitWait && state_ != XenbusStateConnected &&
-      state_ != XenbusStateClosing) {
+  if (state_ != ChannelState::kInitWait && state_ != ChannelState::kConnected &&
+      state_ != ChannelState::kClosing) {
     return result;
   }
   FollowPeer(ReadPeer());
-  if (state_ != XenbusStateConnected) {
+  if (state_ != ChannelState::kConnected) {
     PublishCounters();
     return result;
   }

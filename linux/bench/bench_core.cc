@@ -18,11 +18,8 @@ using libtandem::Errc;
 using libtandem::Result;
 
 libtandem::Request PingRequest(uint64_t i) {
-  libtandem::Request r{};
-  r.op = static_cast<uint16_t>(tandem::channel::Op::kPing);
-  r.arg[0] = static_cast<uint32_t>(i);
-  r.arg[1] = static_cast<uint32_t>(i >> 32);
-  return r;
+  return tandem::channel::MakeRequest(tandem::channel::Op::kPing, static_cast<uint32_t>(i),
+                                      static_cast<uint32_t>(i >> 32));
 }
 
 Result<void> CheckEcho(const libtandem::Response& rsp, uint64_t i) {

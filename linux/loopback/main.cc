@@ -203,7 +203,7 @@ int main(int argc, char** argv) {
       if (!server.Poll().more) break;
     }
     if (static_cast<uint32_t>(server.state()) != published_state) {
-      published_state = server.state();
+      published_state = static_cast<uint32_t>(server.state());
       const std::string v = std::to_string(published_state);
       const std::string state_key = dir + "/" + tandem::channel::keys::kState;
       (void)xs_write(xs, XBT_NULL, state_key.c_str(), v.data(), v.size());

@@ -4,19 +4,12 @@
 # a pin configured as input fails with status 7, and tandemctl's words appear on the RTOS
 # console; a burst of the same failure is rate-limited there ("(K more ... suppressed)"); the
 # control task misses no deadline meanwhile.
+tag=CONSOLE
+. "$(dirname "$0")/lib/scenario.sh"
 name=${TANDEM_RT_NAME:-tandem-rt}
 log=/var/log/xen/console/guest-$name-vuart0.log
 pin=3
-fails=0
-fail() {
-  echo "CONSOLE: FAIL $*"
-  fails=$((fails + 1))
-}
-for _ in $(seq 1 40); do  # the RTOS publishes its channel once its command server runs
-  tandemctl -d "$name" -t 1000 ping >/dev/null 2>&1
-  [ $? != 4 ] && break
-  sleep 0.5
-done
+wait_channel 40
 tandemctl -d "$name" -t 5000 gpio configure $pin in || fail "gpio configure $pin in"
 out=$(tandemctl -d "$name" -t 5000 gpio set $pin 1 2>&1)
 rc=$?
@@ -46,5 +39,4 @@ tandemctl -d "$name" -t 5000 gpio configure $pin out || fail "gpio configure $pi
 tandemctl -d "$name" -t 5000 gpio set $pin 1 || fail "gpio set after configure out"
 grep "channel:" "$log" | sed 's/^/CONSOLE: rtos: /'
 grep "misses=" "$log" | tail -1 | sed 's/^/CONSOLE: rtos: /'
-echo "CONSOLE: $fails failure(s)"
-[ "$fails" = 0 ]
+finish

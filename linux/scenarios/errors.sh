@@ -2,20 +2,8 @@
 # dom0 scenario (platform/run --route xl --scenario linux/scenarios/errors.sh): tandemctl's error
 # paths against the real XenStore, gntdev and toolstack, with an RTOS domain that publishes no
 # channel (the keys are then forged by dom0, which may write a guest's data/ directory).
-fails=0
-check() {  # check NAME EXPECTED_STATUS PATTERN COMMAND...
-  local check_name=$1 want=$2 pattern=$3 out rc
-  shift 3
-  out=$("$@" 2>&1)
-  rc=$?
-  if [ "$rc" = "$want" ] && echo "$out" | grep -q -- "$pattern"; then
-    echo "ERRORS: ok   $check_name (status $rc)"
-  else
-    echo "ERRORS: FAIL $check_name: status $rc (want $want), output:"
-    echo "$out" | sed 's/^/    /'
-    fails=$((fails + 1))
-  fi
-}
+tag=ERRORS
+. "$(dirname "$0")/lib/scenario.sh"
 name=${TANDEM_RT_NAME:-tandem-rt}
 dom=$(xl domid "$name")
 b=/local/domain/$dom/data/tandem
@@ -40,5 +28,4 @@ check json-error 8 '"code":"xen-error","exit":8' tandemctl --json ping
 check no-claim-left 0 "" sh -c '! xenstore-ls /local/domain/0/backend/tandem 2>/dev/null | grep owner'
 xl destroy "$dom"
 check destroyed 3 "no domain with id $dom" tandemctl -d "$dom" ping
-echo "ERRORS: $fails failure(s)"
-[ "$fails" = 0 ]
+finish

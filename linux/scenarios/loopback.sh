@@ -3,20 +3,8 @@
 # tandemctl and tandem-bench on a real Xen, with tandem-loopback as the channel's far end inside
 # dom0 (real grant mappings, event channels and XenStore; no RTOS needed). Exit status 0 only if
 # every check gave the expected exit status and output.
-fails=0
-check() {  # check NAME EXPECTED_STATUS PATTERN COMMAND...
-  local check_name=$1 want=$2 pattern=$3 rc
-  shift 3
-  out=$("$@" 2>&1)
-  rc=$?
-  if [ "$rc" = "$want" ] && echo "$out" | grep -q -- "$pattern"; then
-    echo "LOOPBACK: ok   $check_name (status $rc)"
-  else
-    echo "LOOPBACK: FAIL $check_name: status $rc (want $want), output:"
-    echo "$out" | sed 's/^/    /'
-    fails=$((fails + 1))
-  fi
-}
+tag=LOOPBACK
+. "$(dirname "$0")/lib/scenario.sh"
 tandem-loopback --pins 0 1 2 3 >/tmp/loopback.log 2>&1 &
 lb=$!
 for _ in 1 2 3 4 5 6 7 8 9 10; do
@@ -42,5 +30,4 @@ check no-claim-left 0 "" sh -c '! xenstore-ls /local/domain/0/backend/tandem 2>/
 kill $lb
 wait $lb
 check unpublished 4 "domain 0 is dom0" tandemctl -d 0 ping
-echo "LOOPBACK: $fails failure(s)"
-[ "$fails" = 0 ]
+finish

@@ -6,21 +6,14 @@
 #    and no burst of misses (one job caught by the pause in flight may finish late).
 # 9: 50,000 bare notifications (tandem-bench --storm) must cost far fewer channel interrupts
 #    than notifications, and the channel must answer afterwards.
-fails=0
+tag=LOST-TIME
+. "$(dirname "$0")/lib/scenario.sh"
 name=${TANDEM_RT_NAME:-tandem-rt}
 log=/var/log/xen/console/guest-$name-vuart0.log
 field() { echo "$1" | sed -n "s/.* $2=\([0-9]*\).*/\1/p"; }
 status_line() { grep 'tandem-rt: t=' "$log" | tail -n1; }
 channel_line() { grep 'tandem-rt: channel irq=' "$log" | tail -n1; }
-fail() {
-  echo "LOST-TIME: FAIL $*"
-  fails=$((fails + 1))
-}
-for _ in $(seq 1 40); do  # the RTOS publishes its channel once its command server runs
-  tandemctl -d "$name" -t 1000 ping >/dev/null 2>&1
-  [ $? != 4 ] && break
-  sleep 0.5
-done
+wait_channel 40
 dom=$(xl domid "$name")
 sleep 2
 
@@ -53,5 +46,4 @@ echo "LOST-TIME: 50000 bare notifications: $irq interrupts, $bare bare wake-ups,
 [ "$rc" = 0 ] || { fail "tandem-bench --storm exited $rc:"; sed 's/^/    /' /tmp/storm.out; }
 [ "$irq" -le 5000 ] || fail "50000 bare notifications cost $irq interrupts"
 tandemctl -d "$name" -t 5000 stats | sed 's/^/LOST-TIME: /'
-echo "LOST-TIME: $fails failure(s)"
-[ "$fails" = 0 ]
+finish

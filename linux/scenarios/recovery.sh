@@ -7,31 +7,11 @@
 #  6. The boot id: the same boot is accepted with --expect-boot-id; after `xl destroy` and
 #     `xl create` the old boot id gives status 12, the new one is accepted, and the pin set high
 #     before the restart reads 0 (a fresh RTOS), now that the client is told.
-fails=0
-check() {  # check NAME EXPECTED_STATUS PATTERN COMMAND...
-  local check_name=$1 want=$2 pattern=$3 rc
-  shift 3
-  out=$("$@" 2>&1)
-  rc=$?
-  if [ "$rc" = "$want" ] && echo "$out" | grep -q -- "$pattern"; then
-    echo "RECOVERY: ok   $check_name (status $rc)"
-    echo "$out" | sed 's/^/RECOVERY:      /'
-  else
-    echo "RECOVERY: FAIL $check_name: status $rc (want $want, pattern '$pattern'), output:"
-    echo "$out" | sed 's/^/    /'
-    fails=$((fails + 1))
-  fi
-}
+tag=RECOVERY
+check_verbose=1
+. "$(dirname "$0")/lib/scenario.sh"
 name=${TANDEM_RT_NAME:-tandem-rt}
 cfg=${TANDEM_RT_CFG:-/rt/tandem-rt.cfg}
-wait_channel() {  # the RTOS publishes its channel once its command server task runs
-  for _ in $(seq 1 60); do
-    tandemctl -d "$name" -t 1000 ping >/dev/null 2>&1
-    rc=$?
-    [ "$rc" != 4 ] && [ "$rc" != 3 ] && return 0
-    sleep 0.5
-  done
-}
 boot_id() {  # the boot id the RTOS reports, from --json output
   tandemctl -d "$name" -t 5000 --json ping | sed -n 's/.*"boot_id":"\([0-9a-f]\{16\}\)".*/\1/p'
 }
@@ -42,7 +22,7 @@ wait_state() {  # wait_state STATE: XenStore's state key follows the RTOS within
   done
 }
 
-wait_channel
+wait_channel 60 3
 check ping 0 "pong from $name" tandemctl -d "$name" -t 5000 ping
 boot=$(boot_id)
 echo "RECOVERY: boot id before: '$boot'"
@@ -63,16 +43,14 @@ check same-boot 0 "pin 1: 1" tandemctl -d "$name" -t 5000 --expect-boot-id "$boo
 # Point 6: the RTOS's domain is destroyed and created again.
 xl destroy "$name"
 xl create "$cfg" >/dev/null 2>&1 || echo "RECOVERY: xl create $cfg failed"
-wait_channel
+wait_channel 60 3
 check restarted 12 "restarted" tandemctl -d "$name" -t 5000 --expect-boot-id "$boot" gpio get 1
 now=$(boot_id)
 echo "RECOVERY: boot id after: '$now'"
 if [ -n "$now" ] && [ "$now" != "$boot" ]; then
   echo "RECOVERY: ok   new-boot-id ($boot -> $now)"
 else
-  echo "RECOVERY: FAIL new-boot-id: '$boot' before, '$now' after"
-  fails=$((fails + 1))
+  fail "new-boot-id: '$boot' before, '$now' after"
 fi
 check pin-reset 0 "pin 1: 0" tandemctl -d "$name" -t 5000 --expect-boot-id "$now" gpio get 1
-echo "RECOVERY: $fails failure(s)"
-[ "$fails" = 0 ]
+finish

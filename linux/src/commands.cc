@@ -10,20 +10,12 @@ namespace {
 
 using tandem::channel::GpioDirection;
 using tandem::channel::kGpioMaxPin;
+using tandem::channel::MakeRequest;
 using tandem::channel::Op;
 using tandem::channel::WireStatus;
 
 // Task counts and names come from the RTOS: bounded here so a broken RTOS cannot make us loop.
 constexpr uint32_t kMaxTasks = 256;
-
-Request MakeRequest(Op op, uint32_t a0 = 0, uint32_t a1 = 0, uint32_t a2 = 0) {
-  Request r{};
-  r.op = static_cast<uint16_t>(op);
-  r.arg[0] = a0;
-  r.arg[1] = a1;
-  r.arg[2] = a2;
-  return r;
-}
 
 Result<void> CheckPin(uint32_t pin) {
   if (pin > kGpioMaxPin) {

@@ -251,93 +251,150 @@ Result<DomainEntry> ResolveDomain(XenBackend& xen, const DomainSelector& selecto
               "`xl list` or `tandemctl list` shows the running domains");
 }
 
-Result<ChannelInfo> ReadChannel(XenBackend& xen, uint32_t domid) {
-  const std::string dir = DomainPath(domid) + "/" + std::string(kFrontendDir);
-  const auto& keys = tandem::channel::keys::kAll;
-  std::map<std::string, std::optional<std::string>> raw;
+namespace {
+
+// The RTOS's keys as read, each present or not, and the domain's name.
+struct RawChannel {
+  std::map<std::string, std::optional<std::string>> keys;
   std::optional<std::string> name;
-  // The RTOS writes all keys in one transaction; reading them in one makes the set consistent.
+};
+
+// Reads every key under `dir` and the domain's name in one XenStore transaction: the RTOS writes
+// all keys in one, so reading them in one makes the set consistent. Retries a conflict 8 times.
+Result<RawChannel> ReadRawChannel(XenBackend& xen, uint32_t domid, const std::string& dir) {
+  RawChannel raw;
   for (int attempt = 0;; ++attempt) {
     Result<XenBackend::Txn> t = xen.StoreBegin();
     LIBTANDEM_TRY(t);
-    raw.clear();
-    for (const char* key : keys) {
+    raw.keys.clear();
+    for (const char* key : tandem::channel::keys::kAll) {
       Result<std::optional<std::string>> v = xen.StoreRead(t.value(), dir + "/" + key);
       if (!v.ok()) {
         (void)xen.StoreEnd(t.value(), /*abort=*/true);
-        return tandem::Error<Error>{v.error()};
+        return Fail(v.error());
       }
-      raw[key] = v.value();
+      raw.keys[key] = v.value();
     }
     Result<std::optional<std::string>> n = xen.StoreRead(t.value(), DomainPath(domid) + "/name");
     if (!n.ok()) {
       (void)xen.StoreEnd(t.value(), /*abort=*/true);
-      return tandem::Error<Error>{n.error()};
+      return Fail(n.error());
     }
-    name = n.value();
+    raw.name = n.value();
     Result<bool> committed = xen.StoreEnd(t.value(), /*abort=*/false);
     LIBTANDEM_TRY(committed);
-    if (committed.value()) break;
+    if (committed.value()) return raw;
     if (attempt == 8) {
       return Fail(Errc::kXen, "XenStore transaction on " + dir + " kept conflicting",
                   "the RTOS may be rewriting its keys in a loop; retry");
     }
   }
+}
 
-  ChannelInfo info;
-  info.domid = domid;
-  if (name && ValidDomainName(*name)) info.name = *name;
-  const std::string who =
-      "domain " + std::to_string(domid) + (info.name.empty() ? "" : " (" + info.name + ")");
-  if (std::all_of(std::begin(keys), std::end(keys),
-                  [&](const char* k) { return !raw[k].has_value(); })) {
-    return Fail(Errc::kNotPublished, who + " publishes no Tandem channel: nothing under " + dir,
-                "is it a Tandem RT domain, and has it finished booting? `tandemctl list`");
+// The keys of one read, parsed strictly: every message names the key, its value and the range.
+class ChannelKeys {
+ public:
+  ChannelKeys(RawChannel& raw, uint32_t domid, std::string dir, std::string who)
+      : raw_(raw), domid_(domid), dir_(std::move(dir)), who_(std::move(who)) {}
+
+  bool NonePresent() const {
+    return std::all_of(raw_.keys.begin(), raw_.keys.end(),
+                       [](const auto& k) { return !k.second.has_value(); });
   }
-  auto number = [&](const char* key, uint32_t min, uint32_t max) -> Result<uint32_t> {
-    const std::optional<std::string>& v = raw[key];
+
+  // A decimal in [min, max].
+  Result<uint32_t> Number(const char* key, uint32_t min, uint32_t max) {
+    const std::optional<std::string>& v = raw_.keys[key];
     if (!v) {
       return Fail(Errc::kNotPublished,
-                  "the Tandem channel of domain " + std::to_string(domid) +
-                      " is incomplete: " + dir + "/" + key + " is missing",
+                  "the Tandem channel of domain " + std::to_string(domid_) +
+                      " is incomplete: " + dir_ + "/" + key + " is missing",
                   "the RTOS may still be starting; retry, or check its console");
     }
     std::optional<uint32_t> n = ParseDecimal(*v, max);
     if (!n || *n < min) {
       return Fail(Errc::kNotPublished,
-                  dir + "/" + key + " = '" + Shown(*v) + "' is not valid (expected a decimal in [" +
-                      std::to_string(min) + ", " + std::to_string(max) + "])",
+                  dir_ + "/" + key + " = '" + Shown(*v) +
+                      "' is not valid (expected a decimal in [" + std::to_string(min) + ", " +
+                      std::to_string(max) + "])",
                   "the RTOS published a malformed channel; check its version and console");
     }
     return *n;
-  };
-  if (!raw[kKeyVersion]) {
-    LIBTANDEM_TRY(number(kKeyVersion, 0, 0));  // reports the missing key
   }
-  std::optional<uint32_t> version = ParseVersion(*raw[kKeyVersion]);
-  if (!version) {
-    return Fail(Errc::kNotPublished,
-                dir + "/" + kKeyVersion + " = '" + Shown(*raw[kKeyVersion]) +
-                    "' is not a protocol version (expected 'major.minor', 'major', or "
-                    "major << 16 | minor in decimal)",
-                "the RTOS published a malformed channel; check its version and console");
+
+  // The protocol version, of this major version.
+  Result<uint32_t> Version() {
+    if (!raw_.keys[kKeyVersion]) {
+      LIBTANDEM_TRY(Number(kKeyVersion, 0, 0));  // reports the missing key
+    }
+    std::optional<uint32_t> version = ParseVersion(*raw_.keys[kKeyVersion]);
+    if (!version) {
+      return Fail(Errc::kNotPublished,
+                  dir_ + "/" + kKeyVersion + " = '" + Shown(*raw_.keys[kKeyVersion]) +
+                      "' is not a protocol version (expected 'major.minor', 'major', or "
+                      "major << 16 | minor in decimal)",
+                  "the RTOS published a malformed channel; check its version and console");
+    }
+    if (tandem::channel::VersionMajor(*version) != tandem::channel::kVersionMajor) {
+      return Fail(Errc::kVersionMismatch,
+                  who_ + " speaks Tandem protocol " +
+                      std::to_string(tandem::channel::VersionMajor(*version)) + "." +
+                      std::to_string(*version & 0xFFFF) + ", this tandemctl speaks " +
+                      std::to_string(tandem::channel::kVersionMajor) + "." +
+                      std::to_string(tandem::channel::kVersionMinor),
+                  "use the tandemctl built with the same Tandem release as the RTOS image");
+    }
+    return *version;
   }
-  info.version = *version;
-  if (tandem::channel::VersionMajor(info.version) != tandem::channel::kVersionMajor) {
-    return Fail(Errc::kVersionMismatch,
-                who + " speaks Tandem protocol " +
-                    std::to_string(tandem::channel::VersionMajor(info.version)) + "." +
-                    std::to_string(info.version & 0xFFFF) + ", this tandemctl speaks " +
-                    std::to_string(tandem::channel::kVersionMajor) + "." +
-                    std::to_string(tandem::channel::kVersionMinor),
-                "use the tandemctl built with the same Tandem release as the RTOS image");
+
+  // Optional: an RTOS of protocol 1.2 or older publishes none (0). Present, it is exactly what
+  // boot_id.h writes, nothing else (it decides whether a client is told the RTOS restarted).
+  Result<uint64_t> BootId() {
+    const std::optional<std::string>& b = raw_.keys[kBootId];
+    if (!b) return uint64_t{0};
+    const uint64_t id = tandem::channel::BootIdFromText(b->data(), b->size());
+    if (id == 0) {
+      return Fail(Errc::kNotPublished,
+                  dir_ + "/" + kBootId + " = '" + Shown(*b) +
+                      "' is not a boot id (expected 16 lower-case hex digits, not all zero)",
+                  "the RTOS published a malformed channel; check its version and console");
+    }
+    return id;
   }
-  Result<uint32_t> state = number(kKeyState, 0, XenbusStateReconfigured);
+
+ private:
+  RawChannel& raw_;
+  const uint32_t domid_;
+  const std::string dir_;
+  const std::string who_;
+};
+
+}  // namespace
+
+Result<ChannelInfo> ReadChannel(XenBackend& xen, uint32_t domid) {
+  const std::string dir = DomainPath(domid) + "/" + std::string(kFrontendDir);
+  Result<RawChannel> raw = ReadRawChannel(xen, domid, dir);
+  LIBTANDEM_TRY(raw);
+
+  ChannelInfo info;
+  info.domid = domid;
+  if (raw.value().name && ValidDomainName(*raw.value().name)) info.name = *raw.value().name;
+  const std::string who =
+      "domain " + std::to_string(domid) + (info.name.empty() ? "" : " (" + info.name + ")");
+  ChannelKeys keys(raw.value(), domid, dir, who);
+  if (keys.NonePresent()) {
+    return Fail(Errc::kNotPublished, who + " publishes no Tandem channel: nothing under " + dir,
+                "is it a Tandem RT domain, and has it finished booting? `tandemctl list`");
+  }
+  Result<uint32_t> version = keys.Version();
+  LIBTANDEM_TRY(version);
+  info.version = version.value();
+  Result<uint32_t> state = keys.Number(kKeyState, 0, XenbusStateReconfigured);
   LIBTANDEM_TRY(state);
   info.state = state.value();
-  Result<uint32_t> rq = number(kKeyRequestRef, kFirstUsableGrantRef, kMaxGrantRef);
+  Result<uint32_t> rq = keys.Number(kKeyRequestRef, kFirstUsableGrantRef, kMaxGrantRef);
   LIBTANDEM_TRY(rq);
-  Result<uint32_t> rs = number(kKeyResponseRef, kFirstUsableGrantRef, kMaxGrantRef);
+  Result<uint32_t> rs = keys.Number(kKeyResponseRef, kFirstUsableGrantRef, kMaxGrantRef);
   LIBTANDEM_TRY(rs);
   if (rq.value() == rs.value()) {
     return Fail(Errc::kNotPublished,
@@ -347,20 +404,12 @@ Result<ChannelInfo> ReadChannel(XenBackend& xen, uint32_t domid) {
   }
   info.request_ref = rq.value();
   info.response_ref = rs.value();
-  Result<uint32_t> port = number(kKeyEventChannel, 1, kMaxEventChannel);
+  Result<uint32_t> port = keys.Number(kKeyEventChannel, 1, kMaxEventChannel);
   LIBTANDEM_TRY(port);
   info.event_channel = port.value();
-  // Optional: an RTOS of protocol 1.2 or older publishes none. Present, it is exactly what
-  // boot_id.h writes, nothing else (it decides whether a client is told the RTOS restarted).
-  if (const std::optional<std::string>& b = raw[kBootId]; b) {
-    info.boot_id = tandem::channel::BootIdFromText(b->data(), b->size());
-    if (info.boot_id == 0) {
-      return Fail(Errc::kNotPublished,
-                  dir + "/" + kBootId + " = '" + Shown(*b) +
-                      "' is not a boot id (expected 16 lower-case hex digits, not all zero)",
-                  "the RTOS published a malformed channel; check its version and console");
-    }
-  }
+  Result<uint64_t> boot_id = keys.BootId();
+  LIBTANDEM_TRY(boot_id);
+  info.boot_id = boot_id.value();
   return info;
 }
 

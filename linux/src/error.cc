@@ -1,40 +1,30 @@
 // Names of libtandem's error codes and domain states.
 #include "libtandem/error.h"
 
+#include <stddef.h>
+
+#include <iterator>
+
 #include "libtandem/xen_backend.h"
 
 namespace libtandem {
 
-const char* ErrcName(Errc code) {
-  switch (code) {
-    case Errc::kOk:
-      return "ok";
-    case Errc::kInternal:
-      return "internal";
-    case Errc::kUsage:
-      return "usage";
-    case Errc::kDomainNotFound:
-      return "domain-not-found";
-    case Errc::kNotPublished:
-      return "channel-not-published";
-    case Errc::kVersionMismatch:
-      return "version-mismatch";
-    case Errc::kTimeout:
-      return "timeout";
-    case Errc::kRefused:
-      return "refused";
-    case Errc::kXen:
-      return "xen-error";
-    case Errc::kDomainDown:
-      return "domain-down";
-    case Errc::kProtocol:
-      return "protocol-error";
-    case Errc::kBusy:
-      return "busy";
-    case Errc::kRtosRestarted:
-      return "rtos-restarted";
+namespace {
+
+// kErrcTable[i] is the code of value i: the exit statuses have no gap and ErrcName is an index.
+constexpr bool TableIsDense() {
+  for (size_t i = 0; i < std::size(kErrcTable); ++i) {
+    if (static_cast<size_t>(kErrcTable[i].code) != i) return false;
   }
-  return "unknown";
+  return true;
+}
+static_assert(TableIsDense(), "LIBTANDEM_ERRC_TABLE: values must be 0, 1, 2, ... in order");
+
+}  // namespace
+
+const char* ErrcName(Errc code) {
+  const size_t i = static_cast<size_t>(code);
+  return i < std::size(kErrcTable) ? kErrcTable[i].name : "unknown";
 }
 
 const char* DomainRunStateName(DomainRunState state) {

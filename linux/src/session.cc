@@ -120,7 +120,7 @@ Result<void> Session::Claim(uint64_t deadline_ns) {
     Result<std::optional<std::string>> owner = xen_.StoreRead(t.value(), base + "/owner");
     if (!owner.ok()) {
       (void)xen_.StoreEnd(t.value(), true);
-      return tandem::Error<Error>{owner.error()};
+      return Fail(owner.error());
     }
     int holder = 0;
     if (owner.value()) {
@@ -142,7 +142,7 @@ Result<void> Session::Claim(uint64_t deadline_ns) {
         Result<void> w = xen_.StoreWrite(t.value(), base + "/" + key, value);
         if (!w.ok()) {
           (void)xen_.StoreEnd(t.value(), true);
-          return tandem::Error<Error>{w.error()};
+          return Fail(w.error());
         }
       }
       Result<bool> committed = xen_.StoreEnd(t.value(), false);
@@ -156,8 +156,7 @@ Result<void> Session::Claim(uint64_t deadline_ns) {
     (void)xen_.StoreEnd(t.value(), true);
     const uint64_t now = xen_.NowNs();
     if (now >= deadline_ns) {
-      return tandem::Error<Error>{
-          BusyError("process " + std::to_string(holder) + " (" + base + "/owner)")};
+      return Fail(BusyError("process " + std::to_string(holder) + " (" + base + "/owner)"));
     }
     xen_.SleepNs(std::min<uint64_t>(deadline_ns - now, kBusyRetryNs));
   }
@@ -186,11 +185,11 @@ Result<uint32_t> Session::BindEventChannel(uint64_t deadline_ns) {
     for (const ProcessInfo& p : xen_.EvtchnUsers()) {
       users += (users.empty() ? "" : ", ") + std::to_string(p.pid) + " (" + p.command + ")";
     }
-    return tandem::Error<Error>{BusyError(
-        "another dom0 process: " + port.error().message + "; " +
-        (users.empty() ? std::string("which one could not be found out (reading /proc/*/fd "
-                                     "needs root)")
-                       : "processes with /dev/xen/evtchn open: " + users))};
+    return Fail(BusyError("another dom0 process: " + port.error().message + "; " +
+                          (users.empty()
+                               ? std::string("which one could not be found out (reading /proc/*/fd "
+                                             "needs root)")
+                               : "processes with /dev/xen/evtchn open: " + users)));
   }
 }
 
@@ -217,7 +216,7 @@ Result<void> Session::Attach(uint64_t deadline_ns) {
     tandem::Result<void, ClientStatus> c = client_->Connect();
     if (c.ok()) break;
     if (c.error() != ClientStatus::kPeerNotReady && c.error() != ClientStatus::kPeerClosed) {
-      return tandem::Error<Error>{ClientError(c.error())};
+      return Fail(ClientError(c.error()));
     }
     const uint64_t now = xen_.NowNs();
     if (now >= deadline_ns) {
@@ -238,7 +237,7 @@ Result<void> Session::Attach(uint64_t deadline_ns) {
                       tandem::channel::ClientStatusName(c.error()),
                   "the RTOS may be restarting its channel; retry, or check its console"};
       }
-      return tandem::Error<Error>{e};
+      return Fail(e);
     }
     Result<bool> ev =
         xen_.EvtchnWait(notifier_.port_, std::min(deadline_ns - now, kLivenessSliceNs));
@@ -252,7 +251,7 @@ Result<void> Session::Attach(uint64_t deadline_ns) {
       deadline_ns, "the RTOS to accept the session");
   LIBTANDEM_TRY(up);
   if (client_->phase() != ClientPhase::kConnected) {
-    return tandem::Error<Error>{ClientError(client_->last_error())};
+    return Fail(ClientError(client_->last_error()));
   }
   SetBackendState(XenbusStateConnected);
   return {};
@@ -282,7 +281,7 @@ Result<void> Session::PumpUntil(Done done, uint64_t deadline_ns, const char* wai
       Result<DomainRunState> st = xen_.GetDomainState(info_.domid);
       if (st.ok() && st.value() != DomainRunState::kRunning &&
           st.value() != DomainRunState::kPaused) {
-        return tandem::Error<Error>{TimeoutError(waiting_for)};
+        return Fail(TimeoutError(waiting_for));
       }
       return Fail(Errc::kXen,
                   "cannot notify " + Who() + " on event channel " + std::to_string(notifier_.port_),
@@ -290,7 +289,7 @@ Result<void> Session::PumpUntil(Done done, uint64_t deadline_ns, const char* wai
     }
     if (client_->PrepareWait()) continue;  // answers arrived while arming: no sleep
     const uint64_t now = xen_.NowNs();
-    if (now >= deadline_ns) return tandem::Error<Error>{TimeoutError(waiting_for)};
+    if (now >= deadline_ns) return Fail(TimeoutError(waiting_for));
     Result<bool> ev =
         xen_.EvtchnWait(notifier_.port_, std::min(deadline_ns - now, kLivenessSliceNs));
     LIBTANDEM_TRY(ev);
@@ -305,7 +304,7 @@ Result<void> Session::PumpUntil(Done done, uint64_t deadline_ns, const char* wai
     if (st.value() == DomainRunState::kPaused) {
       seen_paused_ = true;
     } else if (st.value() != DomainRunState::kRunning) {
-      return tandem::Error<Error>{TimeoutError(waiting_for)};
+      return Fail(TimeoutError(waiting_for));
     }
   }
 }
@@ -470,12 +469,12 @@ Result<void> Session::Reconnect(uint64_t deadline_ns) {
     if (up.error().code == Errc::kTimeout && why != ClientStatus::kOk) {
       Error e = ClientError(why);
       e.message += " (and it did not re-open the channel before the deadline)";
-      return tandem::Error<Error>{e};
+      return Fail(e);
     }
-    return tandem::Error<Error>{up.error()};
+    return Fail(up.error());
   }
   if (client_->phase() != ClientPhase::kConnected) {
-    return tandem::Error<Error>{ClientError(client_->last_error())};
+    return Fail(ClientError(client_->last_error()));
   }
   return {};
 }
@@ -484,9 +483,9 @@ Result<Response> Session::Call(const Request& request, uint64_t timeout_ns) {
   const uint64_t deadline = xen_.NowNs() + timeout_ns;
   // What happened since the last call is reported before anything is re-opened or sent.
   client_->Poll();
-  if (std::optional<Error> e = TakeUnreported()) return tandem::Error<Error>{*e};
+  if (std::optional<Error> e = TakeUnreported()) return Fail(*e);
   LIBTANDEM_TRY(Reconnect(deadline));
-  if (std::optional<Error> e = TakeUnreported()) return tandem::Error<Error>{*e};
+  if (std::optional<Error> e = TakeUnreported()) return Fail(*e);
   Result<uint64_t> id = Submit(request);
   LIBTANDEM_TRY(id);
   Flush();
@@ -501,17 +500,17 @@ Result<Response> Session::Call(const Request& request, uint64_t timeout_ns) {
       deadline, "the answer");
   if (!w.ok()) {
     client_->Abandon(id.value());
-    return tandem::Error<Error>{w.error()};
+    return Fail(w.error());
   }
-  if (!got->ok()) return tandem::Error<Error>{LossError(got->error())};
+  if (!got->ok()) return Fail(LossError(got->error()));
   return got->value();
 }
 
 Result<uint64_t> Session::Submit(const Request& request) {
   if (closed_) return Fail(Errc::kInternal, "libtandem: Submit on a closed session");
-  if (std::optional<Error> e = TakeUnreported()) return tandem::Error<Error>{*e};
+  if (std::optional<Error> e = TakeUnreported()) return Fail(*e);
   tandem::Result<uint64_t, ClientStatus> id = client_->Submit(request);
-  if (!id.ok()) return tandem::Error<Error>{LossError(id.error())};
+  if (!id.ok()) return Fail(LossError(id.error()));
   return id.value();
 }
 
@@ -528,7 +527,7 @@ Result<void> Session::WaitProgress(uint64_t deadline_ns) {
       },
       deadline_ns, "answers"));
   if (client_->phase() != ClientPhase::kConnected && client_->counters().completed == before) {
-    return tandem::Error<Error>{LossError(client_->last_error())};
+    return Fail(LossError(client_->last_error()));
   }
   return {};
 }
@@ -537,7 +536,7 @@ Result<std::optional<Response>> Session::TryTake(uint64_t id) {
   tandem::Result<Response, ClientStatus> r = client_->Take(id);
   if (r.ok()) return std::optional<Response>(r.value());
   if (r.error() == ClientStatus::kPending) return std::optional<Response>();
-  return tandem::Error<Error>{LossError(r.error())};
+  return Fail(LossError(r.error()));
 }
 
 Result<RtosCounters> Session::InjectBadRequestIndex(int32_t offset, uint64_t deadline_ns) {

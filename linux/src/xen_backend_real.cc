@@ -69,15 +69,15 @@ class RealXenBackend final : public XenBackend {
     }
     evtchn_ = xenevtchn_open(log, 0);
     if (evtchn_ == nullptr) {
-      return tandem::Error<Error>{XenError("xenevtchn_open", errno,
-                                           "load the xen-evtchn module (/dev/xen/evtchn) and run "
-                                           "as root")};
+      return Fail(XenError("xenevtchn_open", errno,
+                           "load the xen-evtchn module (/dev/xen/evtchn) and run "
+                           "as root"));
     }
     gnttab_ = xengnttab_open(log, 0);
     if (gnttab_ == nullptr) {
-      return tandem::Error<Error>{XenError("xengnttab_open", errno,
-                                           "load the xen-gntdev module (/dev/xen/gntdev) and run "
-                                           "as root")};
+      return Fail(XenError("xengnttab_open", errno,
+                           "load the xen-gntdev module (/dev/xen/gntdev) and run "
+                           "as root"));
     }
     return {};
   }
@@ -87,7 +87,7 @@ class RealXenBackend final : public XenBackend {
     void* v = xs_read(xs_, t, path.c_str(), &len);
     if (v == nullptr) {
       if (errno == ENOENT) return std::optional<std::string>();
-      return tandem::Error<Error>{XenError("xs_read " + path, errno)};
+      return Fail(XenError("xs_read " + path, errno));
     }
     std::string s(static_cast<const char*>(v), len);
     free(v);
@@ -100,7 +100,7 @@ class RealXenBackend final : public XenBackend {
     char** names = xs_directory(xs_, t, path.c_str(), &n);
     if (names == nullptr) {
       if (errno == ENOENT) return std::optional<std::vector<std::string>>();
-      return tandem::Error<Error>{XenError("xs_directory " + path, errno)};
+      return Fail(XenError("xs_directory " + path, errno));
     }
     std::vector<std::string> out(names, names + n);
     free(names);  // one allocation holds the array and the strings (xenstore.h)
@@ -109,28 +109,28 @@ class RealXenBackend final : public XenBackend {
 
   Result<void> StoreWrite(Txn t, const std::string& path, const std::string& value) override {
     if (!xs_write(xs_, t, path.c_str(), value.data(), static_cast<unsigned>(value.size()))) {
-      return tandem::Error<Error>{XenError("xs_write " + path, errno)};
+      return Fail(XenError("xs_write " + path, errno));
     }
     return {};
   }
 
   Result<void> StoreRemove(Txn t, const std::string& path) override {
     if (!xs_rm(xs_, t, path.c_str()) && errno != ENOENT) {
-      return tandem::Error<Error>{XenError("xs_rm " + path, errno)};
+      return Fail(XenError("xs_rm " + path, errno));
     }
     return {};
   }
 
   Result<Txn> StoreBegin() override {
     xs_transaction_t t = xs_transaction_start(xs_);
-    if (t == XBT_NULL) return tandem::Error<Error>{XenError("xs_transaction_start", errno)};
+    if (t == XBT_NULL) return Fail(XenError("xs_transaction_start", errno));
     return static_cast<Txn>(t);
   }
 
   Result<bool> StoreEnd(Txn t, bool abort) override {
     if (xs_transaction_end(xs_, t, abort)) return true;
     if (errno == EAGAIN) return false;
-    return tandem::Error<Error>{XenError("xs_transaction_end", errno)};
+    return Fail(XenError("xs_transaction_end", errno));
   }
 
   // libxenctrl, opened on first need; nullptr where it cannot be (not privileged).
@@ -147,7 +147,7 @@ class RealXenBackend final : public XenBackend {
     if (Xc() != nullptr) {
       xc_dominfo_t info;
       const int n = xc_domain_getinfo(xc_, domid, 1, &info);
-      if (n < 0) return tandem::Error<Error>{XenError("xc_domain_getinfo", errno)};
+      if (n < 0) return Fail(XenError("xc_domain_getinfo", errno));
       // getinfo returns the next domain at or after domid: another id means ours is gone.
       if (n == 0 || info.domid != domid) return DomainRunState::kAbsent;
       if (info.dying) return DomainRunState::kDying;
@@ -178,10 +178,10 @@ class RealXenBackend final : public XenBackend {
                                      std::to_string(st.u.interdomain.port));
       }
     }
-    return tandem::Error<Error>{
-        XenError("xenevtchn_bind_interdomain (domain " + std::to_string(domid) + ", port " +
-                     std::to_string(remote_port) + ")",
-                 err, "the RTOS's event-channel port must be unbound and allocated for dom0")};
+    return Fail(XenError("xenevtchn_bind_interdomain (domain " + std::to_string(domid) + ", port " +
+                             std::to_string(remote_port) + ")",
+                         err,
+                         "the RTOS's event-channel port must be unbound and allocated for dom0"));
   }
 
   std::vector<ProcessInfo> EvtchnUsers() override {
@@ -190,14 +190,14 @@ class RealXenBackend final : public XenBackend {
 
   Result<void> EvtchnUnbind(uint32_t local_port) override {
     if (xenevtchn_unbind(evtchn_, local_port) < 0) {
-      return tandem::Error<Error>{XenError("xenevtchn_unbind", errno)};
+      return Fail(XenError("xenevtchn_unbind", errno));
     }
     return {};
   }
 
   Result<void> EvtchnNotify(uint32_t local_port) override {
     if (xenevtchn_notify(evtchn_, local_port) < 0) {
-      return tandem::Error<Error>{XenError("xenevtchn_notify", errno)};
+      return Fail(XenError("xenevtchn_notify", errno));
     }
     return {};
   }
@@ -212,17 +212,17 @@ class RealXenBackend final : public XenBackend {
       const int rc = poll(&pfd, 1, static_cast<int>((left + 999'999) / 1'000'000));
       if (rc < 0) {
         if (errno == EINTR) continue;
-        return tandem::Error<Error>{XenError("poll on the event-channel fd", errno)};
+        return Fail(XenError("poll on the event-channel fd", errno));
       }
       if (rc == 0) return false;
       xenevtchn_port_or_error_t p = xenevtchn_pending(evtchn_);
       if (p < 0) {
         if (errno == EAGAIN) continue;
-        return tandem::Error<Error>{XenError("xenevtchn_pending", errno)};
+        return Fail(XenError("xenevtchn_pending", errno));
       }
       // The port stays masked after it fired until we unmask it (xenevtchn.h).
       if (xenevtchn_unmask(evtchn_, static_cast<uint32_t>(p)) < 0) {
-        return tandem::Error<Error>{XenError("xenevtchn_unmask", errno)};
+        return Fail(XenError("xenevtchn_unmask", errno));
       }
       if (static_cast<uint32_t>(p) == local_port) return true;
     }
@@ -232,17 +232,17 @@ class RealXenBackend final : public XenBackend {
     void* p =
         xengnttab_map_grant_ref(gnttab_, domid, ref, writable ? PROT_READ | PROT_WRITE : PROT_READ);
     if (p == nullptr) {
-      return tandem::Error<Error>{XenError(
-          std::string("xengnttab_map_grant_ref (domain ") + std::to_string(domid) + ", ref " +
-              std::to_string(ref) + (writable ? ", read-write)" : ", read-only)"),
-          errno, "the RTOS must grant this page to dom0")};
+      return Fail(XenError(std::string("xengnttab_map_grant_ref (domain ") + std::to_string(domid) +
+                               ", ref " + std::to_string(ref) +
+                               (writable ? ", read-write)" : ", read-only)"),
+                           errno, "the RTOS must grant this page to dom0"));
     }
     return p;
   }
 
   Result<void> GrantUnmap(void* page) override {
     if (xengnttab_unmap(gnttab_, page, 1) < 0) {
-      return tandem::Error<Error>{XenError("xengnttab_unmap", errno)};
+      return Fail(XenError("xengnttab_unmap", errno));
     }
     return {};
   }
@@ -276,8 +276,7 @@ class RealXenBackend final : public XenBackend {
 
 Result<std::unique_ptr<XenBackend>> OpenXenBackend() {
   auto backend = std::make_unique<RealXenBackend>();
-  Result<void> r = backend->Init();
-  if (!r.ok()) return tandem::Error<Error>{r.error()};
+  LIBTANDEM_TRY(backend->Init());
   return std::unique_ptr<XenBackend>(std::move(backend));
 }
 

@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <cstdio>
 #include <iomanip>
 #include <sstream>
 #include <thread>
@@ -23,22 +24,18 @@ using libtandem::Errc;
 using libtandem::Error;
 using libtandem::Result;
 
-constexpr const char* kExitCodes =
-    "Exit status:\n"
-    "  0  success\n"
-    "  1  internal error (a bug: please report it)\n"
-    "  2  usage error, or several Tandem domains and no --domain\n"
-    "  3  domain not found\n"
-    "  4  the domain publishes no (valid) Tandem channel in XenStore\n"
-    "  5  protocol version mismatch between tandemctl and the RTOS\n"
-    "  6  timeout: no answer within --timeout\n"
-    "  7  refused by the RTOS (pin not exported, bad argument, unsupported)\n"
-    "  8  Xen error (not running in a Xen domain, xenstored unreachable, a Xen call failed)\n"
-    "  9  the domain is paused, shutting down or was destroyed\n"
-    " 10  protocol error: the RTOS reset the channel or answered wrongly\n"
-    " 11  busy: another client holds the channel\n"
-    " 12  the RTOS restarted: it is not the boot --expect-boot-id names\n"
-    "Documentation: docs/tandemctl.md";
+// The exit statuses, as every --help lists them: one line per row of libtandem's Errc table.
+std::string ExitCodes() {
+  std::string text = "Exit status:\n";
+  char number[8];
+  for (const libtandem::ErrcInfo& row : libtandem::kErrcTable) {
+    std::snprintf(number, sizeof(number), "%3u  ", static_cast<unsigned>(row.code));
+    text += number;
+    text += row.help;
+    text += '\n';
+  }
+  return text + "Documentation: docs/tandemctl.md";
+}
 
 struct Options {
   std::string domain;
@@ -322,35 +319,38 @@ void StartWatchdog(uint32_t timeout_ms, bool json) {
   }).detach();
 }
 
-}  // namespace
+enum class Cmd { kNone, kList, kPing, kSet, kGet, kToggle, kConfigure, kStats };
 
-int RunTandemctl(int argc, const char* const* argv, const BackendFactory& open_backend,
-                 std::ostream& out, std::ostream& err, bool watchdog) {
-  Options o;
-  CLI::App app{
-      "tandemctl: talk to the Tandem RT real-time OS from Linux dom0 over its Xen command "
-      "channel (grant-mapped ring + event channel)",
-      "tandemctl"};
-  app.footer(kExitCodes);
+// The options every command takes; `domain` and `expect_boot_id` tell whether they were given.
+struct GlobalOptions {
+  CLI::Option* domain = nullptr;
+  CLI::Option* expect_boot_id = nullptr;
+};
+
+GlobalOptions AddGlobalOptions(CLI::App& app, Options& o) {
   app.set_version_flag("--version", std::string("tandemctl ") + TANDEM_VERSION + " (protocol " +
                                         std::to_string(tandem::channel::kVersionMajor) + "." +
                                         std::to_string(tandem::channel::kVersionMinor) + ")");
-  CLI::Option* domain = app.add_option(
-      "-d,--domain", o.domain,
-      "RTOS domain: an id if all digits (1.." + std::to_string(libtandem::kMaxDomid) +
-          "), else a name (default: the only domain publishing a channel)");
+  GlobalOptions g;
+  g.domain = app.add_option("-d,--domain", o.domain,
+                            "RTOS domain: an id if all digits (1.." +
+                                std::to_string(libtandem::kMaxDomid) +
+                                "), else a name (default: the only domain publishing a channel)");
   app.add_flag("-j,--json", o.json, "print one JSON object on stdout (errors too)");
   app.add_option("-t,--timeout", o.timeout_ms,
                  "milliseconds the whole command may take, connection included")
       ->capture_default_str()
       ->check(CLI::Range(1u, 600000u));
-  CLI::Option* expect_boot_id = app.add_option(
+  g.expect_boot_id = app.add_option(
       "--expect-boot-id", o.expect_boot_id_text,
       "the RTOS boot (16 hex digits, from `list` or an earlier --json result) the command is "
       "meant for: if the RTOS restarted since, exit 12 without running the command");
-  app.require_subcommand(1);
+  return g;
+}
 
-  enum class Cmd { kNone, kList, kPing, kSet, kGet, kToggle, kConfigure, kStats } cmd = Cmd::kNone;
+// The subcommands; the one given sets `cmd`.
+void AddCommands(CLI::App& app, Options& o, Cmd& cmd) {
+  app.require_subcommand(1);
   auto* list = app.add_subcommand("list", "list the domains and whether they publish a channel");
   list->callback([&] { cmd = Cmd::kList; });
   app.add_subcommand("ping", "round trip through the channel (the RTOS echoes)")->callback([&] {
@@ -385,43 +385,39 @@ int RunTandemctl(int argc, const char* const* argv, const BackendFactory& open_b
   configure->add_option("--level", o.level, "initial level of an output (0 or 1)")
       ->check(CLI::Range(0u, 1u));
   configure->callback([&] { cmd = Cmd::kConfigure; });
+}
 
-  // The exit statuses on every command's --help, not only the top level's.
+// The exit statuses on every command's --help, not only the top level's.
+void AddExitStatusFooters(CLI::App& app) {
+  const std::string exit_codes = ExitCodes();
+  app.footer(exit_codes);
   for (CLI::App* sub : app.get_subcommands({})) {
-    sub->footer(kExitCodes);
-    for (CLI::App* subsub : sub->get_subcommands({})) subsub->footer(kExitCodes);
+    sub->footer(exit_codes);
+    for (CLI::App* subsub : sub->get_subcommands({})) subsub->footer(exit_codes);
   }
+}
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e, out, err);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e, out, err);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e, out, err);
-  } catch (const CLI::ParseError& e) {
-    return ReportError(DescribeUsageError(app, e), o.json, out, err);
-  }
+// What CLI11 cannot check: --domain's form and --expect-boot-id, parsed into `o`.
+Result<void> ParseGlobalOptions(const GlobalOptions& given, Options& o) {
   Result<libtandem::DomainSelector> selector = libtandem::ParseDomainSelector(
-      domain->count() != 0 ? std::optional<std::string>(o.domain) : std::nullopt);
-  if (!selector.ok()) return ReportError(selector.error(), o.json, out, err);
+      given.domain->count() != 0 ? std::optional<std::string>(o.domain) : std::nullopt);
+  LIBTANDEM_TRY(selector);
   o.selector = selector.value();
-  if (expect_boot_id->count() != 0) {
+  if (given.expect_boot_id->count() != 0) {
     o.expect_boot_id =
         tandem::channel::BootIdFromText(o.expect_boot_id_text.data(), o.expect_boot_id_text.size());
     if (o.expect_boot_id == 0) {
-      return ReportError(
-          Error{Errc::kUsage,
-                "--expect-boot-id '" + o.expect_boot_id_text +
-                    "' is not a boot id (16 lower-case hex digits, not all zero)",
-                "copy it from `tandemctl list` (BOOT ID) or from \"boot_id\" in --json output"},
-          o.json, out, err);
+      return libtandem::Fail(
+          Errc::kUsage,
+          "--expect-boot-id '" + o.expect_boot_id_text +
+              "' is not a boot id (16 lower-case hex digits, not all zero)",
+          "copy it from `tandemctl list` (BOOT ID) or from \"boot_id\" in --json output");
     }
   }
+  return {};
+}
 
-  if (watchdog) StartWatchdog(o.timeout_ms, o.json);
-  Runner run(o, open_backend, out, err);
+int RunCommand(Runner& run, Cmd cmd, const Options& o, std::ostream& out, std::ostream& err) {
   try {
     switch (cmd) {
       case Cmd::kList:
@@ -447,6 +443,39 @@ int RunTandemctl(int argc, const char* const* argv, const BackendFactory& open_b
   }
   return ReportError(Error{Errc::kUsage, "no command given", "run `tandemctl --help`"}, o.json, out,
                      err);
+}
+
+}  // namespace
+
+int RunTandemctl(int argc, const char* const* argv, const BackendFactory& open_backend,
+                 std::ostream& out, std::ostream& err, bool watchdog) {
+  Options o;
+  CLI::App app{
+      "tandemctl: talk to the Tandem RT real-time OS from Linux dom0 over its Xen command "
+      "channel (grant-mapped ring + event channel)",
+      "tandemctl"};
+  const GlobalOptions given = AddGlobalOptions(app, o);
+  Cmd cmd = Cmd::kNone;
+  AddCommands(app, o, cmd);
+  AddExitStatusFooters(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e, out, err);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e, out, err);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e, out, err);
+  } catch (const CLI::ParseError& e) {
+    return ReportError(DescribeUsageError(app, e), o.json, out, err);
+  }
+  Result<void> parsed = ParseGlobalOptions(given, o);
+  if (!parsed.ok()) return ReportError(parsed.error(), o.json, out, err);
+
+  if (watchdog) StartWatchdog(o.timeout_ms, o.json);
+  Runner run(o, open_backend, out, err);
+  return RunCommand(run, cmd, o, out, err);
 }
 
 }  // namespace tandemctl

@@ -128,6 +128,22 @@ def _copy_path(c: Cpio, root: pathlib.Path, rel: str):
         c.file(rel, src.read_bytes(), 0o755 if os.access(src, os.X_OK) else 0o644)
 
 
+SCENARIO_DIR = "etc/tandem/scenarios"
+
+
+def scenario_files(scenario) -> list:
+    """The archive entries (path, bytes, mode) of one dom0 scenario: the script, executable, and
+    the helpers its directory keeps in lib/ (which it sources as "$(dirname "$0")/lib/NAME"),
+    beside it in /etc/tandem/scenarios/lib/, not executable."""
+    scenario = pathlib.Path(scenario)
+    files = [(f"{SCENARIO_DIR}/{scenario.name}", scenario.read_bytes(), 0o755)]
+    lib = scenario.parent / "lib"
+    if lib.is_dir():
+        files += [(f"{SCENARIO_DIR}/lib/{f.name}", f.read_bytes(), 0o644)
+                  for f in sorted(lib.iterdir()) if f.is_file()]
+    return files
+
+
 def build(p: Platform, art: fetchmod.Artifacts, out: pathlib.Path, route: str,
           extra_bins=(), overlays=(), scenarios=()) -> pathlib.Path:
     root = art.dom0_root
@@ -185,8 +201,8 @@ def build(p: Platform, art: fetchmod.Artifacts, out: pathlib.Path, route: str,
         for e in extra:
             c.file(f"usr/local/bin/{e.name}", e.read_bytes(), 0o755)
         for s in scenarios:
-            s = pathlib.Path(s)
-            c.file(f"etc/tandem/scenarios/{s.name}", s.read_bytes(), 0o755)
+            for name, data, mode in scenario_files(s):
+                c.file(name, data, mode)
         for ov in overlays:
             ov = pathlib.Path(ov)
             for f in sorted(ov.rglob("*")):

@@ -3,6 +3,7 @@ validation, xl config, Xen command line, device trees through dtc, the cpio writ
 
 import io
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
@@ -150,6 +151,28 @@ class GeneratedTest(unittest.TestCase):
         for want in ("etc/tandem/x", "usr/bin/y -> ../../etc/tandem/x", "dev/console", "etc"):
             self.assertIn(want, listing)
         self.assertRegex(listing, r"crw-------.*5,\s+1.*dev/console")
+
+
+class ScenarioFilesTest(unittest.TestCase):
+    """Every dom0 scenario ships with what it sources: a helper left out of the image would
+    make the scenario fail in dom0 only, after a whole boot."""
+
+    SCENARIOS = pathlib.Path(__file__).resolve().parents[2] / "linux" / "scenarios"
+
+    def test_every_sourced_helper_is_shipped(self):
+        scripts = sorted(self.SCENARIOS.glob("*.sh"))
+        self.assertTrue(scripts)
+        for script in scripts:
+            files = {name: mode for name, _, mode in initramfs.scenario_files(script)}
+            self.assertEqual(files[f"etc/tandem/scenarios/{script.name}"], 0o755)
+            for sourced in re.findall(r'^\. "\$\(dirname "\$0"\)/(\S+)"$',
+                                      script.read_text(), re.M):
+                self.assertIn(f"etc/tandem/scenarios/{sourced}", files, script.name)
+
+    def test_helpers_are_not_scenarios(self):
+        files = initramfs.scenario_files(self.SCENARIOS / "loopback.sh")
+        self.assertIn(("etc/tandem/scenarios/lib/scenario.sh",
+                       (self.SCENARIOS / "lib" / "scenario.sh").read_bytes(), 0o644), files)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ namespace tandem::xen {
 Result<void, XenStatus> XenStoreBootstrap::Start(EventHandler on_event, void* context) {
   if (!bound_) {
     auto port = GetHvmParam(hv_, HVM_PARAM_STORE_EVTCHN);
-    if (!port.ok()) return MakeError(port.error());
+    TANDEM_TRY(port);
     // 0 is never a valid store port: the domain has no XenStore at all (plain dom0less).
     if (port.value() == 0) return MakeError(XenStatus::kNotReady);
     if (port.value() >= EventChannels::kPorts) return MakeError(XenStatus::kBrokenPeer);
@@ -23,7 +23,7 @@ Result<void, XenStatus> XenStoreBootstrap::TryAttach() {
   if (connection_.attached()) return {};
   if (!bound_) return MakeError(XenStatus::kNotReady);
   auto params = QueryXenStore(hv_);
-  if (!params.ok()) return MakeError(params.error());
+  TANDEM_TRY(params);
   if (params.value().port != notifier_.port) return MakeError(XenStatus::kBrokenPeer);
   void* page =
       mapper_.map == nullptr ? nullptr : mapper_.map(mapper_.context, params.value().ring_gfn);

@@ -7,10 +7,10 @@ namespace tandem::xen {
 Result<XsReply, XsStatus> XenStoreClient::Call(uint32_t type, uint32_t tx, const XsPart* parts,
                                                size_t count) {
   auto submitted = connection_.Submit(type, tx, parts, count);
-  if (!submitted.ok()) return MakeError(submitted.error());
+  TANDEM_TRY(submitted);
   for (;;) {
     auto polled = connection_.Poll();
-    if (!polled.ok()) return MakeError(polled.error());
+    TANDEM_TRY(polled);
     if (connection_.reply_ready()) return connection_.TakeReply();
     if (!wait_()) {
       connection_.Abandon();
@@ -22,7 +22,7 @@ Result<XsReply, XsStatus> XenStoreClient::Call(uint32_t type, uint32_t tx, const
 Result<void, XsStatus> XenStoreClient::CallExpectOk(uint32_t type, uint32_t tx, const XsPart* parts,
                                                     size_t count) {
   auto reply = Call(type, tx, parts, count);
-  if (!reply.ok()) return MakeError(reply.error());
+  TANDEM_TRY(reply);
   // xenstore.txt: these operations answer "OK\0".
   const XsReply& r = reply.value();
   if (r.len != 3 || r.payload[0] != 'O' || r.payload[1] != 'K' || r.payload[2] != '\0') {
@@ -35,7 +35,7 @@ Result<size_t, XsStatus> XenStoreClient::Read(const char* path, char* out, size_
                                               uint32_t tx) {
   const XsPart parts[] = {XsString(path)};
   auto reply = Call(XS_READ, tx, parts, 1);
-  if (!reply.ok()) return MakeError(reply.error());
+  TANDEM_TRY(reply);
   const XsReply& r = reply.value();
   if (size == 0 || r.len > size - 1) return MakeError(XsStatus::kBufferTooSmall);
   __builtin_memcpy(out, r.payload, r.len);
@@ -62,7 +62,7 @@ Result<size_t, XsStatus> XenStoreClient::Directory(const char* path, char* out, 
                                                    uint32_t tx) {
   const XsPart parts[] = {XsString(path)};
   auto reply = Call(XS_DIRECTORY, tx, parts, 1);
-  if (!reply.ok()) return MakeError(reply.error());
+  TANDEM_TRY(reply);
   const XsReply& r = reply.value();
   // Children as NUL-terminated names back to back; an empty directory is an empty payload.
   if (r.len > 0 && r.payload[r.len - 1] != '\0') return MakeError(XsStatus::kBadReply);
@@ -93,7 +93,7 @@ Result<void, XsStatus> XenStoreClient::SetPermissions(const char* path, const Xs
 Result<uint32_t, XsStatus> XenStoreClient::TransactionStart() {
   const XsPart parts[] = {XsPart{"", 1}};  // xenstore.txt: TRANSACTION_START <nul>
   auto reply = Call(XS_TRANSACTION_START, 0, parts, 1);
-  if (!reply.ok()) return MakeError(reply.error());
+  TANDEM_TRY(reply);
   // The reply is the decimal transaction id, NUL-terminated.
   const XsReply& r = reply.value();
   if (r.len < 2 || r.len > 11 || r.payload[r.len - 1] != '\0') {

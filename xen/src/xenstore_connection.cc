@@ -25,10 +25,10 @@ XsPart XsBytes(const char* s) { return XsPart{s, Length(s)}; }
 
 XenResult<XenStoreParams> QueryXenStore(Hypervisor& hv) {
   auto port = GetHvmParam(hv, HVM_PARAM_STORE_EVTCHN);
-  if (!port.ok()) return MakeError(port.error());
+  TANDEM_TRY(port);
   if (port.value() >= EVTCHN_2L_NR_CHANNELS) return MakeError(XenStatus::kBrokenPeer);
   auto pfn = GetHvmParam(hv, HVM_PARAM_STORE_PFN);
-  if (!pfn.ok()) return MakeError(pfn.error());
+  TANDEM_TRY(pfn);
   // 0: never set; ~0: XENSTORE_PFN_LATE_ALLOC-style "not yet" (init-dom0less sets it later).
   if (pfn.value() == 0 || pfn.value() == ~uint64_t{0}) return MakeError(XenStatus::kNotReady);
   return XenStoreParams{pfn.value(), static_cast<evtchn_port_t>(port.value())};
@@ -86,7 +86,7 @@ Result<uint32_t, XsStatus> XenStoreConnection::Submit(uint32_t type, uint32_t tx
   in_flight_ = true;
   abandoned_ = false;
   auto polled = Poll();
-  if (!polled.ok()) return MakeError(polled.error());
+  TANDEM_TRY(polled);
   return header.req_id;
 }
 

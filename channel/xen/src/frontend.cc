@@ -234,7 +234,7 @@ FrontendStatus XenFrontend::Publish(XenStoreClient& client) {
       if (tx.error() == XsStatus::kAgain) continue;
       return StoreError(tx.error());
     }
-    published_state_ = server_.state();
+    published_state_ = ToXenbusState(server_.state());
     const FrontendStatus written = WriteAll(client, tx.value());
     if (written != FrontendStatus::kOk) {
       (void)client.TransactionEnd(tx.value(), /*commit=*/false);
@@ -273,9 +273,7 @@ void XenFrontend::WatchKeys(XenStoreClient& client) {
 FrontendStatus XenFrontend::CheckPublished(XenStoreClient& client) {
   if (!published_) return FrontendStatus::kOk;  // TryAttach publishes them
   if (client.connection().in_flight()) (void)client.connection().Poll();
-  for (const char* key :
-       {keys::kVersionPath.c_str(), keys::kRequestRefPath.c_str(), keys::kResponseRefPath.c_str(),
-        keys::kEventChannelPath.c_str(), keys::kStatePath.c_str(), keys::kBootIdPath.c_str()}) {
+  for (const char* key : keys::kAllPaths) {
     char value[kBootIdTextLength + 1];
     auto r = client.Read(key, value, sizeof(value));
     if (r.ok()) continue;
@@ -307,7 +305,7 @@ FrontendStatus XenFrontend::TryAttach(XenStoreLink& link, XenStoreClient& client
 FrontendStatus XenFrontend::SyncState(XenStoreClient& client) {
   if (!state_dirty()) return FrontendStatus::kOk;
   if (client.connection().in_flight()) (void)client.connection().Poll();
-  const XenbusState state = server_.state();
+  const XenbusState state = ToXenbusState(server_.state());
   char value[4];
   Format(value, sizeof(value), "%u", static_cast<unsigned>(state));
   // One write is atomic in XenStore: no transaction needed for a single key.

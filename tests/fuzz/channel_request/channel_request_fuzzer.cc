@@ -79,9 +79,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   StoreRelaxed(&h->version, kProtocolVersion);
   StoreRelaxed(&h->generation, server.generation());
   StoreRelease(&h->session, 1u);
-  StoreRelease(&h->state, static_cast<uint32_t>(XenbusStateConnected));
+  StoreRelease(&h->state, static_cast<uint32_t>(ChannelState::kConnected));
   server.Poll();
-  if (server.state() != XenbusStateConnected) abort();
+  if (server.state() != ChannelState::kConnected) abort();
 
   // Rounds: [kind byte][payload]; kind % 4 selects what Linux overwrites before the next Poll,
   // kind >> 2 (if not 0) is that Poll's budget.
@@ -125,7 +125,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (uint32_t i = 0; i < kSlotCount; ++i) {
       if (CopyOut<Response>(&rsp->ring[i]).payload_len > kMaxPayload) abort();
     }
-    if (server.state() == XenbusStateConnected &&
+    if (server.state() == ChannelState::kConnected &&
         LoadRelaxed(&rsp->header.rsp_prod) != LoadRelaxed(&rsp->header.req_cons)) {
       abort();
     }

@@ -30,6 +30,7 @@
 #include "libtandem/commands.h"
 #include "libtandem/session.h"
 #include "tandem/channel/shared_access.h"
+#include "tandem/channel/xenstore_keys.h"
 
 namespace {
 
@@ -144,9 +145,11 @@ void Timed(FakeXen& xen, uint64_t calls, Call call) {
 }
 
 void OverrideKeys(FakeXen& xen, Input& in) {
-  static constexpr const char* kKeys[] = {"data/tandem/version",   "data/tandem/ring-ref0",
-                                          "data/tandem/ring-ref1", "data/tandem/event-channel",
-                                          "data/tandem/state",     "name"};
+  namespace keys = tandem::channel::keys;
+  static constexpr const char* kKeys[] = {
+      keys::kVersionPath.c_str(),     keys::kRequestRefPath.c_str(),
+      keys::kResponseRefPath.c_str(), keys::kEventChannelPath.c_str(),
+      keys::kStatePath.c_str(),       "name"};
   const std::string base = "/local/domain/" + std::to_string(kDomid) + "/";
   for (int n = in.Byte() % 4; n > 0; --n) {
     const char* key = kKeys[in.Byte() % 6];

@@ -13,7 +13,6 @@ namespace {
 
 using testing::CountingNotifier;
 using testing::FakeGpio;
-using testing::MakeRequest;
 using testing::Pages;
 
 class EndpointTest : public ::testing::Test {
@@ -60,9 +59,9 @@ TEST_F(EndpointTest, InitPublishesHeader) {
   EXPECT_EQ(h.slot_count, kSlotCount);
   EXPECT_EQ(h.slot_size, kSlotSize);
   EXPECT_EQ(h.ring_offset, kRingOffset);
-  EXPECT_EQ(h.state, static_cast<uint32_t>(XenbusStateInitWait));
+  EXPECT_EQ(h.state, static_cast<uint32_t>(ChannelState::kInitWait));
   EXPECT_EQ(h.generation, 1u);
-  EXPECT_EQ(server_.state(), XenbusStateInitWait);
+  EXPECT_EQ(server_.state(), ChannelState::kInitWait);
 }
 
 TEST_F(EndpointTest, PingEchoesArgumentsAndPayload) {
@@ -373,7 +372,7 @@ TEST_F(EndpointTest, MalformedRequestsGetErrorResponses) {
   EXPECT_EQ(gpio_.unvalidated, 0u);
   EXPECT_EQ(gpio_.levels, 1u << 2);
   EXPECT_EQ(server_.counters().rejected, 9u);
-  EXPECT_EQ(server_.state(), XenbusStateConnected);
+  EXPECT_EQ(server_.state(), ChannelState::kConnected);
 }
 
 class Doubler : public CommandHandler {
@@ -422,10 +421,10 @@ TEST_F(EndpointTest, RtosRefusesOtherMajorVersion) {
   h.version = 2u << 16;
   h.generation = server_.generation();
   h.session = 7;
-  h.state = XenbusStateConnected;
+  h.state = static_cast<uint32_t>(ChannelState::kConnected);
   server_.Poll();
   server_.Poll();
-  EXPECT_EQ(server_.state(), XenbusStateInitWait);
+  EXPECT_EQ(server_.state(), ChannelState::kInitWait);
   EXPECT_EQ(pages_.rsp->header.error, static_cast<uint32_t>(ConnectionError::kVersionMismatch));
   EXPECT_EQ(pages_.rsp->header.session, 7u);
   EXPECT_EQ(server_.counters().version_refused, 1u) << "refused once per session";
@@ -508,14 +507,14 @@ TEST_F(EndpointTest, StaleLinuxIsNotAttachedToNewRtos) {
   ASSERT_EQ(restarted.Init(testing::kTestBootId + 1), ServerStatus::kOk);
   // Linux has not noticed yet: its page still says Connected, for generation 1.
   restarted.Poll();
-  EXPECT_EQ(restarted.state(), XenbusStateInitWait);
+  EXPECT_EQ(restarted.state(), ChannelState::kInitWait);
 }
 
 TEST_F(EndpointTest, LinuxDisconnectAndReconnect) {
   Connect(client_);
   client_.Disconnect();
   server_.Poll();
-  EXPECT_EQ(server_.state(), XenbusStateInitWait);
+  EXPECT_EQ(server_.state(), ChannelState::kInitWait);
   Connect(client_);
   const uint64_t id = MustSubmit(client_, MakeRequest(Op::kPing, 1));
   Exchange(client_);
@@ -544,7 +543,7 @@ TEST_F(EndpointTest, ProducerRunningAheadFreezesRingUntilNewSession) {
   StoreRelease(&h.req_prod, h.req_prod + kSlotCount + 1);  // XSA-86: an index beyond the ring
   const PollResult r = server_.Poll();
   EXPECT_EQ(r.handled, 0u);
-  EXPECT_EQ(server_.state(), XenbusStateClosing);
+  EXPECT_EQ(server_.state(), ChannelState::kClosing);
   EXPECT_EQ(server_.counters().broken, 1u);
   EXPECT_EQ(pages_.rsp->header.error, static_cast<uint32_t>(ConnectionError::kBrokenPeer));
   StoreRelease(&h.req_prod, h.req_prod - kSlotCount);  // even a sane index now: still frozen
@@ -557,7 +556,7 @@ TEST_F(EndpointTest, ProducerRunningAheadFreezesRingUntilNewSession) {
   server_.Poll();
   client_.Poll();
   EXPECT_EQ(client_.phase(), ClientPhase::kPeerDown);
-  EXPECT_EQ(server_.state(), XenbusStateClosing);
+  EXPECT_EQ(server_.state(), ChannelState::kClosing);
   // Its owner opens a fresh session, which works.
   ASSERT_TRUE(client_.Connect().ok());
   server_.Poll();
@@ -596,13 +595,13 @@ TEST_F(EndpointTest, NextClientReopensARingFrozenByAnother) {
   Connect(client_);
   StoreRelease(&pages_.req->header.req_prod, pages_.req->header.req_prod - 1);  // backwards
   server_.Poll();
-  ASSERT_EQ(server_.state(), XenbusStateClosing);
+  ASSERT_EQ(server_.state(), ChannelState::kClosing);
   client_.Disconnect();  // the hostile client leaves
   server_.Poll();
-  ASSERT_EQ(server_.state(), XenbusStateClosing) << "a close does not unfreeze the ring";
+  ASSERT_EQ(server_.state(), ChannelState::kClosing) << "a close does not unfreeze the ring";
   Client next(pages_.req.get(), pages_.rsp.get(), to_rtos_);
   Connect(next);
-  EXPECT_EQ(server_.state(), XenbusStateConnected);
+  EXPECT_EQ(server_.state(), ChannelState::kConnected);
   EXPECT_EQ(pages_.rsp->header.error, static_cast<uint32_t>(ConnectionError::kNone));
   const uint64_t id = MustSubmit(next, MakeRequest(Op::kGpioSet, 2, 1));
   Exchange(next);
@@ -616,7 +615,7 @@ TEST_F(EndpointTest, NextClientReopensARingFrozenByAnother) {
 // session there.
 TEST_F(EndpointTest, ClosingForShutdownRefusesANewSession) {
   StoreRelaxed(&pages_.rsp->header.error, static_cast<uint32_t>(ConnectionError::kShutdown));
-  StoreRelease(&pages_.rsp->header.state, static_cast<uint32_t>(XenbusStateClosing));
+  StoreRelease(&pages_.rsp->header.state, static_cast<uint32_t>(ChannelState::kClosing));
   Result<void, ClientStatus> c = client_.Connect();
   ASSERT_FALSE(c.ok());
   EXPECT_EQ(c.error(), ClientStatus::kPeerClosed);

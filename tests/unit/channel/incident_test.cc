@@ -20,7 +20,6 @@ namespace {
 
 using testing::CountingNotifier;
 using testing::FakeGpio;
-using testing::MakeRequest;
 using testing::Pages;
 
 std::string Text(const Incident& incident) {
@@ -137,7 +136,7 @@ TEST_F(IncidentTest, RefusedVersionRecordsBothVersionsOncePerSession) {
   h.version = (2u << 16) | 3;
   h.generation = server_.generation();
   h.session = 41;
-  h.state = XenbusStateConnected;
+  h.state = static_cast<uint32_t>(ChannelState::kConnected);
   server_.Poll();
   server_.Poll();
   const std::vector<Incident> got = Drain();

@@ -39,7 +39,8 @@ class Attacker {
         StoreRelaxed(&h->generation, Pick(4) ? generation : Any());
         StoreRelaxed(&h->req_prod, Any());
         StoreRelease(&h->session, Any());
-        StoreRelease(&h->state, Pick(4) ? uint32_t{XenbusStateConnected} : Pick(9));
+        StoreRelease(&h->state,
+                     Pick(4) ? static_cast<uint32_t>(ChannelState::kConnected) : Pick(9));
         break;
       case 2:  // req_prod anywhere
         StoreRelease(&h->req_prod, Any());
@@ -102,9 +103,10 @@ TEST(Malformed, RandomRingsAreAnsweredWithoutCrash) {
     handled += r.handled;
     ASSERT_LE(r.handled, 2 * kSlotCount);
     ASSERT_EQ(server.counters().requests - before, r.handled);
-    const XenbusState s = server.state();
-    ASSERT_TRUE(s == XenbusStateInitWait || s == XenbusStateConnected || s == XenbusStateClosing);
-    if (s == XenbusStateConnected) {
+    const ChannelState s = server.state();
+    ASSERT_TRUE(s == ChannelState::kInitWait || s == ChannelState::kConnected ||
+                s == ChannelState::kClosing);
+    if (s == ChannelState::kConnected) {
       ++connected_polls;
       // One response per consumed request, all published by the end of the pass.
       const ResponsePageHeader& h = pages.rsp->header;

@@ -18,7 +18,6 @@ namespace {
 
 using testing::FakeGpio;
 using testing::kSecond;
-using testing::MakeRequest;
 
 // Child: serve until Linux closes the session (or 20 s pass), then exit 0 if every handler call
 // saw validated arguments.
@@ -35,9 +34,9 @@ using testing::MakeRequest;
   bool was_connected = false;
   while (waiter.NowNs() < deadline) {
     const PollResult r = server.Poll();
-    was_connected |= server.state() == XenbusStateConnected;
-    if (was_connected && server.state() == XenbusStateInitWait &&
-        LoadAcquire(&m.requests()->header.state) == XenbusStateClosed) {
+    was_connected |= server.state() == ChannelState::kConnected;
+    if (was_connected && server.state() == ChannelState::kInitWait &&
+        LoadAcquire(&m.requests()->header.state) == static_cast<uint32_t>(ChannelState::kClosed)) {
       _exit(gpio.unvalidated == 0 ? 0 : 4);
     }
     if (r.more) continue;

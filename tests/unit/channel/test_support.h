@@ -73,15 +73,6 @@ inline void InstallGpio(Server& server, FakeGpio& gpio) {
   }
 }
 
-inline Request MakeRequest(Op op, uint32_t a0 = 0, uint32_t a1 = 0, uint32_t a2 = 0) {
-  Request r{};
-  r.op = static_cast<uint16_t>(op);
-  r.arg[0] = a0;
-  r.arg[1] = a1;
-  r.arg[2] = a2;
-  return r;
-}
-
 // Runs a server the way the RTOS command task does: poll until drained and re-armed, then
 // sleep on the event channel. A sleep that ends by timeout and is followed by work means a
 // notification was lost: counted in `lost_wakeups` (the tests require zero). Stop by setting

@@ -18,7 +18,6 @@ namespace {
 
 using testing::FakeGpio;
 using testing::kSecond;
-using testing::MakeRequest;
 
 // An RTOS on its own thread; Restart() stops it and starts a new incarnation on the same pages.
 class RtosThread {

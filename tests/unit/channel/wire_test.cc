@@ -52,46 +52,38 @@ TEST(SlotCopy, RoundTrip) {
   EXPECT_EQ(slot.word[0] & 0xFF, 0x88u);
 }
 
-Request Make(Op op, uint32_t a0 = 0, uint32_t a1 = 0, uint32_t a2 = 0, uint32_t a3 = 0) {
-  Request r{};
-  r.op = static_cast<uint16_t>(op);
-  r.arg[0] = a0;
-  r.arg[1] = a1;
-  r.arg[2] = a2;
-  r.arg[3] = a3;
-  return r;
-}
-
 TEST(ValidateRequest, OpTable) {
-  EXPECT_EQ(ValidateRequest(Make(Op::kPing, ~0u, ~0u, ~0u, ~0u)), WireStatus::kOk);
-  EXPECT_EQ(ValidateRequest(Make(Op::kGpioSet, kGpioMaxPin, 1)), WireStatus::kOk);
-  EXPECT_EQ(ValidateRequest(Make(Op::kGpioSet, kGpioMaxPin + 1, 1)), WireStatus::kBadArgument);
-  EXPECT_EQ(ValidateRequest(Make(Op::kGpioSet, 0, 2)), WireStatus::kBadArgument);
-  EXPECT_EQ(ValidateRequest(Make(Op::kGpioSet, 0, 1, 1)), WireStatus::kBadArgument);
-  EXPECT_EQ(ValidateRequest(Make(Op::kGpioGet, 0, 1)), WireStatus::kBadArgument);
-  EXPECT_EQ(ValidateRequest(Make(Op::kGpioToggle, 5)), WireStatus::kOk);
-  EXPECT_EQ(ValidateRequest(Make(Op::kGpioConfigure, 5, 1, 1)), WireStatus::kOk);
-  EXPECT_EQ(ValidateRequest(Make(Op::kGpioConfigure, 5, 2, 0)), WireStatus::kBadArgument);
-  EXPECT_EQ(ValidateRequest(Make(Op::kGpioConfigure, 5, 1, 0, 1)), WireStatus::kBadArgument);
-  EXPECT_EQ(ValidateRequest(Make(Op::kTaskStats, kMaxTaskIndex)), WireStatus::kOk);
-  EXPECT_EQ(ValidateRequest(Make(Op::kTaskStats, kMaxTaskIndex + 1)), WireStatus::kBadArgument);
-  EXPECT_EQ(ValidateRequest(Make(Op::kTaskStats, 0, kTaskStatsReset)), WireStatus::kOk);
-  EXPECT_EQ(ValidateRequest(Make(Op::kTaskStats, 0, kTaskStatsFlagsMax + 1)),
+  EXPECT_EQ(ValidateRequest(MakeRequest(Op::kPing, ~0u, ~0u, ~0u, ~0u)), WireStatus::kOk);
+  EXPECT_EQ(ValidateRequest(MakeRequest(Op::kGpioSet, kGpioMaxPin, 1)), WireStatus::kOk);
+  EXPECT_EQ(ValidateRequest(MakeRequest(Op::kGpioSet, kGpioMaxPin + 1, 1)),
             WireStatus::kBadArgument);
-  EXPECT_EQ(ValidateRequest(Make(static_cast<Op>(0x7FFF))), WireStatus::kUnknownOp);
-  EXPECT_EQ(ValidateRequest(Make(static_cast<Op>(0x8000), ~0u)), WireStatus::kOk);
+  EXPECT_EQ(ValidateRequest(MakeRequest(Op::kGpioSet, 0, 2)), WireStatus::kBadArgument);
+  EXPECT_EQ(ValidateRequest(MakeRequest(Op::kGpioSet, 0, 1, 1)), WireStatus::kBadArgument);
+  EXPECT_EQ(ValidateRequest(MakeRequest(Op::kGpioGet, 0, 1)), WireStatus::kBadArgument);
+  EXPECT_EQ(ValidateRequest(MakeRequest(Op::kGpioToggle, 5)), WireStatus::kOk);
+  EXPECT_EQ(ValidateRequest(MakeRequest(Op::kGpioConfigure, 5, 1, 1)), WireStatus::kOk);
+  EXPECT_EQ(ValidateRequest(MakeRequest(Op::kGpioConfigure, 5, 2, 0)), WireStatus::kBadArgument);
+  EXPECT_EQ(ValidateRequest(MakeRequest(Op::kGpioConfigure, 5, 1, 0, 1)), WireStatus::kBadArgument);
+  EXPECT_EQ(ValidateRequest(MakeRequest(Op::kTaskStats, kMaxTaskIndex)), WireStatus::kOk);
+  EXPECT_EQ(ValidateRequest(MakeRequest(Op::kTaskStats, kMaxTaskIndex + 1)),
+            WireStatus::kBadArgument);
+  EXPECT_EQ(ValidateRequest(MakeRequest(Op::kTaskStats, 0, kTaskStatsReset)), WireStatus::kOk);
+  EXPECT_EQ(ValidateRequest(MakeRequest(Op::kTaskStats, 0, kTaskStatsFlagsMax + 1)),
+            WireStatus::kBadArgument);
+  EXPECT_EQ(ValidateRequest(MakeRequest(static_cast<Op>(0x7FFF))), WireStatus::kUnknownOp);
+  EXPECT_EQ(ValidateRequest(MakeRequest(static_cast<Op>(0x8000), ~0u)), WireStatus::kOk);
 }
 
 TEST(ValidateRequest, FlagsAndPayload) {
-  Request r = Make(Op::kPing);
+  Request r = MakeRequest(Op::kPing);
   r.payload_len = kMaxPayload;
   EXPECT_EQ(ValidateRequest(r), WireStatus::kOk);
   r.payload_len = kMaxPayload + 1;
   EXPECT_EQ(ValidateRequest(r), WireStatus::kBadPayload);
-  r = Make(static_cast<Op>(0x9000));
+  r = MakeRequest(static_cast<Op>(0x9000));
   r.payload_len = 0xFFFF;
   EXPECT_EQ(ValidateRequest(r), WireStatus::kBadPayload);
-  r = Make(Op::kGpioGet);
+  r = MakeRequest(Op::kGpioGet);
   r.flags = 0x80000000;
   EXPECT_EQ(ValidateRequest(r), WireStatus::kBadFlags);
 }

@@ -58,9 +58,7 @@ TEST_F(AttachTest, ChannelWorksBeforeXenStoreAndIsPublishedWhenItAppears) {
   EXPECT_EQ(world_.signals, signals_seen_);  // not the channel's signal
   // Linux can now connect and talk.
   ConnectLinux();
-  Request ping{};
-  ping.op = static_cast<uint16_t>(Op::kPing);
-  ping.arg[1] = 9;
+  const Request ping = MakeRequest(Op::kPing, 0, 9);
   EXPECT_EQ(CallRtos(ping).result[1], 9u);
 }
 

@@ -28,15 +28,6 @@ using tandem::test::FakeRegs;
 
 constexpr GpioExports kExports{0b0000'0110};  // pins 1 and 2 only
 
-Request Make(Op op, uint32_t a0 = 0, uint32_t a1 = 0, uint32_t a2 = 0) {
-  Request r{};
-  r.op = static_cast<uint16_t>(op);
-  r.arg[0] = a0;
-  r.arg[1] = a1;
-  r.arg[2] = a2;
-  return r;
-}
-
 // QEMU's PL061 data register (hw/gpio/pl061.c): address bits [9:2] mask the access, writes
 // change only output pins, reads return the pins' levels.
 void ModelPl061(FakeRegs& regs, uint8_t* levels) {
@@ -86,24 +77,24 @@ class CommandHandlersTest : public FrontendFixture {
 };
 
 TEST_F(CommandHandlersTest, ConfigureSetGetToggleAnExportedPin) {
-  Response r = CallRtos(Make(Op::kGpioConfigure, 1, /*output*/ 1, /*level*/ 1));
+  Response r = CallRtos(MakeRequest(Op::kGpioConfigure, 1, /*output*/ 1, /*level*/ 1));
   EXPECT_EQ(r.status, static_cast<uint32_t>(WireStatus::kOk));
   EXPECT_EQ(regs_.regs[drivers::pl061::kDir] & 0x2, 0x2u);
   EXPECT_EQ(levels_, 0x2);
   EXPECT_EQ(r.result[0], 1u);
 
-  r = CallRtos(Make(Op::kGpioSet, 1, 0));
+  r = CallRtos(MakeRequest(Op::kGpioSet, 1, 0));
   EXPECT_EQ(r.status, static_cast<uint32_t>(WireStatus::kOk));
   EXPECT_EQ(levels_, 0x0);
   // The write went to pin 1's own masked address (race-free, TRM 3.3.1).
   EXPECT_EQ(regs_.Writes().back(), (tandem::test::Access{true, DataOffset(0x2), 0, 32}));
 
-  r = CallRtos(Make(Op::kGpioToggle, 1));
+  r = CallRtos(MakeRequest(Op::kGpioToggle, 1));
   EXPECT_EQ(r.status, static_cast<uint32_t>(WireStatus::kOk));
   EXPECT_EQ(r.result[0], 1u);
   EXPECT_EQ(levels_, 0x2);
 
-  r = CallRtos(Make(Op::kGpioGet, 1));
+  r = CallRtos(MakeRequest(Op::kGpioGet, 1));
   EXPECT_EQ(r.status, static_cast<uint32_t>(WireStatus::kOk));
   EXPECT_EQ(r.result[0], 1u);
 }
@@ -112,7 +103,7 @@ TEST_F(CommandHandlersTest, PinsNotExportedAreRefusedWithoutTouchingTheDevice) {
   const size_t accesses = regs_.log.size();
   for (uint32_t pin : {0u, 3u, 7u, 8u, 31u, 1023u}) {
     for (Op op : {Op::kGpioSet, Op::kGpioGet, Op::kGpioToggle, Op::kGpioConfigure}) {
-      const Response r = CallRtos(Make(op, pin));
+      const Response r = CallRtos(MakeRequest(op, pin));
       EXPECT_EQ(r.status, static_cast<uint32_t>(WireStatus::kPermissionDenied))
           << "pin " << pin << " op " << static_cast<int>(op);
     }
@@ -120,13 +111,13 @@ TEST_F(CommandHandlersTest, PinsNotExportedAreRefusedWithoutTouchingTheDevice) {
   EXPECT_EQ(regs_.log.size(), accesses);
   EXPECT_EQ(gpio_commands_.refused(), 6u * 4u);
   // Beyond kGpioMaxPin the channel's own validation answers first.
-  EXPECT_EQ(CallRtos(Make(Op::kGpioGet, 1024)).status,
+  EXPECT_EQ(CallRtos(MakeRequest(Op::kGpioGet, 1024)).status,
             static_cast<uint32_t>(WireStatus::kBadArgument));
 }
 
 TEST_F(CommandHandlersTest, SetOnAnInputPinIsReportedAsNotDone) {
   // Pin 2 is exported but still an input: the PL061 ignores the write.
-  const Response r = CallRtos(Make(Op::kGpioSet, 2, 1));
+  const Response r = CallRtos(MakeRequest(Op::kGpioSet, 2, 1));
   EXPECT_EQ(r.status, static_cast<uint32_t>(WireStatus::kHardwareError));
   EXPECT_EQ(r.result[0], 0u);
   EXPECT_EQ(r.result[1], static_cast<uint32_t>(GpioFault::kPinIsInput));
@@ -142,7 +133,7 @@ TEST_F(CommandHandlersTest, SetOnAnInputPinIsReportedAsNotDone) {
 }
 
 TEST_F(CommandHandlersTest, ToggleOnAnInputPinIsReportedAsNotDone) {
-  const Response r = CallRtos(Make(Op::kGpioToggle, 2));
+  const Response r = CallRtos(MakeRequest(Op::kGpioToggle, 2));
   EXPECT_EQ(r.status, static_cast<uint32_t>(WireStatus::kHardwareError));
   EXPECT_EQ(r.result[0], 0u);
   EXPECT_EQ(r.result[1], static_cast<uint32_t>(GpioFault::kPinIsInput));
@@ -154,10 +145,10 @@ TEST_F(CommandHandlersTest, ToggleOnAnInputPinIsReportedAsNotDone) {
 }
 
 TEST_F(CommandHandlersTest, AnOutputThatDoesNotTakeTheLevelIsToldApartFromAnInput) {
-  ASSERT_EQ(CallRtos(Make(Op::kGpioConfigure, 1, /*output*/ 1, 0)).status, 0u);
+  ASSERT_EQ(CallRtos(MakeRequest(Op::kGpioConfigure, 1, /*output*/ 1, 0)).status, 0u);
   // Something outside holds pin 1 low: the data register ignores the write.
   regs_.on_write = [](uint32_t offset, uint64_t) { return offset < 0x400; };
-  const Response r = CallRtos(Make(Op::kGpioSet, 1, 1));
+  const Response r = CallRtos(MakeRequest(Op::kGpioSet, 1, 1));
   EXPECT_EQ(r.status, static_cast<uint32_t>(WireStatus::kHardwareError));
   EXPECT_EQ(r.result[1], static_cast<uint32_t>(GpioFault::kLevelNotTaken));
   const std::vector<Incident> got = Incidents();
@@ -171,7 +162,7 @@ TEST_F(CommandHandlersTest, AnExportedPinTheDriverDoesNotHaveIsNamed) {
   // A configuration mistake: pin 9 exported on an 8-pin PL061.
   GpioCommands<Pl061<FakeIo>> commands{gpio_, GpioExports{1u << 9}};
   for (Op op : {Op::kGpioSet, Op::kGpioGet, Op::kGpioToggle, Op::kGpioConfigure}) {
-    Request request = Make(op, 9);
+    Request request = MakeRequest(op, 9);
     Response r{};
     EXPECT_EQ(commands.Handle(request, r), WireStatus::kHardwareError);
     EXPECT_EQ(r.result[1], static_cast<uint32_t>(GpioFault::kNoSuchPin)) << static_cast<int>(op);
@@ -182,11 +173,11 @@ TEST_F(CommandHandlersTest, AnExportedPinTheDriverDoesNotHaveIsNamed) {
 }
 
 TEST_F(CommandHandlersTest, SuccessfulGpioCommandsRecordNoIncident) {
-  CallRtos(Make(Op::kGpioConfigure, 1, 1, 1));
-  CallRtos(Make(Op::kGpioSet, 1, 0));
-  CallRtos(Make(Op::kGpioToggle, 1));
-  CallRtos(Make(Op::kGpioGet, 2));
-  CallRtos(Make(Op::kGpioSet, 3, 1));  // not exported: tandemctl's message says it all
+  CallRtos(MakeRequest(Op::kGpioConfigure, 1, 1, 1));
+  CallRtos(MakeRequest(Op::kGpioSet, 1, 0));
+  CallRtos(MakeRequest(Op::kGpioToggle, 1));
+  CallRtos(MakeRequest(Op::kGpioGet, 2));
+  CallRtos(MakeRequest(Op::kGpioSet, 3, 1));  // not exported: tandemctl's message says it all
   EXPECT_TRUE(Incidents().empty());
 }
 
@@ -198,13 +189,14 @@ TEST_F(CommandHandlersTest, ExportedOutputsAreDrivenLowAtStart) {
   // Pin 0 is in `outputs` but not exported: left alone.
   EXPECT_EQ(regs_.regs[drivers::pl061::kDir], 0b0000'0110u);
   EXPECT_EQ(levels_ & 0b0000'0110, 0);
-  EXPECT_EQ(CallRtos(Make(Op::kGpioSet, 2, 1)).status, static_cast<uint32_t>(WireStatus::kOk));
+  EXPECT_EQ(CallRtos(MakeRequest(Op::kGpioSet, 2, 1)).status,
+            static_cast<uint32_t>(WireStatus::kOk));
 }
 
 TEST_F(CommandHandlersTest, ConfigureInputWithALevelIsABadArgument) {
-  EXPECT_EQ(CallRtos(Make(Op::kGpioConfigure, 2, /*input*/ 0, 1)).status,
+  EXPECT_EQ(CallRtos(MakeRequest(Op::kGpioConfigure, 2, /*input*/ 0, 1)).status,
             static_cast<uint32_t>(WireStatus::kBadArgument));
-  const Response r = CallRtos(Make(Op::kGpioConfigure, 2, 0, 0));
+  const Response r = CallRtos(MakeRequest(Op::kGpioConfigure, 2, 0, 0));
   EXPECT_EQ(r.status, static_cast<uint32_t>(WireStatus::kOk));
   EXPECT_EQ(regs_.regs[drivers::pl061::kDir] & 0x4, 0u);
 }
@@ -217,7 +209,7 @@ TEST_F(CommandHandlersTest, TaskStatisticsFromTheApplicationsTable) {
   stats_.RecordResponse(1, uint64_t{1} << 40);
   stats_.RecordActivation(7);  // out of range: ignored
 
-  Response r = CallRtos(Make(Op::kTaskStats, 0));
+  Response r = CallRtos(MakeRequest(Op::kTaskStats, 0));
   EXPECT_EQ(r.status, static_cast<uint32_t>(WireStatus::kOk));
   EXPECT_EQ(r.result[0], 5u);
   EXPECT_EQ(r.result[1], 1u);
@@ -225,11 +217,11 @@ TEST_F(CommandHandlersTest, TaskStatisticsFromTheApplicationsTable) {
   EXPECT_EQ(r.result[3], 2u);
   EXPECT_EQ(std::string(reinterpret_cast<const char*>(r.payload), r.payload_len), "Control");
 
-  r = CallRtos(Make(Op::kTaskStats, 1));
+  r = CallRtos(MakeRequest(Op::kTaskStats, 1));
   EXPECT_EQ(r.result[2], 0xFFFFFFFFu);  // saturated
   EXPECT_EQ(r.payload_len, kMaxPayload);
 
-  r = CallRtos(Make(Op::kTaskStats, 2));
+  r = CallRtos(MakeRequest(Op::kTaskStats, 2));
   EXPECT_EQ(r.status, static_cast<uint32_t>(WireStatus::kBadArgument));
   EXPECT_EQ(r.result[3], 2u);  // tells Linux how many there are
 }
@@ -242,7 +234,7 @@ TEST_F(CommandHandlersTest, TaskStatisticsResetClearsOnlyTheTaskRead) {
 
   EXPECT_EQ(stats_.resets(0), 0u);
   // The reply carries the values cleared...
-  Response r = CallRtos(Make(Op::kTaskStats, 0, kTaskStatsReset));
+  Response r = CallRtos(MakeRequest(Op::kTaskStats, 0, kTaskStatsReset));
   EXPECT_EQ(stats_.resets(0), 1u) << "the task's own figures (a histogram) follow the count";
   EXPECT_EQ(stats_.resets(1), 0u);
   EXPECT_EQ(r.status, static_cast<uint32_t>(WireStatus::kOk));
@@ -250,25 +242,25 @@ TEST_F(CommandHandlersTest, TaskStatisticsResetClearsOnlyTheTaskRead) {
   EXPECT_EQ(r.result[1], 1u);
   EXPECT_EQ(r.result[2], 250u);
   // ...the next read counts from zero, and what happens afterwards counts again.
-  r = CallRtos(Make(Op::kTaskStats, 0));
+  r = CallRtos(MakeRequest(Op::kTaskStats, 0));
   EXPECT_EQ(r.result[0], 0u);
   EXPECT_EQ(r.result[1], 0u);
   EXPECT_EQ(r.result[2], 0u);
   stats_.RecordActivation(0);
   stats_.RecordResponse(0, 40);
-  r = CallRtos(Make(Op::kTaskStats, 0));
+  r = CallRtos(MakeRequest(Op::kTaskStats, 0));
   EXPECT_EQ(r.result[0], 1u);
   EXPECT_EQ(r.result[2], 40u);
   // Task 1 was not read with the flag: untouched.
-  r = CallRtos(Make(Op::kTaskStats, 1));
+  r = CallRtos(MakeRequest(Op::kTaskStats, 1));
   EXPECT_EQ(r.result[0], 1u);
 }
 
 TEST_F(CommandHandlersTest, TaskStatisticsUnknownFlagsAreRefusedAndResetNothing) {
   stats_.RecordActivation(0);
-  Response r = CallRtos(Make(Op::kTaskStats, 0, kTaskStatsReset | 2u));
+  Response r = CallRtos(MakeRequest(Op::kTaskStats, 0, kTaskStatsReset | 2u));
   EXPECT_EQ(r.status, static_cast<uint32_t>(WireStatus::kBadArgument));
-  r = CallRtos(Make(Op::kTaskStats, 0));
+  r = CallRtos(MakeRequest(Op::kTaskStats, 0));
   EXPECT_EQ(r.result[0], 1u);
 }
 
@@ -278,7 +270,7 @@ TEST_F(CommandHandlersTest, WithoutHandlersGpioIsNotSupported) {
   auto rsp = AllocPage<ResponsePage>();
   XenFrontend bare{world_.grants, world_.events,
                    FrontendPages{req.get(), rsp.get(), 0x50000, 0x50001}, world_.AsSignal()};
-  Request r = Make(Op::kGpioGet, 1);
+  Request r = MakeRequest(Op::kGpioGet, 1);
   Response out{};
   // Dispatch directly through a Server: the channel answers kNotSupported for a missing handler.
   Dom0Notifier notifier{world_};

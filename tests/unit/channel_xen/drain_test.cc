@@ -9,34 +9,7 @@
 namespace tandem::channel::testing {
 namespace {
 
-Request Ping(uint32_t n) {
-  Request r{};
-  r.op = static_cast<uint16_t>(Op::kPing);
-  r.arg[0] = n;
-  return r;
-}
-
-// A handler that lets the test act in the middle of a drain (as dom0 would, on another CPU).
-class HookHandler final : public CommandHandler {
- public:
-  std::function<void()> during;
-  WireStatus Handle(const Request&, Response&) override {
-    if (during) during();
-    return WireStatus::kOk;
-  }
-};
-
-class DrainTest : public FrontendFixture {
- protected:
-  void SetUp() override {
-    FrontendFixture::SetUp();
-    ASSERT_EQ(frontend_.server().RegisterAppCommand(kHookOp, &hook_), ServerStatus::kOk);
-    ASSERT_EQ(frontend_.Start(kBootId), FrontendStatus::kOk);
-    ConnectLinux();
-  }
-  static constexpr uint16_t kHookOp = 0x8001;
-  HookHandler hook_;
-};
+using DrainTest = HookedFrontendFixture;
 
 TEST_F(DrainTest, IsrOnlyMasksCountsAndSignals) {
   const auto before = frontend_.counters();

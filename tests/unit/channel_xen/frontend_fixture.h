@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <memory>
 
 #include "tandem/channel/boot_id.h"
@@ -135,6 +136,31 @@ class FrontendFixture : public ::testing::Test {
   int store_events_ = 0;
 
   void SetUp() override { world_.linux_client = &client_; }
+};
+
+inline Request Ping(uint32_t n) { return MakeRequest(Op::kPing, n); }
+
+// A handler that lets the test act in the middle of a drain (as dom0 would, on another CPU).
+class HookHandler final : public CommandHandler {
+ public:
+  std::function<void()> during;
+  WireStatus Handle(const Request&, Response&) override {
+    if (during) during();
+    return WireStatus::kOk;
+  }
+};
+
+// A started frontend with Linux connected, whose application op kHookOp runs `hook_.during`.
+class HookedFrontendFixture : public FrontendFixture {
+ protected:
+  void SetUp() override {
+    FrontendFixture::SetUp();
+    ASSERT_EQ(frontend_.server().RegisterAppCommand(kHookOp, &hook_), ServerStatus::kOk);
+    ASSERT_EQ(frontend_.Start(kBootId), FrontendStatus::kOk);
+    ConnectLinux();
+  }
+  static constexpr uint16_t kHookOp = 0x8001;
+  HookHandler hook_;
 };
 
 }  // namespace tandem::channel::testing

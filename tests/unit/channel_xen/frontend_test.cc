@@ -168,7 +168,7 @@ TEST_F(FrontendTest, StateKeyFollowsTheServer) {
   EXPECT_EQ(xenstored_.requests.size(), before);
   client_.Disconnect();
   RunRtos();
-  EXPECT_EQ(frontend_.server().state(), XenbusStateInitWait);
+  EXPECT_EQ(frontend_.server().state(), ChannelState::kInitWait);
   EXPECT_EQ(frontend_.SyncState(store_), FrontendStatus::kOk);
   EXPECT_EQ(Key("state"), std::to_string(XenbusStateInitWait));
 }
@@ -213,9 +213,7 @@ TEST_F(FrontendTest, RestartAfterRevokeRepublishesWithANewGeneration) {
   EXPECT_EQ(Key("state"), std::to_string(XenbusStateInitWait));
   EXPECT_EQ(Key("ring-ref0"), std::to_string(frontend_.request_ref()));
   ConnectLinux();
-  Request ping{};
-  ping.op = static_cast<uint16_t>(Op::kPing);
-  ping.arg[0] = 42;
+  const Request ping = MakeRequest(Op::kPing, 42);
   EXPECT_EQ(CallRtos(ping).result[0], 42u);
 }
 
@@ -233,7 +231,7 @@ TEST_F(FrontendTest, BrokenPeerShowsClosingUntilANewClientReopensTheChannel) {
   StoreRelease(&h.req_prod, LoadRelaxed(&h.req_prod) + kSlotCount + 7);
   world_.Dom0Send();
   RunRtos();
-  EXPECT_EQ(frontend_.server().state(), XenbusStateClosing);
+  EXPECT_EQ(frontend_.server().state(), ChannelState::kClosing);
   EXPECT_EQ(rsp_->header.error, static_cast<uint32_t>(ConnectionError::kBrokenPeer));
   EXPECT_EQ(frontend_.server().counters().broken, 1u);
   ASSERT_TRUE(frontend_.state_dirty());
@@ -244,7 +242,7 @@ TEST_F(FrontendTest, BrokenPeerShowsClosingUntilANewClientReopensTheChannel) {
   world_.linux_client = nullptr;
   client_.Disconnect();
   RunRtos();
-  EXPECT_EQ(frontend_.server().state(), XenbusStateClosing);
+  EXPECT_EQ(frontend_.server().state(), ChannelState::kClosing);
   EXPECT_FALSE(frontend_.state_dirty());
 
   // A well-behaved client: the frozen ring is re-opened by its new session.
@@ -254,12 +252,10 @@ TEST_F(FrontendTest, BrokenPeerShowsClosingUntilANewClientReopensTheChannel) {
   RunRtos();
   next.Poll();
   ASSERT_TRUE(next.connected()) << ClientStatusName(next.last_error());
-  EXPECT_EQ(frontend_.server().state(), XenbusStateConnected);
+  EXPECT_EQ(frontend_.server().state(), ChannelState::kConnected);
   ASSERT_EQ(frontend_.SyncState(store_), FrontendStatus::kOk);
   EXPECT_EQ(Key("state"), std::to_string(XenbusStateConnected));
-  Request ping{};
-  ping.op = static_cast<uint16_t>(Op::kPing);
-  ping.arg[0] = 77;
+  const Request ping = MakeRequest(Op::kPing, 77);
   auto id = next.Submit(ping);
   ASSERT_TRUE(id.ok());
   next.Flush();

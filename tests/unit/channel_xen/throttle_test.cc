@@ -11,31 +11,8 @@ namespace {
 
 constexpr uint32_t kRun = XenFrontend::kBareRunLimit;
 
-Request Ping(uint32_t n) {
-  Request r{};
-  r.op = static_cast<uint16_t>(Op::kPing);
-  r.arg[0] = n;
-  return r;
-}
-
-class HookHandler final : public CommandHandler {
- public:
-  std::function<void()> during;
-  WireStatus Handle(const Request&, Response&) override {
-    if (during) during();
-    return WireStatus::kOk;
-  }
-};
-
-class ThrottleTest : public FrontendFixture {
+class ThrottleTest : public HookedFrontendFixture {
  protected:
-  void SetUp() override {
-    FrontendFixture::SetUp();
-    ASSERT_EQ(frontend_.server().RegisterAppCommand(kHookOp, &hook_), ServerStatus::kOk);
-    ASSERT_EQ(frontend_.Start(kBootId), FrontendStatus::kOk);
-    ConnectLinux();
-  }
-
   // dom0 sends `n` bare notifications, and the RTOS gets the CPU after each one (the worst
   // case: every notification finds the port unmasked if nothing holds it masked).
   void BareStorm(int n) {
@@ -52,9 +29,6 @@ class ThrottleTest : public FrontendFixture {
     ASSERT_TRUE(throttle_armed_);
     ASSERT_TRUE(world_.events.IsMasked(XenWorld::kChannelPort));
   }
-
-  static constexpr uint16_t kHookOp = 0x8001;
-  HookHandler hook_;
 };
 
 TEST_F(ThrottleTest, StormCostsBoundedWakeUpsPerPeriodAndNoInterruptsOnceThrottled) {

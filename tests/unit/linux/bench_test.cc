@@ -88,13 +88,13 @@ TEST_F(BenchTest, HostileIndexFreezesTheRingForTheNextClientToReopen) {
     ASSERT_TRUE(s.ok()) << s.error().message;
     auto r = tandem_bench::RunHostileIndex(*s.value(), offset, 1'000'000'000);
     ASSERT_TRUE(r.ok()) << r.error().message;
-    EXPECT_EQ(rtos.server->state(), XenbusStateClosing);
+    EXPECT_EQ(rtos.server->state(), tandem::channel::ChannelState::kClosing);
     const std::string text = tandem_bench::ToText(r.value());
     EXPECT_NE(text.find("hostile-index: 1 bad index in"), std::string::npos) << text;
     EXPECT_NE(text.find("froze the ring"), std::string::npos) << text;
     EXPECT_NE(tandem_bench::ToJson(r.value()).find("\"note\":"), std::string::npos);
     s.value()->Close();
-    EXPECT_EQ(rtos.server->state(), XenbusStateClosing) << "left frozen";
+    EXPECT_EQ(rtos.server->state(), tandem::channel::ChannelState::kClosing) << "left frozen";
     auto next = Open();
     ASSERT_TRUE(next.ok()) << next.error().message;
     auto iso = tandem_bench::RunIsolated(*next.value(), 3, 1'000'000'000);

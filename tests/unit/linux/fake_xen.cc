@@ -114,7 +114,7 @@ void FakeRtos::Publish() {
   xen_.store[dir + keys::kRequestRef] = std::to_string(kRequestRef);
   xen_.store[dir + keys::kResponseRef] = std::to_string(kResponseRef);
   xen_.store[dir + keys::kEventChannel] = std::to_string(kRemotePort);
-  published_state_ = server->state();
+  published_state_ = static_cast<uint32_t>(server->state());
   xen_.store[dir + keys::kState] = std::to_string(published_state_);
   if (boot_id != 0) {  // an RTOS of protocol 1.1 publishes none
     xen_.store[dir + keys::kBootId] = BootIdText(boot_id);
@@ -141,7 +141,7 @@ void FakeRtos::Run() {
   }
   // Only a change is written, so a test that forges the key keeps its value until then.
   if (static_cast<uint32_t>(server->state()) != published_state_) {
-    published_state_ = server->state();
+    published_state_ = static_cast<uint32_t>(server->state());
     xen_.store["/local/domain/" + std::to_string(domid) + "/" + tandem::channel::keys::kDir + "/" +
                tandem::channel::keys::kState] = std::to_string(published_state_);
   }
@@ -154,7 +154,7 @@ void FakeXen::RaiseFromRtos(uint32_t domid, uint32_t remote_port) {
 }
 
 static tandem::Error<Error> Errno(const char* call, int err) {
-  return tandem::Error<Error>{Error{Errc::kXen, std::string(call) + ": " + strerror(err), ""}};
+  return Fail(Errc::kXen, std::string(call) + ": " + strerror(err));
 }
 
 Result<void> FakeXen::StoreCheck() {

@@ -6,6 +6,7 @@
 #define TESTS_UNIT_LINUX_FAKE_XEN_H_
 
 #include <stdint.h>
+#include <xen/io/xenbus.h>
 
 #include <functional>
 #include <map>

@@ -52,7 +52,7 @@ TEST_F(RecoveryTest, RingFrozenByABrokenPeerIsReopenedByTheNextClient) {
     SCOPED_TRACE(offset);
     const uint64_t broken_before = rtos_.server->counters().broken;
     FreezeWith(offset);
-    EXPECT_EQ(rtos_.server->state(), XenbusStateClosing);
+    EXPECT_EQ(rtos_.server->state(), tandem::channel::ChannelState::kClosing);
     EXPECT_EQ(rtos_.server->counters().broken, broken_before + 1);
     ASSERT_EQ(StateKey(), std::to_string(XenbusStateClosing));
     auto info = ReadChannel(xen_, 3);
@@ -64,7 +64,7 @@ TEST_F(RecoveryTest, RingFrozenByABrokenPeerIsReopenedByTheNextClient) {
     SessionPort port(*next);
     ASSERT_TRUE(GpioSet(port, 2, 1, kTimeout).ok());
     EXPECT_EQ(rtos_.levels[2], 1u);
-    EXPECT_EQ(rtos_.server->state(), XenbusStateConnected);
+    EXPECT_EQ(rtos_.server->state(), tandem::channel::ChannelState::kConnected);
     EXPECT_EQ(StateKey(), std::to_string(XenbusStateConnected));
     EXPECT_EQ(rtos_.server->generation(), 1u) << "nothing on the RTOS was restarted";
     next->Close();
@@ -73,8 +73,7 @@ TEST_F(RecoveryTest, RingFrozenByABrokenPeerIsReopenedByTheNextClient) {
   }
   // The self-contained transaction (every tandemctl run) takes the same path.
   FreezeWith(kSlotCount + 5);
-  Request ping{};
-  ping.op = static_cast<uint16_t>(tandem::channel::Op::kPing);
+  const Request ping = tandem::channel::MakeRequest(tandem::channel::Op::kPing);
   EXPECT_TRUE(Transact(xen_, 3, ping, kTimeout).ok());
 }
 
@@ -96,7 +95,8 @@ TEST_F(RecoveryTest, BrokenClientIsToldOnceThenItsNextCommandReopens) {
   EXPECT_NE(told.error().hint.find("next command opens a new session"), std::string::npos);
   EXPECT_LT(xen_.NowNs() - start, Session::kLivenessSliceNs) << "told at once, no waiting";
   EXPECT_EQ(rtos_.commands_seen, seen) << "the reported command was not sent";
-  EXPECT_EQ(rtos_.server->state(), XenbusStateClosing) << "not re-opened behind its back";
+  EXPECT_EQ(rtos_.server->state(), tandem::channel::ChannelState::kClosing)
+      << "not re-opened behind its back";
   ASSERT_TRUE(GpioSet(port, 1, 1, kTimeout).ok());
   EXPECT_EQ(rtos_.levels[1], 1u);
   EXPECT_EQ(s->counters().sessions, 2u);
@@ -197,8 +197,7 @@ TEST_F(RecoveryTest, RestartWithACommandInFlightFailsItAsARestart) {
   auto s = Open();
   ASSERT_TRUE(s);
   rtos_.responsive = false;
-  Request q{};
-  q.op = static_cast<uint16_t>(tandem::channel::Op::kPing);
+  const Request q = tandem::channel::MakeRequest(tandem::channel::Op::kPing);
   auto id = s->Submit(q);
   ASSERT_TRUE(id.ok());
   s->Flush();

@@ -34,7 +34,7 @@ TEST_F(SessionTest, OpenMapsRequestWritableResponseReadOnlyAndClaims) {
   EXPECT_EQ(xen_.map_log[1].ref, FakeRtos::kResponseRef);
   EXPECT_FALSE(xen_.map_log[1].writable);
   EXPECT_EQ(xen_.bound.size(), 1u);
-  EXPECT_EQ(rtos_.server->state(), XenbusStateConnected);
+  EXPECT_EQ(rtos_.server->state(), tandem::channel::ChannelState::kConnected);
   EXPECT_EQ(xen_.store["/local/domain/0/backend/tandem/3/owner"], "1000");
   EXPECT_EQ(xen_.store["/local/domain/0/backend/tandem/3/state"],
             std::to_string(XenbusStateConnected));
@@ -45,7 +45,7 @@ TEST_F(SessionTest, OpenMapsRequestWritableResponseReadOnlyAndClaims) {
   EXPECT_EQ(xen_.store.count("/local/domain/0/backend/tandem/3/owner"), 0u);
   // The RTOS saw us leave and is ready for the next client.
   rtos_.Run();
-  EXPECT_EQ(rtos_.server->state(), XenbusStateInitWait);
+  EXPECT_EQ(rtos_.server->state(), tandem::channel::ChannelState::kInitWait);
 }
 
 TEST_F(SessionTest, CommandsRoundTrip) {
@@ -249,8 +249,7 @@ TEST_F(SessionTest, RtosRestartMidCommandIsAProtocolError) {
   auto s = Open();
   ASSERT_TRUE(s);
   rtos_.responsive = false;
-  Request q{};
-  q.op = static_cast<uint16_t>(tandem::channel::Op::kPing);
+  const Request q = tandem::channel::MakeRequest(tandem::channel::Op::kPing);
   auto id = s->Submit(q);
   ASSERT_TRUE(id.ok());
   s->Flush();
@@ -317,9 +316,7 @@ TEST_F(SessionTest, LiveOwnerMakesItBusyDeadOwnerIsTakenOver) {
 }
 
 TEST_F(SessionTest, TransactMapsAndUnmapsPerCommand) {
-  Request q{};
-  q.op = static_cast<uint16_t>(tandem::channel::Op::kGpioGet);
-  q.arg[0] = 3;
+  const Request q = tandem::channel::MakeRequest(tandem::channel::Op::kGpioGet, 3);
   rtos_.levels[3] = 1;
   for (int i = 0; i < 3; ++i) {
     auto r = Transact(xen_, 3, q, kTimeout);

@@ -7,7 +7,6 @@
 #define TANDEM_CHANNEL_CLIENT_H_
 
 #include <stdint.h>
-#include <xen/io/xenbus.h>
 
 #include "tandem/channel/transport.h"
 #include "tandem/channel/wire.h"
@@ -125,7 +124,9 @@ class Client {
 
  private:
   struct PeerHeader {
-    uint32_t session, state, magic, version, generation, error;
+    uint32_t session;
+    ChannelState state;
+    uint32_t magic, version, generation, error;
   };
   enum class EntryState : uint8_t { kFree, kPending, kDone, kFailed, kAbandoned };
   struct Entry {

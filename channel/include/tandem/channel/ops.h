@@ -83,6 +83,19 @@ inline constexpr OpSpec kOpSpecs[] = {
     {Op::kTaskStats, {kMaxTaskIndex, kTaskStatsFlagsMax, 0, 0}, 0},
 };
 
+// A request of `op` with argument words a0..a3, everything else zero (id, flags, payload): what
+// libtandem sends and what the tests build. The Client fills in the id when it submits.
+constexpr Request MakeRequest(Op op, uint32_t a0 = 0, uint32_t a1 = 0, uint32_t a2 = 0,
+                              uint32_t a3 = 0) {
+  Request r{};
+  r.op = static_cast<uint16_t>(op);
+  r.arg[0] = a0;
+  r.arg[1] = a1;
+  r.arg[2] = a2;
+  r.arg[3] = a3;
+  return r;
+}
+
 constexpr const OpSpec* FindOpSpec(uint16_t op) {
   for (const OpSpec& spec : kOpSpecs) {
     if (static_cast<uint16_t>(spec.op) == op) return &spec;

@@ -12,7 +12,6 @@
 #define TANDEM_CHANNEL_SERVER_H_
 
 #include <stdint.h>
-#include <xen/io/xenbus.h>
 
 #include "tandem/channel/incident.h"
 #include "tandem/channel/ops.h"
@@ -93,10 +92,12 @@ class Server {
   // Orderly shutdown: Closing, then Closed; notifies.
   void Close();
 
-  XenbusState state() const { return state_; }
+  ChannelState state() const { return state_; }
   // The attached session asked for polling (kSignalPolled, as of the last Poll): the caller
   // must then call Poll on its own period, since Linux will not notify.
-  bool peer_polls() const { return state_ == XenbusStateConnected && signalling_ == kSignalPolled; }
+  bool peer_polls() const {
+    return state_ == ChannelState::kConnected && signalling_ == kSignalPolled;
+  }
   uint32_t generation() const { return generation_; }
   uint64_t boot_id() const { return boot_id_; }
   const ServerCounters& counters() const { return counters_; }
@@ -106,13 +107,15 @@ class Server {
 
  private:
   struct PeerHeader {  // one private copy of Linux's header per pass
-    uint32_t magic, version, state, session, generation, req_prod;
+    uint32_t magic, version;
+    ChannelState state;
+    uint32_t session, generation, req_prod;
   };
   PeerHeader ReadPeer() const;
   void FollowPeer(const PeerHeader& peer);
   void Attach(const PeerHeader& peer);
   void ReadSignalling();
-  void SetState(XenbusState state, ConnectionError error);
+  void SetState(ChannelState state, ConnectionError error);
   void MarkBroken();
   void Dispatch(const Request& request, Response& response);
   void PushResponses();
@@ -123,7 +126,7 @@ class Server {
   ResponsePage* const rsp_page_;
   Notifier& notifier_;
 
-  XenbusState state_ = XenbusStateClosed;
+  ChannelState state_ = ChannelState::kClosed;
   uint32_t generation_ = 0;
   uint64_t boot_id_ = 0;
   const uint64_t* hypercall_count_ = nullptr;

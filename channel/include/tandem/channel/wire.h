@@ -102,11 +102,28 @@ inline constexpr uint32_t kSignalPolled = 2;
 // most kSlotCount ahead): "do not notify me".
 inline constexpr uint32_t kEventIndexNever = 0x80000000u;
 
+// The connection state each side writes in its page header (RequestPageHeader::state,
+// ResponsePageHeader::state) and the RTOS publishes as XenStore's `state` key. The values are
+// Xen's XenbusState (xen/include/public/io/xenbus.h, "The state of either end of the Xenbus"),
+// so a state reads the same on the page and in XenStore, where Xen's tools read it; the channel
+// core does not include Xen's headers for it: the Xen binding asserts each value equal to Xen's
+// (channel/xen/include/tandem/channel/xen/xenbus_state.h). A peer may write any number here: it
+// arrives as a ChannelState outside the names below and matches none of them.
+enum class ChannelState : uint32_t {
+  kUnknown = 0,
+  kInitialising = 1,
+  kInitWait = 2,
+  kInitialised = 3,
+  kConnected = 4,
+  kClosing = 5,
+  kClosed = 6,
+};
+
 // Written by Linux only (page 0, granted read-write).
 struct RequestPageHeader {
   uint32_t magic;        // 0x00 kRequestPageMagic
   uint32_t version;      // 0x04 Linux's kProtocolVersion
-  uint32_t state;        // 0x08 Linux's XenbusState
+  uint32_t state;        // 0x08 Linux's ChannelState
   uint32_t session;      // 0x0C non-zero, new for every handshake
   uint32_t generation;   // 0x10 the RTOS generation this session was opened against
   uint32_t req_prod;     // 0x14 request producer index (free-running, mod 2^32)
@@ -128,7 +145,7 @@ struct ResponsePageHeader {
   uint16_t slot_size;    // 0x0A kSlotSize
   uint16_t ring_offset;  // 0x0C kRingOffset (same on both pages)
   uint16_t reserved0;    // 0x0E
-  uint32_t state;        // 0x10 the RTOS's XenbusState
+  uint32_t state;        // 0x10 the RTOS's ChannelState
   uint32_t generation;   // 0x14 bumped at every RTOS (re)initialisation of the channel
   uint32_t session;      // 0x18 the Linux session the indices below belong to (or was refused)
   uint32_t error;        // 0x1C ConnectionError: why the RTOS closed or refused

@@ -18,7 +18,7 @@ inline constexpr char kVersion[] = "version";             // "major.minor" of kP
 inline constexpr char kRequestRef[] = "ring-ref0";        // grant of the request page (RW)
 inline constexpr char kResponseRef[] = "ring-ref1";       // grant of the response page (RO)
 inline constexpr char kEventChannel[] = "event-channel";  // the unbound port for dom0
-inline constexpr char kState[] = "state";                 // the Server's XenbusState, decimal
+inline constexpr char kState[] = "state";                 // the Server's ChannelState, decimal
 inline constexpr char kBootId[] = "boot-id";              // boot_id.h, 16 hex digits (1.3)
 
 // Every key, in the order the RTOS writes them in its one transaction.
@@ -45,6 +45,12 @@ inline constexpr Path kResponseRefPath{kResponseRef};
 inline constexpr Path kEventChannelPath{kEventChannel};
 inline constexpr Path kStatePath{kState};
 inline constexpr Path kBootIdPath{kBootId};
+
+// Every path, in kAll's order.
+inline constexpr const char* kAllPaths[] = {kVersionPath.c_str(),     kRequestRefPath.c_str(),
+                                            kResponseRefPath.c_str(), kEventChannelPath.c_str(),
+                                            kStatePath.c_str(),       kBootIdPath.c_str()};
+static_assert(sizeof(kAllPaths) == sizeof(kAll), "a key without its path");
 
 }  // namespace tandem::channel::keys
 

@@ -20,7 +20,7 @@
 //                 ThrottleCheck() once per throttle period instead: it polls the ring, and
 //                 unmasks as soon as a period was quiet or a request came. A storm thus costs
 //                 one task wake-up per period, and no interrupt while it lasts.
-//   SyncState()   mirror the Server's XenbusState into data/tandem/state.
+//   SyncState()   mirror the Server's state (as a XenbusState) into data/tandem/state.
 //   Stop()        close the Server, mark the XenStore state Closed, close the event channel and
 //                 start revoking the grants; TryRevoke() finishes that. A page is reused (Start()
 //                 again) only after GrantTable::EndAccess succeeded for it (XSA-396).
@@ -35,6 +35,7 @@
 #include "tandem/channel/server.h"
 #include "tandem/channel/transport.h"
 #include "tandem/channel/wire.h"
+#include "tandem/channel/xen/xenbus_state.h"
 #include "tandem/channel/xen/xenstore_link.h"
 #include "tandem/xen/event_channel.h"
 #include "tandem/xen/grant_table.h"
@@ -151,7 +152,9 @@ class XenFrontend {
   bool throttled() const { return throttled_; }
   bool published() const { return published_; }
   // The Server's state differs from the one in XenStore (call SyncState).
-  bool state_dirty() const { return published_ && published_state_ != server_.state(); }
+  bool state_dirty() const {
+    return published_ && published_state_ != ToXenbusState(server_.state());
+  }
   // Both pages are revoked (or were never granted): safe to reuse or Start() again.
   bool pages_reusable() const { return request_ref_ == kNoRef && response_ref_ == kNoRef; }
   evtchn_port_t port() const { return port_; }

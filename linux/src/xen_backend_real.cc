@@ -1,5 +1,6 @@
 // XenBackend over Xen's own tool libraries (libxenstore, libxenevtchn, libxengnttab, libxenctrl).
-// No raw ioctls on /dev/xen (DESIGN.md). Each call's errno becomes a kXen error naming the call.
+// No raw ioctls on /dev/xen (docs/tandemctl.md: Xen's own libraries only). Each call's errno
+// becomes a kXen error naming the call.
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>

@@ -1,6 +1,6 @@
-// Finding Tandem RTOS domains and reading what they publish in XenStore (DESIGN.md, "The channel
-// is a Xen split device"; docs/protocol.md, "XenStore"). Everything read here is written by
-// another domain and parsed strictly: decimal only, no signs, spaces or leading zeros, bounded.
+// Finding Tandem RTOS domains and reading what they publish in XenStore (the channel is a Xen
+// split device: docs/tandemctl.md, "Where the channel is found"). Everything read here is written
+// by another domain and parsed strictly: decimal only, no signs, spaces or leading zeros, bounded.
 #ifndef LIBTANDEM_DISCOVERY_H_
 #define LIBTANDEM_DISCOVERY_H_
 

@@ -1,7 +1,8 @@
 // A fixed-capacity string for the scenario runtime on the target: the scenario sources build
 // their trace entries with std::string and std::to_string, which need the heap and the
 // libstdc++ runtime that Tandem RT images do not have. An entry longer than kCapacity is cut and
-// marks the running test failed (trace.cc), so a truncation can never make two entries equal.
+// marks the running test failed (the harness checks Truncated when it logs), so a truncation can
+// never make two entries equal.
 #ifndef TANDEM_TESTS_TARGET_SCENARIOS_STRING_H_
 #define TANDEM_TESTS_TARGET_SCENARIOS_STRING_H_
 

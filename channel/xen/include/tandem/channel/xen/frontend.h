@@ -1,4 +1,5 @@
-// XenFrontend: the RTOS end of the command channel on Xen (a split-device frontend, DESIGN.md).
+// XenFrontend: the RTOS end of the command channel on Xen (a split-device frontend,
+// docs/rtos-channel.md).
 //
 //   Start()       grant the request page to dom0 read-write and the response page read-only
 //                 (GTF_readonly: Linux can corrupt only its own requests), allocate an unbound

@@ -1,8 +1,8 @@
 // XenStoreLink: XenStore for the channel frontend, reached without ever waiting. On the xl
 // route the store ring exists at boot; on the dom0less route (xen,enhanced = "enabled")
 // HVM_PARAM_STORE_PFN stays invalid until dom0 runs init-dom0less, possibly long after the RTOS
-// started its real-time tasks (DESIGN.md, "Two boot routes"). TryConnect() is for a periodic,
-// low-priority caller: it drives xen::XenStoreBootstrap (bind the store port, attach the
+// started its real-time tasks (the two boot routes of docs/platform.md). TryConnect() is for a
+// periodic, low-priority caller: it drives xen::XenStoreBootstrap (bind the store port, attach the
 // connection when the page exists) and reports kNotYet until xenstored has connected the ring.
 #ifndef TANDEM_CHANNEL_XEN_XENSTORE_LINK_H_
 #define TANDEM_CHANNEL_XEN_XENSTORE_LINK_H_

@@ -10,8 +10,8 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."
 # application file -> the file its #include "..." names (relative to ROOT)
 WITH_INCLUDE = {
     "apps/demo/demo.oil": "apps/command_server/command_server.oil",
-    "tests/unit/channel_xen/data/command_server_app.oil": "apps/command_server/command_server.oil",
-    "tests/unit/oilc/good/rich.oil": "tests/unit/oilc/good/rich_objects.oil",
+    "tests/unit/apps/command_server/data/command_server_app.oil": "apps/command_server/command_server.oil",
+    "tests/unit/tools/oilc/good/rich.oil": "tests/unit/tools/oilc/good/rich_objects.oil",
 }
 PLAIN = [
     "apps/command_server/command_server.oil",
@@ -20,7 +20,7 @@ PLAIN = [
     "apps/port_check/too_many_levels.oil",
     "bench/kernel/kernel_bench.oil",
     "tests/conformance/*.oil",
-    "tests/unit/oilc/malformed/*.oil",
+    "tests/unit/tools/oilc/malformed/*.oil",
 ]
 
 

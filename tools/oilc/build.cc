@@ -8,6 +8,7 @@
 #include "events.h"
 #include "names.h"
 #include "priority.h"
+#include "timing.h"
 
 namespace oilc {
 namespace {
@@ -43,7 +44,8 @@ class Builder {
     m_.cpu_name = cpu.name;
     m_.cpu_location = cpu.location;
     m_.app_modes.push_back({"OSDEFAULTAPPMODE", cpu.location, {}});
-    m_.resources.push_back({"RES_SCHEDULER", cpu.location, ResourceKind::kStandard, {}, 0, kNoId});
+    m_.resources.push_back(
+        {"RES_SCHEDULER", cpu.location, ResourceKind::kStandard, {}, 0, kNoId, std::nullopt, {}});
     ids_["APPMODE"]["OSDEFAULTAPPMODE"] = 0;
     ids_["RESOURCE"]["RES_SCHEDULER"] = 0;
 
@@ -290,6 +292,12 @@ class Builder {
     t.events = Refs(params, "EVENT");
     if (const Param* p = Get(params, "STACKSIZE")) t.stack_size = U32(p);
     if (t.stack_size < options_.stack_min) t.stack_size = options_.stack_min;
+    if (const Param* p = Get(params, "WCET")) t.wcet_us = U32(p);
+    if (const Param* p = Get(params, "DEADLINE")) t.deadline_us = U32(p);
+    if (const Param* p = Get(params, "PERIOD")) {
+      t.period_us = U32(p);
+      t.period_location = p->value.location;
+    }
     NextId("TASK", obj.name, m_.tasks.size());
     m_.tasks.push_back(std::move(t));
   }
@@ -307,6 +315,8 @@ class Builder {
       isr.priority_location = p->value.location;
     }
     isr.resources = Refs(params, "RESOURCE");
+    if (const Param* p = Get(params, "WCET")) isr.wcet_us = U32(p);
+    if (const Param* p = Get(params, "PERIOD")) isr.period_us = U32(p);
     if (isr.category == 1 && !isr.resources.empty()) {
       diags_.Error(isr.resources[0].location,
                    "category 1 ISR " + obj.name + " uses RESOURCE " + isr.resources[0].name,
@@ -330,7 +340,13 @@ class Builder {
         r.kind = ResourceKind::kInternal;
       }
     }
+    if (const Param* p = Get(params, "HOLDTIME")) {
+      r.hold_us = U32(p);
+      r.hold_location = p->value.location;
+    }
     if (obj.name == "RES_SCHEDULER") {
+      m_.resources[0].hold_us = r.hold_us;
+      m_.resources[0].hold_location = r.hold_location;
       if (r.kind != ResourceKind::kStandard) {
         diags_.Error(obj.name_location, "RES_SCHEDULER declared LINKED or INTERNAL",
                      "RESOURCEPROPERTY = STANDARD for RES_SCHEDULER");
@@ -527,6 +543,7 @@ bool BuildModel(const OilFile& file, const Location& file_location, const Implem
   const int errors_before = diags.error_count();
   Builder(impl, options, model, diags).Run(file, file_location);
   CheckModel(model, diags);  // tolerates the unresolved references already reported
+  CheckTimingAttributes(model, diags);
   if (diags.error_count() != errors_before) return false;
   AssignEventMasks(model, diags);
   AssignLevels(model, diags);

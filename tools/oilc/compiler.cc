@@ -36,6 +36,32 @@ const ParsedBuiltin& Builtin() {
   return parsed;
 }
 
+// One diagnostic per miss at the TASK (ISR, system counter), naming the largest contributor.
+void ReportMisses(const RtaResult& rta, SchedulabilityMode mode, Diagnostics& diags) {
+  for (const RtaRow& row : rta.rows) {
+    if (row.schedulable) continue;
+    std::string what = row.name + " misses its deadline of " + Microseconds(row.deadline_ns) +
+                       " us: worst-case response ";
+    if (row.unbounded) {
+      what += "unbounded, " + row.largest.what;
+    } else {
+      what +=
+          "above " + Microseconds(row.response_ns) + " us; the largest interference is " +
+          (row.largest.ns == 0 ? "none: its WCET alone exceeds the deadline"
+                               : row.largest.what + ", " + Microseconds(row.largest.ns) + " us");
+    }
+    const std::string expected =
+        "a worst-case response within the deadline (a shorter WCET or critical section, a "
+        "longer PERIOD or DEADLINE, or another PRIORITY; oilc --schedulability=report shows the "
+        "table)";
+    if (mode == SchedulabilityMode::kError) {
+      diags.Error(row.location, what, expected);
+    } else {
+      diags.Warning(row.location, what);
+    }
+  }
+}
+
 }  // namespace
 
 CompileResult Compile(const CompileOptions& options) {
@@ -67,6 +93,12 @@ CompileResult Compile(const CompileOptions& options) {
   BuildOptions build;
   build.stack_min = options.stack_min;
   if (!BuildModel(file, file_location, impl, build, result.model, diags)) return result;
+  if (options.schedulability != SchedulabilityMode::kOff) {
+    result.schedulability = AnalyseSchedulability(result.model, options.overheads, diags);
+    result.schedulability_table =
+        FormatSchedulabilityReport(result.schedulability, options.overheads);
+    ReportMisses(result.schedulability, options.schedulability, diags);
+  }
   result.output = Generate(result.model, std::filesystem::path(options.input).filename().string());
   result.ok = !diags.HasErrors();
   return result;

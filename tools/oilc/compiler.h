@@ -9,6 +9,8 @@
 #include "diagnostics.h"
 #include "generator.h"
 #include "model.h"
+#include "overheads.h"
+#include "schedulability.h"
 #include "source.h"
 
 namespace oilc {
@@ -17,6 +19,9 @@ struct CompileOptions {
   std::string input;                      // the application's OIL file
   std::vector<std::string> include_dirs;  // -I
   uint32_t stack_min = 0;                 // --stack-min
+  // --schedulability: kReport reports a miss as a warning, kError as an error.
+  SchedulabilityMode schedulability = SchedulabilityMode::kOff;
+  Overheads overheads = kDefaultOverheads;  // --overhead
   FileReader reader = DiskReader();
 };
 
@@ -24,6 +29,8 @@ struct CompileResult {
   bool ok = false;  // no errors (warnings allowed)
   Model model;
   Generated output;
+  RtaResult schedulability;          // when options.schedulability is not kOff
+  std::string schedulability_table;  // FormatSchedulabilityReport of it
   Diagnostics diagnostics;
 };
 

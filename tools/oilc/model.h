@@ -51,6 +51,9 @@ struct Task {
   std::vector<Ref> resources;
   std::vector<Ref> events;
   uint32_t stack_size = 0;
+  // Schedulability attributes (docs/oil.md), microseconds.
+  std::optional<uint32_t> wcet_us, deadline_us, period_us;
+  Location period_location;
   // Computed.
   int level = 0;
   int internal_resource = kNoId;
@@ -69,6 +72,8 @@ struct Isr {
   Location priority_location;
   uint32_t source = 0;
   std::vector<Ref> resources;
+  // Schedulability attributes (docs/oil.md), microseconds.
+  std::optional<uint32_t> wcet_us, period_us;
   // Computed.
   int level = 0;
   uint64_t resource_bits = 0;
@@ -84,6 +89,9 @@ struct Resource {
   // Computed.
   int ceiling = 0;
   int linked = kNoId;  // kLinked: the final, non-linked target
+  // HOLDTIME (docs/oil.md, "Schedulability"): the longest critical section on it, microseconds.
+  std::optional<uint32_t> hold_us;
+  Location hold_location;
 };
 
 struct Event {

@@ -25,14 +25,19 @@ uint64_t Mul(uint64_t a, uint64_t b) {
 }
 uint64_t CeilDiv(uint64_t a, uint64_t b) { return a / b + (a % b != 0 ? 1 : 0); }
 
-// Iterates x = f(x) from x until it is stable or passes `limit`; returns the last value.
+// The most steps of one fixed-point iteration (each step adds at least one job of something).
+constexpr int kMaxSteps = 1000000;
+
+// Iterates x = f(x) from x until it is stable or passes `limit`; returns the last value, or
+// kLimitNs + 1 after kMaxSteps (a bound too long to analyse is reported as a miss).
 template <class F>
 uint64_t FixedPoint(uint64_t x, uint64_t limit, F f) {
-  for (;;) {
+  for (int step = 0; step < kMaxSteps; ++step) {
     const uint64_t next = Sat(f(x));
     if (next == x || next > limit) return next;
     x = next;
   }
+  return kLimitNs + 1;
 }
 
 // A task, an ISR or the system tick, as the analysis sees it.
@@ -48,6 +53,7 @@ struct Entity {
   uint64_t period_ns = 0;
   uint64_t deadline_ns = 0;
   std::vector<int> resources;  // STANDARD and LINKED resources it lists
+  std::string runs_to_end;     // why tasks up to its threshold do not preempt it, if any
 };
 
 class Analysis {
@@ -88,6 +94,12 @@ class Analysis {
       e.level = t.level;
       e.mask = std::max(t.level, t.internal_ceiling);
       e.threshold = t.preemptive ? e.mask : std::max(m_.top_task_level, e.mask);
+      if (!t.preemptive) {
+        e.runs_to_end = "not preemptable (SCHEDULE = NON)";
+      } else if (t.internal_resource != kNoId) {
+        e.runs_to_end = "holding its INTERNAL resource " +
+                        m_.resources[static_cast<size_t>(t.internal_resource)].name;
+      }
       e.wcet_ns = uint64_t{*t.wcet_us} * 1000;
       e.cost_ns = e.wcet_ns + o_.job_ns;
       e.period_ns = *release.period_ns;
@@ -186,7 +198,8 @@ class Analysis {
       if (threshold >= me.level) {
         consider(Window(j, low.cost_ns, low.mask, me),
                  low.name + (low.interrupt ? " (tasks wait for interrupts)"
-                                           : " running at level " + std::to_string(threshold)));
+                                           : ", " + low.runs_to_end + ", at level " +
+                                                 std::to_string(threshold)));
       }
       for (int r : low.resources) {
         const Resource& res = m_.resources[static_cast<size_t>(r)];
@@ -323,20 +336,28 @@ std::string FormatSchedulabilityReport(const RtaResult& result, const Overheads&
       << "  (WCET includes the kernel's overhead: " << Microseconds(o.job_ns) << " per task job, "
       << Microseconds(o.isr_ns) << " per interrupt; " << Microseconds(o.resource_ns)
       << " per critical section, " << Microseconds(o.tick_ns) << " per system tick)\n";
-  out << std::left << std::setw(24) << "  task/ISR" << std::right << std::setw(6) << "level"
-      << std::setw(7) << "thresh" << std::setw(13) << "WCET" << std::setw(13) << "blocking"
-      << std::setw(13) << "response" << std::setw(13) << "deadline" << std::setw(13) << "slack"
-      << "\n";
+  size_t name_width = 22;
+  for (const RtaRow& r : result.rows) name_width = std::max(name_width, r.name.size());
+  // Every column is right-aligned after at least one space, however wide its value.
+  const auto line = [&](const std::string& name, const std::vector<std::string>& cells) {
+    out << "  " << name << std::string(name_width - name.size(), ' ');
+    const int widths[] = {6, 7, 13, 13, 13, 13, 13};
+    for (size_t c = 0; c < cells.size(); ++c) {
+      const size_t w = static_cast<size_t>(widths[c]);
+      out << std::string(cells[c].size() < w ? w - cells[c].size() : 1, ' ') << cells[c];
+    }
+    out << "\n";
+  };
+  line("task/ISR", {"level", "thresh", "WCET", "blocking", "response", "deadline", "slack"});
   for (const RtaRow& r : result.rows) {
     const std::string response = r.unbounded     ? "unbounded"
                                  : r.schedulable ? Microseconds(r.response_ns)
                                                  : ">" + Microseconds(r.response_ns);
     const std::string slack = r.schedulable ? Microseconds(r.deadline_ns - r.response_ns) : "MISS";
-    out << std::left << std::setw(24) << "  " + r.name << std::right << std::setw(6) << r.level
-        << std::setw(7) << (r.threshold == 0 ? std::string("-") : std::to_string(r.threshold))
-        << std::setw(13) << Microseconds(r.wcet_ns) << std::setw(13) << Microseconds(r.blocking_ns)
-        << std::setw(13) << response << std::setw(13) << Microseconds(r.deadline_ns)
-        << std::setw(13) << slack << "\n";
+    line(r.name, {std::to_string(r.level),
+                  r.threshold == 0 ? std::string("-") : std::to_string(r.threshold),
+                  Microseconds(r.wcet_ns), Microseconds(r.blocking_ns), response,
+                  Microseconds(r.deadline_ns), slack});
   }
   out << (result.Schedulable() ? "  every deadline holds\n" : "  some deadlines are missed\n");
   return out.str();

@@ -166,6 +166,8 @@ TEST(Schedulability, NonPreemptableTaskBlocksHigherOnesAndIsNotPreempted) {
   ExpectResponse(r, "TASK l", 9);
   EXPECT_EQ(Row(r, "TASK l").threshold, 3);
   EXPECT_EQ(Row(r, "TASK l").level, 1);
+  EXPECT_EQ(Row(r, "TASK h").largest.what,
+            "blocking: TASK l, not preemptable (SCHEDULE = NON), at level 3");
 }
 
 // m and l share the internal resource G (ceiling: m's level 2): l's threshold is 2. h still
@@ -185,6 +187,8 @@ TEST(Schedulability, InternalResourceIsAPreemptionThreshold) {
   ExpectResponse(r, "TASK m", 11, 4);
   ExpectResponse(r, "TASK l", 11, 0);
   EXPECT_EQ(Row(r, "TASK l").threshold, 2);
+  EXPECT_EQ(Row(r, "TASK m").largest.what,
+            "blocking: TASK l, holding its INTERNAL resource G, at level 2");
 }
 
 // Levels: b 1, ISR j (PRIORITY 2: below tasks of priority 2) 2, a 3, ISR i (no PRIORITY: above
@@ -323,6 +327,27 @@ TEST(Schedulability, OverloadIsUnbounded) {
             std::string::npos)
       << AllDiagnostics(r);
   EXPECT_TRUE(Row(r, "TASK a").schedulable);
+}
+
+// The example of docs/oil.md with the default overheads. Control: blocked by all of Logger
+// (non-preemptable) and the Uart interrupts meanwhile, W = 301.284 + 13.434 = 314.718; then
+// the tick: S = 317.076, F = 468.360. Server: S = 314.718 + 151.284 + 2.358, F = 569.644.
+// Uart: after Server, Control and the tick, 268.360. Logger: S = 268.360, F = 569.644 plus one
+// Uart (above its mask) = 583.078.
+TEST(Schedulability, TheDocumentedExample) {
+  CompileOptions options;
+  options.input = std::string(OILC_GOOD_DIR) + "/control_rta.oil";
+  options.schedulability = SchedulabilityMode::kReport;
+  const CompileResult r = Compile(options);
+  ASSERT_TRUE(r.ok) << AllDiagnostics(r);
+  EXPECT_EQ(AllDiagnostics(r), "");
+  EXPECT_EQ(Row(r, "TASK Control").response_ns, 468360u);
+  EXPECT_EQ(Row(r, "TASK Control").blocking_ns, 314718u);
+  EXPECT_EQ(Row(r, "TASK Server").response_ns, 569644u);
+  EXPECT_EQ(Row(r, "ISR Uart").response_ns, 268360u);
+  EXPECT_EQ(Row(r, "TASK Logger").response_ns, 583078u);
+  EXPECT_EQ(Row(r, "TASK Logger").threshold, 4);
+  EXPECT_EQ(Row(r, "system tick").response_ns, 2358u);
 }
 
 // ---- through the binary ----

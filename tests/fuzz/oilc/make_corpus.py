@@ -20,6 +20,7 @@ PLAIN = [
     "apps/port_check/too_many_levels.oil",
     "bench/kernel/kernel_bench.oil",
     "tests/conformance/*.oil",
+    "tests/unit/tools/oilc/good/control_rta.oil",
     "tests/unit/tools/oilc/malformed/*.oil",
 ]
 

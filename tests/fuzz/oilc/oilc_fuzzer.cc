@@ -1,6 +1,6 @@
 // libFuzzer target for oilc (tools/oilc): OIL source text in, diagnostics (or generated tables)
 // out, through oilc::Compile, the function the command line calls. Lexer, parser, the model
-// builder's checks and the generator all see the text; whatever it is, oilc must answer with
+// builder's checks, the schedulability analysis (report mode) and the generator all see the text; whatever it is, oilc must answer with
 // diagnostics: no crash, no exception escaping Compile (the command line does not catch one),
 // no UB, no hang (libFuzzer's -timeout).
 //
@@ -32,6 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   oilc::CompileOptions options;
   options.input = kAppPath;
+  options.schedulability = oilc::SchedulabilityMode::kReport;
   options.reader = [&](const std::string& path) -> std::optional<std::string> {
     if (path == kAppPath) return app;
     return included;

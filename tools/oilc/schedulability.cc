@@ -261,12 +261,16 @@ class Analysis {
     }
 
     row.schedulable = true;
+    uint64_t previous_finish = 0;
     for (uint64_t q = 0; q < jobs; ++q) {
       const uint64_t own = Mul(q, me.cost_ns);
       const uint64_t release = Mul(q, me.period_ns);
       const uint64_t limit = Sat(release + me.deadline_ns);
-      const uint64_t start =
-          FixedPoint(Sat(blocking.ns + own + sum_before), limit, [&](uint64_t s) {
+      // Job q starts after job q-1 has finished, and f(F_q-1) >= F_q-1 (each entity's jobs by
+      // F_q-1 are at most floor(F_q-1 / T) + 1): iterating from there is sound and keeps a long
+      // busy period linear in its jobs.
+      const uint64_t start = FixedPoint(
+          std::max(Sat(blocking.ns + own + sum_before), previous_finish), limit, [&](uint64_t s) {
             uint64_t sum = Sat(blocking.ns + own);
             for (size_t k : before) sum = Sat(sum + Mul(s / e_[k].period_ns + 1, e_[k].cost_ns));
             return sum;
@@ -283,6 +287,7 @@ class Analysis {
             for (size_t k : before) sum = Sat(sum + Mul(after(k, f), e_[k].cost_ns));
             return sum;
           });
+      previous_finish = finish;
       const uint64_t response = finish > release ? finish - release : 0;
       const bool miss = response > me.deadline_ns;
       if (response > row.response_ns || miss) {

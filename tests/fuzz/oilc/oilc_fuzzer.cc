@@ -1,8 +1,8 @@
 // libFuzzer target for oilc (tools/oilc): OIL source text in, diagnostics (or generated tables)
 // out, through oilc::Compile, the function the command line calls. Lexer, parser, the model
-// builder's checks, the schedulability analysis (report mode) and the generator all see the text; whatever it is, oilc must answer with
-// diagnostics: no crash, no exception escaping Compile (the command line does not catch one),
-// no UB, no hang (libFuzzer's -timeout).
+// builder's checks, the schedulability analysis (report mode) and the generator all see the text;
+// whatever it is, oilc must answer with diagnostics: no crash, no exception escaping Compile (the
+// command line does not catch one), no UB, no hang (libFuzzer's -timeout).
 //
 // Input: the application file "app.oil", optionally followed by a NUL and the text every other
 // #include "..." finds, so that includes (nested, cyclic, of the built-in <tandem.oil>) are

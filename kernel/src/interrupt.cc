@@ -62,29 +62,45 @@ namespace tandem::kernel {
 
 namespace {
 
+// Who runs at which level in the interrupted code (a task, or the ISR a higher one nests in),
+// given back when the handler's scope ends, like OwnSections for the interrupt services.
+class OwnIsrContext {
+ public:
+  OwnIsrContext(IsrCategory category, ISRType isr, Level level)
+      : call_(g_state.call_level), isr_(g_state.running_isr), level_(g_state.isr_level) {
+    g_state.call_level = category == IsrCategory::kOne ? CallLevel::kIsr1 : CallLevel::kIsr2;
+    g_state.running_isr = isr;
+    g_state.isr_level = level;
+  }
+  ~OwnIsrContext() {
+    g_state.call_level = call_;
+    g_state.running_isr = isr_;
+    g_state.isr_level = level_;
+  }
+  OwnIsrContext(const OwnIsrContext&) = delete;
+  OwnIsrContext& operator=(const OwnIsrContext&) = delete;
+
+ private:
+  CallLevel call_;
+  ISRType isr_;
+  Level level_;
+};
+
 // Runs an interrupt handler body at `level`, nested inside whatever was running.
 template <typename Body>
 void RunIsr(IsrCategory category, ISRType isr, Level level, Body body) {
-  const CallLevel saved_call = g_state.call_level;
-  const ISRType saved_isr = g_state.running_isr;
-  const Level saved_level = g_state.isr_level;
   {
     // The interrupt services' state belongs to the interrupted code: an ISR has its own (OSEK
     // 13.3: Suspend/Resume pairs inside the ISR), given back before the rescheduling point.
     OwnSections own;
     ++g_state.isr_nesting;
-    g_state.call_level = category == IsrCategory::kOne ? CallLevel::kIsr1 : CallLevel::kIsr2;
-    g_state.running_isr = isr;
-    g_state.isr_level = level;
+    OwnIsrContext context(category, isr, level);
     ApplyLevelLocked();
     arch::EnableAll();
     body();
     arch::DisableAll();
     if (isr != INVALID_ISR) ReleaseAllIsrResourcesLocked(isr);
     --g_state.isr_nesting;
-    g_state.call_level = saved_call;
-    g_state.running_isr = saved_isr;
-    g_state.isr_level = saved_level;
   }
   ApplyLevelLocked();
   // Leaving the outermost category 2 ISR is a rescheduling point (OSEK 4.6.1).

@@ -357,9 +357,17 @@ struct Outcome {
   std::string out, err;
 };
 
+// A path of this test's own: ctest runs each test of this file in a process of its own, in
+// parallel, so no two tests may share a file.
+fs::path OwnDir(const std::string& name) {
+  return fs::path(testing::TempDir()) /
+         ("oilc_rta_" + std::string(testing::UnitTest::GetInstance()->current_test_info()->name()) +
+          "_" + name);
+}
+
 Outcome Oilc(const std::string& args) {
   Outcome r;
-  const fs::path err = fs::path(testing::TempDir()) / "oilc_rta_stderr";
+  const fs::path err = OwnDir("stderr");
   FILE* pipe = popen((std::string(OILC_BINARY) + " " + args + " 2>" + err.string()).c_str(), "r");
   if (pipe == nullptr) return r;
   char buf[4096];
@@ -372,7 +380,7 @@ Outcome Oilc(const std::string& args) {
 }
 
 fs::path Write(const std::string& name, const std::string& cpu_body) {
-  const fs::path dir = fs::path(testing::TempDir()) / ("oilc_rta_" + name);
+  const fs::path dir = OwnDir(name);
   fs::remove_all(dir);
   fs::create_directories(dir);
   std::ofstream(dir / "app.oil") << App(cpu_body);

@@ -1,6 +1,9 @@
 """The platform description (platform/tandem-qemu.conf), parsed and checked once.
 
 Every generated file derives from a Platform object; nothing else holds a number of its own.
+A description may extend another (`[description] extends = FILE`): the base is read first, then
+the file's own sections add to it and its keys override the base's (e.g.
+platform/two-rtos.conf adds a second RTOS domain to tandem-qemu.conf).
 """
 
 import configparser
@@ -26,9 +29,11 @@ XEN_BUILDS = {"debian": ("credit", "credit2"), "source": ("credit", "credit2", "
 # Which builds can describe cpupools in the device tree (CONFIG_BOOT_TIME_CPUPOOLS).
 BOOT_TIME_CPUPOOLS = ("source",)
 VWFI = ("native", "trap")  # docs/misc/xen-command-line.pandoc, vwfi
-# Domains a cpupool may hold, by their section; dom0 stays in Pool-0 (with the boot CPU).
-POOL_DOMAINS = ("rtos",)
 POOL0 = "Pool-0"
+# A cpupool's `domains` names RTOS domains; "rtos" also names the domain of the [rtos] section.
+RTOS_SECTION = "rtos"
+# The PL061 on QEMU virt has eight pins.
+GPIO_PINS = 8
 
 
 @dataclasses.dataclass(frozen=True)
@@ -40,6 +45,29 @@ class CpuPool:
     cpus: tuple
     domains: tuple
     builds: tuple
+
+
+@dataclasses.dataclass(frozen=True)
+class RtosDomain:
+    """An RTOS domain: the [rtos] section (named by its `name` key) or a [rtos.NAME] section.
+    Each has its own image, pCPU and memory, and owns the GPIO pins in `gpio_pins` (the
+    controller's page is mapped into every domain that owns a pin; GPIODATA writes are masked
+    by address, so one domain's writes never touch another's pins)."""
+    name: str
+    section: str
+    memory_mb: int
+    pcpu: int
+    vcpus: int
+    on_crash: str
+    image: pathlib.Path
+    enhanced: bool
+    gpio_pins: tuple      # the pins the domain's image drives (exported ones included)
+    exported_pins: tuple  # the pins it lets Linux drive over the channel
+    gpio_irq: bool        # the controller's interrupt is routed to it (one domain at most)
+
+    @property
+    def has_gpio(self) -> bool:
+        return bool(self.gpio_pins)
 
 
 @dataclasses.dataclass
@@ -62,20 +90,12 @@ class Platform:
     dom0_pcpu: int
     dom0_vcpus: int
     dom0_bootargs: str
-    rtos_name: str
-    rtos_memory_mb: int
-    rtos_pcpu: int
-    rtos_vcpus: int
-    rtos_on_crash: str
-    rtos_image: pathlib.Path
-    rtos_enhanced: bool
+    rtos_domains: tuple   # RtosDomain, in description order; the first is the primary
     gpio_passthrough: bool
     gpio_node: str
     gpio_base: int
     gpio_size: int
     gpio_spi: int
-    gpio_pass_irq: bool
-    gpio_exported_pins: list
     source: pathlib.Path
     cpupools: tuple = ()
 
@@ -83,9 +103,53 @@ class Platform:
         """The pools the chosen Xen build uses, in description order (Pool-1, Pool-2, ...)."""
         return tuple(c for c in self.cpupools if self.xen_build in c.builds)
 
+    def cpupool_of(self, domain: RtosDomain):
+        """The active pool holding `domain`, or None (Pool-0)."""
+        return next((c for c in self.active_cpupools() if _names(c, domain)), None)
+
+    def domain(self, name: str) -> RtosDomain:
+        for d in self.rtos_domains:
+            if d.name == name:
+                return d
+        raise PlatformError(f"{self.source}: no RTOS domain {name!r} (the description has "
+                            f"{', '.join(d.name for d in self.rtos_domains)})")
+
+    # The primary RTOS domain (the first): what --rtos-image replaces, what the one-domain
+    # tools, scenarios and checks address.
+    @property
+    def rtos(self) -> RtosDomain:
+        return self.rtos_domains[0]
+
     def rtos_cpupool(self):
-        """The active pool holding the RTOS, or None (Pool-0)."""
-        return next((c for c in self.active_cpupools() if "rtos" in c.domains), None)
+        return self.cpupool_of(self.rtos)
+
+    @property
+    def rtos_name(self) -> str:
+        return self.rtos.name
+
+    @property
+    def rtos_memory_mb(self) -> int:
+        return self.rtos.memory_mb
+
+    @property
+    def rtos_pcpu(self) -> int:
+        return self.rtos.pcpu
+
+    @property
+    def rtos_vcpus(self) -> int:
+        return self.rtos.vcpus
+
+    @property
+    def rtos_on_crash(self) -> str:
+        return self.rtos.on_crash
+
+    @property
+    def rtos_image(self) -> pathlib.Path:
+        return self.rtos.image
+
+    @property
+    def gpio_exported_pins(self) -> list:
+        return list(self.rtos.exported_pins)
 
     def pool0_cpus(self) -> tuple:
         taken = {cpu for c in self.active_cpupools() for cpu in c.cpus}
@@ -117,6 +181,12 @@ def _words(sec, key, default=""):
     return tuple(w for w in sec.get(key, default).replace(",", " ").split())
 
 
+def _names(pool: CpuPool, domain: RtosDomain) -> bool:
+    """Whether `pool` lists `domain` (by name, or as "rtos" for the [rtos] section's)."""
+    return domain.name in pool.domains or (
+        domain.section == RTOS_SECTION and RTOS_SECTION in pool.domains)
+
+
 def _cpupool(path, sec) -> CpuPool:
     name = sec.name.split(".", 1)[1]
     try:
@@ -129,30 +199,96 @@ def _cpupool(path, sec) -> CpuPool:
                    builds=_words(sec, "builds", " ".join(XEN_BUILDS)))
 
 
-def load(path=None, rtos_image=None, xen_build=None) -> Platform:
-    """xen_build overrides [xen] build (platform/run --xen)."""
-    path = pathlib.Path(path or DEFAULT_CONF)
-    cp = configparser.ConfigParser(inline_comment_prefixes=None, interpolation=None)
-    if not cp.read(path):
-        raise PlatformError(f"cannot read platform description {path}")
+def _flag(path, sec, key, default=False):
     try:
-        q, x, d, r, g = (cp[s] for s in ("qemu", "xen", "dom0", "rtos", "gpio"))
+        return sec.getboolean(key, fallback=default)
+    except ValueError:
+        raise PlatformError(f"{path}: [{sec.name}] {key}: expected yes/no") from None
+
+
+def _pins(path, sec, key, default=()):
+    if not sec.get(key, "").strip():
+        return tuple(default)
+    try:
+        return tuple(int(p, 0) for p in _words(sec, key))
+    except ValueError:
+        raise PlatformError(f"{path}: [{sec.name}] {key} = {sec.get(key)!r}: expected pin "
+                            f"numbers, e.g. 1,2,3") from None
+
+
+def _image(sec, rtos_image):
+    """The section's image (relative to the repository), or `rtos_image` (relative to the
+    working directory: platform/run --rtos-image) for the primary domain."""
+    if rtos_image is not None:
+        return pathlib.Path(rtos_image).resolve()
+    image = pathlib.Path(sec.get("image", ""))
+    return image if image.is_absolute() else REPO / image
+
+
+def _rtos_domain(path, sec, rtos_image=None) -> RtosDomain:
+    if sec.name == RTOS_SECTION:
+        name = sec.get("name", "").strip()
+    else:
+        name = sec.name.split(".", 1)[1]
+        if sec.get("name", name).strip() != name:
+            raise PlatformError(f"{path}: [{sec.name}] name = {sec.get('name')!r}: a "
+                                f"[rtos.NAME] section is named by its header; drop the key")
+    exported = _pins(path, sec, "exported_pins")
+    return RtosDomain(
+        name=name, section=sec.name, memory_mb=_int(sec, "memory_mb"), pcpu=_int(sec, "pcpu"),
+        vcpus=_int(sec, "vcpus"), on_crash=sec.get("on_crash", "destroy").strip(),
+        image=_image(sec, rtos_image), enhanced=_flag(path, sec, "enhanced"),
+        gpio_pins=_pins(path, sec, "gpio_pins", exported), exported_pins=exported,
+        gpio_irq=_flag(path, sec, "gpio_irq"))
+
+
+# Keys that moved from [gpio] into the RTOS domains' sections when a description could hold
+# several domains, each owning its pins.
+MOVED_GPIO_KEYS = {"exported_pins": "exported_pins", "pass_irq": "gpio_irq"}
+
+
+def _read(path: pathlib.Path, seen=()) -> configparser.ConfigParser:
+    """The description at `path`, after the one it extends ([description] extends = FILE,
+    relative to `path`'s folder)."""
+    if path.resolve() in seen:
+        raise PlatformError(f"{path}: [description] extends itself (through "
+                            f"{' -> '.join(map(str, seen))})")
+    own = _parse(path, configparser.ConfigParser(inline_comment_prefixes=None, interpolation=None))
+    base = own.get("description", "extends", fallback="").strip()
+    if not base:
+        return own
+    return _parse(path, _read(path.parent / base, seen + (path.resolve(),)))
+
+
+def _parse(path: pathlib.Path, cp: configparser.ConfigParser) -> configparser.ConfigParser:
+    """Reads `path` into `cp` (over what it holds already); INI errors name the file and line."""
+    try:
+        if not cp.read(path):
+            raise PlatformError(f"cannot read platform description {path}")
+    except configparser.Error as e:
+        raise PlatformError(f"{path}: {e.message.splitlines()[0]}") from None
+    return cp
+
+
+def load(path=None, rtos_image=None, xen_build=None) -> Platform:
+    """xen_build overrides [xen] build (platform/run --xen); rtos_image the image of the first
+    RTOS domain (platform/run --rtos-image)."""
+    path = pathlib.Path(path or DEFAULT_CONF)
+    cp = _read(path)
+    try:
+        q, x, d, g = (cp[s] for s in ("qemu", "xen", "dom0", "gpio"))
     except KeyError as e:
         raise PlatformError(f"{path}: missing section [{e.args[0]}]") from None
-
-    def flag(sec, key):
-        try:
-            return sec.getboolean(key, fallback=False)
-        except ValueError:
-            raise PlatformError(f"{path}: [{sec.name}] {key}: expected yes/no") from None
-
-    image = pathlib.Path(rtos_image or r.get("image", ""))
-    if not image.is_absolute():
-        image = (REPO / image) if rtos_image is None else image.resolve()
-    try:
-        pins = [int(p, 0) for p in g.get("exported_pins", "").split(",") if p.strip()]
-    except ValueError:
-        raise PlatformError(f"{path}: [gpio] exported_pins: expected e.g. 0,1,2") from None
+    for old, new in MOVED_GPIO_KEYS.items():
+        if g.get(old) is not None:
+            raise PlatformError(f"{path}: [gpio] {old}: each RTOS domain owns its pins now; "
+                                f"move it into the domain's section as `{new}` (e.g. [rtos] "
+                                f"{new} = {g.get(old)}), see docs/platform.md")
+    sections = [s for s in cp.sections() if s == RTOS_SECTION or s.startswith("rtos.")]
+    if not sections:
+        raise PlatformError(f"{path}: no RTOS domain: add an [rtos] or [rtos.NAME] section")
+    domains = tuple(_rtos_domain(path, cp[s], rtos_image if i == 0 else None)
+                    for i, s in enumerate(sections))
     p = Platform(
         machine=q.get("machine"), cpu=q.get("cpu"), smp=_int(q, "smp"),
         qemu_memory_mb=_int(q, "memory_mb"), icount=q.get("icount", "").strip(),
@@ -164,12 +300,10 @@ def load(path=None, rtos_image=None, xen_build=None) -> Platform:
         dtuart=x.get("dtuart", ""), xen_extra=x.get("extra_bootargs", ""),
         dom0_memory_mb=_int(d, "memory_mb"), dom0_pcpu=_int(d, "pcpu"),
         dom0_vcpus=_int(d, "vcpus"), dom0_bootargs=d.get("bootargs"),
-        rtos_name=r.get("name"), rtos_memory_mb=_int(r, "memory_mb"), rtos_pcpu=_int(r, "pcpu"),
-        rtos_vcpus=_int(r, "vcpus"), rtos_on_crash=r.get("on_crash", "destroy").strip(), rtos_image=image,
-        rtos_enhanced=flag(r, "enhanced"),
-        gpio_passthrough=flag(g, "passthrough"), gpio_node=g.get("node"),
+        rtos_domains=domains,
+        gpio_passthrough=_flag(path, g, "passthrough"), gpio_node=g.get("node"),
         gpio_base=_int(g, "base"), gpio_size=_int(g, "size"), gpio_spi=_int(g, "spi"),
-        gpio_pass_irq=flag(g, "pass_irq"), gpio_exported_pins=pins, source=path,
+        source=path,
         cpupools=tuple(_cpupool(path, cp[s]) for s in cp.sections() if s.startswith("cpupool.")))
     _check(p)
     return p
@@ -179,27 +313,73 @@ def _check(p: Platform):
     errs = []
     if p.dom0_pcpu != 0:
         errs.append("[dom0] pcpu must be 0 (Xen's dom0_vcpus_pin puts dom0 vCPU n on pCPU n)")
-    if not 0 <= p.rtos_pcpu < p.smp or p.rtos_pcpu == p.dom0_pcpu:
-        errs.append(f"[rtos] pcpu {p.rtos_pcpu}: must be a pCPU < smp={p.smp} other than dom0's")
-    if p.dom0_vcpus != 1 or p.rtos_vcpus != 1:
-        errs.append("one vCPU per domain is supported (null scheduler, one pCPU each)")
+    if p.dom0_vcpus != 1:
+        errs.append("[dom0] vcpus: one vCPU per domain is supported (one pCPU each)")
     if p.gpio_base % 4096 or p.gpio_size % 4096:
         errs.append("[gpio] base and size must be 4 KiB aligned (Xen maps whole pages)")
-    if p.dom0_memory_mb + p.rtos_memory_mb + 64 > p.qemu_memory_mb:
-        errs.append("[qemu] memory_mb too small for dom0 + rtos + Xen")
+    rtos_mb = sum(r.memory_mb for r in p.rtos_domains)
+    if p.dom0_memory_mb + rtos_mb + 64 > p.qemu_memory_mb:
+        errs.append(f"[qemu] memory_mb {p.qemu_memory_mb} too small for dom0 "
+                    f"({p.dom0_memory_mb}) + the RTOS domains ({rtos_mb}) + Xen (64)")
     if p.icount_pacer not in PACERS:
         errs.append(f"[qemu] icount_pacer {p.icount_pacer!r}: use one of {', '.join(PACERS)}")
     if not 0 <= p.icount_pacer_us <= 1000000:
         errs.append(f"[qemu] icount_pacer_us {p.icount_pacer_us}: 0 (off) to 1000000 microseconds")
-    if any(not 0 <= pin < 8 for pin in p.gpio_exported_pins):
-        errs.append("[gpio] exported_pins: the PL061 has pins 0..7")
-    if p.rtos_on_crash not in ON_CRASH:
-        errs.append(f"[rtos] on_crash {p.rtos_on_crash!r}: use one of {', '.join(ON_CRASH)}")
-    if not p.rtos_name or not p.rtos_name.replace("-", "").replace("_", "").isalnum():
-        errs.append(f"[rtos] name {p.rtos_name!r}: use letters, digits, - and _")
+    errs += _check_domains(p)
     errs += _check_xen(p)
     if errs:
         raise PlatformError(f"{p.source}: " + "; ".join(errs))
+
+
+def _check_domains(p: Platform):
+    """Names, pCPUs and pins of the RTOS domains: each alone on its pCPU, each pin owned by one
+    domain."""
+    errs, name_of, pcpu_of, pin_of, irq_of = [], {}, {p.dom0_pcpu: "dom0"}, {}, None
+    for r in p.rtos_domains:
+        where = f"[{r.section}]"
+        if not r.name or not r.name.replace("-", "").replace("_", "").isalnum():
+            errs.append(f"{where} name {r.name!r}: use letters, digits, - and _")
+        elif r.name in name_of or r.name in ("Domain-0", "dom0"):
+            errs.append(f"{where}: domain name {r.name!r} is taken"
+                        + (f" by [{name_of[r.name]}]" if r.name in name_of else " (dom0's)"))
+        name_of.setdefault(r.name, r.section)
+        if not 0 <= r.pcpu < p.smp:
+            errs.append(f"{where} pcpu {r.pcpu}: must be a pCPU < smp={p.smp} (one pCPU per "
+                        f"domain: raise [qemu] smp)")
+        elif r.pcpu in pcpu_of:
+            errs.append(f"{where} pcpu {r.pcpu}: must be a pCPU < smp={p.smp} other than "
+                        f"{pcpu_of[r.pcpu]}'s (one pCPU per domain)")
+        else:
+            pcpu_of[r.pcpu] = r.name
+        if r.vcpus != 1:
+            errs.append(f"{where} vcpus: one vCPU per domain is supported (null scheduler, one "
+                        f"pCPU each)")
+        if r.on_crash not in ON_CRASH:
+            errs.append(f"{where} on_crash {r.on_crash!r}: use one of {', '.join(ON_CRASH)}")
+        bad = [pin for pin in r.gpio_pins + r.exported_pins if not 0 <= pin < GPIO_PINS]
+        if bad:
+            errs.append(f"{where} gpio_pins/exported_pins: the PL061 has pins 0..{GPIO_PINS - 1} "
+                        f"(got {', '.join(map(str, bad))})")
+        stray = [pin for pin in r.exported_pins if pin not in r.gpio_pins]
+        if stray:
+            errs.append(f"{where} exported_pins {', '.join(map(str, stray))}: not in its "
+                        f"gpio_pins (a domain exports only pins it owns)")
+        for pin in r.gpio_pins:
+            if pin in pin_of and pin_of[pin] != r.name:
+                errs.append(f"{where} gpio_pins: pin {pin} belongs to [{p.domain(pin_of[pin]).section}] "
+                            f"already; each pin belongs to one domain")
+            pin_of.setdefault(pin, r.name)
+        if r.has_gpio and not p.gpio_passthrough:
+            errs.append(f"{where} gpio_pins: the controller is not passed through ([gpio] "
+                        f"passthrough = no)")
+        if r.gpio_irq and not r.has_gpio:
+            errs.append(f"{where} gpio_irq: the domain owns no pin of the controller")
+        if r.gpio_irq and irq_of is not None:
+            errs.append(f"{where} gpio_irq: the controller's interrupt goes to [{irq_of}] "
+                        f"already (Xen routes an interrupt to one domain)")
+        elif r.gpio_irq:
+            irq_of = r.section
+    return errs
 
 
 def _has_it(sched):
@@ -224,7 +404,7 @@ def _check_xen(p: Platform):
                     f"{_has_it(p.scheduler)} ([xen] build, platform/run --xen)")
     if p.vwfi not in VWFI:
         errs.append(f"[xen] vwfi {p.vwfi!r}: use {' or '.join(VWFI)}")
-    owner, holds_rtos = {}, []
+    owner, holds = {}, {}
     for c in p.cpupools:
         where = f"[cpupool.{c.name}]"
         if not c.name.replace("-", "").replace("_", "").isalnum() or c.name.startswith("Pool-"):
@@ -252,23 +432,28 @@ def _check_xen(p: Platform):
                 errs.append(f"{where} cpus: CPU {cpu} is in [cpupool.{owner[cpu]}] too")
             else:
                 owner[cpu] = c.name
+        known = {r.name for r in p.rtos_domains} | {RTOS_SECTION}
         for d in c.domains:
             if d == "dom0":
                 errs.append(f"{where} domains: dom0 stays in {POOL0} (Xen puts it there at "
                             f"boot; a pool of its own would need the boot CPU)")
-            elif d not in POOL_DOMAINS:
-                errs.append(f"{where} domains: unknown domain {d!r} "
-                            f"(use {', '.join(POOL_DOMAINS)})")
-        if "rtos" in c.domains:
-            holds_rtos.append(c)
-            if p.rtos_pcpu not in c.cpus:
-                errs.append(f"{where}: holds the RTOS but not its [rtos] pcpu {p.rtos_pcpu}")
-            if c.scheduler == "null" and len(c.cpus) < p.rtos_vcpus:
-                errs.append(f"{where}: the null scheduler needs a CPU per vCPU "
-                            f"({len(c.cpus)} CPUs for {p.rtos_vcpus} vCPUs)")
-    for b in XEN_BUILDS:
-        mine = [c.name for c in holds_rtos if b in c.builds]
-        if len(mine) > 1:
-            errs.append(f"[cpupool.*]: the RTOS is in {len(mine)} pools for the {b} build "
-                        f"({', '.join(mine)}); a domain lives in one pool")
+            elif d not in known:
+                errs.append(f"{where} domains: unknown domain {d!r} (use the RTOS domains' "
+                            f"names: {', '.join(r.name for r in p.rtos_domains)}; or rtos for "
+                            f"the [rtos] section's)")
+        mine = [r for r in p.rtos_domains if _names(c, r)]
+        for r in mine:
+            holds.setdefault(r.name, []).append(c)
+            if r.pcpu not in c.cpus:
+                errs.append(f"{where}: holds {r.name} but not its [{r.section}] pcpu {r.pcpu}")
+        vcpus = sum(r.vcpus for r in mine)
+        if c.scheduler == "null" and len(c.cpus) < vcpus:
+            errs.append(f"{where}: the null scheduler needs a CPU per vCPU "
+                        f"({len(c.cpus)} CPUs for {vcpus} vCPUs)")
+    for name, pools in holds.items():
+        for b in XEN_BUILDS:
+            mine = [c.name for c in pools if b in c.builds]
+            if len(mine) > 1:
+                errs.append(f"[cpupool.*]: {name} is in {len(mine)} pools for the {b} build "
+                            f"({', '.join(mine)}); a domain lives in one pool")
     return errs

@@ -11,7 +11,7 @@ import pathlib
 import re
 import subprocess
 
-from .config import Platform
+from .config import Platform, RtosDomain
 from .util import PlatformError, log, run
 
 ALIGN = 2 << 20
@@ -29,6 +29,14 @@ class Module:
     @property
     def size(self) -> int:
         return self.path.stat().st_size
+
+
+@dataclasses.dataclass
+class BootDomain:
+    """An RTOS domain Xen builds at boot (dom0less): its kernel and passthrough tree modules."""
+    domain: RtosDomain
+    kernel: Module
+    dtb: Module = None
 
 
 def place(p: Platform, modules):
@@ -75,14 +83,19 @@ def _q(s: str) -> str:
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def partial_dts(p: Platform) -> str:
-    """The dom0less passthrough tree for the RTOS domain (docs/misc/arm/passthrough.txt and
-    device-tree/booting.txt "Device Assignment"): the node under /passthrough describes the device
-    as the guest sees it; xen,reg = <host-addr size guest-addr> maps the MMIO 1:1, xen,path names
-    the host node (which carries xen,passthrough) whose interrupts Xen routes to the guest, and
-    xen,force-assign-without-iommu because QEMU virt has no SMMU."""
+def partial_dts(p: Platform, r: RtosDomain = None) -> str:
+    """The dom0less passthrough tree for RTOS domain `r` (default the first; docs/misc/arm/
+    passthrough.txt and device-tree/booting.txt "Device Assignment"): the node under
+    /passthrough describes the device as the guest sees it; xen,reg = <host-addr size
+    guest-addr> maps the MMIO 1:1. For the domain that gets the controller's interrupt, xen,path
+    names the host node (which carries xen,passthrough) whose interrupts Xen routes to the guest;
+    the other domains that own pins get the mapping only (Xen routes an interrupt to one domain;
+    without xen,path it assigns nothing else). xen,force-assign-without-iommu because QEMU virt
+    has no SMMU."""
+    r = r or p.rtos
     irq = f"interrupts = <0 {p.gpio_spi} 4>; interrupt-parent = <{GUEST_PHANDLE_GIC}>;" \
-        if p.gpio_pass_irq else ""
+        if r.gpio_irq else ""
+    path = f"xen,path = {_q(p.gpio_node)};" if r.gpio_irq else ""
     node = p.gpio_node.rsplit("/", 1)[-1]
     reg = _reg(p.gpio_base, p.gpio_size, 2)[1:-1]
     return f"""/dts-v1/;
@@ -99,7 +112,7 @@ def partial_dts(p: Platform) -> str:
             reg = <{reg}>;
             {irq}
             xen,reg = <{reg} {p.gpio_base >> 32:#x} {p.gpio_base & 0xffffffff:#x}>;
-            xen,path = {_q(p.gpio_node)};
+            {path}
             xen,force-assign-without-iommu;
         }};
     }};
@@ -141,9 +154,29 @@ def cpupool_nodes(p: Platform, base_dts: str):
             for node, cpus, sched in pools]
 
 
+def domain_node(p: Platform, b: BootDomain) -> str:
+    """The /chosen node of a boot-time RTOS domain (booting.txt "Creating Multiple Domains
+    Directly from Xen"). Xen builds them in /chosen order, numbering them 1, 2, ...; dom0's
+    /init relies on that order to name them."""
+    r = b.domain
+    dom = [f"compatible = \"xen,domain\";", "#address-cells = <1>;", "#size-cells = <1>;",
+           f"memory = <0x0 {r.memory_mb * 1024:#x}>;", f"cpus = <{r.vcpus}>;", "vpl011;"]
+    if r.enhanced:
+        dom.append("xen,enhanced = \"enabled\";")
+    pool = p.cpupool_of(r)
+    if pool is not None:
+        # booting.txt "domain-cpupool": the domain starts in this boot-time pool.
+        dom.append(f"domain-cpupool = <&{{/chosen/{cpupool_node_name(pool.name)}}}>;")
+    dom.append(_module(b.kernel, "multiboot,kernel", 1))
+    if b.dtb is not None:
+        dom.append(_module(b.dtb, "multiboot,device-tree", 1))
+    return f"{r.name} {{ " + " ".join(dom) + " };"
+
+
 def host_dts(p: Platform, qemu_dtb: pathlib.Path, dom0_kernel: Module, dom0_ramdisk: Module,
-             domu_kernel: Module = None, domu_dtb: Module = None) -> str:
-    """QEMU's tree with overrides appended (dtc merges later definitions of the same node)."""
+             domus=()) -> str:
+    """QEMU's tree with overrides appended (dtc merges later definitions of the same node).
+    domus: the BootDomains Xen builds at boot (route dom0less), in p.rtos_domains order."""
     base = run(["dtc", "-q", "-I", "dtb", "-O", "dts", qemu_dtb], quiet=True).stdout
     if p.gpio_passthrough and f"{p.gpio_node.rsplit('/', 1)[-1]} {{" not in base:
         raise PlatformError(f"QEMU's device tree has no {p.gpio_node} node ([gpio] node)")
@@ -157,21 +190,8 @@ def host_dts(p: Platform, qemu_dtb: pathlib.Path, dom0_kernel: Module, dom0_ramd
         chosen += [f"xen,dom0-bootargs = {_q(p.dom0_bootargs)};",
                    _module(dom0_kernel, "multiboot,kernel", 2),
                    _module(dom0_ramdisk, "multiboot,ramdisk", 2)]
-    if domu_kernel is not None and p.active_cpupools():
+    if domus and p.active_cpupools():
         chosen += cpupool_nodes(p, base)
-    if domu_kernel is not None:
-        dom = [f"compatible = \"xen,domain\";", "#address-cells = <1>;", "#size-cells = <1>;",
-               f"memory = <0x0 {p.rtos_memory_mb * 1024:#x}>;", f"cpus = <{p.rtos_vcpus}>;",
-               "vpl011;"]
-        if p.rtos_enhanced:
-            dom.append("xen,enhanced = \"enabled\";")
-        if p.rtos_cpupool() is not None:
-            # booting.txt "domain-cpupool": the domain starts in this boot-time pool.
-            node = cpupool_node_name(p.rtos_cpupool().name)
-            dom.append(f"domain-cpupool = <&{{/chosen/{node}}}>;")
-        dom.append(_module(domu_kernel, "multiboot,kernel", 1))
-        if domu_dtb is not None:
-            dom.append(_module(domu_dtb, "multiboot,device-tree", 1))
-        chosen.append(f"{p.rtos_name} {{ " + " ".join(dom) + " };")
+    chosen += [domain_node(p, b) for b in domus]
     out.append("/ { chosen { " + "\n    ".join(chosen) + " }; };")
     return "\n".join(out) + "\n"

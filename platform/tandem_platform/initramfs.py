@@ -13,7 +13,7 @@ import subprocess
 from . import fetch as fetchmod
 from .config import Platform
 from .util import REPO, PlatformError, log
-from .xlcfg import RT_DIR, rtos_kernel_path, xl_config
+from .xlcfg import rtos_config_path, rtos_kernel_path, xl_config
 
 XEN_BIN = f"usr/lib/xen-{fetchmod.XEN_VER}/bin"
 # What dom0 runs (init, `xl`, tests); their NEEDED closure is added automatically.
@@ -39,6 +39,12 @@ def cpupools_env(p: Platform) -> str:
     """The active cpupools for dom0's /init, in description order: "NAME:SCHED:CPU,CPU ..."."""
     return " ".join(f"{c.name}:{c.scheduler}:{','.join(map(str, c.cpus))}"
                     for c in p.active_cpupools())
+
+
+def rtos_env(p: Platform) -> str:
+    """The RTOS domains for dom0's /init, in description order (Xen's boot-time domain ids 1,
+    2, ... on route dom0less): "NAME:PCPU:ON_CRASH:ENHANCED ..." (ENHANCED 1 or 0)."""
+    return " ".join(f"{r.name}:{r.pcpu}:{r.on_crash}:{int(r.enhanced)}" for r in p.rtos_domains)
 
 
 def linux_tools(build: bool, required: bool = False):
@@ -184,18 +190,22 @@ def build(p: Platform, art: fetchmod.Artifacts, out: pathlib.Path, route: str,
         _copy_path(c, root, "lib/ld-linux-aarch64.so.1")
         for m in MODULES:
             c.file(f"lib/modules/xen/{pathlib.Path(m).name}", (art.modules / m).read_bytes())
+        # TANDEM_RT_*: the first RTOS domain's, for the scenarios and tools that address one;
+        # TANDEM_RTOS: every RTOS domain (rtos_env); TANDEM_GPIO_PINS: the first domain's
+        # exported pins.
         env = {"TANDEM_ROUTE": route, "TANDEM_RT_NAME": p.rtos_name,
-               "TANDEM_RT_ENHANCED": int(p.rtos_enhanced), "TANDEM_RT_PCPU": p.rtos_pcpu,
-               "TANDEM_RT_ON_CRASH": p.rtos_on_crash,
+               "TANDEM_RT_ENHANCED": int(p.rtos.enhanced), "TANDEM_RT_PCPU": p.rtos_pcpu,
+               "TANDEM_RT_ON_CRASH": p.rtos_on_crash, "TANDEM_RTOS": f'"{rtos_env(p)}"',
                "TANDEM_GPIO_PINS": ",".join(map(str, p.gpio_exported_pins)),
                "TANDEM_XEN_BUILD": p.xen_build, "TANDEM_CPUPOOLS": f'"{cpupools_env(p)}"'}
         c.file("etc/tandem/platform.env",
                "".join(f"{k}={v}\n" for k, v in env.items()).encode())
-        c.file(f"{RT_DIR.strip('/')}/{p.rtos_name}.cfg", xl_config(p).encode())
         c.file("etc/xen/xl.conf", b"# xl.conf(5): defaults are fine for Tandem\n")
-        # On every route, so dom0 can (re-)create the RTOS with `xl create /rt/<name>.cfg`: also
-        # after a boot-time (dom0less) RTOS was destroyed or crashed.
-        c.file(rtos_kernel_path(p), p.rtos_image.read_bytes())
+        # On every route, so dom0 can (re-)create each RTOS domain with `xl create
+        # /rt/<name>.cfg`: also after a boot-time (dom0less) domain was destroyed or crashed.
+        for d in p.rtos_domains:
+            c.file(rtos_config_path(d), xl_config(p, d).encode())
+            c.file(rtos_kernel_path(d), d.image.read_bytes())
         c.file("usr/local/bin/tandem-rtos-create", RTOS_CREATE.read_bytes(), 0o755)
         c.file("usr/local/bin/tandem-cpupools", CPUPOOLS.read_bytes(), 0o755)
         for e in extra:

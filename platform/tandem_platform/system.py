@@ -127,11 +127,12 @@ def prepare(p: Platform, route: str, outdir: pathlib.Path = None, rtos_image_giv
     art = fetch.fetch()
     xen = xen_image(p, art)
     check_xen_config(p, xen.with_name(xen.name + ".config"), route)
-    rtos.ensure_image(p, given=rtos_image_given, build=build_rtos)
+    rtos.ensure_images(p, first_given=rtos_image_given, build=build_rtos)
     with_dom0 = route != "rtos-only"
     if not with_dom0:
         # No dom0, so nobody could run init-dom0less: Xen refuses xen,enhanced without it.
-        p = dataclasses.replace(p, rtos_enhanced=False)
+        p = dataclasses.replace(p, rtos_domains=tuple(
+            dataclasses.replace(r, enhanced=False) for r in p.rtos_domains))
     mods, k, r = [], None, None
     if with_dom0:
         shutil.copyfile(art.kernel, outdir / "dom0-Image")
@@ -140,20 +141,23 @@ def prepare(p: Platform, route: str, outdir: pathlib.Path = None, rtos_image_giv
         ramdisk = initramfs.build(p, art, outdir / "dom0-initramfs.cpio", route,
                                   extra_bins=extra_bins,
                                   overlays=overlays, scenarios=scenarios)
-        (outdir / f"{p.rtos_name}.cfg").write_text(xl_config(p))
+        for d in p.rtos_domains:
+            (outdir / f"{d.name}.cfg").write_text(xl_config(p, d))
         k = dtree.Module("dom0-kernel", outdir / "dom0-Image")
         r = dtree.Module("dom0-ramdisk", ramdisk)
         mods = [k, r]
     extra_bins = extra_bins or []
-    domu_k = domu_dtb = None
+    domus = []
     if route != "xl":
-        shutil.copyfile(p.rtos_image, outdir / f"{p.rtos_name}.bin")
-        domu_k = dtree.Module("rtos", outdir / f"{p.rtos_name}.bin")
-        mods.append(domu_k)
-        if p.gpio_passthrough:
-            domu_dtb = dtree.Module("rtos-dtb", dtree.compile_dts(
-                dtree.partial_dts(p), outdir / f"{p.rtos_name}-passthrough.dtb"))
-            mods.append(domu_dtb)
+        for d in p.rtos_domains:
+            shutil.copyfile(d.image, outdir / f"{d.name}.bin")
+            boot = dtree.BootDomain(d, dtree.Module(d.name, outdir / f"{d.name}.bin"))
+            mods.append(boot.kernel)
+            if d.has_gpio:
+                boot.dtb = dtree.Module(f"{d.name}-dtb", dtree.compile_dts(
+                    dtree.partial_dts(p, d), outdir / f"{d.name}-passthrough.dtb"))
+                mods.append(boot.dtb)
+            domus.append(boot)
     dtree.place(p, mods)
     # The Linux command line carries the route so one initramfs layout serves both.
     p_args = p.dom0_bootargs + f" tandem.route={route}" + (f" {kernel_args}" if kernel_args else "")
@@ -162,7 +166,7 @@ def prepare(p: Platform, route: str, outdir: pathlib.Path = None, rtos_image_giv
         p_args += f" tandem.pacer={p.icount_pacer_us}"  # dom0/init starts tandem-pacer
     p_run = dataclasses.replace(p, dom0_bootargs=p_args)
     qdtb = dtree.dump_qemu_dtb(p, outdir.parent)
-    dtb = dtree.compile_dts(dtree.host_dts(p_run, qdtb, k, r, domu_k, domu_dtb),
+    dtb = dtree.compile_dts(dtree.host_dts(p_run, qdtb, k, r, domus),
                             outdir / "host.dtb")
     monitor = outdir / "monitor.sock"
     if len(str(monitor)) > 100:  # sun_path holds 108 bytes

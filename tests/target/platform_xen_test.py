@@ -109,11 +109,11 @@ class PoolValidationTest(unittest.TestCase):
         self.refused(dict(RT, domains="rtos dom0"), r"\[cpupool.rt\] domains: dom0 stays in Pool-0")
 
     def test_unknown_domain(self):
-        self.refused(dict(RT, domains="linux2"), r"unknown domain 'linux2' \(use rtos\)")
+        self.refused(dict(RT, domains="linux2"), r"unknown domain 'linux2' \(use the RTOS domains' names: tandem-rt; or rtos")
 
     def test_rtos_pcpu_outside_its_pool(self):
         text = with_key("qemu", "smp", "3")
-        self.refused(dict(RT, cpus="2"), r"holds the RTOS but not its \[rtos\] pcpu 1", text)
+        self.refused(dict(RT, cpus="2"), r"holds tandem-rt but not its \[rtos\] pcpu 1", text)
 
     def test_empty_and_malformed_cpus(self):
         self.refused(dict(RT, cpus=""), r"cpus: empty")
@@ -133,7 +133,7 @@ class PoolValidationTest(unittest.TestCase):
     def test_rtos_in_two_pools(self):
         text = with_key("qemu", "smp", "3")
         text = with_section("cpupool.rt2", dict(RT, cpus="2"), text)
-        self.refused(RT, r"the RTOS is in 2 pools for the source build \(rt, rt2\)", text)
+        self.refused(RT, r"tandem-rt is in 2 pools for the source build \(rt, rt2\)", text)
 
 
 MINI_QEMU_DTS = """/dts-v1/;
@@ -183,7 +183,7 @@ class BootTimeCpupoolTest(unittest.TestCase):
                 (d / name).write_bytes(b"\0" * 4096)
                 mods.append(dtree.Module(name, d / name))
             dtree.place(p, mods)
-            src = dtree.host_dts(p, base, mods[0], mods[1], mods[2])
+            src = dtree.host_dts(p, base, mods[0], mods[1], [dtree.BootDomain(p.rtos, mods[2])])
             return _decompiled(dtree.compile_dts(src, d / "host.dtb"))
 
     def test_source_build_emits_pools_and_domain_cpupool(self):

@@ -242,6 +242,14 @@ def _rtos_domain(path, sec, rtos_image=None) -> RtosDomain:
         gpio_irq=_flag(path, sec, "gpio_irq"))
 
 
+def _smp(q, d, domains) -> int:
+    """[qemu] smp: a number, or auto (the default): one CPU per domain, i.e. up to the highest
+    pCPU dom0 or an RTOS domain is given."""
+    if q.get("smp", "auto").strip() in ("", "auto"):
+        return 1 + max([_int(d, "pcpu")] + [r.pcpu for r in domains])
+    return _int(q, "smp")
+
+
 # Keys that moved from [gpio] into the RTOS domains' sections when a description could hold
 # several domains, each owning its pins.
 MOVED_GPIO_KEYS = {"exported_pins": "exported_pins", "pass_irq": "gpio_irq"}
@@ -290,7 +298,7 @@ def load(path=None, rtos_image=None, xen_build=None) -> Platform:
     domains = tuple(_rtos_domain(path, cp[s], rtos_image if i == 0 else None)
                     for i, s in enumerate(sections))
     p = Platform(
-        machine=q.get("machine"), cpu=q.get("cpu"), smp=_int(q, "smp"),
+        machine=q.get("machine"), cpu=q.get("cpu"), smp=_smp(q, d, domains),
         qemu_memory_mb=_int(q, "memory_mb"), icount=q.get("icount", "").strip(),
         icount_pacer=q.get("icount_pacer", "qemu").strip(),
         icount_pacer_us=_int(q, "icount_pacer_us") if q.get("icount_pacer_us", "").strip() else 0,
@@ -345,7 +353,7 @@ def _check_domains(p: Platform):
         name_of.setdefault(r.name, r.section)
         if not 0 <= r.pcpu < p.smp:
             errs.append(f"{where} pcpu {r.pcpu}: must be a pCPU < smp={p.smp} (one pCPU per "
-                        f"domain: raise [qemu] smp)")
+                        f"domain: [qemu] smp = auto gives one per domain)")
         elif r.pcpu in pcpu_of:
             errs.append(f"{where} pcpu {r.pcpu}: must be a pCPU < smp={p.smp} other than "
                         f"{pcpu_of[r.pcpu]}'s (one pCPU per domain)")

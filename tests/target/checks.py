@@ -180,7 +180,7 @@ def rtos_boots_before_dom0(boot, prof):
 
 @check("dom0less")
 def rtos_has_xenstore(boot, prof):
-    if not boot.platform.rtos_enhanced:
+    if not boot.platform.rtos.enhanced:
         return
     _, out = boot.sh("xl domid " + boot.platform.rtos_name)
     domid = out.strip().splitlines()[-1]

@@ -67,6 +67,12 @@ class DescriptionTest(unittest.TestCase):
         self.refused("[rtos.tandem-wd]\npcpu = 1",
                      r"\[rtos.tandem-wd\] pcpu 1: .* other than tandem-rt's \(one pCPU per domain\)")
 
+    def test_smp_auto_gives_a_cpu_per_domain(self):
+        self.assertEqual(config.load().smp, 2)
+        self.assertEqual(config.load(TWO).smp, 3)
+        moved = overlay("[rtos.tandem-wd]\npcpu = 3\n[cpupool.rt]\ncpus = 1,3")
+        self.assertEqual(config.load(moved).smp, 4)
+
     def test_pcpu_beyond_smp_refused(self):
         self.refused("[qemu]\nsmp = 2", r"\[rtos.tandem-wd\] pcpu 2: must be a pCPU < smp=2")
 

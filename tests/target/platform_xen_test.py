@@ -109,7 +109,8 @@ class PoolValidationTest(unittest.TestCase):
         self.refused(dict(RT, domains="rtos dom0"), r"\[cpupool.rt\] domains: dom0 stays in Pool-0")
 
     def test_unknown_domain(self):
-        self.refused(dict(RT, domains="linux2"), r"unknown domain 'linux2' \(use the RTOS domains' names: tandem-rt; or rtos")
+        self.refused(dict(RT, domains="linux2"),
+                     r"unknown domain 'linux2' \(use the RTOS domains' names: tandem-rt; or rtos")
 
     def test_rtos_pcpu_outside_its_pool(self):
         text = with_key("qemu", "smp", "3")

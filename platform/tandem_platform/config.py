@@ -374,8 +374,9 @@ def _check_domains(p: Platform):
                         f"gpio_pins (a domain exports only pins it owns)")
         for pin in r.gpio_pins:
             if pin in pin_of and pin_of[pin] != r.name:
-                errs.append(f"{where} gpio_pins: pin {pin} belongs to [{p.domain(pin_of[pin]).section}] "
-                            f"already; each pin belongs to one domain")
+                owner = p.domain(pin_of[pin]).section
+                errs.append(f"{where} gpio_pins: pin {pin} belongs to [{owner}] already; each "
+                            f"pin belongs to one domain")
             pin_of.setdefault(pin, r.name)
         if r.has_gpio and not p.gpio_passthrough:
             errs.append(f"{where} gpio_pins: the controller is not passed through ([gpio] "

@@ -65,7 +65,8 @@ class DescriptionTest(unittest.TestCase):
 
     def test_same_pcpu_refused(self):
         self.refused("[rtos.tandem-wd]\npcpu = 1",
-                     r"\[rtos.tandem-wd\] pcpu 1: .* other than tandem-rt's \(one pCPU per domain\)")
+                     r"\[rtos.tandem-wd\] pcpu 1: .* other than tandem-rt's "
+                     r"\(one pCPU per domain\)")
 
     def test_smp_auto_gives_a_cpu_per_domain(self):
         self.assertEqual(config.load().smp, 2)

@@ -36,6 +36,7 @@ using tandem::drivers::MmioIo;
 using tandem::drivers::Pl061;
 
 Pl061<MmioIo> g_gpio{MmioIo(demo::kGpioBase)};
+bool g_gpio_mapped = false;  // main(): the domain was given the controller (xl iomem / dom0less)
 bool g_gpio_ok = false;
 volatile uint64_t g_control_runs = 0;
 volatile uint64_t g_overruns = 0;
@@ -164,8 +165,7 @@ TASK(FirstTask) {
   ConsolePrintf("tandem-rt: milestone first-task %lu us\n",
                 static_cast<unsigned long>(tandem::arm64::MicrosSincePowerOn()));
   g_period_counts = tandem::arm64::CounterFrequency() / 1000;
-  uint32_t id = 0;
-  if (demo::kGpioBase != 0 && !tandem::arm64::ProbeRead32(demo::kGpioBase + 0xFE0, &id)) {
+  if (demo::kGpioBase != 0 && !g_gpio_mapped) {
     ConsolePrintf(
         "tandem-rt: PL061 at 0x%lx not mapped (no iomem/passthrough): running without the pin\n",
         static_cast<unsigned long>(demo::kGpioBase));
@@ -301,20 +301,13 @@ extern "C" void ShutdownHook(StatusType error) {
 }
 
 int main() {
-  bool gpio_mapped = false;
-  if (demo::kGpioBase != 0) {
-    auto m = tandem::arm64::MapDevice(demo::kGpioBase, 0x1000);
-    if (!m.ok()) {
-      ConsolePrintf("tandem-rt: cannot map the GPIO controller: %s\n",
-                    tandem::arm64::MapErrorName(m.error()));
-    }
-    uint32_t id = 0;
-    gpio_mapped = m.ok() && tandem::arm64::ProbeRead32(demo::kGpioBase + 0xFE0, &id);
-  }
+  g_gpio_mapped =
+      demo::kGpioBase != 0 && tandem::arm64::MapAndProbeDevice("tandem-rt", demo::kGpioBase, 0x1000,
+                                                               tandem::drivers::pl061::kPeriphId0);
   // The command channel. The rest of the system runs even if the channel cannot start (it says
   // why on the console).
   tandem::apps::CommandServerSetup setup;
-  setup.gpio = gpio_mapped ? &g_gpio : nullptr;
+  setup.gpio = g_gpio_mapped ? &g_gpio : nullptr;
   setup.exports = kLinuxPins;
   setup.stats = &g_stats;
   // setup.store_mapper unset: the XenStore ring is found in Xen's magic region, which the port

@@ -38,10 +38,12 @@ constexpr uint32_t kWatchPeriodMs = 3;
 constexpr uint32_t kStallSamples = 10;
 
 Pl061<MmioIo> g_gpio{MmioIo(watchdog::kGpioBase)};
+bool g_gpio_mapped = false;  // main(): the domain was given the controller
 bool g_gpio_ok = false;
 uint64_t g_period_counts = 0;
 
-// Written by SamplePin (priority 10), read by PrintStatus (2): single words, each written by one task.
+// Written by SamplePin (priority 10), read by PrintStatus (2): single words, each written by one
+// task.
 volatile bool g_last_level = false;
 volatile uint32_t g_unchanged = 0;
 volatile bool g_alive = false;
@@ -79,8 +81,7 @@ void DriveHealthy(bool alive) {
 TASK(FirstTask) {
   ConsolePrintf("tandem-wd: watchdog partition starting\n");
   g_period_counts = tandem::arm64::CounterFrequency() / 1000 * kWatchPeriodMs;
-  uint32_t id = 0;
-  if (watchdog::kGpioBase == 0 || !tandem::arm64::ProbeRead32(watchdog::kGpioBase + 0xFE0, &id)) {
+  if (!g_gpio_mapped) {
     ConsolePrintf("tandem-wd: no PL061 mapped at 0x%lx: nothing to watch\n",
                   static_cast<unsigned long>(watchdog::kGpioBase));
   } else if (auto probe = g_gpio.Probe(); !probe.ok()) {
@@ -179,18 +180,11 @@ extern "C" void ErrorHook(StatusType error) {
 }
 
 int main() {
-  bool gpio_mapped = false;
-  if (watchdog::kGpioBase != 0) {
-    auto m = tandem::arm64::MapDevice(watchdog::kGpioBase, 0x1000);
-    if (!m.ok()) {
-      ConsolePrintf("tandem-wd: cannot map the GPIO controller: %s\n",
-                    tandem::arm64::MapErrorName(m.error()));
-    }
-    uint32_t id = 0;
-    gpio_mapped = m.ok() && tandem::arm64::ProbeRead32(watchdog::kGpioBase + 0xFE0, &id);
-  }
+  g_gpio_mapped = watchdog::kGpioBase != 0 &&
+                  tandem::arm64::MapAndProbeDevice("tandem-wd", watchdog::kGpioBase, 0x1000,
+                                                   tandem::drivers::pl061::kPeriphId0);
   tandem::apps::CommandServerSetup setup;
-  setup.gpio = gpio_mapped ? &g_gpio : nullptr;
+  setup.gpio = g_gpio_mapped ? &g_gpio : nullptr;
   setup.exports = tandem::apps::GpioExports{watchdog::kLinuxPins};
   setup.stats = &g_stats;
   (void)tandem::apps::StartCommandServer(setup);

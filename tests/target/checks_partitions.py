@@ -6,7 +6,7 @@ checks.check, so run_target_tests.py runs them like the others (--group partitio
 
 import time
 
-from checks import _wall, check, last_json
+from checks import _task, _wall, check, last_json
 from target import PL061_DATA, PL061_DIR, CheckFailed, require
 
 SEVERAL = (lambda p: len(p.rtos_domains) >= 2,
@@ -250,7 +250,7 @@ def partitions_watchdog_catches_a_paused_partition(boot, prof):
         boot.sh(f"xl unpause {dom}")
     _wait_pin(boot, healthy, 1, _wall(boot, 10))
     status, obj, out = _ctl(boot, WATCHDOG, "stats")
-    sample = next((t for t in (obj or {}).get("tasks", []) if t["name"] == _SAMPLE_TASK), None)
+    sample = _task(obj, _SAMPLE_TASK)
     require(status == 0 and sample, f"{WATCHDOG}: no {_SAMPLE_TASK} in its stats:\n{out}")
     print(f"    {demo.name} paused: its control pin froze at {frozen}, {WATCHDOG}'s healthy pin "
           f"{healthy} went low; unpaused: high again; {WATCHDOG}'s sampling kept "

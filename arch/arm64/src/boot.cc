@@ -93,6 +93,17 @@ Result<void, MapError> MapDevice(uint64_t base, uint64_t size) {
   return g_page_tables.Map(base, size, MemoryType::kDevice);
 }
 
+bool MapAndProbeDevice(const char* who, uint64_t base, uint64_t size, uint32_t probe_offset) {
+  auto m = MapDevice(base, size);
+  if (!m.ok()) {
+    ConsolePrintf("%s: cannot map the device at 0x%lx: %s\n", who, static_cast<unsigned long>(base),
+                  MapErrorName(m.error()));
+    return false;
+  }
+  uint32_t value = 0;
+  return ProbeRead32(static_cast<uintptr_t>(base + probe_offset), &value);
+}
+
 Result<void, MapError> MapMemory(uint64_t base, uint64_t size) {
   return g_page_tables.Map(base, size, MemoryType::kNormal);
 }

@@ -48,6 +48,12 @@ void ConsoleWrite(const char* text);
 // The printf subset of tandem/format.h; a line longer than 255 characters is cut and "..." ends it.
 void ConsolePrintf(const char* format, ...) __attribute__((format(printf, 1, 2)));
 
+// Maps a device given to the domain by the toolstack (MapDevice) and checks that it answers: a
+// read of the 32-bit register at base + probe_offset (ProbeRead32). Returns whether the device
+// can be used; a mapping error is said on the console, prefixed with `who` (e.g. "tandem-rt").
+// For devices whose presence depends on the configuration (xl `iomem`, a dom0less partial tree).
+bool MapAndProbeDevice(const char* who, uint64_t base, uint64_t size, uint32_t probe_offset);
+
 // Reads the 32-bit register at `address` (mapped with MapDevice) and returns false instead of
 // faulting if the domain has no access to it (Xen answers an access to an address it has not
 // given the domain with a data abort). For probing a device whose presence depends on the

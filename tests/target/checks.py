@@ -766,7 +766,7 @@ def schedulability_bounds_measured(boot, prof):
     response `tandemctl stats` measured since `xl create`: the start-up, the flood, the storm,
     the keys' republication and the hostile clients of this group (every stats read of the group
     is kept, the resets' included). Also: no measured execution time exceeds the WCET the
-    analysis charged. Asserted only on a timing-model boot (-icount shift=0: guest time =
+    OIL file declares (the analysis's premise). Asserted only on a timing-model boot (-icount shift=0: guest time =
     instructions, the unit the WCETs were measured in); without -icount guest time follows the
     host clock, a descheduled QEMU thread stretches any response, and the bound means nothing:
     the figures are printed only. Runs before the pause check, whose paused job is outside the

@@ -29,9 +29,9 @@ class ReportTest(unittest.TestCase):
     def test_task_rows_only(self):
         rows = schedulability.parse_report(TABLE)
         self.assertEqual(sorted(rows), ["Control", "Logger", "Server"])
-        self.assertEqual(rows["Control"], {"level": 4, "wcet_us": 151.284, "blocking_us": 314.718,
-                                           "response_us": 468.36, "deadline_us": 1000.0,
-                                           "schedulable": True})
+        self.assertEqual(rows["Control"], {"level": 4, "wcet_us": 151.284, "declared_wcet_us": 150,
+                                           "blocking_us": 314.718, "response_us": 468.36,
+                                           "deadline_us": 1000.0, "schedulable": True})
         self.assertFalse(rows["Server"]["schedulable"])
         self.assertIsNone(rows["Server"]["response_us"])
 
@@ -55,19 +55,20 @@ class CompareTest(unittest.TestCase):
 
     def test_within_the_bound_passes_and_prints_the_ratio(self):
         rec = schedulability.keep_worst({}, stats(("Control", 900, 0, 234, 100),
-                                                  ("Logger", 9, 0, 583, 301)))
+                                                  ("Logger", 9, 0, 583, 300)))
         lines, failures = schedulability.compare(self.rows, rec)
         self.assertEqual(failures, [])
         self.assertEqual(len(lines), 2)
         self.assertIn("measured worst response 234 us, analysed 468.360 us (ratio 0.500", lines[0])
 
     def test_a_response_or_execution_beyond_the_analysis_fails(self):
-        rec = schedulability.keep_worst({}, stats(("Control", 900, 0, 469, 152),
-                                                  ("Logger", 9, 0, 20, 10)))
+        rec = schedulability.keep_worst({}, stats(("Control", 900, 0, 469, 151),
+                                                  ("Logger", 9, 0, 20, 300)))
         _, failures = schedulability.compare(self.rows, rec)
         self.assertEqual(len(failures), 2)
         self.assertIn("469 us exceeds the analysed worst case 468.360 us", failures[0])
-        self.assertIn("execution time 152 us exceeds the WCET", failures[1])
+        self.assertIn("execution time 151 us exceeds the WCET the OIL file declares (150 us)",
+                      failures[1])
 
     def test_an_analysed_task_that_never_ran_fails(self):
         rec = schedulability.keep_worst({}, stats(("Control", 900, 0, 7, 3)))

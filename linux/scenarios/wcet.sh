@@ -22,5 +22,4 @@ grep 'tandem-rt: t=' "$log" | tail -n1 | sed "s/^/$tag: /"
 check_verbose=1
 check stats 0 'WORST-EXEC-US' tandemctl -d "$name" -t 5000 stats
 check stats-json 0 '"worst_execution_us"' tandemctl -d "$name" -t 5000 --json stats
-echo "$out" | sed "s/^/$tag: /"
 finish

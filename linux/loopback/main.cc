@@ -91,8 +91,13 @@ class Stats final : public CommandHandler {
     a.result[3] = 1;
     if ((q.arg[1] & tandem::channel::kTaskStatsReset) != 0) passes = 0;
     static constexpr char kName[] = "loopback";
-    a.payload_len = sizeof(kName) - 1;
-    memcpy(a.payload, kName, a.payload_len);
+    // With kTaskStatsExecution (1.5) the name follows the worst execution time: 0, not measured.
+    const uint16_t at = (q.arg[1] & tandem::channel::kTaskStatsExecution) != 0
+                            ? static_cast<uint16_t>(tandem::channel::kTaskStatsExecutionBytes)
+                            : uint16_t{0};
+    memset(a.payload, 0, at);
+    memcpy(a.payload + at, kName, sizeof(kName) - 1);
+    a.payload_len = static_cast<uint16_t>(at + sizeof(kName) - 1);
     return WireStatus::kOk;
   }
   uint32_t passes = 0;

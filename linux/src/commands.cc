@@ -180,13 +180,22 @@ Result<void> GpioConfigure(CommandPort& port, uint32_t pin, GpioDirection dir,
 Result<std::vector<TaskStats>> GetTaskStats(CommandPort& port, uint64_t timeout_ns,
                                             StatsMode mode) {
   const bool reset = mode == StatsMode::kReadAndReset;
-  const uint32_t flags = reset ? tandem::channel::kTaskStatsReset : 0;
+  uint32_t flags =
+      (reset ? tandem::channel::kTaskStatsReset : 0) | tandem::channel::kTaskStatsExecution;
   std::vector<TaskStats> out;
   uint32_t count = 1;
   for (uint32_t i = 0; i < count; ++i) {
     WireStatus answered = WireStatus::kOk;
     Result<Response> r = Send(port, MakeRequest(Op::kTaskStats, i, flags),
                               "stats of task " + std::to_string(i), timeout_ns, &answered);
+    if (!r.ok() && i == 0 && answered == WireStatus::kBadArgument &&
+        (flags & tandem::channel::kTaskStatsExecution) != 0) {
+      // An RTOS before 1.5 knows no execution times and refuses the flag (nothing was reset:
+      // the request was refused as a whole). Ask again without it.
+      flags &= ~tandem::channel::kTaskStatsExecution;
+      r = Send(port, MakeRequest(Op::kTaskStats, i, flags), "stats of task " + std::to_string(i),
+               timeout_ns, &answered);
+    }
     if (!r.ok() && reset && i == 0 && answered == WireStatus::kBadArgument) {
       // A 1.0 RTOS knows no flags and refuses the word as a bad argument.
       return Fail(Errc::kRefused, "the RTOS cannot reset its statistics (it refused the flag)",
@@ -203,7 +212,22 @@ Result<std::vector<TaskStats>> GetTaskStats(CommandPort& port, uint64_t timeout_
     }
     TaskStats t;
     t.index = i;
-    t.name = Printable(a.payload, std::min<uint32_t>(a.payload_len, tandem::channel::kMaxPayload));
+    const uint32_t len = std::min<uint32_t>(a.payload_len, tandem::channel::kMaxPayload);
+    uint32_t name_at = 0;
+    if ((flags & tandem::channel::kTaskStatsExecution) != 0) {
+      name_at = tandem::channel::kTaskStatsExecutionBytes;
+      if (len < name_at) {
+        return Fail(Errc::kProtocol,
+                    "stats of task " + std::to_string(i) + ": " + std::to_string(len) +
+                        " payload bytes, expected at least " + std::to_string(name_at) +
+                        " (the execution time)",
+                    "the RTOS's statistics handler is misbehaving");
+      }
+      uint32_t execution = 0;
+      for (uint32_t b = 0; b < name_at; ++b) execution |= uint32_t{a.payload[b]} << (8 * b);
+      t.worst_execution_us = execution;
+    }
+    t.name = Printable(a.payload + name_at, len - name_at);
     t.activations = a.result[0];
     t.deadline_misses = a.result[1];
     t.worst_response_us = a.result[2];

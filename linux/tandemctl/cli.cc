@@ -258,13 +258,15 @@ int Runner::Stats() {
   if (o_.json) {
     std::vector<std::string> tasks;
     for (const auto& t : r.value()) {
-      tasks.push_back(JsonObject()
-                          .Add("index", uint64_t{t.index})
-                          .Add("name", t.name)
-                          .Add("activations", uint64_t{t.activations})
-                          .Add("deadline_misses", uint64_t{t.deadline_misses})
-                          .Add("worst_response_us", uint64_t{t.worst_response_us})
-                          .Render());
+      JsonObject task;
+      task.Add("index", uint64_t{t.index})
+          .Add("name", t.name)
+          .Add("activations", uint64_t{t.activations})
+          .Add("deadline_misses", uint64_t{t.deadline_misses})
+          .Add("worst_response_us", uint64_t{t.worst_response_us});
+      // Absent from an RTOS before protocol 1.5, which does not report it.
+      if (t.worst_execution_us) task.Add("worst_execution_us", uint64_t{*t.worst_execution_us});
+      tasks.push_back(task.Render());
     }
     const std::string channel = JsonObject()
                                     .Add("requests", rtos.requests)
@@ -286,14 +288,18 @@ int Runner::Stats() {
   out_ << "Tasks of " << Who() << (o_.reset ? " (counters now reset to 0)" : "") << ":\n";
   out_ << std::left << std::setw(6) << "#" << std::setw(20) << "NAME" << std::right << std::setw(12)
        << "ACTIVATIONS" << std::setw(17) << "DEADLINE-MISSES" << std::setw(16) << "WORST-RESP-US"
+       << std::setw(16) << "WORST-EXEC-US"
        << "\n";
+  auto micros = [](uint32_t us) {
+    return us == 0xFFFFFFFF ? std::string(">4294967294") : std::to_string(us);
+  };
   for (const auto& t : r.value()) {
+    // "-": not measured by the application (0), or an RTOS before protocol 1.5.
+    const bool has_execution = t.worst_execution_us && *t.worst_execution_us != 0;
     out_ << std::left << std::setw(6) << t.index << std::setw(20) << (t.name.empty() ? "-" : t.name)
          << std::right << std::setw(12) << t.activations << std::setw(17) << t.deadline_misses
-         << std::setw(16)
-         << (t.worst_response_us == 0xFFFFFFFF ? std::string(">4294967294")
-                                               : std::to_string(t.worst_response_us))
-         << "\n";
+         << std::setw(16) << micros(t.worst_response_us) << std::setw(16)
+         << (has_execution ? micros(*t.worst_execution_us) : std::string("-")) << "\n";
   }
   const std::string boot_id = libtandem::BootIdText(rtos.boot_id);
   out_ << "Channel (RTOS side): " << rtos.requests << " requests, " << rtos.rejected
@@ -358,7 +364,7 @@ void AddCommands(CLI::App& app, Options& o, Cmd& cmd) {
   });
   auto* stats = app.add_subcommand("stats",
                                    "per-task statistics (activations, deadline misses, worst "
-                                   "response time) and the RTOS's channel counters");
+                                   "response and execution times) and the RTOS's channel counters");
   stats->add_flag("--reset", o.reset,
                   "show the task statistics, then have the RTOS clear them: the next `stats` "
                   "covers only what happened in between (channel counters are not reset)");

@@ -8,6 +8,7 @@ import json
 import re
 import time
 
+import schedulability
 from target import PL061_DATA, PL061_DIR, CheckFailed, last_json, require
 
 PROFILES = {
@@ -426,6 +427,8 @@ def _measured_window(boot, what, bench_args, requests, since_start):
     require(len(parts) == 5, f"the window's three commands did not all report:\n{out}")
     rc_reset, rc_bench = int(parts[1]), int(parts[3])
     obj, bench, obj_after = last_json(parts[0]), last_json(parts[2]), last_json(parts[4])
+    _keep_worst(boot, obj)
+    _keep_worst(boot, obj_after)
     require(rc_reset == 0 and obj and obj.get("ok") and obj.get("reset") is True,
             f"tandemctl stats --reset exited {rc_reset}:\n{parts[0]}")
     start = _task(obj, "Control")
@@ -517,6 +520,12 @@ def _require_no_misses(boot, line, where):
         require(misses == 0 and skipped == 0,
                 f"the control task missed {misses} deadlines and {skipped} periods were skipped "
                 f"in the RTOS's first {t} s ({where}); worst tick {tick_max} us late")
+
+
+def _keep_worst(boot, stats_obj):
+    """Every `tandemctl --json stats` read of the channel group goes through here: the worst
+    figures per task since the RTOS started, for schedulability_bounds_measured."""
+    boot.task_worst = schedulability.keep_worst(getattr(boot, "task_worst", {}), stats_obj)
 
 
 def _task(stats_obj, name):
@@ -644,14 +653,16 @@ def channel_keys_republished(boot, prof):
 
 def _window_reset(boot):
     """Opens a stats window (`tandemctl stats --reset`) for the control task's misses."""
-    status, _, out = _tandemctl(boot, "stats --reset")
+    status, obj, out = _tandemctl(boot, "stats --reset")
     require(status == 0, f"tandemctl stats --reset exited {status}:\n{out}")
+    _keep_worst(boot, obj)
 
 
 def _window_misses(boot, what):
     """Closes the window: prints the control task's figures and, with instruction-counted
     guest time, requires 0 deadline misses in it."""
     status, obj, out = _tandemctl(boot, "stats")
+    _keep_worst(boot, obj)
     ctrl = _task(obj, "Control") if status == 0 else None
     require(ctrl is not None, f"tandemctl stats exited {status}, no Control task:\n{out}")
     print(f"    window ({what}): Control {ctrl['activations']} jobs, "
@@ -746,6 +757,46 @@ def rtos_no_misses_since_start(boot, prof):
     boot.sh(f"L=/var/log/xen/console/guest-{boot.platform.rtos_name}-vuart0.log")
     _, out = boot.sh("grep 'tandem-rt: t=' $L|tail -n2|head -n1", check=False)
     _require_no_misses(boot, out, "route xl, from xl create through this group's windows")
+
+
+@check("xl", group="channel")
+def schedulability_bounds_measured(boot, prof):
+    """Issue 15, part 3: oilc's analysed worst-case response of every task it analysed (the
+    table the build saved beside the image, from demo.oil's measured WCETs) bounds the worst
+    response `tandemctl stats` measured since `xl create`: the start-up, the flood, the storm,
+    the keys' republication and the hostile clients of this group (every stats read of the group
+    is kept, the resets' included). Also: no measured execution time exceeds the WCET the
+    OIL file declares (the analysis's premise). Asserted only on a timing-model boot (-icount shift=0: guest time =
+    instructions, the unit the WCETs were measured in); without -icount guest time follows the
+    host clock, a descheduled QEMU thread stretches any response, and the bound means nothing:
+    the figures are printed only. Runs before the pause check, whose paused job is outside the
+    model (lost time)."""
+    if not prof["channel"]:
+        return
+    path = schedulability.report_path(boot.platform.rtos_image)
+    require(path.exists(), f"no schedulability report {path} beside the image: build it with "
+            f"the arm64 preset (apps/demo/CMakeLists.txt runs oilc --schedulability=error)")
+    rows = schedulability.parse_report(path.read_text())
+    _wait_ping(boot, "before the last stats read")
+    status, obj, out = _tandemctl(boot, "stats")
+    require(status == 0, f"tandemctl stats exited {status}:\n{out}")
+    _keep_worst(boot, obj)
+    lines, failures = schedulability.compare(rows, boot.task_worst)
+    if not rows:
+        failures.append(f"{path} has no analysed task (no WCET in the OIL file?)")
+    timed = bool(boot.icount)
+    print(f"    analysis: {path} ({len(rows)} tasks); measured: worst per task over "
+          f"this boot's stats reads ({'icount ' + boot.icount + ': asserted' if timed else 'no icount: not asserted'})")
+    for line in lines:
+        print(f"    {line}")
+    for name, m in sorted(boot.task_worst.items()):
+        if name not in rows:
+            print(f"    TASK {name}: not analysed (demo.oil), measured worst response "
+                  f"{m['worst_response_us']} us, worst execution {m['worst_execution_us']} us")
+    if timed:
+        require(not failures, "; ".join(failures))
+    elif failures:
+        print(f"    (not asserted) {'; '.join(failures)}")
 
 
 @check("xl", group="channel")

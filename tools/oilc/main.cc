@@ -16,7 +16,8 @@ constexpr int kExitUsage = 2;
 
 void Usage(std::ostream& out) {
   out << "usage: oilc [-I DIR]... [--stack-min BYTES] [--depfile FILE] -o OUTDIR FILE.oil\n"
-         "            [--schedulability=off|report|error] [--overhead NAME=NS]...\n"
+         "            [--schedulability=off|report|error] [--schedulability-report FILE]\n"
+         "            [--overhead NAME=NS]...\n"
          "       oilc --help | --version\n\n"
          "Reads an OIL 2.5 application and writes OUTDIR/os_cfg.h and OUTDIR/os_cfg.cc, the\n"
          "static configuration of Tandem RT (files are rewritten only if their content "
@@ -32,6 +33,9 @@ void Usage(std::ostream& out) {
          "                     (docs/oil.md, \"Schedulability\"): off (default, silent),\n"
          "                     report (print the table on stdout, a miss is a warning) or\n"
          "                     error (a miss is an error: exit 1, nothing written)\n"
+         "  --schedulability-report FILE\n"
+         "                     also write the table to FILE (with report or error), for\n"
+         "                     tests that compare it with measurements\n"
          "  --overhead NAME=NS replace a kernel overhead the analysis charges, in\n"
          "                     nanoseconds: tick, job, isr, resource, or all (defaults: the\n"
          "                     measured arm64 P4 figures x2 at 1000 instructions/us:\n"
@@ -86,6 +90,7 @@ int main(int argc, char** argv) {
   oilc::CompileOptions options;
   std::string out_dir;
   std::string depfile;
+  std::string report_file;
   std::vector<std::string> args(argv + 1, argv + argc);
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -135,6 +140,8 @@ int main(int argc, char** argv) {
       } else {
         return BadUsage("--schedulability: '" + mode + "' is not off, report or error");
       }
+    } else if (a == "--schedulability-report") {
+      if (!value(report_file)) return BadUsage("--schedulability-report needs a file name");
     } else if (a == "--overhead") {
       std::string spec;
       if (!value(spec) || !SetOverhead(spec, options.overheads)) {
@@ -150,6 +157,9 @@ int main(int argc, char** argv) {
     }
   }
   if (options.input.empty()) return BadUsage("no input file");
+  if (!report_file.empty() && options.schedulability == oilc::SchedulabilityMode::kOff) {
+    return BadUsage("--schedulability-report needs --schedulability=report or error");
+  }
   if (out_dir.empty()) return BadUsage("no output directory (-o OUTDIR)");
 
   // Every file the compiler managed to read, in order: what the outputs depend on.
@@ -179,6 +189,9 @@ int main(int argc, char** argv) {
     if (!oilc::WriteIfChanged(path, content)) {
       return BadUsage("cannot write " + path + " (is -o " + out_dir + " a writable directory?)");
     }
+  }
+  if (!report_file.empty() && !oilc::WriteIfChanged(report_file, result.schedulability_table)) {
+    return BadUsage("cannot write --schedulability-report " + report_file);
   }
   if (!depfile.empty() &&
       !WriteDepfile(depfile, {out_dir + "/os_cfg.h", out_dir + "/os_cfg.cc"}, read_files)) {

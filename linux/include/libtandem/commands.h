@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,9 @@ struct TaskStats {
   uint32_t activations = 0;
   uint32_t deadline_misses = 0;
   uint32_t worst_response_us = 0;  // 0xFFFFFFFF: saturated
+  // The longest time one job held the CPU (protocol 1.5; 0xFFFFFFFF: saturated). Absent from an
+  // RTOS before 1.5; 0 from one whose application does not measure it.
+  std::optional<uint32_t> worst_execution_us;
 };
 
 // Round trip with a payload the RTOS must echo; fails with kProtocol if the echo differs.
@@ -66,7 +70,9 @@ Result<void> GpioConfigure(CommandPort& port, uint32_t pin, tandem::channel::Gpi
                            uint32_t initial_level, uint64_t timeout_ns);
 // All tasks the RTOS reports (task 0 tells how many there are). `timeout_ns` is per command.
 // kReadAndReset returns the same figures and has the RTOS clear each task's counters as it reads
-// them, so the next GetTaskStats covers only what happened in between (protocol 1.1).
+// them, so the next GetTaskStats covers only what happened in between (protocol 1.1). The worst
+// execution times are asked for too (1.5); an older RTOS refuses that flag on task 0, and the
+// figures are then read without them.
 enum class StatsMode { kRead, kReadAndReset };
 Result<std::vector<TaskStats>> GetTaskStats(CommandPort& port, uint64_t timeout_ns,
                                             StatsMode mode = StatsMode::kRead);

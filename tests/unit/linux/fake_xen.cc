@@ -66,15 +66,22 @@ class FakeRtos::Stats final : public CommandHandler {
     ++r_.commands_seen;
     if (q.arg[0] >= r_.tasks.size()) return WireStatus::kBadArgument;
     if (q.arg[1] != 0 && !r_.stats_flags_supported) return WireStatus::kBadArgument;
+    const bool execution = (q.arg[1] & tandem::channel::kTaskStatsExecution) != 0;
+    if (execution && !r_.stats_execution_supported) return WireStatus::kBadArgument;
     Task& t = r_.tasks[q.arg[0]];
     a.result[0] = t.activations;
     a.result[1] = t.misses;
     a.result[2] = t.worst_us;
     a.result[3] = static_cast<uint32_t>(r_.tasks.size());
-    a.payload_len = static_cast<uint16_t>(t.name.size());
-    memcpy(a.payload, t.name.data(), t.name.size());
+    uint16_t len = 0;
+    if (execution) {
+      memcpy(a.payload, &t.worst_exec_us, sizeof t.worst_exec_us);  // little-endian host
+      len = sizeof t.worst_exec_us;
+    }
+    memcpy(a.payload + len, t.name.data(), t.name.size());
+    a.payload_len = static_cast<uint16_t>(len + t.name.size());
     if ((q.arg[1] & tandem::channel::kTaskStatsReset) != 0)
-      t.activations = t.misses = t.worst_us = 0;
+      t.activations = t.misses = t.worst_us = t.worst_exec_us = 0;
     return WireStatus::kOk;
   }
 

@@ -57,10 +57,12 @@ class FakeRtos : public tandem::channel::Notifier {
   std::map<uint32_t, bool> outputs;  // configured pins; set/toggle on an input fail as on a PL061
   struct Task {
     std::string name;
-    uint32_t activations, misses, worst_us;
+    uint32_t activations, misses, worst_us, worst_exec_us;
   };
-  std::vector<Task> tasks = {{"demo", 1200, 0, 85}, {"command_server", 40, 0, 12}};
+  std::vector<Task> tasks = {{"demo", 1200, 0, 85, 9}, {"command_server", 40, 0, 12, 0}};
   bool stats_flags_supported = true;  // false: kTaskStats flags refused (a protocol 1.0 RTOS)
+  // false: kTaskStatsExecution refused (a protocol 1.1-1.4 RTOS)
+  bool stats_execution_supported = true;
   uint64_t commands_seen = 0;
   std::function<void()> on_command;  // test hook, runs inside each handled command
 

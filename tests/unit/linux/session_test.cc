@@ -66,6 +66,24 @@ TEST_F(SessionTest, CommandsRoundTrip) {
   EXPECT_EQ(stats.value()[0].name, "demo");
   EXPECT_EQ(stats.value()[0].activations, 1200u);
   EXPECT_EQ(stats.value()[1].name, "command_server");
+  EXPECT_EQ(stats.value()[0].worst_execution_us, 9u);
+  EXPECT_EQ(stats.value()[1].worst_execution_us, 0u) << "reported, not measured";
+}
+
+TEST_F(SessionTest, StatsFromAnRtosWithoutExecutionTimesLeaveThemOut) {
+  auto s = Open();
+  ASSERT_TRUE(s);
+  SessionPort port(*s);
+  rtos_.stats_execution_supported = false;  // a protocol 1.4 RTOS
+  for (StatsMode mode : {StatsMode::kRead, StatsMode::kReadAndReset}) {
+    auto stats = GetTaskStats(port, kTimeout, mode);
+    ASSERT_TRUE(stats.ok()) << stats.error().message;
+    ASSERT_EQ(stats.value().size(), 2u);
+    EXPECT_EQ(stats.value()[0].name, "demo");
+    EXPECT_FALSE(stats.value()[0].worst_execution_us.has_value());
+    EXPECT_FALSE(stats.value()[1].worst_execution_us.has_value());
+  }
+  EXPECT_EQ(rtos_.tasks[0].activations, 0u) << "the reset still happened";
 }
 
 TEST_F(SessionTest, StatsResetReturnsTheFiguresAndClearsThem) {

@@ -23,7 +23,8 @@ enum class Op : uint16_t {
   kGpioConfigure = 0x0103,
   // arg[0] task index, arg[1] TaskStatsFlags (1.1; 0 in 1.0). result[0] activations, [1]
   // deadline misses, [2] worst response time in microseconds (saturating at 2^32-1), [3] number
-  // of tasks; payload: task name, no NUL.
+  // of tasks; payload: task name, no NUL. With kTaskStatsExecution (1.5) the payload starts with
+  // the worst execution time (TaskStatsExecutionPrefix), then the name.
   kTaskStats = 0x0200,
 };
 
@@ -38,7 +39,14 @@ inline constexpr uint32_t kMaxTaskIndex = 0xFFFF;
 // kTaskStats arg[1] (protocol 1.1): kTaskStatsReset clears the task's counters as they are read,
 // so the next read covers only what happened in between (a measurement window).
 inline constexpr uint32_t kTaskStatsReset = 1u << 0;
-inline constexpr uint32_t kTaskStatsFlagsMax = kTaskStatsReset;
+// kTaskStats arg[1] (protocol 1.5): the payload starts with kTaskStatsExecutionBytes bytes, the
+// task's worst execution time in microseconds (little-endian, saturating at 2^32-1; 0: the
+// application does not measure it), then the name. A flag, not a new layout for every request,
+// because a 1.4 RTOS answers the plain request as before and refuses the flag (kBadArgument),
+// which tells a 1.5 Linux to ask without it.
+inline constexpr uint32_t kTaskStatsExecution = 1u << 1;
+inline constexpr uint32_t kTaskStatsExecutionBytes = 4;
+inline constexpr uint32_t kTaskStatsFlagsMax = kTaskStatsReset | kTaskStatsExecution;
 
 enum class GpioDirection : uint32_t { kInput = 0, kOutput = 1 };
 

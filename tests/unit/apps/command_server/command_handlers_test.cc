@@ -258,10 +258,55 @@ TEST_F(CommandHandlersTest, TaskStatisticsResetClearsOnlyTheTaskRead) {
 
 TEST_F(CommandHandlersTest, TaskStatisticsUnknownFlagsAreRefusedAndResetNothing) {
   stats_.RecordActivation(0);
-  Response r = CallRtos(MakeRequest(Op::kTaskStats, 0, kTaskStatsReset | 2u));
+  Response r = CallRtos(MakeRequest(Op::kTaskStats, 0, kTaskStatsReset | 4u));
   EXPECT_EQ(r.status, static_cast<uint32_t>(WireStatus::kBadArgument));
   r = CallRtos(MakeRequest(Op::kTaskStats, 0));
   EXPECT_EQ(r.result[0], 1u);
+}
+
+TEST_F(CommandHandlersTest, TaskStatisticsExecutionTimeLeadsThePayloadWhenAskedFor) {
+  stats_.RecordExecution(0, 7);
+  stats_.RecordExecution(0, 0x01020304);
+  stats_.RecordExecution(0, 5);  // not worse: kept
+  stats_.RecordExecution(1, uint64_t{1} << 40);
+  // Without the flag: the name alone, as before 1.5.
+  Response r = CallRtos(MakeRequest(Op::kTaskStats, 0));
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(r.payload), r.payload_len), "Control");
+  r = CallRtos(MakeRequest(Op::kTaskStats, 0, kTaskStatsExecution));
+  EXPECT_EQ(r.status, static_cast<uint32_t>(WireStatus::kOk));
+  ASSERT_EQ(r.payload_len, kTaskStatsExecutionBytes + 7);
+  EXPECT_EQ(r.payload[0], 0x04);  // little-endian
+  EXPECT_EQ(r.payload[3], 0x01);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(r.payload) + 4, 7), "Control");
+  r = CallRtos(MakeRequest(Op::kTaskStats, 1, kTaskStatsExecution | kTaskStatsReset));
+  EXPECT_EQ(r.payload_len, kMaxPayload);  // the long name is cut, the time is whole
+  EXPECT_EQ(r.payload[0] & r.payload[1] & r.payload[2] & r.payload[3], 0xFF);  // saturated
+  r = CallRtos(MakeRequest(Op::kTaskStats, 1, kTaskStatsExecution));
+  EXPECT_EQ(r.payload[0] | r.payload[1] | r.payload[2] | r.payload[3], 0) << "reset";
+}
+
+// The hooks' arithmetic: preemption by other tasks is left out, the tail after End is dropped
+// by the next Begin, and out-of-range tasks are ignored.
+TEST(ExecutionTimer, CountsOnlyTheTimeTheTaskRan) {
+  apps::ExecutionTimer::Slot slots[2];
+  apps::ExecutionTimer timer(slots, 2);
+  timer.Resume(0, 100);   // PreTaskHook
+  timer.Begin(0, 105);    // first statement
+  timer.Suspend(0, 120);  // preempted (PostTaskHook)...
+  timer.Resume(1, 120);
+  timer.Begin(1, 121);
+  EXPECT_EQ(timer.End(1, 150), 29u);
+  timer.Suspend(1, 152);
+  timer.Resume(0, 152);  // ...resumed 32 later
+  EXPECT_EQ(timer.End(0, 160), 15u + 8u);
+  timer.Suspend(0, 170);  // TerminateTask's tail
+  timer.Resume(0, 1000);
+  timer.Begin(0, 1001);
+  EXPECT_EQ(timer.End(0, 1004), 3u);
+  timer.Begin(2, 0);
+  timer.Resume(2, 0);
+  timer.Suspend(2, 10);
+  EXPECT_EQ(timer.End(2, 20), 0u);
 }
 
 TEST_F(CommandHandlersTest, WithoutHandlersGpioIsNotSupported) {

@@ -441,6 +441,36 @@ TEST(SchedulabilityCli, ErrorFailsNamingTheTaskAndTheInterferer) {
   EXPECT_FALSE(fs::exists(dir / "gen"));
 }
 
+// What a build saves for tests that compare the analysis with measurements (apps/demo).
+TEST(SchedulabilityCli, ReportFileHoldsTheTable) {
+  const fs::path dir = Write("file", kBurnsWellings);
+  const std::string in =
+      " --overhead all=0 -o " + (dir / "gen").string() + " " + (dir / "app.oil").string();
+  const fs::path file = dir / "table.txt";
+  const Outcome report =
+      Oilc("--schedulability=report --schedulability-report " + file.string() + in);
+  EXPECT_EQ(report.status, 0) << report.err;
+  std::ifstream saved(file);
+  const std::string text((std::istreambuf_iterator<char>(saved)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, report.out);
+  EXPECT_NE(text.find("every deadline holds"), std::string::npos) << text;
+  fs::remove(file);
+  // With error the table is not printed, but saved all the same...
+  const Outcome error =
+      Oilc("--schedulability=error --schedulability-report " + file.string() + in);
+  EXPECT_EQ(error.status, 0) << error.err;
+  EXPECT_EQ(error.out, "");
+  EXPECT_TRUE(fs::exists(file));
+  // ...and never without the analysis, nor on a miss (nothing is written then).
+  EXPECT_EQ(Oilc("--schedulability-report " + file.string() + in).status, 2);
+  const fs::path miss = Write("file_miss", kUnschedulable);
+  EXPECT_EQ(Oilc("--schedulability=error --schedulability-report " + (miss / "t.txt").string() +
+                 " -o " + (miss / "gen").string() + " " + (miss / "app.oil").string())
+                .status,
+            1);
+  EXPECT_FALSE(fs::exists(miss / "t.txt"));
+}
+
 TEST(SchedulabilityCli, BadOptionValuesAreUsageErrors) {
   const fs::path dir = Write("usage", kBurnsWellings);
   const std::string in = " -o " + (dir / "gen").string() + " " + (dir / "app.oil").string();

@@ -1,6 +1,8 @@
-// Task statistics for the kTaskStats operation (channel/ops.h): activations, deadline misses and
-// worst response time per task, in a small static table that the application's tasks fill. The
-// kernel is not involved: each task (or its alarm's error hook) records its own figures.
+// Task statistics for the kTaskStats operation (channel/ops.h): activations, deadline misses,
+// worst response time and worst execution time per task, in a small static table that the
+// application's tasks fill. The kernel is not involved: each task (or its alarm's error hook)
+// records its own figures; ExecutionTimer below turns the OSEK PreTaskHook/PostTaskHook into
+// execution times (docs/oil.md, "Measuring WCETs").
 //
 // Writers are tasks and ISRs of any priority on the RTOS's one CPU; the reader is the channel
 // server task. Every field is a relaxed atomic of its own (no lock, no priority inversion): a
@@ -21,6 +23,7 @@ struct TaskStatsEntry {
   uint64_t activations = 0;
   uint64_t deadline_misses = 0;
   uint64_t worst_response_us = 0;
+  uint64_t worst_execution_us = 0;  // 0: not measured
   uint64_t resets = 0;  // ReadAndReset calls: a task keeping figures of its own clears them too
 };
 
@@ -38,12 +41,11 @@ class TaskStats {
   }
   // Keeps the largest response time seen (release to completion, in microseconds).
   void RecordResponse(uint32_t task, uint64_t response_us) {
-    if (task >= count_) return;
-    uint64_t seen = __atomic_load_n(&entries_[task].worst_response_us, __ATOMIC_RELAXED);
-    while (response_us > seen &&
-           !__atomic_compare_exchange_n(&entries_[task].worst_response_us, &seen, response_us,
-                                        /*weak=*/true, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
-    }
+    if (task < count_) KeepMax(entries_[task].worst_response_us, response_us);
+  }
+  // Keeps the largest execution time seen (one job's time on the CPU, in microseconds).
+  void RecordExecution(uint32_t task, uint64_t execution_us) {
+    if (task < count_) KeepMax(entries_[task].worst_execution_us, execution_us);
   }
 
   struct Snapshot {
@@ -51,13 +53,15 @@ class TaskStats {
     uint64_t activations;
     uint64_t deadline_misses;
     uint64_t worst_response_us;
+    uint64_t worst_execution_us;
   };
   bool Read(uint32_t task, Snapshot* out) const {
     if (task >= count_) return false;
     const TaskStatsEntry& e = entries_[task];
     *out = Snapshot{e.name, __atomic_load_n(&e.activations, __ATOMIC_RELAXED),
                     __atomic_load_n(&e.deadline_misses, __ATOMIC_RELAXED),
-                    __atomic_load_n(&e.worst_response_us, __ATOMIC_RELAXED)};
+                    __atomic_load_n(&e.worst_response_us, __ATOMIC_RELAXED),
+                    __atomic_load_n(&e.worst_execution_us, __ATOMIC_RELAXED)};
     return true;
   }
   // Read() and clear in one pass: each field is swapped for zero atomically, so an update made
@@ -67,7 +71,8 @@ class TaskStats {
     TaskStatsEntry& e = entries_[task];
     *out = Snapshot{e.name, __atomic_exchange_n(&e.activations, 0, __ATOMIC_RELAXED),
                     __atomic_exchange_n(&e.deadline_misses, 0, __ATOMIC_RELAXED),
-                    __atomic_exchange_n(&e.worst_response_us, 0, __ATOMIC_RELAXED)};
+                    __atomic_exchange_n(&e.worst_response_us, 0, __ATOMIC_RELAXED),
+                    __atomic_exchange_n(&e.worst_execution_us, 0, __ATOMIC_RELAXED)};
     __atomic_fetch_add(&e.resets, 1, __ATOMIC_RELAXED);
     return true;
   }
@@ -79,13 +84,20 @@ class TaskStats {
   uint32_t count() const { return count_; }
 
  private:
+  static void KeepMax(uint64_t& field, uint64_t value) {
+    uint64_t seen = __atomic_load_n(&field, __ATOMIC_RELAXED);
+    while (value > seen && !__atomic_compare_exchange_n(&field, &seen, value, /*weak=*/true,
+                                                        __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+    }
+  }
   TaskStatsEntry* entries_;
   uint32_t count_;
 };
 
-// kTaskStats: arg[0] task index, arg[1] flags (kTaskStatsReset: clear after reading). result[0]
-// activations, [1] deadline misses, [2] worst response time in microseconds (each saturating at
-// 2^32-1), [3] number of tasks; payload: the name.
+// kTaskStats: arg[0] task index, arg[1] flags (kTaskStatsReset: clear after reading;
+// kTaskStatsExecution: the payload starts with the worst execution time). result[0] activations,
+// [1] deadline misses, [2] worst response time in microseconds (each saturating at 2^32-1), [3]
+// number of tasks; payload: [the worst execution time, 4 bytes little-endian,] the name.
 class TaskStatsCommand final : public channel::CommandHandler {
  public:
   explicit constexpr TaskStatsCommand(TaskStats& stats) : stats_(stats) {}
@@ -106,9 +118,15 @@ class TaskStatsCommand final : public channel::CommandHandler {
     response.result[1] = Saturate(s.deadline_misses);
     response.result[2] = Saturate(s.worst_response_us);
     uint16_t len = 0;
-    while (s.name != nullptr && s.name[len] != '\0' && len < channel::kMaxPayload) {
-      response.payload[len] = static_cast<uint8_t>(s.name[len]);
-      ++len;
+    if ((request.arg[1] & channel::kTaskStatsExecution) != 0) {
+      const uint32_t execution = Saturate(s.worst_execution_us);
+      for (uint32_t i = 0; i < channel::kTaskStatsExecutionBytes; ++i) {
+        response.payload[len++] = static_cast<uint8_t>(execution >> (8 * i));
+      }
+    }
+    for (uint16_t i = 0; s.name != nullptr && s.name[i] != '\0' && len < channel::kMaxPayload;
+         ++i) {
+      response.payload[len++] = static_cast<uint8_t>(s.name[i]);
     }
     response.payload_len = len;
     return channel::WireStatus::kOk;
@@ -119,6 +137,48 @@ class TaskStatsCommand final : public channel::CommandHandler {
     return v > 0xFFFFFFFFu ? 0xFFFFFFFFu : static_cast<uint32_t>(v);
   }
   TaskStats& stats_;
+};
+
+// One job's execution time per task: the time it held the CPU between Begin and End, without
+// the time higher-priority tasks ran in between. Fed by the OSEK hooks, which the kernel calls
+// around every switch (OSEK OS 2.2.3 11.8.2): PreTaskHook -> Resume(task, now), PostTaskHook ->
+// Suspend(task, now); the task itself calls Begin at its first statement and End at its last.
+// ISRs do not switch tasks, so the time of an interrupt taken during a job counts to the job (an
+// overestimate, the safe side for a WCET). Times are in the caller's units (counter ticks).
+// All calls for one task come from that task or from the hooks around its switches, on one CPU:
+// no two of them run at once.
+class ExecutionTimer {
+ public:
+  struct Slot {
+    uint64_t resumed_at = 0;
+    uint64_t accumulated = 0;
+  };
+  constexpr ExecutionTimer(Slot* slots, uint32_t count) : slots_(slots), count_(count) {}
+
+  void Begin(uint32_t task, uint64_t now) {
+    if (task >= count_) return;
+    slots_[task].accumulated = 0;
+    slots_[task].resumed_at = now;
+  }
+  void Resume(uint32_t task, uint64_t now) {
+    if (task < count_) slots_[task].resumed_at = now;
+  }
+  void Suspend(uint32_t task, uint64_t now) {
+    if (task >= count_) return;
+    Slot& s = slots_[task];
+    s.accumulated += now >= s.resumed_at ? now - s.resumed_at : 0;
+    s.resumed_at = now;
+  }
+  // The job's execution time so far (its last stretch included).
+  uint64_t End(uint32_t task, uint64_t now) const {
+    if (task >= count_) return 0;
+    const Slot& s = slots_[task];
+    return s.accumulated + (now >= s.resumed_at ? now - s.resumed_at : 0);
+  }
+
+ private:
+  Slot* slots_;
+  uint32_t count_;
 };
 
 }  // namespace tandem::apps

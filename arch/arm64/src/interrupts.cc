@@ -10,7 +10,7 @@
 // the old task.
 #include "io/mmio.h"
 #include "irq/gicv3/gicv3.h"
-#include "irq/gicv3/priority_map.h"
+#include "irq/priority_map.h"
 #include "port_internal.h"
 #include "sysreg.h"
 #include "tandem/arm64/platform.h"

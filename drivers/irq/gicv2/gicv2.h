@@ -111,9 +111,7 @@ class CpuInterface {
     return bits;
   }
 
-  void SetPriorityMask(uint8_t pmr) {
-    gicc::Pmr{}.Set(gicc::Pmr::kPriority, pmr).WriteTo(io_);
-  }
+  void SetPriorityMask(uint8_t pmr) { gicc::Pmr{}.Set(gicc::Pmr::kPriority, pmr).WriteTo(io_); }
   uint8_t PriorityMask() {
     return static_cast<uint8_t>(gicc::Pmr::ReadFrom(io_).Get(gicc::Pmr::kPriority));
   }
@@ -125,9 +123,7 @@ class CpuInterface {
     const auto intid = static_cast<uint32_t>(iar.Get(gicc::Iar::kInterruptId));
     return intid >= 1020 ? gicc::kSpurious : intid;
   }
-  void EndOfInterrupt(gicc::Iar iar) {
-    gicc::Eoir::FromRaw(iar.raw()).WriteTo(io_);
-  }
+  void EndOfInterrupt(gicc::Iar iar) { gicc::Eoir::FromRaw(iar.raw()).WriteTo(io_); }
   // The highest-priority pending interrupt whether or not GICC_PMR lets it through
   // (GICC_HPPIR), kSpurious if none.
   uint32_t HighestPending() {

@@ -34,10 +34,10 @@ bool Same(const GuestPlatform& a, const GuestPlatform& b) {
     return x.base == y.base && x.size == y.size;
   };
   return same(a.ram, b.ram) && a.gic_version == b.gic_version && same(a.gicd, b.gicd) &&
-         same(a.gicr, b.gicr) && same(a.gicc, b.gicc) &&
-         a.timer_virt_intid == b.timer_virt_intid && a.timer_frequency_hz == b.timer_frequency_hz &&
-         a.has_xen == b.has_xen && same(a.grant_table, b.grant_table) &&
-         a.evtchn_intid == b.evtchn_intid && a.uart_base == b.uart_base;
+         same(a.gicr, b.gicr) && same(a.gicc, b.gicc) && a.timer_virt_intid == b.timer_virt_intid &&
+         a.timer_frequency_hz == b.timer_frequency_hz && a.has_xen == b.has_xen &&
+         same(a.grant_table, b.grant_table) && a.evtchn_intid == b.evtchn_intid &&
+         a.uart_base == b.uart_base;
 }
 
 }  // namespace

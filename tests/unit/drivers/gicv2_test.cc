@@ -42,11 +42,11 @@ TEST(Gicv2DistributorTest, ConfigureSpiSetsPriorityTriggerAndTargetsLeavingOther
   regs.regs[0xC08] = 0x55555555;
   Distributor<FakeIo> gicd{FakeIo(&regs)};
   ASSERT_TRUE(gicd.Configure(39, 0xE0, Trigger::kEdge, 0x01).ok());
-  EXPECT_EQ(regs.regs[0x184], 1u << 7);                  // disabled first (GICD_ICENABLER1)
-  EXPECT_EQ(regs.regs[0x424], 0xE0BBCCDDu);              // byte 3 of GICD_IPRIORITYR9
+  EXPECT_EQ(regs.regs[0x184], 1u << 7);                   // disabled first (GICD_ICENABLER1)
+  EXPECT_EQ(regs.regs[0x424], 0xE0BBCCDDu);               // byte 3 of GICD_IPRIORITYR9
   EXPECT_EQ(regs.regs[0xC08], 0x55555555u | (1u << 15));  // Int_config[1] of field 7
-  EXPECT_EQ(regs.regs[0x824], 0x01020202u);              // byte 3 of GICD_ITARGETSR9
-  EXPECT_EQ(regs.regs.count(0x104), 0u);                 // left disabled
+  EXPECT_EQ(regs.regs[0x824], 0x01020202u);               // byte 3 of GICD_ITARGETSR9
+  EXPECT_EQ(regs.regs.count(0x104), 0u);                  // left disabled
   ASSERT_TRUE(gicd.Enable(39, true).ok());
   EXPECT_EQ(regs.regs[0x104], 1u << 7);  // GICD_ISENABLER1
   // Level-triggered clears the bit again.

@@ -123,7 +123,14 @@ bool SendSgiToSelf(uint32_t sgi) {
 }
 
 uint32_t HighestPending() {
-  if (g_state.v2) return internal::V2Cpu().HighestPending();
+  if (g_state.v2) {
+    // The driver opens GICC_PMR for the read: nothing may be taken meanwhile.
+    uint64_t daif;
+    asm volatile("mrs %0, daif\n\tmsr daifset, #2" : "=r"(daif)::"memory");
+    const uint32_t intid = internal::V2Cpu().HighestPending();
+    asm volatile("dsb sy\n\tisb\n\tmsr daif, %0" ::"r"(daif) : "memory");
+    return intid;
+  }
   // ICC_HPPIR1_EL1 (IHI 0069 12.2.13; served by Xen's virtual CPU interface from its list
   // registers): INTID in bits [23:0], 1023 if none.
   const auto intid = static_cast<uint32_t>(TANDEM_MRS(S3_0_C12_C12_2) & 0xFFFFFFu);

@@ -124,11 +124,19 @@ class CpuInterface {
     return intid >= 1020 ? gicc::kSpurious : intid;
   }
   void EndOfInterrupt(gicc::Iar iar) { gicc::Eoir::FromRaw(iar.raw()).WriteTo(io_); }
-  // The highest-priority pending interrupt whether or not GICC_PMR lets it through
-  // (GICC_HPPIR), kSpurious if none.
+  // The highest-priority pending interrupt whether or not the current GICC_PMR lets it through,
+  // kSpurious if none. GICC_HPPIR (4.4.8) alone is not enough: QEMU's CPU interface, the virtual
+  // one Xen gives a guest included (hw/intc/arm_gic.c gic_update_internal), reports only an
+  // interrupt of sufficient priority to be signalled and reads 1023 for a masked one. So the
+  // mask is opened for the read and put back. The caller must hold interrupts masked at the CPU
+  // (PSTATE.I), or an interrupt the open mask lets through is taken in between.
   uint32_t HighestPending() {
+    using gicc::Pmr;
+    const Pmr saved = Pmr::ReadFrom(io_);
+    Pmr{}.Set(Pmr::kPriority, 0xFF).WriteTo(io_);
     const auto intid =
         static_cast<uint32_t>(gicc::Hppir::ReadFrom(io_).Get(gicc::Hppir::kPendIntid));
+    saved.WriteTo(io_);
     return intid >= 1020 ? gicc::kSpurious : intid;
   }
 

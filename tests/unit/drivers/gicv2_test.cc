@@ -176,8 +176,22 @@ TEST(Gicv2CpuInterfaceTest, SpuriousIntids) {
   EXPECT_EQ(CpuInterface<FakeIo>::IntidOf(gicc.Acknowledge()), 39u);
   regs.regs[0x0018] = 1023;
   EXPECT_EQ(gicc.HighestPending(), gicc::kSpurious);
-  regs.regs[0x0018] = (1u << 10) | 7u;
+}
+
+TEST(Gicv2CpuInterfaceTest, HighestPendingOpensTheMaskForTheReadAndPutsItBack) {
+  FakeRegs regs;
+  regs.regs[0x0004] = 0x80;  // running at some level
+  // A GICC_HPPIR that, as QEMU's, reports SGI 7 (priority 0xA0) only when PMR lets it through.
+  regs.on_read = [&regs](uint32_t offset, uint64_t* v) {
+    if (offset != 0x0018) return false;
+    *v = regs.regs[0x0004] > 0xA0 ? (1u << 10) | 7u : 1023u;
+    return true;
+  };
+  CpuInterface<FakeIo> gicc{FakeIo(&regs)};
   EXPECT_EQ(gicc.HighestPending(), 7u);
+  EXPECT_EQ(regs.regs[0x0004], 0x80u);
+  const std::vector<Access> expected = {{true, 0x0004, 0xFF, 32}, {true, 0x0004, 0x80, 32}};
+  EXPECT_EQ(regs.Writes(), expected);
 }
 
 }  // namespace

@@ -28,7 +28,7 @@ BOOT_TIME_CPUPOOLS = ("source",)
 VWFI = ("native", "trap")  # docs/misc/xen-command-line.pandoc, vwfi
 # QEMU virt's interrupt controller (hw/arm/virt.c gic-version): Xen gives every guest the host's
 # version, and Tandem RT drives either (docs/arm64-port.md). A GICv2 has 8 CPU interfaces at
-# most (IHI 0048B 1.4), so QEMU refuses more CPUs with it.
+# most (IHI 0048B: GICD_ITARGETSR has a bit per CPU interface), so QEMU refuses more CPUs with it.
 GIC_VERSIONS = (2, 3)
 GICV2_MAX_CPUS = 8
 # Domains a cpupool may hold, by their section; dom0 stays in Pool-0 (with the boot CPU).

@@ -5,11 +5,10 @@
 // Acknowledge, then end the interrupt at once (EOImode 0: one write to ICC_EOIR1_EL1 or
 // GICC_EOIR drops the running priority and deactivates), then call the kernel. The running
 // priority is thus always idle and only the priority mask (ICC_PMR_EL1, GICC_PMR) decides what
-// may interrupt what: the kernel
-// raises it to the ISR's level before it re-enables interrupts (kernel/src/interrupt.cc RunIsr),
-// so a level-triggered source that is still asserted stays masked until its ISR is done, and the
-// kernel may switch tasks from inside the handler without leaving an active interrupt behind on
-// the old task.
+// may interrupt what: the kernel raises it to the ISR's level before it re-enables interrupts
+// (kernel/src/interrupt.cc RunIsr), so a level-triggered source that is still asserted stays
+// masked until its ISR is done, and the kernel may switch tasks from inside the handler without
+// leaving an active interrupt behind on the old task.
 #include "gic.h"
 #include "irq/priority_map.h"
 #include "port_internal.h"
@@ -113,10 +112,10 @@ void DiscardPendingInterrupts() {
   // Interrupts are masked at the CPU (PSTATE.I, ShutdownOS disabled them), so acknowledging
   // takes an interrupt off the pending list without running anything. The priority mask is
   // opened for the reads (ICC_IAR1_EL1 only returns interrupts above ICC_PMR_EL1, GICv3
-  // architecture specification 12.2.9; GICC_IAR likewise, IHI 0048B 3.2.2); with EOImode 0 the
-  // write of the EOI register ends it. The
-  // system timer is already stopped and disabled (ShutdownOS), so no line stays asserted; the
-  // bound only guards against a device that keeps asserting its line.
+  // architecture specification 12.2.9; GICC_IAR likewise, IHI 0048B); with EOImode 0 the
+  // write of the EOI register ends it. The system timer is already stopped and disabled
+  // (ShutdownOS), so no line stays asserted; the bound only guards against a device that keeps
+  // asserting its line.
   gic::SetPriorityMask(g_gic.map.Mask(0));
   for (unsigned n = 0; n < 4 * kMaxSources; ++n) {
     const gic::Ack ack = gic::Acknowledge();

@@ -26,7 +26,8 @@ struct Ctlr : MmioRegister<Ctlr, uint32_t, 0x0000> {
 };
 
 // GICC_PMR (4.4.2): an interrupt is signalled only when its priority is below this; unimplemented
-// low bits read as zero (3.3.2), which is how the number of priority bits is found.
+// low bits read as zero (3.3, "Interrupt prioritization"), which is how the number of priority bits
+// is found.
 struct Pmr : MmioRegister<Pmr, uint32_t, 0x0004> {
   static constexpr Bits<7, 0> kPriority{};
 };
@@ -36,7 +37,7 @@ struct Bpr : MmioRegister<Bpr, uint32_t, 0x0008> {
   static constexpr Bits<2, 0> kBinaryPoint{};
 };
 
-// GICC_IAR (4.4.4), GICC_EOIR (4.4.5), GICC_HPPIR (4.4.8): an INTID, and for an SGI the CPU
+// GICC_IAR (4.4.4), GICC_EOIR (4.4.5), GICC_HPPIR: an INTID, and for an SGI the CPU
 // interface that requested it. The EOIR write must carry the IAR value read, CPUID included.
 struct Iar : MmioRegister<Iar, uint32_t, 0x000C> {
   static constexpr Bits<9, 0> kInterruptId{};
@@ -51,7 +52,7 @@ struct Hppir : MmioRegister<Hppir, uint32_t, 0x0018> {
   static constexpr Bits<12, 10> kCpuId{};
 };
 
-// INTID 1023 (3.2.5, "Special interrupt numbers"): no pending interrupt to acknowledge; 1020..1022
+// INTID 1023 ("Special interrupt numbers"): no pending interrupt to acknowledge; 1020..1022
 // are reserved or group-1 markers that a group-0-only interface does not return either.
 inline constexpr uint32_t kSpurious = 1023;
 

@@ -47,7 +47,7 @@ struct Sgir : MmioRegister<Sgir, uint32_t, 0xF00> {
   static constexpr Bit<15> kNsatt{};
   static constexpr Bits<23, 16> kCpuTargetList{};
   static constexpr Bits<25, 24> kTargetListFilter{};
-  // TargetListFilter values (Table 4-21).
+  // TargetListFilter values (GICD_SGIR's description).
   static constexpr uint32_t kToTargetList = 0b00;
   static constexpr uint32_t kToAllOthers = 0b01;
   static constexpr uint32_t kToSelf = 0b10;

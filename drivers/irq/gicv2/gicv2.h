@@ -35,7 +35,8 @@ class Distributor {
     return {};
   }
 
-  // Highest implemented INTID + 1 (GICD_TYPER.ITLinesNumber; 1020 at most, 3.2.5).
+  // Highest implemented INTID + 1 (GICD_TYPER.ITLinesNumber; 1020 at most: 1020..1023 are special
+  // INTIDs).
   uint32_t IntidLimit() {
     const uint32_t lines = 32 * (gicd::Typer::ReadFrom(io_).Get(gicd::Typer::kItLinesNumber) + 1);
     return lines > 1020 ? 1020 : lines;
@@ -73,7 +74,7 @@ class Distributor {
   }
 
   // Makes SGI `intid` (0..15) pending on the CPU interface that writes GICD_SGIR
-  // (TargetListFilter 0b10, Table 4-21).
+  // (GICD_SGIR.TargetListFilter 0b10).
   Result<void, GicError> SendSgiToSelf(uint32_t intid) {
     using gicd::Sgir;
     if (intid >= 16) return MakeError(GicError::kBadIntid);
@@ -91,7 +92,7 @@ class CpuInterface {
   explicit constexpr CpuInterface(Io io) : io_(io) {}
 
   // Signalling off, the number of implemented priority bits found (GICC_PMR written with 0xFF
-  // reads back with the unimplemented low bits zero, 3.3.2), every interrupt masked (PMR 0), no
+  // reads back with the unimplemented low bits zero, 3.3), every interrupt masked (PMR 0), no
   // preemption grouping (BPR 0: the lowest the interface accepts), then group 0 signalled as IRQ
   // with one EOI both dropping priority and deactivating (GICC_CTLR.EOImode 0). Returns N.
   Result<unsigned, GicError> Init() {
@@ -102,7 +103,7 @@ class CpuInterface {
     const auto implemented = static_cast<uint32_t>(Pmr::ReadFrom(io_).Get(Pmr::kPriority));
     unsigned bits = 0;
     while (bits < 8 && ((implemented >> (7 - bits)) & 1u) != 0) ++bits;
-    // The implemented bits are the top ones (3.3.2); anything else is no GIC CPU interface.
+    // The implemented bits are the top ones (3.3); anything else is no GIC CPU interface.
     const uint32_t top = (0xFF00u >> bits) & 0xFFu;
     if (bits < 4 || implemented != top) return MakeError(GicError::kBadPriorityBits);
     Pmr{}.WriteTo(io_);
@@ -125,7 +126,7 @@ class CpuInterface {
   }
   void EndOfInterrupt(gicc::Iar iar) { gicc::Eoir::FromRaw(iar.raw()).WriteTo(io_); }
   // The highest-priority pending interrupt whether or not the current GICC_PMR lets it through,
-  // kSpurious if none. GICC_HPPIR (4.4.8) alone is not enough: QEMU's CPU interface, the virtual
+  // kSpurious if none. GICC_HPPIR alone is not enough: QEMU's CPU interface, the virtual
   // one Xen gives a guest included (hw/intc/arm_gic.c gic_update_internal), reports only an
   // interrupt of sufficient priority to be signalled and reads 1023 for a masked one. So the
   // mask is opened for the read and put back. The caller must hold interrupts masked at the CPU

@@ -13,7 +13,7 @@ using test::Access;
 using test::FakeIo;
 using test::FakeRegs;
 
-// A GICC_PMR that keeps only the top `bits` bits of what is written (IHI 0048B 3.3.2).
+// A GICC_PMR that keeps only the top `bits` bits of what is written (IHI 0048B 3.3).
 void ImplementPriorityBits(FakeRegs& regs, unsigned bits) {
   regs.on_write = [&regs, bits](uint32_t offset, uint64_t value) {
     if (offset != gicc::Pmr::kOffset) return false;

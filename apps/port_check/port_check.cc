@@ -1,4 +1,5 @@
-// port-check: numbered checks of the arm64 port's interrupt model on Xen's virtual GICv3, in the
+// port-check: numbered checks of the arm64 port's interrupt model on Xen's virtual GIC (GICv3 or
+// GICv2, whichever the device tree names; the first line says which), in the
 // style of the OSEK conformance sequences: each check records the order in which tasks and ISRs
 // ran ('m' 'M' ... for Main, 'L'/'l' Low, 'D'/'d' Mid, 'T' Top, 'i'/'j' Hi) and compares it
 // with the order the one priority space prescribes. Round 1 runs checks 1-9; ShutdownOS then
@@ -248,7 +249,7 @@ void CheckXenStorePage() {
 }  // namespace
 
 TASK(Main) {
-  ConsolePrintf("port-check: start (round %d)\n", g_round);
+  ConsolePrintf("port-check: start (round %d) on GICv%u\n", g_round, tandem::arm64::GicVersion());
   if (g_round == 2) {
     CheckRestart();
     // The run ends when the system goes idle (the idle hook), as a scenario runner would.

@@ -146,6 +146,7 @@ def meta(a, results_path, plots_rel):
         "linux": f"{art.kernel_version} (Debian's linux-image-arm64)",
         "qemu": qemu,
         "qemu_cpus": plat.smp,
+        "gic_version": plat.gic_version,
         "host": f"{host_platform.machine()}, {os.cpu_count()} cores, "
                 f"{host_platform.freedesktop_os_release().get('PRETTY_NAME', 'Linux')}",
         "platform_conf": str(config.DEFAULT_CONF.relative_to(REPO)),

@@ -518,7 +518,8 @@ def render(results, made):
     out += ["## Set-up", "",
             "| | |", "|---|---|",
             f"| Xen | {m['xen']} |", f"| dom0 Linux | {m['linux']} |",
-            f"| QEMU | {m['qemu']} (`virt`, GICv3, {m['qemu_cpus']} CPUs, no KVM: TCG) |",
+            f"| QEMU | {m['qemu']} (`virt`, GICv{m.get('gic_version', 3)}, {m['qemu_cpus']} CPUs, "
+            f"no KVM: TCG) |",
             f"| host | {m['host']} |",
             f"| platform description | `{m['platform_conf']}`: RTOS `{m['rtos_name']}` on pCPU "
             f"{m['rtos_pcpu']}, {m['rtos_memory_mb']} MiB; dom0 on pCPU 0 |",

@@ -29,6 +29,11 @@ XEN_BUILDS = {"debian": ("credit", "credit2"), "source": ("credit", "credit2", "
 # Which builds can describe cpupools in the device tree (CONFIG_BOOT_TIME_CPUPOOLS).
 BOOT_TIME_CPUPOOLS = ("source",)
 VWFI = ("native", "trap")  # docs/misc/xen-command-line.pandoc, vwfi
+# QEMU virt's interrupt controller (hw/arm/virt.c gic-version): Xen gives every guest the host's
+# version, and Tandem RT drives either (docs/arm64-port.md). A GICv2 has 8 CPU interfaces at
+# most (IHI 0048B: GICD_ITARGETSR has a bit per CPU interface), so QEMU refuses more CPUs with it.
+GIC_VERSIONS = (2, 3)
+GICV2_MAX_CPUS = 8
 POOL0 = "Pool-0"
 # A cpupool's `domains` names RTOS domains; "rtos" also names the domain of the [rtos] section.
 RTOS_SECTION = "rtos"
@@ -73,6 +78,7 @@ class RtosDomain:
 @dataclasses.dataclass
 class Platform:
     machine: str
+    gic_version: int
     cpu: str
     smp: int
     qemu_memory_mb: int
@@ -160,6 +166,11 @@ class Platform:
         """GIC interrupt ID of the controller's SPI (GICv3 spec 2.2: SPIs start at 32)."""
         return 32 + self.gpio_spi
 
+    @property
+    def machine_arg(self) -> str:
+        """QEMU's -machine value: [qemu] machine with the GIC version."""
+        return f"{self.machine},gic-version={self.gic_version}"
+
     def xen_cmdline(self) -> str:
         parts = [f"dom0_mem={self.dom0_memory_mb}M", f"dom0_max_vcpus={self.dom0_vcpus}",
                  "dom0_vcpus_pin", f"sched={self.scheduler}", f"vwfi={self.vwfi}",
@@ -197,6 +208,19 @@ def _cpupool(path, sec) -> CpuPool:
     return CpuPool(name=name, scheduler=sec.get("scheduler", "").strip(), cpus=cpus,
                    domains=_words(sec, "domains"),
                    builds=_words(sec, "builds", " ".join(XEN_BUILDS)))
+
+
+def _gic_version(path, q, override):
+    """[qemu] gic_version, or the override (platform/run --gic); 3 when neither says."""
+    where = "platform/run --gic" if override is not None else f"{path}: [qemu] gic_version"
+    value = str(override if override is not None else q.get("gic_version", "3")).strip()
+    if value not in tuple(str(v) for v in GIC_VERSIONS):
+        raise PlatformError(f"{where} = {value!r}: use 2 (GICv2, e.g. GIC-400 boards) or 3 "
+                            f"(GICv3)")
+    if "gic-version" in q.get("machine", ""):
+        raise PlatformError(f"{path}: [qemu] machine names gic-version; set the GIC version with "
+                            f"[qemu] gic_version (or platform/run --gic) instead")
+    return int(value)
 
 
 def _flag(path, sec, key, default=False):
@@ -278,9 +302,10 @@ def _parse(path: pathlib.Path, cp: configparser.ConfigParser) -> configparser.Co
     return cp
 
 
-def load(path=None, rtos_image=None, xen_build=None) -> Platform:
-    """xen_build overrides [xen] build (platform/run --xen); rtos_image the image of the first
-    RTOS domain (platform/run --rtos-image)."""
+def load(path=None, rtos_image=None, xen_build=None, gic_version=None) -> Platform:
+    """xen_build overrides [xen] build (platform/run --xen), gic_version [qemu] gic_version
+    (platform/run --gic), rtos_image the image of the first RTOS domain (platform/run
+    --rtos-image)."""
     path = pathlib.Path(path or DEFAULT_CONF)
     cp = _read(path)
     try:
@@ -298,7 +323,8 @@ def load(path=None, rtos_image=None, xen_build=None) -> Platform:
     domains = tuple(_rtos_domain(path, cp[s], rtos_image if i == 0 else None)
                     for i, s in enumerate(sections))
     p = Platform(
-        machine=q.get("machine"), cpu=q.get("cpu"), smp=_smp(q, d, domains),
+        machine=q.get("machine"), gic_version=_gic_version(path, q, gic_version),
+        cpu=q.get("cpu"), smp=_smp(q, d, domains),
         qemu_memory_mb=_int(q, "memory_mb"), icount=q.get("icount", "").strip(),
         icount_pacer=q.get("icount_pacer", "qemu").strip(),
         icount_pacer_us=_int(q, "icount_pacer_us") if q.get("icount_pacer_us", "").strip() else 0,
@@ -321,6 +347,9 @@ def _check(p: Platform):
     errs = []
     if p.dom0_pcpu != 0:
         errs.append("[dom0] pcpu must be 0 (Xen's dom0_vcpus_pin puts dom0 vCPU n on pCPU n)")
+    if p.gic_version == 2 and p.smp > GICV2_MAX_CPUS:
+        errs.append(f"[qemu] smp = {p.smp}: a GICv2 has at most {GICV2_MAX_CPUS} CPU interfaces "
+                    f"(QEMU virt refuses more with gic_version = 2); use gic_version = 3")
     if p.dom0_vcpus != 1:
         errs.append("[dom0] vcpus: one vCPU per domain is supported (one pCPU each)")
     if p.gpio_base % 4096 or p.gpio_size % 4096:

@@ -52,7 +52,7 @@ def place(p: Platform, modules):
 
 
 def qemu_machine_args(p: Platform):
-    return ["-machine", p.machine, "-cpu", p.cpu, "-smp", str(p.smp), "-m", str(p.qemu_memory_mb)]
+    return ["-machine", p.machine_arg, "-cpu", p.cpu, "-smp", str(p.smp), "-m", str(p.qemu_memory_mb)]
 
 
 def dump_qemu_dtb(p: Platform, outdir: pathlib.Path) -> pathlib.Path:

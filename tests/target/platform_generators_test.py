@@ -79,6 +79,36 @@ class DescriptionTest(unittest.TestCase):
         self.assertEqual(pairs["-object"],
                          "filter-buffer,id=tandem-pacer,netdev=tandem-net,interval=35")
 
+    def test_gic_version_defaults_to_3_on_the_qemu_machine(self):
+        p = config.load()
+        self.assertEqual(p.gic_version, 3)
+        args = dtree.qemu_machine_args(p)
+        self.assertEqual(args[args.index("-machine") + 1],
+                         "virt,virtualization=on,gic-version=3")
+
+    def test_gic_version_2_from_the_description_or_the_override(self):
+        p = config.load(conf_with(gic_version="2"))
+        self.assertEqual(p.gic_version, 2)
+        self.assertIn("virt,virtualization=on,gic-version=2", dtree.qemu_machine_args(p))
+        # platform/run --gic wins over the description, either way round.
+        self.assertEqual(config.load(gic_version=2).gic_version, 2)
+        self.assertEqual(config.load(conf_with(gic_version="2"), gic_version=3).gic_version, 3)
+
+    def test_bad_gic_version_refused(self):
+        with self.assertRaisesRegex(PlatformError, r"\[qemu\] gic_version = '4': use 2 .* or 3"):
+            config.load(conf_with(gic_version="4"))
+        with self.assertRaisesRegex(PlatformError, r"platform/run --gic = '1'"):
+            config.load(gic_version=1)
+
+    def test_gic_version_in_the_machine_string_refused(self):
+        with self.assertRaisesRegex(PlatformError, r"machine names gic-version; .*gic_version"):
+            config.load(conf_with(machine="virt,virtualization=on,gic-version=2"))
+
+    def test_gicv2_has_at_most_8_cpus(self):
+        with self.assertRaisesRegex(PlatformError, r"smp = 9: a GICv2 has at most 8"):
+            config.load(conf_with(gic_version="2", smp="9"))
+        self.assertEqual(config.load(conf_with(gic_version="3", smp="9")).smp, 9)
+
 
 def _rtos_pcpu(n):
     text = config.DEFAULT_CONF.read_text()

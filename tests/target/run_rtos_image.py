@@ -26,6 +26,8 @@ def main():
     ap.add_argument("--fail", help="regex no RTOS line may match")
     ap.add_argument("--timeout", type=float, default=60)
     ap.add_argument("--out", help="output directory (default build/target/rtos-only)")
+    ap.add_argument("--gic", type=int, help="GIC version (2 or 3; default: the description's "
+                    "[qemu] gic_version)")
     a = ap.parse_args()
     if not pathlib.Path(a.image).is_file():
         print(f"run_rtos_image: FAIL: image {a.image} does not exist (build the arm64 preset)",
@@ -33,7 +35,7 @@ def main():
         return 2
     t0 = time.monotonic()
     try:
-        lines = target.run_rtos_image(a.image, a.end, a.timeout, a.out)
+        lines = target.run_rtos_image(a.image, a.end, a.timeout, a.out, gic_version=a.gic)
     except (target.Timeout, target.Fatal) as e:
         print(f"run_rtos_image: FAIL: {e}")
         return 1

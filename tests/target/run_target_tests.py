@@ -30,6 +30,8 @@ def main():
     ap.add_argument("--config", help="platform description (default platform/tandem-qemu.conf)")
     ap.add_argument("--xen", choices=tuple(target.config.XEN_BUILDS),
                     help="Xen build to boot (default: the description's [xen] build)")
+    ap.add_argument("--gic", type=int, help="GIC version of the machine (2 or 3; default: the "
+                    "description's [qemu] gic_version)")
     ap.add_argument("--echo", action="store_true", help="copy the console to stdout")
     ap.add_argument("--icount", help="QEMU -icount for this boot (default: the description's "
                     "[qemu] icount; '' = off). Timing checks assert deadlines only with it")
@@ -49,7 +51,8 @@ def main():
     results = []
     try:
         selected = checks.for_route(a.route, a.check, a.group)
-        platform = target.config.load(a.config, rtos_image=image, xen_build=a.xen)
+        platform = target.config.load(a.config, rtos_image=image, xen_build=a.xen,
+                                      gic_version=a.gic)
         for name, _ in selected:
             why = checks.not_applicable(name, platform)
             if why:
@@ -57,7 +60,7 @@ def main():
         selected = [(n, fn) for n, fn in selected if not checks.not_applicable(n, platform)]
         boot = target.Boot(a.route, image, a.out, timeout=a.timeout, echo=a.echo,
                            conf=a.config, icount=a.icount, xen_build=a.xen,
-                           pacer=a.pacer)
+                           pacer=a.pacer, gic_version=a.gic)
     except Exception as e:  # set-up errors: missing tools, fetch failure, bad config
         print(f"target tests: FAIL: cannot set up route {a.route}: {e}", file=sys.stderr)
         return 2

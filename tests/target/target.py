@@ -70,14 +70,16 @@ class Boot:
     """Boots one route; use as a context manager. Records wall times in self.times."""
 
     def __init__(self, route, rtos_image, outdir=None, kernel_args="tandem.follow=0", timeout=120,
-                 echo=False, conf=None, icount=None, xen_build=None, pacer=None, overlays=()):
+                 echo=False, conf=None, icount=None, xen_build=None, pacer=None, overlays=(),
+                 gic_version=None):
         # tandem.follow=0: the RTOS console is read from xenconsoled's log on demand instead of
         # being copied onto dom0's console, where it would interleave with command output.
         self.route = route
         self.timeout = timeout
         self.times = {}
         t0 = time.monotonic()
-        self.platform = config.load(conf, rtos_image=rtos_image, xen_build=xen_build)
+        self.platform = config.load(conf, rtos_image=rtos_image, xen_build=xen_build,
+                                    gic_version=gic_version)
         # The dom0 tools are cross-built against the arm64 sysroot the fetch unpacks: on a
         # fresh machine the first boot must fetch before it builds them. The checks need them.
         extra = []
@@ -179,11 +181,12 @@ class Boot:
         return rx.findall(self.con.text())
 
 
-def run_rtos_image(image, end, timeout=60, outdir=None, conf=None):
+def run_rtos_image(image, end, timeout=60, outdir=None, conf=None, gic_version=None):
     """Boots an RTOS image with no dom0 (route rtos-only) until its console matches the regex
     end; returns the RTOS's console lines. For OSEK scenario images on the real port: the image
     prints its checks and a final verdict line, the caller asserts on the lines.
     Raises Timeout/Fatal (with the console tail) when end never comes."""
-    with Boot("rtos-only", image, outdir, timeout=timeout, conf=conf) as b:
+    with Boot("rtos-only", image, outdir, timeout=timeout, conf=conf,
+              gic_version=gic_version) as b:
         b.con.expect(r"\(XEN\) DOM\d+: [^\r\n]*" + end, timeout, what=f"RTOS line /{end}/")
         return b.rtos_lines()

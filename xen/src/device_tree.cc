@@ -53,6 +53,22 @@ bool IsCompatible(const Node& node, const char* wanted) {
   return node.has_compatible && StringListContains(node.compatible, wanted);
 }
 
+bool IsGicv2(const Node& node) {
+  for (const char* compatible : kGicv2Compatibles) {
+    if (IsCompatible(node, compatible)) return true;
+  }
+  return false;
+}
+
+// Both GIC bindings use 3-cell specifiers (type, number, flags), which InterruptIntid reads.
+Result<void, DtError> CheckGicInterruptCells(const Node& node) {
+  if (node.has_interrupt_cells) {
+    auto cells = ReadU32(node.interrupt_cells);
+    if (!cells.ok() || cells.value() != 3) return MakeError(DtError::kBadCells);
+  }
+  return {};
+}
+
 bool IsString(Bytes value) { return value.size > 0 && value.data[value.size - 1] == '\0'; }
 
 // Entry `index` of `reg` (spec 2.3.6) with the parent's cell sizes.
@@ -81,9 +97,9 @@ Result<MemoryRegion, DtError> RegEntry(const Node& node, const Node& parent, uin
   return region;
 }
 
-// Interrupt `index` of a 3-cell GIC specifier list (bindings/interrupt-controller/arm,gic-v3:
-// cell 0 type (0 SPI, 1 PPI), cell 1 number, cell 2 flags) as a GIC INTID (GICv3 spec 2.2:
-// PPIs are INTIDs 16..31, SPIs 32..1019).
+// Interrupt `index` of a 3-cell GIC specifier list (bindings/interrupt-controller/arm,gic-v3 and
+// arm,gic: cell 0 type (0 SPI, 1 PPI), cell 1 number, cell 2 flags) as a GIC INTID (GICv3 spec
+// 2.2, GICv2 spec IHI 0048B 2.2.1: PPIs are INTIDs 16..31, SPIs 32..1019).
 Result<uint32_t, DtError> InterruptIntid(const Node& node, uint32_t index) {
   if (!node.has_interrupts || node.interrupts.size % 12 != 0 ||
       node.interrupts.size / 12 <= index) {
@@ -120,16 +136,32 @@ Result<void, DtError> Classify(const Node& node, const Node& parent, int depth, 
   }
 
   if (!found.gic && IsCompatible(node, "arm,gic-v3")) {
-    if (node.has_interrupt_cells) {
-      auto cells = ReadU32(node.interrupt_cells);
-      if (!cells.ok() || cells.value() != 3) return MakeError(DtError::kBadCells);
-    }
+    TANDEM_TRY(CheckGicInterruptCells(node));
     auto gicd = RegEntry(node, parent, 0);
     if (!gicd.ok()) return MakeError(gicd.error());
     auto gicr = RegEntry(node, parent, 1);
     if (!gicr.ok()) return MakeError(gicr.error());
+    out.gic_version = GicVersion::kV3;
     out.gicd = gicd.value();
     out.gicr = gicr.value();
+    found.gic = true;
+    return {};
+  }
+
+  if (!found.gic && IsGicv2(node)) {
+    // bindings/interrupt-controller/arm,gic.yaml: reg = distributor, CPU interface, (GICH,
+    // GICV: a guest's node has only the first two).
+    TANDEM_TRY(CheckGicInterruptCells(node));
+    auto gicd = RegEntry(node, parent, 0);
+    if (!gicd.ok()) return MakeError(gicd.error());
+    auto gicc = RegEntry(node, parent, 1);
+    if (!gicc.ok()) return MakeError(gicc.error());
+    if (gicd.value().size < kGicv2MinRegionSize || gicc.value().size < kGicv2MinRegionSize) {
+      return MakeError(DtError::kBadProperty);
+    }
+    out.gic_version = GicVersion::kV2;
+    out.gicd = gicd.value();
+    out.gicc = gicc.value();
     found.gic = true;
     return {};
   }
@@ -228,7 +260,7 @@ const char* DtErrorName(DtError error) {
     case DtError::kNoMemory:
       return "no memory node";
     case DtError::kNoGic:
-      return "no arm,gic-v3 interrupt controller";
+      return "no arm,gic-v3 or GICv2 (arm,gic-400, arm,cortex-a15-gic) interrupt controller";
     case DtError::kNoTimer:
       return "no arm,armv8-timer node";
   }

@@ -70,7 +70,11 @@ void BuildIdentityMap(const xen::GuestPlatform& p) {
   }
   MapOrPanic("RAM", p.ram.base, p.ram.size, MemoryType::kNormal);
   MapOrPanic("GIC distributor", p.gicd.base, p.gicd.size, MemoryType::kDevice);
-  MapOrPanic("GIC redistributors", p.gicr.base, p.gicr.size, MemoryType::kDevice);
+  if (p.gic_version == xen::GicVersion::kV2) {
+    MapOrPanic("GIC CPU interface", p.gicc.base, p.gicc.size, MemoryType::kDevice);
+  } else {
+    MapOrPanic("GIC redistributors", p.gicr.base, p.gicr.size, MemoryType::kDevice);
+  }
   if (p.uart_base != 0) MapOrPanic("UART", p.uart_base, kUartSize, MemoryType::kDevice);
   if (p.has_xen && p.grant_table.size != 0) {
     MapOrPanic("grant table", p.grant_table.base, p.grant_table.size, MemoryType::kNormal);
@@ -137,12 +141,13 @@ extern "C" [[noreturn]] void tandem_arm64_boot(uintptr_t dtb) {
                 static_cast<unsigned long>(g_platform.ram.size));
   BuildIdentityMap(g_platform);
   InterruptsBoot(g_platform);
+  const bool v2 = g_platform.gic_version == xen::GicVersion::kV2;
   ConsolePrintf(
-      "tandem-rt: GICv3 dist 0x%lx redist 0x%lx, %u priority bits, timer INTID %u at "
-      "%u Hz%s\n",
-      static_cast<unsigned long>(g_platform.gicd.base),
-      static_cast<unsigned long>(g_platform.gicr.base), GicPriorityBits(),
-      g_platform.timer_virt_intid, CounterFrequency(), g_platform.has_xen ? ", on Xen" : "");
+      "tandem-rt: GICv%u dist 0x%lx %s 0x%lx, %u priority bits, timer INTID %u at %u Hz%s\n",
+      v2 ? 2u : 3u, static_cast<unsigned long>(g_platform.gicd.base), v2 ? "cpu" : "redist",
+      static_cast<unsigned long>(v2 ? g_platform.gicc.base : g_platform.gicr.base),
+      GicPriorityBits(), g_platform.timer_virt_intid, CounterFrequency(),
+      g_platform.has_xen ? ", on Xen" : "");
   for (void (**ctor)() = __init_array_start; ctor != __init_array_end; ++ctor) (*ctor)();
   main();
   arch::Shutdown(E_OK);

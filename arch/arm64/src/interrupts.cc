@@ -1,16 +1,16 @@
-// Interrupts of the arm64 port: the GICv3 found in the device tree, the one priority space on
-// its priority mask, the virtual timer as the system tick, and the IRQ entry from vectors.S.
+// Interrupts of the arm64 port: the GIC found in the device tree (GICv2 or GICv3, gic.h), the
+// one priority space on its priority mask, the virtual timer as the system tick, and the IRQ
+// entry from vectors.S.
 //
-// Acknowledge, then end the interrupt at once (ICC_CTLR_EL1.EOImode 0: one write to
-// ICC_EOIR1_EL1 drops the running priority and deactivates), then call the kernel. The running
-// priority is thus always idle and only ICC_PMR_EL1 decides what may interrupt what: the kernel
-// raises it to the ISR's level before it re-enables interrupts (kernel/src/interrupt.cc RunIsr),
-// so a level-triggered source that is still asserted stays masked until its ISR is done, and the
-// kernel may switch tasks from inside the handler without leaving an active interrupt behind on
-// the old task.
-#include "io/mmio.h"
-#include "irq/gicv3/gicv3.h"
-#include "irq/gicv3/priority_map.h"
+// Acknowledge, then end the interrupt at once (EOImode 0: one write to ICC_EOIR1_EL1 or
+// GICC_EOIR drops the running priority and deactivates), then call the kernel. The running
+// priority is thus always idle and only the priority mask (ICC_PMR_EL1, GICC_PMR) decides what
+// may interrupt what: the kernel raises it to the ISR's level before it re-enables interrupts
+// (kernel/src/interrupt.cc RunIsr), so a level-triggered source that is still asserted stays
+// masked until its ISR is done, and the kernel may switch tasks from inside the handler without
+// leaving an active interrupt behind on the old task.
+#include "gic.h"
+#include "irq/priority_map.h"
 #include "port_internal.h"
 #include "sysreg.h"
 #include "tandem/arm64/platform.h"
@@ -20,10 +20,6 @@ namespace tandem::arm64 {
 
 namespace {
 
-using drivers::GicCpuInterface;
-using drivers::GicDistributor;
-using drivers::GicRedistributor;
-using drivers::MmioIo;
 using drivers::PriorityMap;
 
 constexpr unsigned kMaxSources = 64;
@@ -35,10 +31,6 @@ struct Source {
 };
 
 struct Gic {
-  uintptr_t gicd = 0;
-  uintptr_t gicr = 0;
-  uint32_t redist_frame = 0;
-  uint64_t mpidr = 0;
   unsigned priority_bits = 0;
   Source sources[kMaxSources] = {};
   unsigned source_count = 0;
@@ -57,37 +49,11 @@ Gic g_gic;
 drivers::GenericTimer<TimerSysregs> g_timer{TimerSysregs{}};
 LateTicks g_late_ticks;
 
-GicDistributor<MmioIo> Dist() { return GicDistributor<MmioIo>(MmioIo(g_gic.gicd)); }
-GicRedistributor<MmioIo> Redist() {
-  return GicRedistributor<MmioIo>(MmioIo(g_gic.gicr), g_gic.redist_frame);
-}
-GicCpuInterface<IccSysregs> Cpu() { return GicCpuInterface<IccSysregs>(IccSysregs{}); }
-
-[[noreturn]] void PanicGic(const char* what, drivers::GicError error, uint32_t intid) {
-  ConsolePrintf("tandem-rt: GIC: %s (INTID %u): %s\n", what, intid, drivers::GicErrorName(error));
-  arch::Panic("GIC configuration failed");
-}
-
 void Program(uint32_t intid, Level level, bool enable) {
-  const uint8_t priority = g_gic.map.SourcePriority(level);
-  if (intid < 32) {
-    auto r = Redist().ConfigurePrivate(intid, priority, drivers::Trigger::kLevel);
-    if (!r.ok()) PanicGic("configure SGI/PPI", r.error(), intid);
-    if (enable) (void)Redist().Enable(intid, true);
-  } else {
-    auto r = Dist().ConfigureSpi(intid, priority, drivers::Trigger::kLevel, g_gic.mpidr);
-    if (!r.ok()) PanicGic("configure SPI", r.error(), intid);
-    if (enable) (void)Dist().Enable(intid, true);
-  }
+  gic::Program(intid, g_gic.map.SourcePriority(level), enable);
 }
 
-void Disable(uint32_t intid) {
-  if (intid < 32) {
-    (void)Redist().Enable(intid, false);
-  } else {
-    (void)Dist().Enable(intid, false);
-  }
-}
+void Disable(uint32_t intid) { gic::Disable(intid); }
 
 // Recomputes the level -> priority map for the current set of source levels and reprograms
 // every source, then the mask of the current level.
@@ -114,21 +80,8 @@ void RebuildMap() {
 }  // namespace
 
 void InterruptsBoot(const xen::GuestPlatform& platform) {
-  g_gic.gicd = platform.gicd.base;
-  g_gic.gicr = platform.gicr.base;
   g_gic.timer_intid = platform.timer_virt_intid;
-  auto cpu = Cpu().Init();
-  if (!cpu.ok()) PanicGic("CPU interface", cpu.error(), 0);
-  g_gic.priority_bits = cpu.value();
-  g_gic.mpidr = Cpu().Mpidr();
-  auto dist = Dist().Init();
-  if (!dist.ok()) PanicGic("distributor", dist.error(), 0);
-  auto frame =
-      GicRedistributor<MmioIo>::FindFrame(MmioIo(g_gic.gicr), platform.gicr.size, g_gic.mpidr);
-  if (!frame.ok()) PanicGic("redistributor", frame.error(), 0);
-  g_gic.redist_frame = frame.value();
-  auto rd = Redist().Init();
-  if (!rd.ok()) PanicGic("redistributor wake-up", rd.error(), 0);
+  g_gic.priority_bits = gic::Boot(platform);
   auto map = PriorityMap::Make(0, g_gic.priority_bits);
   if (!map.ok()) arch::Panic("GIC reports an unusable number of priority bits");
   g_gic.map = map.value();
@@ -143,7 +96,11 @@ void InterruptsBoot(const xen::GuestPlatform& platform) {
   g_gic.latency_bounds[2] = 1000 * per_us;
 }
 
-bool RaiseSoftwareInterrupt(uint32_t sgi) { return Cpu().SendSgiToSelf(sgi).ok(); }
+bool RaiseSoftwareInterrupt(uint32_t sgi) { return gic::SendSgiToSelf(sgi); }
+
+uint32_t HighestPendingInterrupt() { return gic::HighestPending(); }
+
+unsigned GicVersion() { return static_cast<unsigned>(gic::Version()); }
 
 unsigned GicPriorityBits() { return g_gic.priority_bits; }
 
@@ -155,16 +112,15 @@ void DiscardPendingInterrupts() {
   // Interrupts are masked at the CPU (PSTATE.I, ShutdownOS disabled them), so acknowledging
   // takes an interrupt off the pending list without running anything. The priority mask is
   // opened for the reads (ICC_IAR1_EL1 only returns interrupts above ICC_PMR_EL1, GICv3
-  // architecture specification 12.2.9); with EOImode 0 the write of ICC_EOIR1_EL1 ends it. The
-  // system timer is already stopped and disabled (ShutdownOS), so no line stays asserted; the
-  // bound only guards against a device that keeps asserting its line.
-  auto cpu = Cpu();
-  cpu.SetPriorityMask(g_gic.map.Mask(0));
-  Isb();
+  // architecture specification 12.2.9; GICC_IAR likewise, IHI 0048B); with EOImode 0 the
+  // write of the EOI register ends it. The system timer is already stopped and disabled
+  // (ShutdownOS), so no line stays asserted; the bound only guards against a device that keeps
+  // asserting its line.
+  gic::SetPriorityMask(g_gic.map.Mask(0));
   for (unsigned n = 0; n < 4 * kMaxSources; ++n) {
-    const uint32_t intid = cpu.Acknowledge();
-    if (intid == drivers::icc::kSpurious) break;
-    cpu.EndOfInterrupt(intid);
+    const gic::Ack ack = gic::Acknowledge();
+    if (ack.intid == gic::kSpurious) break;
+    gic::EndOfInterrupt(ack);
   }
   for (unsigned i = 0; i < g_gic.source_count; ++i) Disable(g_gic.sources[i].intid);
   arch::SetLevel(g_gic.level);
@@ -223,8 +179,7 @@ void Init() {
 
 void SetLevel(Level level) {
   g_gic.level = level;
-  arm64::Cpu().SetPriorityMask(g_gic.map.Mask(level));
-  arm64::Isb();
+  arm64::gic::SetPriorityMask(g_gic.map.Mask(level));
 }
 
 void ConfigureSource(uint32_t source, Level level, ISRType isr) {
@@ -277,12 +232,12 @@ void StopSystemTimer() {
 extern "C" void tandem_arm64_irq(tandem::arm64::ExceptionFrame*) {
   using namespace tandem;
   using namespace tandem::arm64;
-  auto cpu = Cpu();
-  const uint32_t intid = cpu.Acknowledge();
-  if (intid == drivers::icc::kSpurious) return;
+  const gic::Ack ack = gic::Acknowledge();
+  const uint32_t intid = ack.intid;
+  if (intid == gic::kSpurious) return;
   if (intid == g_gic.timer_intid && g_test_hooks.ticks != nullptr) {  // test images only
     const bool tick = g_test_hooks.ticks->take();
-    cpu.EndOfInterrupt(intid);
+    gic::EndOfInterrupt(ack);
     if (tick) kernel::HandleSystemTick();
     return;
   }
@@ -290,7 +245,7 @@ extern "C" void tandem_arm64_irq(tandem::arm64::ExceptionFrame*) {
     // Re-arm before EOI so a level-sensitive timer line is no longer asserted.
     const uint64_t due = g_timer.deadline();
     const bool tick = g_gic.timer_running && g_timer.Acknowledge();
-    cpu.EndOfInterrupt(intid);
+    gic::EndOfInterrupt(ack);
     if (tick) {
       const uint64_t latency = g_timer.last_latency();
       unsigned bucket = 0;
@@ -307,13 +262,13 @@ extern "C" void tandem_arm64_irq(tandem::arm64::ExceptionFrame*) {
   for (unsigned i = 0; i < g_gic.source_count; ++i) {
     if (g_gic.sources[i].intid == intid) {
       const ISRType isr = g_gic.sources[i].isr;
-      cpu.EndOfInterrupt(intid);
+      gic::EndOfInterrupt(ack);
       kernel::HandleIsr(isr);
       return;
     }
   }
   // Enabled by someone else (or left over from a previous StartOS): switch it off.
-  cpu.EndOfInterrupt(intid);
+  gic::EndOfInterrupt(ack);
   Disable(intid);
   if (g_gic.unexpected++ == 0)
     ConsolePrintf("tandem-rt: unexpected interrupt %u disabled\n", intid);

@@ -11,23 +11,13 @@
 
 #include <stdint.h>
 
+#include "irq/gic_error.h"
 #include "irq/gicv3/gicd_registers.h"
 #include "irq/gicv3/gicr_registers.h"
 #include "irq/gicv3/icc_registers.h"
 #include "tandem/result.h"
 
 namespace tandem::drivers {
-
-enum class GicError : uint8_t {
-  kTimeout,            // RWP or ChildrenAsleep never cleared
-  kNoRedistributor,    // no redistributor frame has this CPU's affinity
-  kNoSysregInterface,  // ICC_SRE_EL1.SRE stays 0: no system-register CPU interface
-  kBadIntid,           // not an SGI/PPI (0..31) or an implemented SPI (32..1019)
-};
-
-const char* GicErrorName(GicError error);
-
-enum class Trigger : uint8_t { kLevel, kEdge };
 
 // Spins on a bit; the emulated GIC answers at once, real hardware within microseconds.
 inline constexpr uint32_t kGicMaxPolls = 1000000;
@@ -231,20 +221,6 @@ class GicCpuInterface {
  private:
   Sys sys_;
 };
-
-inline const char* GicErrorName(GicError error) {
-  switch (error) {
-    case GicError::kTimeout:
-      return "GIC register write never completed (RWP/ChildrenAsleep)";
-    case GicError::kNoRedistributor:
-      return "no GIC redistributor for this CPU's affinity";
-    case GicError::kNoSysregInterface:
-      return "GIC CPU interface has no system-register access";
-    case GicError::kBadIntid:
-      return "INTID not implemented by this GIC";
-  }
-  return "unknown GIC error";
-}
 
 }  // namespace tandem::drivers
 

@@ -25,7 +25,7 @@ void CheckRegion(const MemoryRegion& r) {
   if (r.size == 0 || r.base + r.size < r.base) abort();
 }
 
-// GICv3 2.2: PPIs are INTIDs 16..31, SPIs 32..1019.
+// GICv3 2.2, GICv2 (IHI 0048B) 2.2.1: PPIs are INTIDs 16..31, SPIs 32..1019.
 bool IsPpiOrSpi(uint32_t intid) { return intid >= 16 && intid < 1020; }
 
 bool Same(const GuestPlatform& a, const GuestPlatform& b) {
@@ -33,10 +33,11 @@ bool Same(const GuestPlatform& a, const GuestPlatform& b) {
   auto same = [](const MemoryRegion& x, const MemoryRegion& y) {
     return x.base == y.base && x.size == y.size;
   };
-  return same(a.ram, b.ram) && same(a.gicd, b.gicd) && same(a.gicr, b.gicr) &&
-         a.timer_virt_intid == b.timer_virt_intid && a.timer_frequency_hz == b.timer_frequency_hz &&
-         a.has_xen == b.has_xen && same(a.grant_table, b.grant_table) &&
-         a.evtchn_intid == b.evtchn_intid && a.uart_base == b.uart_base;
+  return same(a.ram, b.ram) && a.gic_version == b.gic_version && same(a.gicd, b.gicd) &&
+         same(a.gicr, b.gicr) && same(a.gicc, b.gicc) && a.timer_virt_intid == b.timer_virt_intid &&
+         a.timer_frequency_hz == b.timer_frequency_hz && a.has_xen == b.has_xen &&
+         same(a.grant_table, b.grant_table) && a.evtchn_intid == b.evtchn_intid &&
+         a.uart_base == b.uart_base;
 }
 
 }  // namespace
@@ -52,7 +53,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const GuestPlatform& p = parsed.value();
   CheckRegion(p.ram);
   CheckRegion(p.gicd);
-  CheckRegion(p.gicr);
+  // The version's second region is there and valid, the other one empty.
+  if (p.gic_version == tandem::xen::GicVersion::kV2) {
+    CheckRegion(p.gicc);
+    if (p.gicr.size != 0 || p.gicd.size < tandem::xen::kGicv2MinRegionSize ||
+        p.gicc.size < tandem::xen::kGicv2MinRegionSize) {
+      abort();
+    }
+  } else {
+    CheckRegion(p.gicr);
+    if (p.gicc.size != 0) abort();
+  }
   if (!IsPpiOrSpi(p.timer_virt_intid)) abort();
   if (p.has_xen) {
     CheckRegion(p.grant_table);

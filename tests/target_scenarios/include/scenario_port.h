@@ -21,7 +21,8 @@ inline constexpr uint32_t kLastLine = 54;
 // wait if it stays pending (masked). A line outside 40..54 fails the running test.
 void RaiseInterrupt(uint32_t source);
 // Whether the SGI of `source` is the highest-priority interrupt pending at this CPU
-// (ICC_HPPIR1_EL1: Xen reads GICR_ISPENDR0 as zero). The scenarios ask it with one line pending.
+// (arm64::HighestPendingInterrupt: Xen reads the distributor's pending state as zero). The
+// scenarios ask it with one line pending.
 bool IsPending(uint32_t source);
 // The level the port masks up to (arm64::CurrentInterruptLevel()).
 uint8_t CurrentLevel();

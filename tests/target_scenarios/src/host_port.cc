@@ -9,16 +9,11 @@
 namespace tandem::host {
 namespace {
 
-// Xen's virtual GIC reads GICR_ISPENDR0 as zero ("Read the pending status of an IRQ via
-// GICD/GICR is not supported", xen/arch/arm/vgic-v3.c), so the pending state comes from the CPU
-// interface instead: ICC_HPPIR1_EL1 (GICv3 architecture specification, 12.2.13; served by the
-// virtual CPU interface from Xen's list registers) names the highest-priority pending group 1
-// interrupt whether or not the priority mask lets it through, 1023 if none.
-uint32_t HighestPending() {
-  uint64_t v;
-  asm volatile("mrs %0, S3_0_C12_C12_2" : "=r"(v));  // ICC_HPPIR1_EL1
-  return static_cast<uint32_t>(v & 0xFFFFFFu);
-}
+// Xen's virtual GIC reads the distributor's pending state as zero ("Read the pending status of
+// an IRQ via GICD/GICR is not supported", xen/arch/arm/vgic-v3.c and vgic-v2.c), so it comes from
+// the CPU interface instead: the highest-priority pending interrupt whether or not the priority
+// mask lets it through (ICC_HPPIR1_EL1 on GICv3, GICC_HPPIR on GICv2), 1023 if none.
+uint32_t HighestPending() { return arm64::HighestPendingInterrupt(); }
 
 // Reads of the pending state after an SGI is raised, waiting for it to be taken when unmasked.
 // The SGI write traps to Xen, which makes it pending before returning, so an unmasked SGI is

@@ -1,5 +1,5 @@
-// The one priority space on a GIC with few priority bits (drivers/irq/gicv3/priority_map.h).
-#include "irq/gicv3/priority_map.h"
+// The one priority space on a GIC with few priority bits (drivers/irq/priority_map.h).
+#include "irq/priority_map.h"
 
 #include <gtest/gtest.h>
 

@@ -136,6 +136,80 @@ TEST(DeviceTreeTest, ParsesTheTreeXenGeneratesForADomU) {
   EXPECT_EQ(p.uart_base, 0x22000000u);
 }
 
+TEST(DeviceTreeTest, ParsesTheGicv2TreeLibxlGenerates) {
+  auto blob = LoadDtb("xen_domu_gicv2.dtb");
+  NopNode(blob, "memory@200000000");
+  auto r = Parse(blob);
+  ASSERT_TRUE(r.ok()) << DtErrorName(r.error());
+  const GuestPlatform& p = r.value();
+  EXPECT_EQ(p.gic_version, GicVersion::kV2);
+  EXPECT_EQ(p.gicd.base, 0x3001000u);  // GUEST_GICD_BASE
+  EXPECT_EQ(p.gicd.size, 0x1000u);
+  EXPECT_EQ(p.gicc.base, 0x3002000u);  // GUEST_GICC_BASE
+  EXPECT_EQ(p.gicc.size, 0x2000u);
+  EXPECT_EQ(p.gicr.size, 0u);
+  EXPECT_EQ(p.ram.base, 0x40000000u);
+  EXPECT_EQ(p.timer_virt_intid, 27u);
+  EXPECT_EQ(p.evtchn_intid, 31u);
+  EXPECT_EQ(p.uart_base, 0x22000000u);
+}
+
+TEST(DeviceTreeTest, TheGicv3TreeSaysVersion3AndHasNoCpuInterfaceRegion) {
+  auto r = Parse(LoadDtb("xen_domu_gicv3.dtb"));
+  ASSERT_TRUE(r.ok()) << DtErrorName(r.error());
+  EXPECT_EQ(r.value().gic_version, GicVersion::kV3);
+  EXPECT_EQ(r.value().gicc.size, 0u);
+}
+
+// The GICv2 node of a dom0less domU (xen/arch/arm/domain_build.c make_gicv2_domU_node: one
+// compatible string, "arm,gic-400", #address-cells 0) and each string libxl writes, alone.
+TEST(DeviceTreeTest, AcceptsEveryGicv2CompatibleXenWrites) {
+  for (const char* compatible : kGicv2Compatibles) {
+    Parts p;
+    p.gic = [compatible](FdtBuilder& b) {
+      b.BeginNode("interrupt-controller@3001000")
+          .PropCells("#address-cells", {0})
+          .PropCells("#interrupt-cells", {3})
+          .PropEmpty("interrupt-controller")
+          .PropString("compatible", compatible)
+          .PropCells("reg", {0, 0x3001000, 0, 0x1000, 0, 0x3002000, 0, 0x2000})
+          .EndNode();
+    };
+    auto r = Parse(p.Build());
+    ASSERT_TRUE(r.ok()) << compatible << ": " << DtErrorName(r.error());
+    EXPECT_EQ(r.value().gic_version, GicVersion::kV2) << compatible;
+    EXPECT_EQ(r.value().gicd.base, 0x3001000u) << compatible;
+    EXPECT_EQ(r.value().gicc.base, 0x3002000u) << compatible;
+  }
+}
+
+TEST(DeviceTreeTest, RejectsBadGicv2Nodes) {
+  auto gicv2 = [](std::vector<uint32_t> reg, uint32_t interrupt_cells) {
+    Parts p;
+    p.gic = [reg, interrupt_cells](FdtBuilder& b) {
+      b.BeginNode("gic")
+          .PropString("compatible", "arm,gic-400")
+          .PropCells("#interrupt-cells", {interrupt_cells})
+          .PropCells("reg", reg)
+          .EndNode();
+    };
+    return p.Build();
+  };
+  // No CPU interface region.
+  EXPECT_EQ(ErrorOf(gicv2({0, 0x3001000, 0, 0x1000}, 3)), DtError::kBadProperty);
+  // Regions too small to hold the registers the driver uses (untrusted sizes).
+  EXPECT_EQ(ErrorOf(gicv2({0, 0x3001000, 0, 0x100, 0, 0x3002000, 0, 0x2000}, 3)),
+            DtError::kBadProperty);
+  EXPECT_EQ(ErrorOf(gicv2({0, 0x3001000, 0, 0x1000, 0, 0x3002000, 0, 0x20}, 3)),
+            DtError::kBadProperty);
+  // A region that wraps around the address space.
+  EXPECT_EQ(ErrorOf(gicv2({0xFFFFFFFF, 0xFFFFF000, 0, 0x2000, 0, 0x3002000, 0, 0x2000}, 3)),
+            DtError::kBadProperty);
+  // Interrupt specifiers of another size than the 3 cells InterruptIntid reads.
+  EXPECT_EQ(ErrorOf(gicv2({0, 0x3001000, 0, 0x1000, 0, 0x3002000, 0, 0x2000}, 2)),
+            DtError::kBadCells);
+}
+
 TEST(DeviceTreeTest, TheFirstMemoryNodeIsTheRam) {
   // Without the NOPs (as dtc wrote it) the empty second bank comes after the first and is not
   // looked at.
@@ -350,9 +424,9 @@ TEST(DeviceTreeTest, MissingNodes) {
   }
   {
     Parts p;
-    p.gic = [](FdtBuilder& b) {  // a GICv2 is not what Tandem drives
+    p.gic = [](FdtBuilder& b) {  // some other interrupt controller
       b.BeginNode("gic")
-          .PropString("compatible", "arm,gic-400")
+          .PropString("compatible", "arm,gic-v4-future")
           .PropCells("reg", {0, 1, 0, 1})
           .EndNode();
     };

@@ -40,6 +40,9 @@ class FdtBuilder {
     return *this;
   }
   FdtBuilder& PropCells(const std::string& name, std::initializer_list<uint32_t> cells) {
+    return PropCells(name, std::vector<uint32_t>(cells));
+  }
+  FdtBuilder& PropCells(const std::string& name, const std::vector<uint32_t>& cells) {
     std::vector<uint8_t> v;
     for (uint32_t c : cells) Be32(v, c);
     return Prop(name, v);

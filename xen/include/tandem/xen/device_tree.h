@@ -23,9 +23,16 @@ struct MemoryRegion {
   uint64_t size = 0;
 };
 
+// The GIC architecture version of the guest's interrupt controller. Xen gives a guest the
+// version of the host's GIC (xen/arch/arm/vgic.c domain_vgic_register).
+enum class GicVersion : uint8_t { kV2 = 2, kV3 = 3 };
+
 struct GuestPlatform {
-  MemoryRegion ram;                 // first reg of the first /memory node
-  MemoryRegion gicd, gicr;          // "arm,gic-v3" node: reg[0] distributor, reg[1] redistributors
+  MemoryRegion ram;  // first reg of the first /memory node
+  GicVersion gic_version = GicVersion::kV3;
+  // GICv3 ("arm,gic-v3"): reg[0] distributor, reg[1] redistributors; gicc stays empty.
+  // GICv2 (kGicv2Compatibles): reg[0] distributor, reg[1] CPU interface; gicr stays empty.
+  MemoryRegion gicd, gicr, gicc;
   uint32_t timer_virt_intid = 0;    // "arm,armv8-timer": 3rd interrupt (virtual timer) as INTID
   uint32_t timer_frequency_hz = 0;  // clock-frequency of the timer node if present, else 0
   bool has_xen = false;             // /hypervisor compatible "xen,xen"
@@ -43,11 +50,20 @@ enum class DtError : uint8_t {
   kBadCells,      // #address-cells / #size-cells / #interrupt-cells Tandem cannot use
   kTooDeep,       // nodes nested deeper than the parser's fixed stack
   kNoMemory,      // no /memory node
-  kNoGic,         // no "arm,gic-v3" interrupt controller
+  kNoGic,         // no "arm,gic-v3" nor GICv2 (kGicv2Compatibles) interrupt controller
   kNoTimer,       // no "arm,armv8-timer" node
 };
 
 const char* DtErrorName(DtError error);
+
+// The compatible strings of a GICv2 node that Xen writes for a guest: libxl (route xl,
+// tools/libs/light/libxl_arm.c make_gicv2_node) "arm,cortex-a15-gic", "arm,cortex-a9-gic";
+// dom0less domUs (xen/arch/arm/domain_build.c make_gicv2_domU_node) "arm,gic-400".
+inline constexpr const char* kGicv2Compatibles[] = {"arm,gic-400", "arm,cortex-a15-gic",
+                                                    "arm,cortex-a9-gic"};
+// The least a GICv2 region must span to hold the registers the driver uses (IHI 0048B Tables
+// 4-1 and 4-2: GICD_SGIR at 0xF00, GICC_HPPIR at 0x18); one 4 KiB page each.
+inline constexpr uint64_t kGicv2MinRegionSize = 0x1000;
 
 // Parses the guest device tree at `blob`; `max_size` bounds every access (pass the size of the
 // memory known to hold the blob; the header's totalsize must fit in it).

@@ -65,6 +65,15 @@ bool ProbeRead32(uintptr_t address, uint32_t* value);
 // tests of the interrupt path on the target. Returns false for an INTID above 15.
 bool RaiseSoftwareInterrupt(uint32_t sgi);
 
+// The INTID of the highest-priority pending interrupt of this CPU whether or not the current
+// level masks it (GICC_HPPIR on GICv2, ICC_HPPIR1_EL1 on GICv3), 1023 if none. Xen's vGIC does
+// not report pending state through the distributor (it reads GICD_ISPENDR/GICR_ISPENDR0 as
+// zero), so tests of the interrupt path ask the CPU interface.
+uint32_t HighestPendingInterrupt();
+
+// The architecture version of the GIC the device tree named: 2 or 3.
+unsigned GicVersion();
+
 // The SCHEDOP_shutdown reason (xen/sched.h SHUTDOWN_poweroff, the default, or SHUTDOWN_reboot)
 // with which the domain ends after ShutdownOS: the toolstack then applies its on_poweroff or
 // on_reboot action. Set before calling ShutdownOS, e.g. for `xl reboot` (xen::PvControl).

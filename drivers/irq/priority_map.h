@@ -1,22 +1,25 @@
-// The one priority space on a GICv3 CPU interface.
+// The one priority space on a GIC CPU interface, GICv2 or GICv3 alike.
 //
 // Tandem levels run 1..63 (kernel/include/tandem/config.h); a GIC priority is a byte where a
-// numerically lower value is more urgent, of which only the top N bits are implemented
-// (GICv3 spec IHI 0069, "Interrupt prioritization"; N = ICC_CTLR_EL1.PRIbits + 1). Xen's
-// virtual CPU interface on QEMU's cortex-a57 implements 5 bits (ICH_VTR_EL2.PRIbits = 4), so
-// there are 32 distinct priorities: fewer than the 63 levels.
+// numerically lower value is more urgent, of which only the top N bits are implemented (GICv3:
+// IHI 0069, "Interrupt prioritization", N = ICC_CTLR_EL1.PRIbits + 1; GICv2: IHI 0048B 3.3,
+// "Interrupt prioritization", N found by writing 0xFF to GICC_PMR and counting the bits that read
+// back). Both mask an interrupt whose priority is not below the priority mask register
+// (ICC_PMR_EL1, GICC_PMR). Xen's virtual CPU interface on QEMU's cortex-a57 implements 5 bits
+// (ICH_VTR_EL2.PRIbits = 4 on GICv3, GICH_VMCR.VMPriMask on GICv2), so there are 32 distinct
+// priorities: fewer than the 63 levels.
 //
 // Only levels that some interrupt source uses need a priority of their own: a source with level
 // S must be masked exactly when the current level L >= S. With the source levels sorted,
 // rank(L) = number of source levels <= L, and with step = 256 >> N:
 //   priority(S) = (2^N - 1 - rank(S)) * step    (rank(S) >= 1, so every source is below 0xFF)
-//   mask(L)     = (2^N - 1 - rank(L)) * step    (ICC_PMR_EL1; a source is signalled iff its
+//   mask(L)     = (2^N - 1 - rank(L)) * step    (the PMR; a source is signalled iff its
 //                                                priority < PMR)
 // mask(L) <= priority(S) iff rank(L) >= rank(S) iff L >= S: exactly the rule. Task-only levels
 // between two source levels share the mask of the source level below them. At most 2^N - 1
 // distinct source levels fit (31 on Xen); more is a configuration error the port reports.
-#ifndef TANDEM_DRIVERS_IRQ_GICV3_PRIORITY_MAP_H_
-#define TANDEM_DRIVERS_IRQ_GICV3_PRIORITY_MAP_H_
+#ifndef TANDEM_DRIVERS_IRQ_PRIORITY_MAP_H_
+#define TANDEM_DRIVERS_IRQ_PRIORITY_MAP_H_
 
 #include <stdint.h>
 
@@ -25,8 +28,8 @@
 namespace tandem::drivers {
 
 enum class PriorityMapError : uint8_t {
-  kBadPriorityBits,  // not 4..8 implemented bits (IHI 0069: at least 16 levels with one
-                     // security state, 32 with two; at most 256)
+  kBadPriorityBits,  // not 4..8 implemented bits (IHI 0069 and IHI 0048B 3.3: at least 16
+                     // levels; at most 256)
   kBadLevel,         // a source at level 0 (idle) or above 63
   kTooManyLevels,    // more distinct source levels than the implemented priorities allow
 };
@@ -54,7 +57,7 @@ class PriorityMap {
 
   // The GIC priority byte for a source at `level` (a level in the map's source set).
   uint8_t SourcePriority(uint8_t level) const { return mask_[level & 63]; }
-  // The ICC_PMR_EL1 value while running at `level`.
+  // The priority mask (ICC_PMR_EL1, GICC_PMR) while running at `level`.
   uint8_t Mask(uint8_t level) const { return mask_[level & 63]; }
   uint64_t source_levels() const { return source_levels_; }
 
@@ -67,4 +70,4 @@ class PriorityMap {
 
 }  // namespace tandem::drivers
 
-#endif  // TANDEM_DRIVERS_IRQ_GICV3_PRIORITY_MAP_H_
+#endif  // TANDEM_DRIVERS_IRQ_PRIORITY_MAP_H_

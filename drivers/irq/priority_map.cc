@@ -1,4 +1,4 @@
-#include "irq/gicv3/priority_map.h"
+#include "irq/priority_map.h"
 
 namespace tandem::drivers {
 

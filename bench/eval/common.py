@@ -28,9 +28,9 @@ def conf_with_xen_args(outdir, args="", pacer_us=None, smp=None):
     if pacer_us is not None:
         text = re.sub(r"(?m)^icount_pacer_us = \d+", f"icount_pacer_us = {pacer_us}", text)
     if smp is not None:
-        text, n = re.subn(r"(?m)^smp = \d+", f"smp = {smp}", text)
+        text, n = re.subn(r"(?m)^smp = (\d+|auto)$", f"smp = {smp}", text)
         if n != 1:
-            raise PlatformError(f"{config.DEFAULT_CONF} has no smp = N to change")
+            raise PlatformError(f"{config.DEFAULT_CONF} has no smp = N|auto to change")
     outdir.mkdir(parents=True, exist_ok=True)
     path = outdir / "platform.conf"
     path.write_text(text)

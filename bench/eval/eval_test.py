@@ -16,6 +16,7 @@ import p4  # noqa: E402
 import peers  # noqa: E402
 import report  # noqa: E402
 import timeline  # noqa: E402
+from common import conf_with_xen_args  # noqa: E402
 
 # A GNU ld map in the shape tandem_rt_image() writes: one-line and two-line input sections,
 # fill, an archive member per library, the application's own objects, and sections the report
@@ -338,6 +339,20 @@ class PlotTest(unittest.TestCase):
             with self.assertRaisesRegex(report.PlotError, "python3-matplotlib"):
                 report.plots({"p1": {"runs": [fake_run("isolated", 1, 1, 1)]}},
                              pathlib.Path(tempfile.gettempdir()))
+
+
+class ConfTest(unittest.TestCase):
+    """The descriptions the measurements boot: the shipped one with a few keys changed, which
+    must still load (the shipped description says `smp = auto`; P2's peers boot 3 CPUs)."""
+
+    def test_smp_and_pacer_replaced_and_the_result_loads(self):
+        sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "platform"))
+        from tandem_platform import config
+        with tempfile.TemporaryDirectory() as d:
+            conf = conf_with_xen_args(pathlib.Path(d), "loglvl=none", pacer_us=35, smp=3)
+            p = config.load(conf)
+        self.assertEqual((p.smp, p.icount_pacer_us), (3, 35))
+        self.assertIn("loglvl=none", p.xen_cmdline())
 
 
 if __name__ == "__main__":

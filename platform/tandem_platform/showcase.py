@@ -76,12 +76,13 @@ def _showcase_lines(text: str):
 
 def _task_rows(lines, start):
     """Rows of the `tandemctl stats` table that begins after lines[start]: {name: (act, miss,
-    worst)}."""
+    worst)}. A WORST-EXEC-US column after them (protocol 1.5: a number, or - when the task's
+    execution is not measured) is read past."""
     rows = {}
     for ln in lines[start + 1:]:
         if ln.startswith("$") or not ln.startswith("  "):
             break
-        m = re.match(r"\s+\d+\s+(\S+)\s+(\d+)\s+(\d+)\s+(\d+)\s*$", ln)
+        m = re.match(r"\s+\d+\s+(\S+)\s+(\d+)\s+(\d+)\s+(\d+)(?:\s+(?:\d+|-))?\s*$", ln)
         if m:
             rows[m.group(1)] = tuple(int(g) for g in m.group(2, 3, 4))
     return rows

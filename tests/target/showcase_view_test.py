@@ -90,6 +90,20 @@ class SummaryTest(unittest.TestCase):
         s, _ = summary_of(text)
         self.assertIn("Control 3 (48 activations, worst response 1200 us)", s["misses"])
 
+    def test_the_worst_execution_column_is_read_past(self):
+        # tandemctl since protocol 1.5 adds WORST-EXEC-US (a number, or - when not measured).
+        text = RECORDED.replace("SHOWCASE:   0     Control                       48         "
+                                "       0              34",
+                                "SHOWCASE:   0     Control                       48         "
+                                "       0              34               1")
+        text = text.replace("SHOWCASE:   0     Control                     1129              "
+                            "211             898",
+                            "SHOWCASE:   0     Control                     1129              "
+                            "211             898               -")
+        s, out = summary_of(text)
+        self.assertIn("Control 0 (48 activations, worst response 34 us)", s["misses"])
+        self.assertIn("from the RTOS's start to the reset (dom0 booting): Control 211", out)
+
     def test_what_the_console_lacks_is_said(self):
         head = RECORDED[:RECORDED.index("SHOWCASE: $ tandem-bench")]
         s, text = summary_of(head)

@@ -16,6 +16,22 @@ int CoreIndex(uint16_t op) {
   return -1;
 }
 
+bool SameText(const char* a, const char* b) {
+  uint32_t i = 0;
+  for (; a[i] != '\0' && a[i] == b[i]; ++i) {
+  }
+  return a[i] == b[i];
+}
+
+// Copies a spec's text (checked by CheckSpec to fit) into a payload; returns its length.
+uint16_t CopyText(const char* text, uint8_t (&payload)[kMaxPayload]) {
+  uint16_t n = 0;
+  for (; text != nullptr && n < kMaxPayload && text[n] != '\0'; ++n) {
+    payload[n] = static_cast<uint8_t>(text[n]);
+  }
+  return n;
+}
+
 }  // namespace
 
 Server::Server(const RequestPage* requests, ResponsePage* responses, Notifier& notifier)
@@ -64,14 +80,45 @@ ServerStatus Server::SetHandler(Op op, CommandHandler* handler) {
   return ServerStatus::kOk;
 }
 
-ServerStatus Server::RegisterAppCommand(uint16_t op, CommandHandler* handler) {
-  if (!IsAppOp(op) || handler == nullptr) return ServerStatus::kBadOp;
+ServerStatus Server::RegisterAppCommand(const AppCommandSpec& spec, CommandHandler* handler) {
+  if (!IsAppOp(spec.op) || handler == nullptr) return ServerStatus::kBadOp;
+  if (CheckSpec(spec) != SpecError::kNone) return ServerStatus::kBadSpec;
   for (uint32_t i = 0; i < app_count_; ++i) {
-    if (apps_[i].op == op) return ServerStatus::kAlreadyTaken;
+    if (apps_[i].spec->op == spec.op) return ServerStatus::kAlreadyTaken;
+    if (SameText(apps_[i].spec->name, spec.name)) return ServerStatus::kNameTaken;
   }
   if (app_count_ == kMaxAppCommands) return ServerStatus::kTableFull;
-  apps_[app_count_++] = AppEntry{op, handler};
+  apps_[app_count_++] = AppEntry{&spec, handler};
   return ServerStatus::kOk;
+}
+
+void Server::AnswerCommandInfo(const Request& request, Response& response) const {
+  response.result[0] = app_count_;
+  const uint32_t index = request.arg[0];
+  if (index >= app_count_) return;  // result[1] = 0: no such entry
+  const AppCommandSpec& spec = *apps_[index].spec;
+  switch (static_cast<CommandInfoPart>(request.arg[1])) {
+    case CommandInfoPart::kIdentity:
+      response.result[1] = PackCommandIdentity(spec.op, spec.arg_count, spec.result_count);
+      response.result[2] = spec.payload_max;
+      response.payload_len = CopyText(spec.name, response.payload);
+      break;
+    case CommandInfoPart::kLimits:
+      for (uint32_t i = 0; i < 4; ++i) {
+        response.result[i] = spec.arg_min[i];
+        for (uint32_t b = 0; b < 4; ++b) {
+          response.payload[i * 4 + b] = static_cast<uint8_t>(spec.arg_max[i] >> (8 * b));
+        }
+      }
+      response.payload_len = 16;
+      break;
+    case CommandInfoPart::kSummary:
+      response.payload_len = CopyText(spec.summary, response.payload);
+      break;
+    case CommandInfoPart::kArgNames:
+      response.payload_len = CopyText(spec.arg_names, response.payload);
+      break;
+  }
 }
 
 Server::PeerHeader Server::ReadPeer() const {
@@ -243,18 +290,26 @@ void Server::Dispatch(const Request& request, Response& response) {
     for (uint32_t i = 0; i < request.payload_len; ++i) response.payload[i] = request.payload[i];
     return;
   }
+  if (request.op == static_cast<uint16_t>(Op::kCommandInfo)) {
+    AnswerCommandInfo(request, response);
+    return;
+  }
   CommandHandler* handler = nullptr;
   if (IsAppOp(request.op)) {
+    const AppCommandSpec* spec = nullptr;
     for (uint32_t i = 0; i < app_count_; ++i) {
-      if (apps_[i].op == request.op) handler = apps_[i].handler;
+      if (apps_[i].spec->op == request.op) {
+        spec = apps_[i].spec;
+        handler = apps_[i].handler;
+      }
     }
-    if (handler == nullptr) {
+    const WireStatus app_valid =
+        spec == nullptr ? WireStatus::kUnknownOp : ValidateAppRequest(*spec, request);
+    if (app_valid != WireStatus::kOk) {
       ++counters_.rejected;
-      incidents_.Record({IncidentKind::kRejectedRequest,
-                         request.op,
-                         session_,
-                         {static_cast<uint32_t>(WireStatus::kUnknownOp)}});
-      response.status = static_cast<uint32_t>(WireStatus::kUnknownOp);
+      incidents_.Record(
+          {IncidentKind::kRejectedRequest, request.op, session_, {static_cast<uint32_t>(app_valid)}});
+      response.status = static_cast<uint32_t>(app_valid);
       return;
     }
   } else {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "tandem/channel/shared_access.h"
@@ -390,14 +391,22 @@ class Doubler : public CommandHandler {
 
 TEST_F(EndpointTest, ApplicationCommands) {
   Doubler doubler;
-  EXPECT_EQ(server_.RegisterAppCommand(0x8001, &doubler), ServerStatus::kOk);
-  EXPECT_EQ(server_.RegisterAppCommand(0x8001, &doubler), ServerStatus::kAlreadyTaken);
-  EXPECT_EQ(server_.RegisterAppCommand(0x0100, &doubler), ServerStatus::kBadOp);
+  const AppCommandSpec doubler_spec = testing::AnyArgsSpec(0x8001, "double");
+  EXPECT_EQ(server_.RegisterAppCommand(doubler_spec, &doubler), ServerStatus::kOk);
+  EXPECT_EQ(server_.RegisterAppCommand(doubler_spec, &doubler), ServerStatus::kAlreadyTaken);
+  const AppCommandSpec core_op = testing::AnyArgsSpec(0x0100, "gpio");
+  EXPECT_EQ(server_.RegisterAppCommand(core_op, &doubler), ServerStatus::kBadOp);
   EXPECT_EQ(server_.SetHandler(Op::kPing, &gpio_), ServerStatus::kBadOp);
-  for (uint16_t op = 0x9000; op < 0x9000 + Server::kMaxAppCommands - 1; ++op) {
-    EXPECT_EQ(server_.RegisterAppCommand(op, &doubler), ServerStatus::kOk);
+  std::vector<AppCommandSpec> more;
+  std::vector<std::string> names;
+  for (uint32_t i = 0; i < Server::kMaxAppCommands; ++i) names.push_back("c" + std::to_string(i));
+  for (uint32_t i = 0; i < Server::kMaxAppCommands; ++i) {
+    more.push_back(testing::AnyArgsSpec(static_cast<uint16_t>(0x9000 + i), names[i].c_str()));
   }
-  EXPECT_EQ(server_.RegisterAppCommand(0xA000, &doubler), ServerStatus::kTableFull);
+  for (uint32_t i = 0; i + 1 < Server::kMaxAppCommands; ++i) {
+    EXPECT_EQ(server_.RegisterAppCommand(more[i], &doubler), ServerStatus::kOk);
+  }
+  EXPECT_EQ(server_.RegisterAppCommand(more.back(), &doubler), ServerStatus::kTableFull);
   Connect(client_);
   Request r{};
   r.op = 0x8001;

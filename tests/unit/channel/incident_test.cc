@@ -176,7 +176,8 @@ TEST_F(IncidentTest, MalformedRequestsNameTheOpAndWhatWasWrong) {
 TEST_F(IncidentTest, HardwareErrorsRecordWhatTheResponseSays) {
   FaultyHandler faulty;
   ASSERT_EQ(server_.SetHandler(Op::kGpioSet, &faulty), ServerStatus::kOk);
-  ASSERT_EQ(server_.RegisterAppCommand(0x8002, &faulty), ServerStatus::kOk);
+  const AppCommandSpec spec = testing::AnyArgsSpec(0x8002, "faulty");
+  ASSERT_EQ(server_.RegisterAppCommand(spec, &faulty), ServerStatus::kOk);
   Connect();
   const Response rsp = Call(MakeRequest(Op::kGpioSet, 3, 1));
   ASSERT_EQ(rsp.status, static_cast<uint32_t>(WireStatus::kHardwareError));
@@ -202,7 +203,8 @@ TEST_F(IncidentTest, HardwareErrorsRecordWhatTheResponseSays) {
 
 TEST_F(IncidentTest, HandlerReturningTooLongAPayloadIsRecorded) {
   FaultyHandler faulty;
-  ASSERT_EQ(server_.RegisterAppCommand(0x8003, &faulty), ServerStatus::kOk);
+  const AppCommandSpec spec = testing::AnyArgsSpec(0x8003, "faulty");
+  ASSERT_EQ(server_.RegisterAppCommand(spec, &faulty), ServerStatus::kOk);
   Connect();
   Request r{};
   r.op = 0x8003;

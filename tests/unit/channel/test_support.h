@@ -6,6 +6,7 @@
 #include <atomic>
 #include <memory>
 
+#include "tandem/channel/app_commands.h"
 #include "tandem/channel/client.h"
 #include "tandem/channel/host/shm_transport.h"
 #include "tandem/channel/ops.h"
@@ -66,6 +67,13 @@ class FakeGpio final : public CommandHandler {
  private:
   uint32_t exported_;
 };
+
+// A permissive application command (four words of any value, any payload) for tests of the
+// dispatch path; the spec must outlive the server, so tests keep it beside it.
+inline AppCommandSpec AnyArgsSpec(uint16_t op, const char* name) {
+  return {op, name, 4, 4, {0, 0, 0, 0}, {kAny, kAny, kAny, kAny}, kMaxPayload, "for tests",
+          "a b c d"};
+}
 
 inline void InstallGpio(Server& server, FakeGpio& gpio) {
   for (Op op : {Op::kGpioSet, Op::kGpioGet, Op::kGpioToggle, Op::kGpioConfigure}) {

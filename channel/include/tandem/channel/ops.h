@@ -26,10 +26,14 @@ enum class Op : uint16_t {
   // of tasks; payload: task name, no NUL. With kTaskStatsExecution (1.5) the payload starts with
   // the worst execution time (TaskStatsExecutionPrefix), then the name.
   kTaskStats = 0x0200,
+  // (1.6) The application command table (app_commands.h): arg[0] entry index, arg[1]
+  // CommandInfoPart. result[0] is the number of entries; an index beyond it is answered with
+  // result[0] alone (and result[1] = 0: no op). Answered by the channel itself.
+  kCommandInfo = 0x0300,
 };
 
-// Ops in [kAppOpFirst, kAppOpLast] belong to applications (Server::RegisterAppCommand); the
-// channel checks only flags and payload_len for them, the application checks its arguments.
+// Ops in [kAppOpFirst, kAppOpLast] belong to applications (Server::RegisterAppCommand with an
+// AppCommandSpec, app_commands.h): the channel checks them against the spec it was given.
 inline constexpr uint16_t kAppOpFirst = 0x8000;
 inline constexpr uint16_t kAppOpLast = 0xFFFF;
 constexpr bool IsAppOp(uint16_t op) { return op >= kAppOpFirst; }
@@ -47,6 +51,9 @@ inline constexpr uint32_t kTaskStatsReset = 1u << 0;
 inline constexpr uint32_t kTaskStatsExecution = 1u << 1;
 inline constexpr uint32_t kTaskStatsExecutionBytes = 4;
 inline constexpr uint32_t kTaskStatsFlagsMax = kTaskStatsReset | kTaskStatsExecution;
+// kCommandInfo's argument limits (app_commands.h has the parts).
+inline constexpr uint32_t kMaxCommandIndex = 0xFFFF;
+inline constexpr uint32_t kCommandInfoPartLast = 3;
 
 enum class GpioDirection : uint32_t { kInput = 0, kOutput = 1 };
 
@@ -89,6 +96,7 @@ inline constexpr OpSpec kOpSpecs[] = {
     {Op::kGpioToggle, {kGpioMaxPin, 0, 0, 0}, 0},
     {Op::kGpioConfigure, {kGpioMaxPin, 1, 1, 0}, 0},
     {Op::kTaskStats, {kMaxTaskIndex, kTaskStatsFlagsMax, 0, 0}, 0},
+    {Op::kCommandInfo, {kMaxCommandIndex, kCommandInfoPartLast, 0, 0}, 0},
 };
 
 // A request of `op` with argument words a0..a3, everything else zero (id, flags, payload): what
@@ -112,7 +120,7 @@ constexpr const OpSpec* FindOpSpec(uint16_t op) {
 }
 
 // Validates a request already copied out of shared memory against the op table. App ops get the
-// generic checks only; whether one is registered is the server's business. Never reads twice:
+// generic checks only here; the server then checks them against their spec (app_commands.h). Never reads twice:
 // the argument is a private copy.
 constexpr WireStatus ValidateRequest(const Request& r) {
   if (r.flags != 0) return WireStatus::kBadFlags;

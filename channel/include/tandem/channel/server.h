@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 
+#include "tandem/channel/app_commands.h"
 #include "tandem/channel/incident.h"
 #include "tandem/channel/ops.h"
 #include "tandem/channel/transport.h"
@@ -36,6 +37,8 @@ enum class ServerStatus : uint8_t {
   kAlreadyTaken,  // the app op is registered already
   kTableFull,     // kMaxAppCommands reached
   kMisaligned,    // the pages are not page-aligned
+  kBadSpec,       // the AppCommandSpec is malformed (CheckSpec says why)
+  kNameTaken,     // another application command has that name
 };
 
 struct ServerCounters {
@@ -70,8 +73,11 @@ class Server {
 
   // Installs the handler for a core op (not kPing, which the channel answers itself).
   [[nodiscard]] ServerStatus SetHandler(Op op, CommandHandler* handler);
-  // Registers an application command in [kAppOpFirst, kAppOpLast].
-  [[nodiscard]] ServerStatus RegisterAppCommand(uint16_t op, CommandHandler* handler);
+  // Registers an application command (app_commands.h). `spec` must outlive the server (a
+  // constant table); requests are validated against it before `handler` sees them, and Linux
+  // reads it through kCommandInfo. Entries keep their registration order.
+  [[nodiscard]] ServerStatus RegisterAppCommand(const AppCommandSpec& spec,
+                                                CommandHandler* handler);
 
   // Where the RTOS counts its hypercalls (e.g. Arm64Hypervisor::call_count()), published with
   // the other counters as ResponsePageHeader::hypercalls; nullptr (the default) publishes 0.
@@ -137,8 +143,10 @@ class Server {
   uint32_t signalling_ = kSignalEventIndices;  // the session's choice, read once per pass
 
   CommandHandler* core_handlers_[sizeof(kOpSpecs) / sizeof(kOpSpecs[0])] = {};
+  void AnswerCommandInfo(const Request& request, Response& response) const;
+
   struct AppEntry {
-    uint16_t op;
+    const AppCommandSpec* spec;
     CommandHandler* handler;
   };
   AppEntry apps_[kMaxAppCommands] = {};

@@ -47,7 +47,8 @@ inline constexpr uint16_t kVersionMajor = 1;
 // 1.3: ResponsePageHeader::boot_id (and the boot-id key).
 // 1.4: ResponsePageHeader::hypercalls; RequestPageHeader::signalling (kSignal*).
 // 1.5: kTaskStats execution-time flag (kTaskStatsExecution, ops.h).
-inline constexpr uint16_t kVersionMinor = 5;
+// 1.6: kCommandInfo (the application command table); the event ring (events.h).
+inline constexpr uint16_t kVersionMinor = 6;
 inline constexpr uint32_t kProtocolVersion = (uint32_t{kVersionMajor} << 16) | kVersionMinor;
 constexpr uint16_t VersionMajor(uint32_t version) { return static_cast<uint16_t>(version >> 16); }
 

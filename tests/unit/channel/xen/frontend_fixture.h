@@ -155,12 +155,13 @@ class HookedFrontendFixture : public FrontendFixture {
  protected:
   void SetUp() override {
     FrontendFixture::SetUp();
-    ASSERT_EQ(frontend_.server().RegisterAppCommand(kHookOp, &hook_), ServerStatus::kOk);
+    ASSERT_EQ(frontend_.server().RegisterAppCommand(hook_spec_, &hook_), ServerStatus::kOk);
     ASSERT_EQ(frontend_.Start(kBootId), FrontendStatus::kOk);
     ConnectLinux();
   }
   static constexpr uint16_t kHookOp = 0x8001;
   HookHandler hook_;
+  const AppCommandSpec hook_spec_ = {kHookOp, "hook", 0, 0, {}, {}, 0, "runs hook_.during", ""};
 };
 
 }  // namespace tandem::channel::testing

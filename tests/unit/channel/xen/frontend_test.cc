@@ -85,7 +85,7 @@ TEST_F(FrontendTest, MisalignedPagesAreRefusedBeforeAnythingIsGranted) {
 
 TEST_F(FrontendTest, PublishesAllKeysInOneTransaction) {
   StartAndPublish();
-  EXPECT_EQ(Key("version"), "1.5");
+  EXPECT_EQ(Key("version"), "1.6");
   EXPECT_EQ(Key("ring-ref0"), std::to_string(frontend_.request_ref()));
   EXPECT_EQ(Key("ring-ref1"), std::to_string(frontend_.response_ref()));
   EXPECT_EQ(Key("event-channel"), std::to_string(XenWorld::kChannelPort));

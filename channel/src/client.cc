@@ -96,8 +96,21 @@ Result<void, ClientStatus> Client::Connect() {
     return MakeError(last_error_);
   }
   FailInFlight(ClientStatus::kPeerReset);
+  ForgetSubscription();
   StartHandshake(peer);
   return {};
+}
+
+void Client::ForgetSubscription() {
+  // A process that died subscribed left its wishes on the page; a new Connect starts with no
+  // events wanted (EventReader::Subscribe asks again), so the RTOS does not fill a ring that
+  // nobody reads. Automatic re-handshakes keep the subscription of the process that made it.
+  RequestPageHeader* h = &req_page_->header;
+  StoreRelaxed(&h->evt_kinds_lo, 0u);
+  StoreRelaxed(&h->evt_kinds_hi, 0u);
+  const uint32_t prod = LoadAcquire(&rsp_page_->header.evt_prod);
+  StoreRelaxed(&h->evt_event, prod + kEventIndexNever);
+  StoreRelease(&h->evt_cons, prod);
 }
 
 void Client::StartHandshake(const PeerHeader& peer) {

@@ -48,6 +48,8 @@ const char* OpName(uint16_t op) {
       return "task stats";
     case Op::kCommandInfo:
       return "command info";
+    case Op::kEventInfo:
+      return "event info";
   }
   return nullptr;
 }

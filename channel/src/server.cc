@@ -67,6 +67,7 @@ ServerStatus Server::Init(uint64_t boot_id) {
   StoreRelease(&h->rsp_prod, 0u);
   StoreRelaxed(&h->req_cons, 0u);
   StoreRelaxed(&h->req_event, 0u);
+  events_.Reset();
   PublishCounters();
   SetState(ChannelState::kInitWait, ConnectionError::kNone);
   SendNotify();
@@ -90,6 +91,30 @@ ServerStatus Server::RegisterAppCommand(const AppCommandSpec& spec, CommandHandl
   if (app_count_ == kMaxAppCommands) return ServerStatus::kTableFull;
   apps_[app_count_++] = AppEntry{&spec, handler};
   return ServerStatus::kOk;
+}
+
+ServerStatus Server::RegisterAppEvent(const AppEventSpec& spec) {
+  if (!IsValidEventSpec(spec)) return ServerStatus::kBadSpec;
+  for (uint32_t i = 0; i < app_event_count_; ++i) {
+    if (app_events_[i]->kind == spec.kind) return ServerStatus::kAlreadyTaken;
+    if (SameText(app_events_[i]->name, spec.name)) return ServerStatus::kNameTaken;
+  }
+  if (app_event_count_ == kMaxAppCommands) return ServerStatus::kTableFull;
+  app_events_[app_event_count_++] = &spec;
+  return ServerStatus::kOk;
+}
+
+void Server::AnswerEventInfo(const Request& request, Response& response) const {
+  response.result[0] = app_event_count_;
+  const uint32_t index = request.arg[0];
+  if (index >= app_event_count_) return;  // result[1] = 0: no such entry
+  const AppEventSpec& spec = *app_events_[index];
+  if (static_cast<EventInfoPart>(request.arg[1]) == EventInfoPart::kIdentity) {
+    response.result[1] = spec.kind;
+    response.payload_len = CopyText(spec.name, response.payload);
+  } else {
+    response.payload_len = CopyText(spec.fields, response.payload);
+  }
 }
 
 void Server::AnswerCommandInfo(const Request& request, Response& response) const {
@@ -194,6 +219,8 @@ void Server::ReadSignalling() {
 
 void Server::SetState(ChannelState state, ConnectionError error) {
   state_ = state;
+  // Events go to an attached session only (docs/events.md).
+  events_.SetOpen(state == ChannelState::kConnected);
   StoreRelaxed(&rsp_page_->header.error, static_cast<uint32_t>(error));
   StoreRelease(&rsp_page_->header.state, static_cast<uint32_t>(state));
 }
@@ -205,6 +232,8 @@ void Server::MarkBroken() {
   SetState(ChannelState::kClosing, ConnectionError::kBrokenPeer);
   SendNotify();
 }
+
+void Server::NotifyPeer() { SendNotify(); }
 
 void Server::Close() {
   PushResponses();
@@ -292,6 +321,10 @@ void Server::Dispatch(const Request& request, Response& response) {
   }
   if (request.op == static_cast<uint16_t>(Op::kCommandInfo)) {
     AnswerCommandInfo(request, response);
+    return;
+  }
+  if (request.op == static_cast<uint16_t>(Op::kEventInfo)) {
+    AnswerEventInfo(request, response);
     return;
   }
   CommandHandler* handler = nullptr;

@@ -139,6 +139,7 @@ class Client {
   PeerHeader ReadPeer() const;
   bool PeerAcceptable(const PeerHeader& peer);
   void StartHandshake(const PeerHeader& peer);
+  void ForgetSubscription();
   void FollowPeer();
   void Consume();
   void FailInFlight(ClientStatus cause);

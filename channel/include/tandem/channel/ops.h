@@ -30,6 +30,9 @@ enum class Op : uint16_t {
   // CommandInfoPart. result[0] is the number of entries; an index beyond it is answered with
   // result[0] alone (and result[1] = 0: no op). Answered by the channel itself.
   kCommandInfo = 0x0300,
+  // (1.6) The application event kinds (events.h): arg[0] entry index, arg[1] EventInfoPart.
+  // result[0] is the number of entries; beyond it, result[0] alone. Answered by the channel.
+  kEventInfo = 0x0301,
 };
 
 // Ops in [kAppOpFirst, kAppOpLast] belong to applications (Server::RegisterAppCommand with an
@@ -54,6 +57,7 @@ inline constexpr uint32_t kTaskStatsFlagsMax = kTaskStatsReset | kTaskStatsExecu
 // kCommandInfo's argument limits (app_commands.h has the parts).
 inline constexpr uint32_t kMaxCommandIndex = 0xFFFF;
 inline constexpr uint32_t kCommandInfoPartLast = 3;
+inline constexpr uint32_t kEventInfoPartLast = 1;
 
 enum class GpioDirection : uint32_t { kInput = 0, kOutput = 1 };
 
@@ -97,6 +101,7 @@ inline constexpr OpSpec kOpSpecs[] = {
     {Op::kGpioConfigure, {kGpioMaxPin, 1, 1, 0}, 0},
     {Op::kTaskStats, {kMaxTaskIndex, kTaskStatsFlagsMax, 0, 0}, 0},
     {Op::kCommandInfo, {kMaxCommandIndex, kCommandInfoPartLast, 0, 0}, 0},
+    {Op::kEventInfo, {kMaxCommandIndex, kEventInfoPartLast, 0, 0}, 0},
 };
 
 // A request of `op` with argument words a0..a3, everything else zero (id, flags, payload): what

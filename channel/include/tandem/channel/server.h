@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "tandem/channel/app_commands.h"
+#include "tandem/channel/events.h"
 #include "tandem/channel/incident.h"
 #include "tandem/channel/ops.h"
 #include "tandem/channel/transport.h"
@@ -79,6 +80,10 @@ class Server {
   [[nodiscard]] ServerStatus RegisterAppCommand(const AppCommandSpec& spec,
                                                 CommandHandler* handler);
 
+  // Declares an application event kind (events.h), published to Linux through kEventInfo so
+  // `tandemctl watch` can name it. `spec` must outlive the server.
+  [[nodiscard]] ServerStatus RegisterAppEvent(const AppEventSpec& spec);
+
   // Where the RTOS counts its hypercalls (e.g. Arm64Hypervisor::call_count()), published with
   // the other counters as ResponsePageHeader::hypercalls; nullptr (the default) publishes 0.
   void set_hypercall_count(const uint64_t* count) { hypercall_count_ = count; }
@@ -97,6 +102,11 @@ class Server {
 
   // Orderly shutdown: Closing, then Closed; notifies.
   void Close();
+
+  // The event ring (events.h): posters call events().Post under their own serialisation; when
+  // it answers kPostedNotify, the server task calls NotifyPeer() (one notification, counted).
+  EventWriter& events() { return events_; }
+  void NotifyPeer();
 
   ChannelState state() const { return state_; }
   // The attached session asked for polling (kSignalPolled, as of the last Poll): the caller
@@ -144,6 +154,7 @@ class Server {
 
   CommandHandler* core_handlers_[sizeof(kOpSpecs) / sizeof(kOpSpecs[0])] = {};
   void AnswerCommandInfo(const Request& request, Response& response) const;
+  void AnswerEventInfo(const Request& request, Response& response) const;
 
   struct AppEntry {
     const AppCommandSpec* spec;
@@ -151,9 +162,12 @@ class Server {
   };
   AppEntry apps_[kMaxAppCommands] = {};
   uint32_t app_count_ = 0;
+  const AppEventSpec* app_events_[kMaxAppCommands] = {};
+  uint32_t app_event_count_ = 0;
 
   ServerCounters counters_;
   IncidentLog incidents_;
+  EventWriter events_{req_page_, rsp_page_};
 };
 
 }  // namespace tandem::channel

@@ -132,12 +132,19 @@ struct RequestPageHeader {
   uint32_t rsp_event;    // 0x18 "notify me when rsp_prod passes this" (Xen ring.h rsp_event)
   uint32_t rsp_cons;     // 0x1C Linux's response consumer index (informative)
   uint32_t signalling;   // 0x20 (1.4) how this session signals: kSignal* (0: event indices)
-  uint32_t reserved[7];  // 0x24 zero
+  // 0x24 (1.6) the event ring (events.h), read by Linux, written by the RTOS on page 1:
+  uint32_t evt_cons;      // 0x24 events consumed (free-running, like the ring indices)
+  uint32_t evt_event;     // 0x28 "notify me when evt_prod passes this" (kEventIndexNever: don't)
+  uint32_t evt_kinds_lo;  // 0x2C subscription: bit k = event kind k (0..31) is wanted
+  uint32_t evt_kinds_hi;  // 0x30 kinds 32..63
+  uint32_t reserved[3];   // 0x34 zero
 };
 static_assert(sizeof(RequestPageHeader) == 64);
 static_assert(offsetof(RequestPageHeader, req_prod) == 0x14);
 static_assert(offsetof(RequestPageHeader, rsp_event) == 0x18);
 static_assert(offsetof(RequestPageHeader, signalling) == 0x20, "docs/protocol.md, page 0 table");
+static_assert(offsetof(RequestPageHeader, evt_cons) == 0x24, "docs/protocol.md, page 0 table");
+static_assert(offsetof(RequestPageHeader, evt_kinds_hi) == 0x30, "docs/protocol.md, page 0 table");
 
 // Written by the RTOS only (page 1, granted read-only to dom0).
 struct ResponsePageHeader {
@@ -168,7 +175,12 @@ struct ResponsePageHeader {
   // 0x68 (1.4) every hypercall the RTOS made since it booted, of any kind and for any purpose
   // (each one an entry into Xen); 0 from an older RTOS or one that does not count them.
   uint64_t hypercalls;
-  uint64_t reserved2[2];  // 0x70
+  // 0x70 (1.6) the event ring (events.h): events the RTOS posted (free-running), its geometry
+  // (0 slots: an RTOS without events), and events it dropped because the ring was full.
+  uint32_t evt_prod;
+  uint16_t evt_slot_count;  // 0x74 kEventSlots
+  uint16_t evt_slot_size;   // 0x76 kEventSlotSize
+  uint64_t evt_dropped;     // 0x78
 };
 static_assert(sizeof(ResponsePageHeader) == 128);
 static_assert(offsetof(ResponsePageHeader, state) == 0x10);
@@ -178,6 +190,8 @@ static_assert(offsetof(ResponsePageHeader, requests) == 0x30);
 static_assert(offsetof(ResponsePageHeader, version_refused) == 0x58);
 static_assert(offsetof(ResponsePageHeader, boot_id) == 0x60, "docs/protocol.md, page 1 table");
 static_assert(offsetof(ResponsePageHeader, hypercalls) == 0x68, "docs/protocol.md, page 1 table");
+static_assert(offsetof(ResponsePageHeader, evt_prod) == 0x70, "docs/protocol.md, page 1 table");
+static_assert(offsetof(ResponsePageHeader, evt_dropped) == 0x78, "docs/protocol.md, page 1 table");
 
 // Values of ResponsePageHeader::error.
 enum class ConnectionError : uint32_t {
@@ -192,14 +206,26 @@ struct alignas(kPageSize) RequestPage {
   uint8_t reserved[kRingOffset - sizeof(RequestPageHeader)];
   Slot ring[kSlotCount];
 };
+// (1.6) The event ring's slots on page 1 (events.h has the Event they carry): 32 of 32 bytes
+// in the reserved space between the header and the response ring.
+inline constexpr uint32_t kEventSlots = 32;
+inline constexpr uint32_t kEventSlotSize = 32;
+inline constexpr uint32_t kEventRingOffset = 0x400;
+struct alignas(kEventSlotSize) EventSlot {
+  uint64_t word[kEventSlotSize / 8];
+};
+static_assert(kEventRingOffset + kEventSlots * kEventSlotSize == kRingOffset);
+
 struct alignas(kPageSize) ResponsePage {
   ResponsePageHeader header;
-  uint8_t reserved[kRingOffset - sizeof(ResponsePageHeader)];
+  uint8_t reserved[kEventRingOffset - sizeof(ResponsePageHeader)];
+  EventSlot events[kEventSlots];
   Slot ring[kSlotCount];
 };
 static_assert(sizeof(RequestPage) == kPageSize && sizeof(ResponsePage) == kPageSize);
 static_assert(offsetof(RequestPage, ring) == kRingOffset);
 static_assert(offsetof(ResponsePage, ring) == kRingOffset);
+static_assert(offsetof(ResponsePage, events) == kEventRingOffset);
 
 }  // namespace tandem::channel
 

@@ -231,7 +231,7 @@ TEST(EventThreads, EveryEventArrivesInOrderOrIsCountedAsDropped) {
   ASSERT_TRUE(client.connected());
   EventReader reader{pages.req.get(), pages.rsp.get()};
   reader.Subscribe(EventKindBit(kApp));
-  constexpr uint32_t kTotal = 50000;
+  constexpr uint32_t kTotal = 20000;
   std::atomic<bool> done{false};
   uint64_t posted = 0;
   std::thread poster([&] {

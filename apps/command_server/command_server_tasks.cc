@@ -47,6 +47,8 @@ xen::EventChannels g_events{g_hv, reinterpret_cast<shared_info*>(g_shared_info_p
 xen::GrantTable g_grants;
 CommandServerSetup g_setup;
 bool g_started = false;
+// A post from a hook found Linux asleep: the next pass of ChannelServer notifies it.
+bool g_notify_pending = false;
 
 void SignalServer(void*) { (void)SetEvent(ChannelServer, ChannelEvent); }
 void SignalStore(evtchn_port_t, void*) { (void)SetEvent(ChannelServer, XenStoreEvent); }
@@ -254,7 +256,110 @@ void ServiceXenStore() {
   ServiceWatches();
 }
 
+const char* SpecErrorName(channel::SpecError e) {
+  switch (e) {
+    case channel::SpecError::kNone: return "ok";
+    case channel::SpecError::kOpOutOfRange: return "op outside 0x8000-0xffff";
+    case channel::SpecError::kBadName: return "name not 1-24 of [a-z0-9-] starting with a letter";
+    case channel::SpecError::kBadArgCount: return "more than 4 arguments or results";
+    case channel::SpecError::kBadLimits: return "a minimum above its maximum, or a bound on an unused argument";
+    case channel::SpecError::kBadPayloadMax: return "payload limit above 32 bytes";
+    case channel::SpecError::kTextTooLong: return "summary or argument names above 32 bytes";
+    case channel::SpecError::kArgNamesMismatch: return "argument names do not match the argument count";
+  }
+  return "malformed";
+}
+
+void RegisterApplication(const CommandServerSetup& setup) {
+  channel::Server& server = g_frontend.server();
+  for (uint32_t i = 0; i < setup.command_count; ++i) {
+    const AppCommand& c = setup.commands[i];
+    const channel::ServerStatus s = server.RegisterAppCommand(*c.spec, c.handler);
+    if (s == channel::ServerStatus::kOk) continue;
+    const channel::SpecError why = channel::CheckSpec(*c.spec);
+    arm64::ConsolePrintf("tandem-rt: application command %u (op 0x%04x) refused: %s\n",
+                         static_cast<unsigned>(i), static_cast<unsigned>(c.spec->op),
+                         why != channel::SpecError::kNone ? SpecErrorName(why)
+                         : s == channel::ServerStatus::kAlreadyTaken ? "op registered twice"
+                         : s == channel::ServerStatus::kNameTaken    ? "name registered twice"
+                         : s == channel::ServerStatus::kTableFull    ? "more than 16 commands"
+                                                                     : "no handler");
+  }
+  for (uint32_t i = 0; i < setup.event_count; ++i) {
+    const channel::ServerStatus s = server.RegisterAppEvent(setup.events[i]);
+    if (s == channel::ServerStatus::kOk) continue;
+    arm64::ConsolePrintf(
+        "tandem-rt: application event kind %u refused: %s\n",
+        static_cast<unsigned>(setup.events[i].kind),
+        s == channel::ServerStatus::kBadSpec
+            ? "kind outside 16-63, bad name, or more than 4 fields"
+            : s == channel::ServerStatus::kTableFull ? "more than 16 kinds" : "registered twice");
+  }
+}
+
+void ObserveMiss(void*, uint32_t task, const char* name, uint64_t response_us,
+                 uint64_t deadline_us, bool in_hook) {
+  PostDeadlineMiss(task, name, response_us, deadline_us, in_hook);
+}
+
+channel::PostStatus Post(uint16_t kind, uint32_t source, const void* data, uint32_t data_len) {
+  SuspendAllInterrupts();  // posters of every priority share the ring's index (events.h)
+  const channel::PostStatus s = g_frontend.server().events().Post(
+      kind, source, data, data_len, arm64::MicrosSincePowerOn());
+  ResumeAllInterrupts();
+  return s;
+}
+
+uint32_t Saturate32(uint64_t v) { return v > 0xFFFFFFFFu ? 0xFFFFFFFFu : static_cast<uint32_t>(v); }
+
+// `prefix` bytes already in `data`, then as much of `name` as fits.
+uint32_t AppendName(uint8_t (&data)[channel::kEventDataMax], uint32_t prefix, const char* name) {
+  uint32_t n = prefix;
+  for (uint32_t i = 0; name != nullptr && name[i] != '\0' && n < channel::kEventDataMax; ++i) {
+    data[n++] = static_cast<uint8_t>(name[i]);
+  }
+  return n;
+}
+
 }  // namespace
+
+channel::PostStatus PostEvent(uint16_t kind, uint32_t source, const void* data,
+                              uint32_t data_len) {
+  const channel::PostStatus s = Post(kind, source, data, data_len);
+  if (s == channel::PostStatus::kPostedNotify) (void)SetEvent(ChannelServer, ChannelNotify);
+  return s;
+}
+
+channel::PostStatus PostEventFromHook(uint16_t kind, uint32_t source, const void* data,
+                                      uint32_t data_len) {
+  const channel::PostStatus s = Post(kind, source, data, data_len);
+  if (s == channel::PostStatus::kPostedNotify) {
+    __atomic_store_n(&g_notify_pending, true, __ATOMIC_RELEASE);
+  }
+  return s;
+}
+
+void PostDeadlineMiss(uint32_t task, const char* name, uint64_t response_us,
+                      uint64_t deadline_us, bool in_hook) {
+  uint8_t data[channel::kEventDataMax] = {};
+  const uint32_t words[2] = {Saturate32(response_us), Saturate32(deadline_us)};
+  __builtin_memcpy(data, words, sizeof(words));
+  const uint32_t len = AppendName(data, sizeof(words), name);
+  const auto kind = static_cast<uint16_t>(channel::EventKind::kDeadlineMiss);
+  if (in_hook) {
+    (void)PostEventFromHook(kind, task, data, len);
+  } else {
+    (void)PostEvent(kind, task, data, len);
+  }
+}
+
+void PostTaskState(uint32_t task, const char* name, bool running) {
+  uint8_t data[channel::kEventDataMax] = {};
+  data[0] = static_cast<uint8_t>(running ? channel::TaskRunState::kRunning
+                                         : channel::TaskRunState::kStopped);
+  (void)PostEventFromHook(static_cast<uint16_t>(channel::EventKind::kTaskState), task, data,
+                          AppendName(data, 1, name));
+}
 
 bool StartCommandServer(const CommandServerSetup& setup) {
   g_setup = setup;
@@ -295,7 +400,9 @@ bool StartCommandServer(const CommandServerSetup& setup) {
   if (setup.stats != nullptr) {
     auto* stats = new (g_stats_storage) TaskStatsCommand(*setup.stats);
     (void)stats->Install(g_frontend.server());
+    setup.stats->set_miss_observer(MissObserver{&ObserveMiss, nullptr});
   }
+  RegisterApplication(setup);
   // One id for this boot (docs/protocol.md, "Restart indication"): a client that sees another
   // knows the RTOS restarted, and with it every pin and counter Linux had set.
   const channel::FrontendStatus started =
@@ -319,7 +426,8 @@ ISR(XenEvents) { tandem::apps::g_events.HandleUpcall(); }
 TASK(ChannelServer) {
   using tandem::apps::FollowUp;
   using tandem::apps::g_frontend;
-  constexpr EventMaskType kWaitFor = ChannelEvent | ChannelAttach | ChannelThrottle | ChannelPoll;
+  constexpr EventMaskType kWaitFor =
+      ChannelEvent | ChannelAttach | ChannelThrottle | ChannelPoll | ChannelNotify;
   for (;;) {
     if (tandem::apps::g_started) tandem::apps::ServiceXenStore();
     (void)WaitEvent(kWaitFor);
@@ -339,6 +447,10 @@ TASK(ChannelServer) {
       FollowUp(g_frontend.DrainOnce());
     }
     if ((got & ChannelPoll) != 0) FollowUp(g_frontend.PolledPass());
+    // Events posted while Linux slept (events.h): one notification for all of them.
+    const bool hook_posted = __atomic_exchange_n(&tandem::apps::g_notify_pending, false,
+                                                 __ATOMIC_ACQ_REL);
+    if ((got & ChannelNotify) != 0 || hook_posted) g_frontend.server().NotifyPeer();
     tandem::apps::FollowPolling();
     tandem::apps::ReportFirstSession();
     // After the drain (its answers are out) and on every tick (summaries of held-back lines).

@@ -47,7 +47,8 @@ volatile bool g_pin = false;
 // Control jobs during which the channel's interrupt ran: must stay 0, because the channel ISR
 // ranks below Control on the one priority scale (command_server.oil), whatever Linux does.
 volatile uint64_t g_control_preempted_by_channel = 0;
-uint64_t g_period_counts = 0;
+uint64_t g_period_counts = 0;          // counts per tick (1 ms)
+uint64_t g_control_period_counts = 0;  // Control's period and deadline (set-period changes it)
 unsigned g_seconds = 0;
 
 // What `tandemctl stats` shows (kTaskStats over the command channel).
@@ -182,6 +183,117 @@ void PrintLateTicks() {
 // platform's description lists the same pins (platform/tandem-qemu.conf, [gpio] exported_pins).
 constexpr tandem::apps::GpioExports kLinuxPins{0b0000'1110};
 
+// The demo's application commands and events (docs/app-commands.md, docs/events.md).
+namespace app {
+using tandem::channel::AppCommandSpec;
+using tandem::channel::AppEventSpec;
+using tandem::channel::CommandHandler;
+using tandem::channel::Request;
+using tandem::channel::Response;
+using tandem::channel::WireStatus;
+
+constexpr uint16_t kPeriodChanged = 16;
+constexpr uint16_t kTestEvent = 17;
+constexpr AppEventSpec kEvents[] = {
+    {kPeriodChanged, "period-changed", "old-ms new-ms"},
+    {kTestEvent, "test-event", "seq"},
+};
+
+// The control period in ms (1..kMaxPeriodMs; oilc analysed 1 ms, the shortest: a longer period
+// only lightens the load). Written by the ChannelServer task, read by Control.
+constexpr uint32_t kMaxPeriodMs = 10;
+uint32_t g_period_ms = 1;
+
+class SetPeriod final : public CommandHandler {
+ public:
+  WireStatus Handle(const Request& r, Response& rsp) override {
+    const uint32_t old_ms = __atomic_load_n(&g_period_ms, __ATOMIC_RELAXED);
+    const uint32_t new_ms = r.arg[0];  // within 1..kMaxPeriodMs: the channel checked the spec
+    rsp.result[0] = old_ms;
+    if (new_ms == old_ms) return WireStatus::kOk;
+    // Control (priority 10) may run between these calls; a job released on the old period and
+    // checked against the new, longer one is judged leniently once, never falsely missed.
+    (void)CancelAlarm(ControlPeriod);
+    __atomic_store_n(&g_control_period_counts,
+                     tandem::arm64::CounterFrequency() / 1000 * new_ms, __ATOMIC_RELAXED);
+    __atomic_store_n(&g_period_ms, new_ms, __ATOMIC_RELAXED);
+    if (SetRelAlarm(ControlPeriod, new_ms, new_ms) != E_OK) return WireStatus::kInternal;
+    const uint32_t fields[2] = {old_ms, new_ms};
+    (void)tandem::apps::PostEvent(kPeriodChanged, kStatsControl, fields, sizeof(fields));
+    return WireStatus::kOk;
+  }
+};
+
+// Test-only (TANDEM_DEMO_TEST_COMMANDS): the next Control job spins this long, so a value
+// above the period makes it miss its deadline on purpose (and post the deadline-miss event).
+uint32_t g_burn_us = 0;
+class TestOverrun final : public CommandHandler {
+ public:
+  WireStatus Handle(const Request& r, Response&) override {
+    __atomic_store_n(&g_burn_us, r.arg[0], __ATOMIC_RELAXED);
+    return WireStatus::kOk;
+  }
+};
+
+// Test-only: Background posts this many test-event events, as fast as the ring takes them
+// (a full ring ends its turn; the drop is counted and it goes on 10 ms later).
+uint32_t g_events_left = 0;
+uint32_t g_events_seq = 0;
+class TestEvents final : public CommandHandler {
+ public:
+  WireStatus Handle(const Request& r, Response&) override {
+    __atomic_store_n(&g_events_left, r.arg[0], __ATOMIC_RELAXED);
+    return WireStatus::kOk;
+  }
+};
+
+SetPeriod g_set_period;
+TestOverrun g_test_overrun;
+TestEvents g_test_events;
+constexpr AppCommandSpec kSetPeriodSpec = {
+    0x8000, "set-period", 1, 1, {1, 0, 0, 0}, {kMaxPeriodMs, 0, 0, 0}, 0,
+    "control task period in ms", "period-ms"};
+constexpr AppCommandSpec kTestOverrunSpec = {
+    0x8001, "test-overrun", 1, 0, {1, 0, 0, 0}, {100000, 0, 0, 0}, 0,
+    "test: next Control job spins", "spin-us"};
+constexpr AppCommandSpec kTestEventsSpec = {
+    0x8002, "test-events", 1, 0, {1, 0, 0, 0}, {1000000, 0, 0, 0}, 0,
+    "test: post test-event events", "count"};
+constexpr tandem::apps::AppCommand kCommands[] = {
+    {&kSetPeriodSpec, &g_set_period},
+#if TANDEM_DEMO_TEST_COMMANDS
+    {&kTestOverrunSpec, &g_test_overrun},
+    {&kTestEventsSpec, &g_test_events},
+#endif
+};
+
+void BurnIfAsked() {
+  const uint32_t us = __atomic_exchange_n(&g_burn_us, 0, __ATOMIC_RELAXED);
+  if (us == 0) return;
+  const uint64_t until =
+      tandem::arm64::CounterNow() + tandem::arm64::CounterFrequency() / 1000000 * us;
+  while (tandem::arm64::CounterNow() < until) {
+  }
+}
+
+void PostTestEvents() {
+  uint32_t left = __atomic_load_n(&g_events_left, __ATOMIC_RELAXED);
+  while (left != 0) {
+    const uint32_t seq = g_events_seq++;
+    const auto s = tandem::apps::PostEvent(kTestEvent, 0, &seq, sizeof(seq));
+    --left;
+    if (s == tandem::channel::PostStatus::kDropped ||
+        s == tandem::channel::PostStatus::kNotSubscribed) {
+      break;
+    }
+  }
+  // A set-events command meanwhile wins: it is the newer wish.
+  uint32_t expected = __atomic_load_n(&g_events_left, __ATOMIC_RELAXED);
+  (void)__atomic_compare_exchange_n(&g_events_left, &expected, left, false, __ATOMIC_RELAXED,
+                                    __ATOMIC_RELAXED);
+}
+}  // namespace app
+
 }  // namespace
 
 TASK(FirstTask) {
@@ -189,6 +301,7 @@ TASK(FirstTask) {
   ConsolePrintf("tandem-rt: milestone first-task %lu us\n",
                 static_cast<unsigned long>(tandem::arm64::MicrosSincePowerOn()));
   g_period_counts = tandem::arm64::CounterFrequency() / 1000;
+  g_control_period_counts = g_period_counts;
   if (demo::kGpioBase != 0 && !g_gpio_mapped) {
     ConsolePrintf(
         "tandem-rt: PL061 at 0x%lx not mapped (no iomem/passthrough): running without the pin\n",
@@ -227,6 +340,8 @@ TASK(Control) {
   g_execution.Begin(kStatsControl, start);
   const uint64_t release = tandem::arm64::LastTickCounter();
   const uint64_t channel_irqs = tandem::apps::CommandServerFrontend().counters().interrupts;
+  const uint64_t period = __atomic_load_n(&g_control_period_counts, __ATOMIC_RELAXED);
+  app::BurnIfAsked();
   if (g_gpio_ok) {
     auto v = g_gpio.Toggle(demo::kGpioPin);
     if (v.ok()) g_pin = v.value();
@@ -240,9 +355,9 @@ TASK(Control) {
   }
   const uint64_t done = tandem::arm64::CounterNow();
   RecordJob(start - release, done - release);
-  if (done >= release + g_period_counts) {
+  if (done >= release + period) {
     g_late_finishes = g_late_finishes + 1;
-    g_stats.RecordMiss(kStatsControl);
+    g_stats.RecordMiss(kStatsControl, CountsToMicros(done - release), CountsToMicros(period));
   }
   EndJob(kStatsControl, release);
   TerminateTask();
@@ -315,6 +430,7 @@ TASK(Background) {
     asm volatile("" : "+r"(sum));
   }
   g_background_sum = sum;
+  app::PostTestEvents();
   g_stats.RecordActivation(kStatsBackground);
   g_background_loops = g_background_loops + 1;
   // Its execution time only: below the channel its response depends on dom0 (demo.oil), and
@@ -328,14 +444,18 @@ TASK(Background) {
 // switch, so a task's job time excludes the tasks that preempted it.
 extern "C" void PreTaskHook(void) {
   TaskType task = INVALID_TASK;
-  if (GetTaskID(&task) == E_OK) g_execution.Resume(StatsIndexOf(task), tandem::arm64::CounterNow());
+  if (GetTaskID(&task) != E_OK) return;
+  const uint32_t index = StatsIndexOf(task);
+  g_execution.Resume(index, tandem::arm64::CounterNow());
+  if (index < kStatsCount) tandem::apps::PostTaskState(index, g_stats_entries[index].name, true);
 }
 
 extern "C" void PostTaskHook(void) {
   TaskType task = INVALID_TASK;
-  if (GetTaskID(&task) == E_OK) {
-    g_execution.Suspend(StatsIndexOf(task), tandem::arm64::CounterNow());
-  }
+  if (GetTaskID(&task) != E_OK) return;
+  const uint32_t index = StatsIndexOf(task);
+  g_execution.Suspend(index, tandem::arm64::CounterNow());
+  if (index < kStatsCount) tandem::apps::PostTaskState(index, g_stats_entries[index].name, false);
 }
 
 extern "C" void ErrorHook(StatusType error) {
@@ -344,9 +464,9 @@ extern "C" void ErrorHook(StatusType error) {
     // there can be many, and printing would make it worse).
     if (OSError_ActivateTask_TaskID() == Control) {
       g_overruns = g_overruns + 1;
-      g_stats.RecordMiss(kStatsControl);
+      g_stats.RecordMissInHook(kStatsControl);
     } else if (OSError_ActivateTask_TaskID() == Background) {
-      g_stats.RecordMiss(kStatsBackground);
+      g_stats.RecordMissInHook(kStatsBackground);
     }
     return;
   }
@@ -372,6 +492,10 @@ int main() {
   setup.gpio = g_gpio_mapped ? &g_gpio : nullptr;
   setup.exports = kLinuxPins;
   setup.stats = &g_stats;
+  setup.commands = app::kCommands;
+  setup.command_count = sizeof(app::kCommands) / sizeof(app::kCommands[0]);
+  setup.events = app::kEvents;
+  setup.event_count = sizeof(app::kEvents) / sizeof(app::kEvents[0]);
   // setup.store_mapper unset: the XenStore ring is found in Xen's magic region, which the port
   // maps Normal write-back (tandem::arm64::XenMagicFrame).
   (void)tandem::apps::StartCommandServer(setup);

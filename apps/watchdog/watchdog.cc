@@ -137,7 +137,7 @@ TASK(SamplePin) {
   g_stats.RecordResponse(kStatsSample, CountsToMicros(done - release));
   if (done >= release + g_period_counts) {
     g_late_finishes = g_late_finishes + 1;
-    g_stats.RecordMiss(kStatsSample);
+    g_stats.RecordMiss(kStatsSample, CountsToMicros(done - release), CountsToMicros(g_period_counts));
   }
   TerminateTask();
 }
@@ -172,7 +172,7 @@ extern "C" void ErrorHook(StatusType error) {
       OSError_ActivateTask_TaskID() == SamplePin) {
     // The alarm found the previous sample still pending: an overrun, counted, not printed.
     g_overruns = g_overruns + 1;
-    g_stats.RecordMiss(kStatsSample);
+    g_stats.RecordMissInHook(kStatsSample);
     return;
   }
   ConsolePrintf("tandem-wd: %s in %s\n", tandem::StatusName(error),

@@ -8,12 +8,20 @@
 
 #include "gpio/pl061/pl061.h"
 #include "io/mmio.h"
+#include "tandem/apps/command_server/events.h"
 #include "tandem/apps/command_server/gpio_commands.h"
 #include "tandem/apps/command_server/task_stats.h"
 #include "tandem/channel/xen/frontend.h"
 #include "tandem/channel/xen/xenstore_link.h"
 
 namespace tandem::apps {
+
+// One application command (docs/app-commands.md): its spec (a constant) and its handler, which
+// runs in the ChannelServer task after the channel checked the request against the spec.
+struct AppCommand {
+  const channel::AppCommandSpec* spec;
+  channel::CommandHandler* handler;
+};
 
 struct CommandServerSetup {
   // The PL061 the GPIO operations drive (already probed), or nullptr: GPIO ops then answer
@@ -29,6 +37,12 @@ struct CommandServerSetup {
   // region (GUEST_MAGIC_BASE, where Xen 4.17's xl and init-dom0less put the store page) that
   // the port maps Normal at boot.
   xen::GfnMapper store_mapper{};
+  // The application's commands and event kinds (docs/app-commands.md, docs/events.md),
+  // published to Linux in this order. A malformed one is refused with a console line naming it.
+  const AppCommand* commands = nullptr;
+  uint32_t command_count = 0;
+  const channel::AppEventSpec* events = nullptr;
+  uint32_t event_count = 0;
 };
 
 // Call from main() before StartOS: maps shared_info, maps the grant table (the /hypervisor

@@ -18,6 +18,14 @@
 
 namespace tandem::apps {
 
+// Told of every deadline miss (the command server posts it as an event to Linux, docs/events.md).
+// `in_hook`: recorded from an OSEK hook (ErrorHook), where no OSEK event may be set.
+struct MissObserver {
+  void (*on_miss)(void* context, uint32_t task, const char* name, uint64_t response_us,
+                  uint64_t deadline_us, bool in_hook) = nullptr;
+  void* context = nullptr;
+};
+
 struct TaskStatsEntry {
   const char* name = "";  // reported as the response payload (truncated to kMaxPayload bytes)
   uint64_t activations = 0;
@@ -36,9 +44,15 @@ class TaskStats {
   void RecordActivation(uint32_t task) {
     if (task < count_) __atomic_fetch_add(&entries_[task].activations, 1, __ATOMIC_RELAXED);
   }
-  void RecordMiss(uint32_t task) {
-    if (task < count_) __atomic_fetch_add(&entries_[task].deadline_misses, 1, __ATOMIC_RELAXED);
+  // A job of `task` finished `response_us` after its release, at or after its deadline
+  // (`deadline_us` after the release; 0 for either: not known). From a task or an ISR.
+  void RecordMiss(uint32_t task, uint64_t response_us = 0, uint64_t deadline_us = 0) {
+    Miss(task, response_us, deadline_us, false);
   }
+  // The same from an OSEK hook (e.g. ErrorHook's E_OS_LIMIT: an activation found the job still
+  // pending, so the job that should have started did not).
+  void RecordMissInHook(uint32_t task) { Miss(task, 0, 0, true); }
+  void set_miss_observer(MissObserver observer) { observer_ = observer; }
   // Keeps the largest response time seen (release to completion, in microseconds).
   void RecordResponse(uint32_t task, uint64_t response_us) {
     if (task < count_) KeepMax(entries_[task].worst_response_us, response_us);
@@ -84,6 +98,15 @@ class TaskStats {
   uint32_t count() const { return count_; }
 
  private:
+  void Miss(uint32_t task, uint64_t response_us, uint64_t deadline_us, bool in_hook) {
+    if (task >= count_) return;
+    __atomic_fetch_add(&entries_[task].deadline_misses, 1, __ATOMIC_RELAXED);
+    if (observer_.on_miss != nullptr) {
+      observer_.on_miss(observer_.context, task, entries_[task].name, response_us, deadline_us,
+                        in_hook);
+    }
+  }
+
   static void KeepMax(uint64_t& field, uint64_t value) {
     uint64_t seen = __atomic_load_n(&field, __ATOMIC_RELAXED);
     while (value > seen && !__atomic_compare_exchange_n(&field, &seen, value, /*weak=*/true,
@@ -92,6 +115,7 @@ class TaskStats {
   }
   TaskStatsEntry* entries_;
   uint32_t count_;
+  MissObserver observer_{};
 };
 
 // kTaskStats: arg[0] task index, arg[1] flags (kTaskStatsReset: clear after reading;

@@ -224,13 +224,20 @@ class SetPeriod final : public CommandHandler {
   }
 };
 
-// Test-only (TANDEM_DEMO_TEST_COMMANDS): the next Control job spins this long, so a value
-// above the period makes it miss its deadline on purpose (and post the deadline-miss event).
+// Test-only (TANDEM_DEMO_TEST_COMMANDS): the first Control job that starts `delay-ms` from now
+// spins `spin-us`, so a spin above the period makes it miss its deadline on purpose (and post
+// the deadline-miss event). The delay lets a client that holds the channel meanwhile (a
+// watcher) be the one connected when it happens.
 uint32_t g_burn_us = 0;
+uint64_t g_burn_at = 0;  // counter value
 class TestOverrun final : public CommandHandler {
  public:
   WireStatus Handle(const Request& r, Response&) override {
-    __atomic_store_n(&g_burn_us, r.arg[0], __ATOMIC_RELAXED);
+    __atomic_store_n(&g_burn_at,
+                     tandem::arm64::CounterNow() +
+                         tandem::arm64::CounterFrequency() / 1000 * uint64_t{r.arg[1]},
+                     __ATOMIC_RELAXED);
+    __atomic_store_n(&g_burn_us, r.arg[0], __ATOMIC_RELEASE);
     return WireStatus::kOk;
   }
 };
@@ -254,8 +261,8 @@ constexpr AppCommandSpec kSetPeriodSpec = {
     0x8000, "set-period", 1, 1, {1, 0, 0, 0}, {kMaxPeriodMs, 0, 0, 0}, 0,
     "control task period in ms", "period-ms"};
 constexpr AppCommandSpec kTestOverrunSpec = {
-    0x8001, "test-overrun", 1, 0, {1, 0, 0, 0}, {100000, 0, 0, 0}, 0,
-    "test: next Control job spins", "spin-us"};
+    0x8001, "test-overrun", 2, 0, {1, 0, 0, 0}, {100000, 60000, 0, 0}, 0,
+    "test: a Control job spins", "spin-us delay-ms"};
 constexpr AppCommandSpec kTestEventsSpec = {
     0x8002, "test-events", 1, 0, {1, 0, 0, 0}, {1000000, 0, 0, 0}, 0,
     "test: post test-event events", "count"};
@@ -268,6 +275,10 @@ constexpr tandem::apps::AppCommand kCommands[] = {
 };
 
 void BurnIfAsked() {
+  if (__atomic_load_n(&g_burn_us, __ATOMIC_ACQUIRE) == 0 ||
+      tandem::arm64::CounterNow() < __atomic_load_n(&g_burn_at, __ATOMIC_RELAXED)) {
+    return;
+  }
   const uint32_t us = __atomic_exchange_n(&g_burn_us, 0, __ATOMIC_RELAXED);
   if (us == 0) return;
   const uint64_t until =

@@ -62,10 +62,10 @@ tandem::Error<Error> HardwareError(const Request& request, const Response& rsp,
   return Fail(Errc::kRefused, message, hint);
 }
 
-// Sends and turns a non-OK status into kRefused; `what` names the command in messages. The
-// RTOS's status, when it answered, goes to *answered.
-Result<Response> Send(CommandPort& port, const Request& request, const std::string& what,
-                      uint64_t timeout_ns, WireStatus* answered = nullptr) {
+}  // namespace
+
+Result<Response> SendRequest(CommandPort& port, const Request& request, const std::string& what,
+                             uint64_t timeout_ns, WireStatus* answered) {
   Result<Response> r = port.Call(request, timeout_ns);
   LIBTANDEM_TRY(r);
   const Response& rsp = r.value();
@@ -90,8 +90,10 @@ Result<Response> Send(CommandPort& port, const Request& request, const std::stri
       hint = "retry later";
       break;
     case WireStatus::kBadArgument:
-      hint =
-          "check the arguments against `tandemctl " + what.substr(0, what.find(' ')) + " --help`";
+      hint = tandem::channel::IsAppOp(request.op)
+                 ? std::string("`tandemctl commands` lists its arguments' limits")
+                 : "check the arguments against `tandemctl " + what.substr(0, what.find(' ')) +
+                       " --help`";
       break;
     case WireStatus::kHardwareError:
       return HardwareError(request, rsp, what);
@@ -100,6 +102,13 @@ Result<Response> Send(CommandPort& port, const Request& request, const std::stri
       break;
   }
   return Fail(Errc::kRefused, "the RTOS refused " + what + ": " + WireStatusName(rsp.status), hint);
+}
+
+namespace {
+
+Result<Response> Send(CommandPort& port, const Request& request, const std::string& what,
+                      uint64_t timeout_ns, WireStatus* answered = nullptr) {
+  return SendRequest(port, request, what, timeout_ns, answered);
 }
 
 std::string Printable(const uint8_t* bytes, uint32_t len) {

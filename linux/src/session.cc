@@ -210,6 +210,9 @@ Result<void> Session::Attach(uint64_t deadline_ns) {
       static_cast<const tandem::channel::ResponsePage*>(response_page_), notifier_,
       tandem::channel::ClientConfig{tandem::channel::kProtocolVersion, 0, options_.signalling,
                                     options_.spin_ns});
+  events_ = std::make_unique<tandem::channel::EventReader>(
+      static_cast<tandem::channel::RequestPage*>(request_page_),
+      static_cast<const tandem::channel::ResponsePage*>(response_page_));
   // The RTOS publishes in XenStore after initialising its page, so "not ready" here is either a
   // race with its restart or a broken RTOS: retry until the deadline, then say which.
   for (;;) {
@@ -287,7 +290,11 @@ Result<void> Session::PumpUntil(Done done, uint64_t deadline_ns, const char* wai
                   "cannot notify " + Who() + " on event channel " + std::to_string(notifier_.port_),
                   "the domain's end of the channel may be closed; check `xl list`");
     }
-    if (client_->PrepareWait()) continue;  // answers arrived while arming: no sleep
+    // Answers (or events) arrived while arming: no sleep. Both are armed before either is
+    // checked again, so neither kind of arrival can slip between.
+    const bool answers = client_->PrepareWait();
+    const bool events = events_ != nullptr && events_->PrepareWait();
+    if (answers || events) continue;
     const uint64_t now = xen_.NowNs();
     if (now >= deadline_ns) return Fail(TimeoutError(waiting_for));
     Result<bool> ev =
@@ -452,7 +459,13 @@ Result<void> Session::Reconnect(uint64_t deadline_ns) {
   client_->Poll();
   // A ring the RTOS froze as broken is re-opened only on request: this is the request (the
   // caller has been told, TakeUnreported). Connect() also serves a session lost otherwise.
-  if (client_->phase() == ClientPhase::kPeerDown) (void)client_->Connect();
+  if (client_->phase() == ClientPhase::kPeerDown) {
+    (void)client_->Connect();
+    // Connect starts with no events wanted (a dead process's wishes are forgotten): ours again.
+    const uint64_t kinds = events_->subscribed();
+    events_->Subscribe(0);
+    events_->Subscribe(kinds);
+  }
   const ClientPhase phase = client_->phase();
   if (phase != ClientPhase::kAwaitingAck && phase != ClientPhase::kPeerDown) return {};
   // The RTOS restarted or dropped us; the Client re-opens a session as soon as the RTOS is back
@@ -515,6 +528,39 @@ Result<uint64_t> Session::Submit(const Request& request) {
 }
 
 void Session::Flush() { client_->Flush(); }
+
+Result<void> Session::SubscribeEvents(uint64_t kinds) {
+  client_->Poll();
+  if (std::optional<Error> e = TakeUnreported()) return Fail(*e);
+  if (!events_->Available()) {
+    return Fail(Errc::kRefused, Who() + " has no event ring (it speaks a protocol before 1.6)",
+                "update the RTOS image; docs/events.md");
+  }
+  events_->Subscribe(0);  // a new subscription starts from the present
+  events_->Subscribe(kinds);
+  return {};
+}
+
+Result<std::vector<tandem::channel::Event>> Session::WaitEvents(uint64_t deadline_ns,
+                                                                 size_t max) {
+  std::vector<tandem::channel::Event> got(max);
+  size_t n = 0;
+  client_->Poll();
+  if (std::optional<Error> e = TakeUnreported()) return Fail(*e);
+  Result<void> r = PumpUntil(
+      [&] {
+        n = events_->Take(got.data(), static_cast<uint32_t>(max));
+        return n != 0 || client_->phase() != ClientPhase::kConnected;
+      },
+      deadline_ns, "events");
+  if (!r.ok() && r.error().code != Errc::kTimeout) return Fail(r.error());
+  if (client_->phase() != ClientPhase::kConnected && n == 0) {
+    if (std::optional<Error> e = TakeUnreported()) return Fail(*e);
+    return Fail(LossError(client_->last_error()));
+  }
+  got.resize(n);
+  return got;
+}
 
 Result<void> Session::WaitProgress(uint64_t deadline_ns) {
   const uint64_t before = client_->counters().completed;

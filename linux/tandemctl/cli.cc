@@ -5,13 +5,19 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
+#include <fstream>
 #include <iomanip>
+#include <iostream>
+#include <iterator>
 #include <sstream>
 #include <thread>
 
+#include "libtandem/app_commands.h"
 #include "libtandem/commands.h"
 #include "libtandem/discovery.h"
+#include "libtandem/events.h"
 #include "libtandem/session.h"
 #include "output.h"
 #include "tandem/channel/boot_id.h"
@@ -48,7 +54,19 @@ struct Options {
   uint32_t level = 0;
   std::string direction;
   bool reset = false;
+  // call
+  std::string call_name;
+  std::vector<std::string> call_args;
+  std::string payload_file;  // "-": stdin
+  // watch
+  std::string kinds = "default";
+  uint64_t count = 0;        // 0: no limit
+  uint32_t duration_ms = 0;  // 0: until interrupted
 };
+
+// Set by SIGINT/SIGTERM while `watch` runs: it stops and prints its summary.
+volatile std::sig_atomic_t g_stop_watching = 0;
+void StopWatching(int) { g_stop_watching = 1; }
 
 class Runner {
  public:
@@ -62,8 +80,14 @@ class Runner {
   int GpioToggle();
   int GpioConfigure();
   int Stats();
+  int Commands();
+  int Call();
+  int Watch();
 
  private:
+  Result<std::vector<uint8_t>> ReadPayload() const;
+  void PrintEvent(const tandem::channel::Event& e,
+                  const std::vector<libtandem::AppEventInfo>& app);
   int Report(Error e) {
     if (e.code == Errc::kRtosRestarted && session_ != nullptr) {
       const std::string now = libtandem::BootIdText(session_->identity().boot_id);
@@ -310,6 +334,237 @@ int Runner::Stats() {
   return 0;
 }
 
+int Runner::Commands() {
+  if (int rc = Connect()) return rc;
+  Result<std::vector<libtandem::AppCommandInfo>> table =
+      libtandem::ListAppCommands(*port_, Remaining());
+  if (!table.ok()) return Report(table.error());
+  Result<std::vector<libtandem::AppEventInfo>> events =
+      libtandem::ListAppEvents(*port_, Remaining());
+  if (!events.ok()) return Report(events.error());
+  if (o_.json) {
+    std::vector<std::string> items;
+    for (const auto& c : table.value()) {
+      std::vector<std::string> args;
+      for (size_t i = 0; i < c.arg_names.size(); ++i) {
+        args.push_back(JsonObject()
+                           .Add("name", c.arg_names[i])
+                           .Add("min", uint64_t{c.arg_min[i]})
+                           .Add("max", uint64_t{c.arg_max[i]})
+                           .Render());
+      }
+      items.push_back(JsonObject()
+                          .Add("name", c.name)
+                          .Add("op", uint64_t{c.op})
+                          .Add("summary", c.summary)
+                          .AddRaw("args", JsonArray(args))
+                          .Add("results", uint64_t{c.result_count})
+                          .Add("payload_max", uint64_t{c.payload_max})
+                          .Render());
+    }
+    std::vector<std::string> kinds;
+    for (const auto& k : libtandem::EventKindNames(events.value())) {
+      kinds.push_back(JsonObject().Add("name", k.name).Add("kind", uint64_t{k.kind}).Render());
+    }
+    out_ << Base("commands")
+                .AddRaw("commands", JsonArray(items))
+                .AddRaw("events", JsonArray(kinds))
+                .Render()
+         << "\n";
+    return 0;
+  }
+  out_ << "Application commands of " << Who() << " (tandemctl call NAME ARGS...):\n";
+  if (table.value().empty()) out_ << "  (none)\n";
+  for (const auto& c : table.value()) {
+    std::string usage = c.name;
+    for (size_t i = 0; i < c.arg_names.size(); ++i) {
+      usage += " <" + c.arg_names[i] + " " + std::to_string(c.arg_min[i]) + ".." +
+               std::to_string(c.arg_max[i]) + ">";
+    }
+    if (c.payload_max != 0) usage += " [--payload <=" + std::to_string(c.payload_max) + " bytes]";
+    out_ << "  " << std::left << std::setw(40) << usage << " " << c.summary << "\n";
+  }
+  out_ << "Event kinds (tandemctl watch --kinds NAME,...):";
+  for (const auto& k : libtandem::EventKindNames(events.value())) out_ << " " << k.name;
+  out_ << "\n";
+  return 0;
+}
+
+Result<std::vector<uint8_t>> Runner::ReadPayload() const {
+  std::vector<uint8_t> bytes;
+  if (o_.payload_file.empty()) return bytes;
+  if (o_.payload_file == "-") {
+    bytes.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    return bytes;
+  }
+  std::ifstream in(o_.payload_file, std::ios::binary);
+  if (!in) {
+    return libtandem::Fail(Errc::kUsage, "cannot read --payload file '" + o_.payload_file + "'",
+                           "give a readable file, or - for standard input");
+  }
+  bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return bytes;
+}
+
+std::string HexBytes(const std::vector<uint8_t>& bytes) {
+  static const char kDigits[] = "0123456789abcdef";
+  std::string s;
+  for (uint8_t b : bytes) {
+    s += kDigits[b >> 4];
+    s += kDigits[b & 15];
+  }
+  return s;
+}
+
+int Runner::Call() {
+  Result<std::vector<uint8_t>> payload = ReadPayload();
+  if (!payload.ok()) return Report(payload.error());
+  if (int rc = Connect()) return rc;
+  Result<std::vector<libtandem::AppCommandInfo>> table =
+      libtandem::ListAppCommands(*port_, Remaining());
+  if (!table.ok()) return Report(table.error());
+  Result<libtandem::AppCommandInfo> command = libtandem::FindAppCommand(table.value(), o_.call_name);
+  if (!command.ok()) return Report(command.error());
+  const libtandem::AppCommandInfo& c = command.value();
+  std::vector<uint32_t> args;
+  for (size_t i = 0; i < o_.call_args.size(); ++i) {
+    if (i >= c.arg_names.size()) {
+      args.push_back(0);  // too many: CallAppCommand says how many it takes
+      continue;
+    }
+    Result<uint32_t> a = libtandem::ParseAppArgument(c, i, o_.call_args[i]);
+    if (!a.ok()) return Report(a.error());
+    args.push_back(a.value());
+  }
+  Result<libtandem::AppCallResult> r =
+      libtandem::CallAppCommand(*port_, c, args, payload.value(), Remaining());
+  if (!r.ok()) return Report(r.error());
+  if (o_.json) {
+    std::vector<std::string> results;
+    for (uint32_t v : r.value().results) results.push_back(std::to_string(v));
+    out_ << Base("call")
+                .Add("name", c.name)
+                .AddRaw("results", JsonArray(results))
+                .Add("payload_hex", HexBytes(r.value().payload))
+                .Render()
+         << "\n";
+    return 0;
+  }
+  out_ << c.name << ": ok";
+  for (size_t i = 0; i < r.value().results.size(); ++i) {
+    out_ << (i == 0 ? ", results" : "") << " " << r.value().results[i];
+  }
+  if (!r.value().payload.empty()) {
+    out_ << ", payload " << r.value().payload.size() << " bytes " << HexBytes(r.value().payload);
+  }
+  out_ << "\n";
+  return 0;
+}
+
+void Runner::PrintEvent(const tandem::channel::Event& e,
+                        const std::vector<libtandem::AppEventInfo>& app) {
+  const libtandem::EventView v = libtandem::DescribeEvent(e, app);
+  if (o_.json) {
+    JsonObject j;
+    j.Add("event", v.kind).Add("time_us", e.time_us);
+    for (const auto& [name, value] : v.numbers) j.Add(name, value);
+    for (const auto& [name, value] : v.texts) j.Add(name, value);
+    if (!v.raw_hex.empty()) j.Add("data_hex", v.raw_hex);
+    out_ << j.Render() << "\n";
+  } else {
+    std::ostringstream t;
+    t << std::fixed << std::setprecision(6) << static_cast<double>(e.time_us) / 1e6;
+    out_ << t.str() << " " << v.kind;
+    for (const auto& [name, value] : v.numbers) out_ << " " << name << "=" << value;
+    for (const auto& [name, value] : v.texts) out_ << " " << name << "=" << value;
+    if (!v.raw_hex.empty()) out_ << " data=" << v.raw_hex;
+    out_ << "\n";
+  }
+  out_.flush();  // a reader piping us sees each event as it comes
+}
+
+int Runner::Watch() {
+  if (int rc = Connect()) return rc;
+  Result<std::vector<libtandem::AppEventInfo>> app =
+      libtandem::ListAppEvents(*port_, Remaining());
+  if (!app.ok()) return Report(app.error());
+  // By default every kind but task-state, which comes at the scheduling rate (ask for it).
+  std::string kinds = o_.kinds;
+  if (kinds == "default") {
+    kinds = "deadline-miss";
+    for (const auto& a : app.value()) kinds += "," + a.name;
+  }
+  Result<uint64_t> mask = libtandem::ParseEventKinds(kinds, app.value());
+  if (!mask.ok()) return Report(mask.error());
+  Result<void> sub = session_->SubscribeEvents(mask.value());
+  if (!sub.ok()) return Report(sub.error());
+  if (!o_.json) {
+    err_ << "tandemctl: watching " << kinds << " on " << Who()
+         << (o_.count ? ", until " + std::to_string(o_.count) + " events" : std::string())
+         << (o_.duration_ms ? ", for " + std::to_string(o_.duration_ms) + " ms" : std::string())
+         << " (Ctrl-C ends)\n";
+  }
+  g_stop_watching = 0;
+  std::signal(SIGINT, StopWatching);
+  std::signal(SIGTERM, StopWatching);
+  const uint64_t start = xen_->NowNs();
+  const uint64_t end = o_.duration_ms ? start + uint64_t{o_.duration_ms} * 1'000'000 : UINT64_MAX;
+  const uint64_t dropped_at_start = session_->events_dropped();
+  uint64_t dropped_seen = dropped_at_start;
+  uint64_t received = 0;
+  int rc = 0;
+  while (!g_stop_watching && (o_.count == 0 || received < o_.count)) {
+    const uint64_t now = xen_->NowNs();
+    if (now >= end) break;
+    // Short slices, so that Ctrl-C and --duration are honoured promptly.
+    Result<std::vector<tandem::channel::Event>> got =
+        session_->WaitEvents(std::min(end, now + 200'000'000));
+    if (!got.ok()) {
+      rc = Report(got.error());
+      break;
+    }
+    for (const auto& e : got.value()) {
+      if (o_.count != 0 && received == o_.count) break;
+      PrintEvent(e, app.value());
+      ++received;
+    }
+    const uint64_t dropped = session_->events_dropped();
+    if (dropped != dropped_seen) {  // said as it happens, not only at the end
+      if (o_.json) {
+        out_ << JsonObject()
+                    .Add("event", "dropped")
+                    .Add("count", dropped - dropped_seen)
+                    .Add("total", dropped - dropped_at_start)
+                    .Render()
+             << "\n";
+      } else {
+        out_ << "(" << dropped - dropped_seen
+             << " events dropped by the RTOS: its ring was full; " << dropped - dropped_at_start
+             << " since watch started)\n";
+      }
+      out_.flush();
+      dropped_seen = dropped;
+    }
+  }
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  if (rc != 0) return rc;
+  const uint64_t dropped = session_->events_dropped() - dropped_at_start;
+  if (o_.json) {
+    out_ << Base("watch")
+                .Add("events", received)
+                .Add("dropped", dropped)
+                .Add("resyncs", session_->events_resyncs())
+                .Render()
+         << "\n";
+  } else {
+    err_ << "tandemctl: " << received << " events, " << dropped
+         << " dropped by the RTOS (ring full)\n";
+  }
+  return 0;
+}
+
+
 void StartWatchdog(uint32_t timeout_ms, bool json) {
   std::thread([timeout_ms, json] {
     std::this_thread::sleep_for(std::chrono::milliseconds(timeout_ms + kWatchdogGraceMs));
@@ -325,7 +580,8 @@ void StartWatchdog(uint32_t timeout_ms, bool json) {
   }).detach();
 }
 
-enum class Cmd { kNone, kList, kPing, kSet, kGet, kToggle, kConfigure, kStats };
+enum class Cmd {
+  kNone, kList, kPing, kSet, kGet, kToggle, kConfigure, kStats, kCommands, kCall, kWatch };
 
 // The options every command takes; `domain` and `expect_boot_id` tell whether they were given.
 struct GlobalOptions {
@@ -369,6 +625,29 @@ void AddCommands(CLI::App& app, Options& o, Cmd& cmd) {
                   "show the task statistics, then have the RTOS clear them: the next `stats` "
                   "covers only what happened in between (channel counters are not reset)");
   stats->callback([&] { cmd = Cmd::kStats; });
+  app.add_subcommand("commands",
+                     "the RTOS application's own commands (with their arguments' limits) and "
+                     "event kinds")
+      ->callback([&] { cmd = Cmd::kCommands; });
+  auto* call = app.add_subcommand(
+      "call", "run an application command by name: call NAME [ARGS...] (see `commands`)");
+  call->add_option("name", o.call_name, "the command's name, as `tandemctl commands` lists it")
+      ->required();
+  call->add_option("args", o.call_args,
+                   "its arguments, in order (decimal, or hex with 0x), within its limits");
+  call->add_option("--payload", o.payload_file,
+                   "send this file's bytes as the command's payload (- reads standard input)");
+  call->callback([&] { cmd = Cmd::kCall; });
+  auto* watch = app.add_subcommand(
+      "watch", "print events as the RTOS posts them (deadline misses, application events...)");
+  watch->add_option("-k,--kinds", o.kinds,
+                    "comma-separated event kinds, or all (default: every kind but task-state, "
+                    "which comes at the scheduling rate); `commands` lists them");
+  watch->add_option("-n,--count", o.count, "stop after this many events (default: no limit)");
+  watch->add_option("--duration", o.duration_ms,
+                    "stop after this many milliseconds (default: until Ctrl-C)")
+      ->check(CLI::Range(1u, 86400000u));
+  watch->callback([&] { cmd = Cmd::kWatch; });
   auto* gpio = app.add_subcommand("gpio", "GPIO pins the RTOS exports to Linux");
   gpio->require_subcommand(1);
   const auto pin_check = CLI::Range(0u, tandem::channel::kGpioMaxPin);
@@ -440,6 +719,12 @@ int RunCommand(Runner& run, Cmd cmd, const Options& o, std::ostream& out, std::o
         return run.GpioConfigure();
       case Cmd::kStats:
         return run.Stats();
+      case Cmd::kCommands:
+        return run.Commands();
+      case Cmd::kCall:
+        return run.Call();
+      case Cmd::kWatch:
+        return run.Watch();
       case Cmd::kNone:
         break;
     }
@@ -479,7 +764,8 @@ int RunTandemctl(int argc, const char* const* argv, const BackendFactory& open_b
   Result<void> parsed = ParseGlobalOptions(given, o);
   if (!parsed.ok()) return ReportError(parsed.error(), o.json, out, err);
 
-  if (watchdog) StartWatchdog(o.timeout_ms, o.json);
+  // `watch` runs for as long as asked: --timeout bounds only its connection and table reads.
+  if (watchdog && cmd != Cmd::kWatch) StartWatchdog(o.timeout_ms, o.json);
   Runner run(o, open_backend, out, err);
   return RunCommand(run, cmd, o, out, err);
 }

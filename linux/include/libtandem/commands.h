@@ -50,6 +50,13 @@ class TransactionPort final : public CommandPort {
 
 const char* WireStatusName(uint32_t status);
 
+// Sends `request` and turns a non-OK status into kRefused, with `what` (e.g. "gpio set on pin
+// 3") naming the command and a hint for the status; kProtocol if the answer is for another op.
+// The RTOS's status, when it answered, goes to *answered.
+Result<Response> SendRequest(CommandPort& port, const Request& request, const std::string& what,
+                             uint64_t timeout_ns,
+                             tandem::channel::WireStatus* answered = nullptr);
+
 struct TaskStats {
   uint32_t index = 0;
   std::string name;

@@ -34,6 +34,7 @@
 #include "libtandem/error.h"
 #include "libtandem/xen_backend.h"
 #include "tandem/channel/client.h"
+#include "tandem/channel/events.h"
 #include "tandem/channel/transport.h"
 #include "tandem/channel/wire.h"
 
@@ -117,6 +118,18 @@ class Session {
   void Abandon(uint64_t id) { client_->Abandon(id); }
   uint32_t in_flight() const { return client_->in_flight(); }
 
+  // Events from the RTOS (protocol 1.6, docs/events.md). SubscribeEvents asks for the kinds in
+  // `kinds` (tandem::channel::EventKindBit) from now on (0: none); kRefused from an RTOS without
+  // an event ring. WaitEvents returns what arrived, oldest first, waiting until at least one did
+  // or `deadline_ns` passed (then none: not an error). Commands and events share the session and
+  // its event channel; a restart or a lost session is reported as by Call.
+  Result<void> SubscribeEvents(uint64_t kinds);
+  Result<std::vector<tandem::channel::Event>> WaitEvents(uint64_t deadline_ns, size_t max = 64);
+  // Events the RTOS dropped because its ring was full (since its channel started), and how often
+  // this reader had to skip to the RTOS's present (a restarted channel).
+  uint64_t events_dropped() const { return events_ ? events_->dropped() : 0; }
+  uint64_t events_resyncs() const { return events_ ? events_->resyncs() : 0; }
+
   // Fault injection (tandem-bench --storm): one event-channel notification with nothing new on
   // the ring, as a misbehaving client sends them (Xen's XSA-391 class). The RTOS must stay
   // unaffected above its channel's priority.
@@ -188,6 +201,7 @@ class Session {
   RtosIdentity identity_;
   uint64_t broken_reported_ = 0;  // the Client's declared_broken count already reported
   std::unique_ptr<tandem::channel::Client> client_;
+  std::unique_ptr<tandem::channel::EventReader> events_;
 };
 
 // The seed's self-contained transaction: open, one call, close, all within `timeout_ns`.

@@ -89,6 +89,36 @@ class FakeRtos::Stats final : public CommandHandler {
   FakeRtos& r_;
 };
 
+constexpr uint16_t kPeriodChanged = 16;
+constexpr tandem::channel::AppCommandSpec kSetPeriodSpec = {
+    0x8000, "set-period", 1, 1, {1, 0, 0, 0}, {10, 0, 0, 0}, 0, "control task period in ms",
+    "period-ms"};
+constexpr tandem::channel::AppEventSpec kPeriodChangedSpec = {kPeriodChanged, "period-changed",
+                                                              "old-ms new-ms"};
+
+class FakeRtos::SetPeriod final : public CommandHandler {
+ public:
+  explicit SetPeriod(FakeRtos& r) : r_(r) {}
+  WireStatus Handle(const Request& req, Response& rsp) override {
+    rsp.result[0] = r_.period_ms;
+    const uint32_t old = r_.period_ms;
+    r_.period_ms = req.arg[0];
+    (void)r_.PostEvent(kPeriodChanged, 0, {old, r_.period_ms});
+    return WireStatus::kOk;
+  }
+
+ private:
+  FakeRtos& r_;
+};
+
+tandem::channel::PostStatus FakeRtos::PostEvent(uint16_t kind, uint32_t source,
+                                                std::vector<uint32_t> words, uint64_t time_us) {
+  const tandem::channel::PostStatus s = server->events().Post(
+      kind, source, words.data(), static_cast<uint32_t>(words.size() * 4), time_us);
+  if (s == tandem::channel::PostStatus::kPostedNotify) server->NotifyPeer();
+  return s;
+}
+
 FakeRtos::FakeRtos(FakeXen& xen, uint32_t id, std::string n)
     : domid(id), name(std::move(n)), boot_id(tandem::channel::MakeBootId(1000 + id)), xen_(xen) {
   request_page = static_cast<tandem::channel::RequestPage*>(aligned_alloc(4096, 4096));
@@ -102,6 +132,9 @@ FakeRtos::FakeRtos(FakeXen& xen, uint32_t id, std::string n)
     (void)server->SetHandler(op, gpio_.get());
   }
   (void)server->SetHandler(Op::kTaskStats, stats_.get());
+  set_period_ = std::make_unique<SetPeriod>(*this);
+  (void)server->RegisterAppCommand(kSetPeriodSpec, set_period_.get());
+  (void)server->RegisterAppEvent(kPeriodChangedSpec);
   xen_.rtos[domid] = this;
 }
 

@@ -63,16 +63,25 @@ class FakeRtos : public tandem::channel::Notifier {
   bool stats_flags_supported = true;  // false: kTaskStats flags refused (a protocol 1.0 RTOS)
   // false: kTaskStatsExecution refused (a protocol 1.1-1.4 RTOS)
   bool stats_execution_supported = true;
+  // The application command "set-period <period-ms 1..10>" (answers the old period and posts
+  // "period-changed") and its event kind, as the demo declares them.
+  uint32_t period_ms = 1;
   uint64_t commands_seen = 0;
   std::function<void()> on_command;  // test hook, runs inside each handled command
 
   tandem::channel::RequestPage* request_page;
   tandem::channel::ResponsePage* response_page;
   std::unique_ptr<tandem::channel::Server> server;
+  // Posts an event as the RTOS application would (and notifies a sleeping reader, as the
+  // command server does); returns what the ring said.
+  tandem::channel::PostStatus PostEvent(uint16_t kind, uint32_t source,
+                                        std::vector<uint32_t> words = {}, uint64_t time_us = 0);
 
  private:
   class Gpio;
   class Stats;
+  class SetPeriod;
+  std::unique_ptr<SetPeriod> set_period_;
   FakeXen& xen_;
   uint32_t published_state_ = 0;  // what data/tandem/state was last set to by this RTOS
   std::unique_ptr<Gpio> gpio_;

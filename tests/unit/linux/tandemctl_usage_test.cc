@@ -27,7 +27,7 @@ bool Has(const std::string& text, const std::string& part) {
 TEST_F(TandemctlUsageTest, UnknownCommandIsNamedWithTheCommandsThereAre) {
   const std::string e = Refused({"frobnicate"});
   EXPECT_PRED2(Has, e, "unknown command 'frobnicate'");
-  EXPECT_PRED2(Has, e, "list, ping, stats, gpio");
+  EXPECT_PRED2(Has, e, "list, ping, stats, commands, call, watch, gpio");
   EXPECT_PRED2(Has, e, "tandemctl --help");
 }
 
@@ -50,7 +50,7 @@ TEST_F(TandemctlUsageTest, StrayArgumentIsNamedWithItsCommand) {
 }
 
 TEST_F(TandemctlUsageTest, MissingCommandSaysWhichCommandsThereAre) {
-  EXPECT_PRED2(Has, Refused({}), "no command given: expected one of list, ping, stats, gpio");
+  EXPECT_PRED2(Has, Refused({}), "no command given: expected one of list, ping, stats, commands, call, watch, gpio");
   EXPECT_PRED2(Has, Refused({"gpio"}),
                "`tandemctl gpio` needs a command: one of set, get, toggle, configure");
 }
@@ -67,6 +67,9 @@ TEST_F(TandemctlUsageTest, EveryCommandHasHelp) {
                                                           {"list"},
                                                           {"ping"},
                                                           {"stats"},
+                                                          {"commands"},
+                                                          {"call"},
+                                                          {"watch"},
                                                           {"gpio"},
                                                           {"gpio", "set"},
                                                           {"gpio", "get"},

@@ -14,6 +14,7 @@ import traceback
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import checks  # noqa: E402
+import checks_apps  # noqa: E402,F401 (registers the apps group)
 import checks_partitions  # noqa: E402,F401 (registers the partitions group)
 import target  # noqa: E402
 
@@ -24,7 +25,7 @@ def main():
     ap.add_argument("--rtos-image", required=True)
     ap.add_argument("--profile", default="demo", choices=sorted(checks.PROFILES))
     ap.add_argument("--check", action="append", help="run only these checks (repeatable)")
-    ap.add_argument("--group", default="base", help="check group (base, channel, partitions)")
+    ap.add_argument("--group", default="base", help="check group (base, channel, partitions, apps)")
     ap.add_argument("--timeout", type=float, default=120, help="boot timeout, seconds")
     ap.add_argument("--out", help="output directory")
     ap.add_argument("--config", help="platform description (default platform/tandem-qemu.conf)")

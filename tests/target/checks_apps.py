@@ -112,19 +112,23 @@ def apps_events_stream_keeps_control_on_time(boot, prof):
 @check("xl", group="apps")
 def apps_deadline_miss_event(boot, prof):
     """A deadline miss provoked on purpose (test-overrun: a Control job spins 5 ms, 3 s later)
-    arrives as a deadline-miss event naming Control, with its response time above the deadline,
-    at a watcher subscribed to deadline misses; `tandemctl stats` counts it."""
+    arrives as deadline-miss events naming Control at a watcher subscribed to deadline misses:
+    the activations the spin made the alarm lose (E_OS_LIMIT in the ErrorHook: response not
+    known) and the late job itself, with its response time above the 1 ms deadline; `tandemctl
+    stats` counts them."""
     _ctl(boot, "call test-overrun 5000 3000")
     status, out = boot.sh(
-        "tandemctl -t 20000 --json watch --kinds deadline-miss --count 1 --duration 30000",
-        timeout=_wall(boot, 30) + 60, check=False)
+        "tandemctl -t 20000 --json watch --kinds deadline-miss --duration 8000",
+        timeout=_wall(boot, 8) + 60, check=False)
     events = [e for e in _json_lines(out) if e.get("event") == "deadline-miss"]
     require(status == 0 and events, f"no deadline-miss event (exit {status}):\n{out}")
-    e = events[0]
-    print(f"    deadline-miss: task {e.get('name')} response {e.get('response_us')} us, deadline "
-          f"{e.get('deadline_us')} us")
-    require(e.get("name") == CONTROL and e.get("response_us", 0) >= 5000 and
-            e.get("deadline_us") == 1000, f"the event does not describe the overrun:\n{out}")
+    for e in events:
+        print(f"    deadline-miss: task {e.get('name')} response {e.get('response_us')} us, "
+              f"deadline {e.get('deadline_us')} us")
+    late = [e for e in events if e.get("name") == CONTROL and e.get("response_us", 0) >= 5000
+            and e.get("deadline_us") == 1000]
+    require(late, f"no event describes the late job (response >= 5000 us, deadline 1000):\n{out}")
+    require(all(e.get("name") == CONTROL for e in events), f"misses of other tasks:\n{out}")
     _, obj, out = _ctl(boot, "stats")
     require(_task(obj, CONTROL)["deadline_misses"] >= 1,
             f"stats does not count the provoked miss:\n{out}")

@@ -218,6 +218,18 @@ class ReportTest(unittest.TestCase):
                       "7000 s wall): 1,000,000 control jobs in all, 0 missed.", text)
         self.assertIn("| busy: everything but the storm | 1000 | 1,000,000 | 0 |", text)
 
+    def test_the_event_stream_is_reported_with_its_rate_and_drops(self):
+        hist = {"n": 3000, "max": 20, "bins": {"1": 2900, "7": 100}}
+        row = {"load": "events", "what": "an event stream", "from_second": 5, "to_second": 8,
+               "misses": 0, "release": hist, "response": hist,
+               "events": {"read": {"test-event": 9000, "task-state": 12000}, "dropped": 40,
+                          "rtos_seconds": 3.0, "per_second": 7000}}
+        p3 = {"xen": "source", "icount": "shift=0", "loads": [row]}
+        text = "\n".join(report.p3_section(p3, None, None, {}, "."))
+        self.assertIn("Load `events`: `tandemctl watch` read 12,000 task-state, 9,000 test-event "
+                      "events in 3.0 s of RTOS time (7,000 per second); the RTOS dropped 40", text)
+        self.assertIn("| events: an event stream | 3 | 3,000 | 0 |", text)
+
     def test_only_selects_a_part_with_its_a_b_boots(self):
         a = evaluation.parse_args(["--only", "p2"])
         self.assertEqual([k for k, _ in evaluation.parts(a, "p2")], ["p2", "p2_pacer"])

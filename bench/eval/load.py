@@ -6,6 +6,7 @@ histograms (the demo's "tandem-rt: hist" lines, once a guest second, since the r
 before the load stops.
 """
 
+import json
 import re
 import time
 
@@ -28,8 +29,13 @@ LOADS = {
               ["s"]),
     "all": ("all of the above at once (the flood and the storm from one client: the channel "
             "takes one at a time)", ["h", "h", "m", "p", "a"]),
+    # Issue 14: events from the RTOS at the highest rate the ring allows (the demo's
+    # test-events command: its Background task posts as fast as the ring takes them) plus every
+    # task switch's task-state event, read by `tandemctl watch` as fast as dom0 can.
+    "events": ("an event stream: test-event and task-state events at the ring's rate, read by "
+               "tandemctl watch", ["e"]),
 }
-QUICK_LOADS = ("idle", "all")
+QUICK_LOADS = ("idle", "all", "events")
 # The long run (./eval.sh --long): 10^6 periods with dom0's CPU fully busy. QEMU emulates the
 # CPU hogs at about 5 s of wall time per guest second (10^6 periods: about 1.5 hours); memory +
 # I/O and the command flood take 20 s and more per guest second (6 hours and more), the storm's
@@ -48,6 +54,9 @@ FUNCTIONS = [
     "f(){ while :; do tandem-bench -d $N -n 1 -b 10000 -t 60000 >/dev/null 2>&1; done; }",
     "s(){ while :; do tandem-bench -d $N -n 1 -b 1 -S 100000 -t 60000 >/dev/null 2>&1; done; }",
     "a(){ while :; do tandem-bench -d $N -n 1 -b 10000 -S 100000 -t 60000 >/dev/null 2>&1; done; }",
+    # One watcher until killed (SIGTERM: it prints its summary); the stream outlasts any window.
+    "e(){ tandemctl -d $N call test-events 1000000 >/dev/null && "
+    "tandemctl -d $N -t 20000 --json watch --kinds test-event,task-state >/tmp/ev.json 2>&1; }",
 ]
 HIST = re.compile(r"tandem-rt: hist t=(\d+) (release|response)(\+?)((?: n=\d+ max=\d+:)?)"
                   r"((?: \d+:\d+)*)")
@@ -151,9 +160,11 @@ def run(quick, seconds=None, timeout=1800, loads=None, pacer_us=None, boot_dir=N
             t_end = max(_latest_second(boot, begin), t_start + 1)
             w = _wait_window(boot, begin, t_start, t_end)
             # The loops stop, and what they started (a tandem-bench run holds the channel).
-            boot.sh("kill $P 2>/dev/null; killall tandem-bench dd cat 2>/dev/null; wait; true",
-                    timeout=300)
+            boot.sh("kill $P 2>/dev/null; killall tandem-bench tandemctl dd cat 2>/dev/null; wait; "
+                    "true", timeout=300)
             row = {"load": load, "what": what, "seconds": span, **w}
+            if load == "events":
+                row["events"] = _event_figures(boot, name)
             results.append(row)
             rel, rsp = w["release"], w["response"]
             progress(f"  {load}: {rel['n']:,} jobs, {w['misses']} misses; release p99 "
@@ -161,6 +172,32 @@ def run(quick, seconds=None, timeout=1800, loads=None, pacer_us=None, boot_dir=N
                      f"{percentile(rsp, 0.99)} us max {rsp['max']} us")
     return {"icount": "shift=0,sleep=off", "xen": "source", "pacer_us": pacer, "loads": results,
             "wall_s": round(time.monotonic() - t0)}
+
+
+def _event_figures(boot, name):
+    """What the watcher of the "events" load read: events by kind, the RTOS's drops, and the
+    RTOS time they span; then the stream is stopped (test-events 1: the newer wish wins)."""
+    _, out = boot.sh("cat /tmp/ev.json; rm -f /tmp/ev.json", check=False, timeout=120)
+    boot.sh(f"tandemctl -d {name} call test-events 1 >/dev/null", check=False, timeout=300)
+    counts, times, summary = {}, [], None
+    for line in out.splitlines():
+        line = line.strip()
+        if not line.startswith("{"):
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if obj.get("command") == "watch":
+            summary = obj
+        elif "time_us" in obj:
+            counts[obj["event"]] = counts.get(obj["event"], 0) + 1
+            times.append(obj["time_us"])
+    if summary is None or not times:
+        raise LoadError(f"events: the watcher printed no events or no summary:\n{out[-2000:]}")
+    span = (max(times) - min(times)) / 1e6
+    return {"read": counts, "dropped": summary["dropped"], "rtos_seconds": round(span, 3),
+            "per_second": round(sum(counts.values()) / span) if span > 0 else 0}
 
 
 def _latest_second(boot, begin, wait_s=120):

@@ -299,6 +299,14 @@ def p3_section(p3, long_run, pacer_ab, made, plots_rel):
            f"which QEMU emulates far more slowly than plain instructions (a guest second of "
            f"storm takes minutes of wall time).", "",
            *p3_rows(p3["loads"]), ""]
+    for r in p3["loads"]:
+        ev = r.get("events")
+        if ev:
+            kinds = ", ".join(f"{n:,} {k}" for k, n in sorted(ev["read"].items()))
+            out += [f"Load `{r['load']}`: `tandemctl watch` read {kinds} events in "
+                    f"{ev['rtos_seconds']} s of RTOS time ({ev['per_second']:,} per second); the "
+                    f"RTOS dropped {ev['dropped']:,} (its 32-slot ring full while dom0 was not "
+                    f"reading; docs/events.md). The control task's figures are in the table.", ""]
     if "p3" in made:
         out += [f"![P3]({plots_rel}/{made['p3']})", ""]
     out += ["**What the figures measure here.** QEMU runs the two pCPUs in turns in one host "

@@ -394,17 +394,22 @@ RtosIdentity Session::CurrentIdentity() const {
   return id;
 }
 
+Error RestartedError(const std::string& who, const RtosIdentity& before, const RtosIdentity& now,
+                     bool in_flight) {
+  return Error{Errc::kRtosRestarted,
+               "the RTOS in " + who + " restarted" +
+                   (in_flight ? " while the command was in flight (it may or may not have been "
+                                "carried out)"
+                              : "") +
+                   ": " + DescribeRestart(before, now) +
+                   ". What Linux had set on it (pins, statistics resets) is back to its start-up "
+                   "state",
+               "set again what your application needs (e.g. `tandemctl gpio set`); this is "
+               "reported once: the session goes on with the new boot"};
+}
+
 Error Session::RestartError(const RtosIdentity& now, bool in_flight) {
-  Error e{Errc::kRtosRestarted,
-          "the RTOS in " + Who() + " restarted" +
-              (in_flight ? " while the command was in flight (it may or may not have been "
-                           "carried out)"
-                         : "") +
-              ": " + DescribeRestart(identity_, now) +
-              ". What Linux had set on it (pins, statistics resets) is back to its start-up "
-              "state",
-          "set again what your application needs (e.g. `tandemctl gpio set`); this is reported "
-          "once: the session goes on with the new boot"};
+  Error e = RestartedError(Who(), identity_, now, in_flight);
   identity_ = now;
   return e;
 }
@@ -515,6 +520,19 @@ Result<uint64_t> Session::Submit(const Request& request) {
 }
 
 void Session::Flush() { client_->Flush(); }
+
+Result<bool> Session::Pump(bool reopen) {
+  if (closed_ || !port_bound_) {
+    return Fail(Errc::kInternal, "libtandem: Pump on a closed session", "open a session first");
+  }
+  Result<bool> ev = xen_.EvtchnWait(notifier_.port_, 0);
+  LIBTANDEM_TRY(ev);
+  if (ev.value()) client_->OnNotification();
+  client_->Poll();
+  // Connect() leaves kPeerDown at once when it starts a handshake, so this re-opens once per loss.
+  if (reopen && client_->phase() == ClientPhase::kPeerDown) (void)client_->Connect();
+  return !client_->PrepareWait();
+}
 
 Result<void> Session::WaitProgress(uint64_t deadline_ns) {
   const uint64_t before = client_->counters().completed;

@@ -256,19 +256,20 @@ void Daemon::CheckLiveness() {
   if (!st.ok() || st.value() == DomainRunState::kRunning || st.value() == DomainRunState::kPaused) {
     return;  // a pause is waited for until each command's deadline
   }
-  LoseSession(Error{
-      Errc::kDomainDown,
-      Who() + " is " + libtandem::DomainRunStateName(st.value()) + " (while the command waited)",
-      "restart the RTOS (xl create) and retry: tandemd opens its channel again "
-      "when the next command comes"});
+  // Commands not sent yet stay queued: the next pass looks the domain up again, as a new
+  // direct client would (a re-created domain then reports the restart to each client).
+  LoseSession(Error{Errc::kDomainDown,
+                    Who() + " is " + libtandem::DomainRunStateName(st.value()) +
+                        " (while the command waited)",
+                    "restart the RTOS (xl create) and retry: tandemd opens its channel again "
+                    "when the next command comes"},
+              /*keep_queued=*/true);
 }
 
-void Daemon::LoseSession(const Error& why) {
-  if (!queue_.empty() || !in_flight_.empty()) {
-    Log("failing " + std::to_string(queue_.size() + in_flight_.size()) +
-        " command(s): " + why.message);
-  }
-  while (!queue_.empty()) {
+void Daemon::LoseSession(const Error& why, bool keep_queued) {
+  const size_t failing = in_flight_.size() + (keep_queued ? 0 : queue_.size());
+  if (failing != 0) Log("failing " + std::to_string(failing) + " command(s): " + why.message);
+  while (!keep_queued && !queue_.empty()) {
     const Command cmd = queue_.front();
     queue_.pop_front();
     Answer(cmd, why);

@@ -75,8 +75,9 @@ class Daemon {
   void Expire();
   void CheckLiveness();
   void Reopen();
-  // The session is gone (domain down, Xen error): every command fails with `why`.
-  void LoseSession(const libtandem::Error& why);
+  // The session is gone (domain down, Xen error): every command fails with `why`, except, with
+  // `keep_queued`, those not sent yet (they wait for the session to be opened again).
+  void LoseSession(const libtandem::Error& why, bool keep_queued = false);
 
   void Accept();
   void Read(Conn& c);

@@ -266,3 +266,50 @@ TEST_F(DaemonTest, AnRtosRestartIsReportedToEachClientOnce) {
 
 }  // namespace
 }  // namespace libtandem::testing
+
+namespace libtandem::testing {
+namespace {
+
+TEST_F(DaemonTest, ADestroyedDomainFailsWhatWasInFlightAndTheRecreatedOneIsFoundAgain) {
+  std::atomic<int> step{0};
+  std::unique_ptr<FakeRtos> recreated;
+  xen_.now_step_ns = 1'000'000;  // the daemon's clock moves, so its liveness checks run
+  xen_.on_wait = [&] {
+    rtos_.responsive = !hold_.load();
+    if (step.load() != 1) return;
+    // `xl destroy`, then `xl create` of the same configuration: another domain id.
+    xen_.run_state.erase(3);
+    for (auto it = xen_.store.begin(); it != xen_.store.end();) {
+      it = it->first.rfind("/local/domain/3/", 0) == 0 ? xen_.store.erase(it) : std::next(it);
+    }
+    recreated = std::make_unique<FakeRtos>(xen_, 4, "tandem-rt");
+    recreated->Publish();
+    step = 2;
+  };
+  Start();
+  std::unique_ptr<DaemonPort> p = Client();
+  ASSERT_NE(p, nullptr);
+  ASSERT_TRUE(Ping(*p, kTimeoutNs).ok());
+  hold_ = true;
+  const uint32_t before = Published();
+  Result<uint32_t> in_flight = Fail(Errc::kInternal, "not run");
+  std::thread t([&] { in_flight = GpioToggle(*p, 1, kTimeoutNs); });
+  ASSERT_TRUE(Eventually([&] { return Published() != before; }));
+  step = 1;
+  t.join();
+  ASSERT_FALSE(in_flight.ok());
+  EXPECT_EQ(in_flight.error().code, Errc::kDomainDown) << in_flight.error().message;
+  // The next command finds the domain again by name, and says it is another RTOS, once.
+  Result<void> first = Ping(*p, kTimeoutNs);
+  ASSERT_FALSE(first.ok());
+  EXPECT_EQ(first.error().code, Errc::kRtosRestarted) << first.error().message;
+  EXPECT_NE(first.error().message.find("domain 3 before, 4 now"), std::string::npos)
+      << first.error().message;
+  EXPECT_TRUE(Ping(*p, kTimeoutNs).ok());
+  Stop();
+  EXPECT_NE(Log().find("opened the channel of domain 4 (tandem-rt) again"), std::string::npos)
+      << Log();
+}
+
+}  // namespace
+}  // namespace libtandem::testing

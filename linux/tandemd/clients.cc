@@ -17,6 +17,8 @@ using libtandem::Error;
 namespace wire = libtandem::daemon;
 
 namespace {
+// Why most clients go: they are done.
+constexpr const char* kClosed = "closed the connection";
 // Longer timeouts are cut to this (tandemctl's own --timeout range).
 constexpr uint64_t kMaxTimeoutMs = 600'000;
 }  // namespace
@@ -75,7 +77,7 @@ void Daemon::Accept() {
       w.protocol_version = tandem::channel::kProtocolVersion;
       w.name = domain_.name;
       wire::AppendWelcome(c->out, w);
-      Log(Describe(*c) + " connected");
+      if (config_.verbose) Log(Describe(*c) + " connected");
     }
     Write(*c);
     conns_[c->serial] = std::move(c);
@@ -88,7 +90,7 @@ void Daemon::Read(Conn& c) {
     char probe;
     const ssize_t n = recv(c.fd, &probe, 1, MSG_PEEK | MSG_DONTWAIT);
     if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
-      Drop(c, "closed the connection");
+      Drop(c, kClosed);
     }
     return;
   }
@@ -96,7 +98,7 @@ void Daemon::Read(Conn& c) {
   const size_t room = std::min(sizeof buf, Conn::kInLimit - c.in.size());
   const ssize_t n = recv(c.fd, buf, room, MSG_DONTWAIT);
   if (n == 0) {
-    Drop(c, "closed the connection");
+    Drop(c, kClosed);
     return;
   }
   if (n < 0) {
@@ -217,8 +219,10 @@ void Daemon::Drop(Conn& c, const std::string& reason) {
     }
   }
   stats_.discarded += abandoned;
-  // A client refused or disconnected by the daemon had its line logged then.
-  if (!reason.empty() || queued + abandoned != 0) {
+  // A client that just went away is routine (one per tandemctl run): logged with --verbose, or
+  // when it left commands behind. A refused or disconnected one had its line already.
+  const bool routine = reason.empty() || reason == kClosed;
+  if ((!routine || config_.verbose) || queued + abandoned != 0) {
     Log(Describe(c) + " " + (reason.empty() ? std::string("disconnected") : reason) +
         (queued + abandoned == 0 ? std::string()
                                  : "; dropped " + std::to_string(queued) +

@@ -32,6 +32,7 @@ struct DaemonConfig {
   CredentialFn credentials = SocketPeerCred;
   GroupsFn groups = UserGroups;
   std::function<void(const std::string&)> log;  // one line, no newline
+  bool verbose = false;  // also log every client's connection and its clean end
   uint32_t max_clients = 64;
   uint32_t max_outstanding = 8;  // per client; the channel has kSlotCount (32) slots in all
 };

@@ -30,6 +30,7 @@ struct Options {
   uint32_t timeout_ms = 5000;
   uint32_t max_clients = 64;
   uint32_t per_client = 8;
+  bool verbose = false;
 };
 
 bool AllDigits(const std::string& s) {
@@ -137,6 +138,7 @@ int Serve(const Options& o, const BackendFactory& open_backend, std::ostream& er
   config.log = log;
   config.max_clients = o.max_clients;
   config.max_outstanding = o.per_client;
+  config.verbose = o.verbose;
   Result<void> ran = Result<void>();
   {
     Daemon daemon(*xen.value(), std::move(session.value()), domain.value(), listen_fd.value(),
@@ -183,6 +185,9 @@ int RunTandemd(int argc, const char* const* argv, const BackendFactory& open_bac
                  "commands one client may have queued or in flight (the channel has 32 slots)")
       ->capture_default_str()
       ->check(CLI::Range(1u, 32u));
+  app.add_flag("-v,--verbose", o.verbose,
+               "also log each client's connection and its end (default: only refusals, "
+               "misbehaving clients, clients that left commands behind, and the session)");
   app.footer(
       "Exit status: 0 after SIGTERM/SIGINT; otherwise libtandem's error code, as tandemctl's "
       "(2 usage, 3 domain not found, 8 Xen error, 11 busy: another tandemd or client holds the "

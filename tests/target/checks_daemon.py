@@ -41,7 +41,7 @@ def channel_daemon_two_clients_one_killed(boot, prof):
     boot.sh("rm -f /tmp/tl /tmp/a.* /tmp/b.* /tmp/tandemd.log")
     for line in _LOOP:
         boot.sh(f"echo '{line}' >>/tmp/tl")
-    boot.sh(f"tandemd -d {name} 2>/tmp/tandemd.log & echo $! >/tmp/tandemd.pid")
+    boot.sh(f"tandemd -v -d {name} 2>/tmp/tandemd.log & echo $! >/tmp/tandemd.pid")
     try:
         _wait_lines(boot, "/tmp/tandemd.log", 1, _wall(boot, 30), "tandemd's first log line")
         status, _ = boot.sh(f"test -S {sock}", check=False)
@@ -68,7 +68,7 @@ def channel_daemon_two_clients_one_killed(boot, prof):
         status, obj, out = _tandemctl(boot, "ping")
         require(status == 0 and obj and obj.get("via") == sock,
                 f"a third client after the kill: exit {status}:\n{out}")
-        # The killed tandemctl may have died before it connected; if it had, tandemd says so.
+        # The killed tandemctl may have died before it connected; if it had, tandemd (-v) says so.
         _, log = boot.sh("cat /tmp/tandemd.log")
         pid = cur.split()[0] if cur.split() else "?"
         seen = [ln for ln in log.splitlines() if f"(pid {pid}," in ln and "closed" in ln]

@@ -66,6 +66,8 @@ TEST_F(DaemonTest, TwoClientsAtOnceCompleteAllTheirCommands) {
   EXPECT_EQ(rtos_.levels[1], 0u) << "an even number of toggles";
   EXPECT_EQ(daemon_->stats().commands, uint64_t{2 * kEach});
   EXPECT_TRUE(run_.ok());
+  EXPECT_EQ(Log().find(" connected"), std::string::npos) << "routine clients are not logged:\n"
+                                                         << Log();
   // A clean stop closes the session: libtandem's claim in XenStore is gone.
   EXPECT_EQ(xen_.store.count(BackendPath(3) + "/owner"), 0u);
 }

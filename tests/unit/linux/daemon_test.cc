@@ -266,11 +266,6 @@ TEST_F(DaemonTest, AnRtosRestartIsReportedToEachClientOnce) {
   EXPECT_TRUE(c && Ping(*c, kTimeoutNs).ok());
 }
 
-}  // namespace
-}  // namespace libtandem::testing
-
-namespace libtandem::testing {
-namespace {
 
 TEST_F(DaemonTest, ADestroyedDomainFailsWhatWasInFlightAndTheRecreatedOneIsFoundAgain) {
   std::atomic<int> step{0};

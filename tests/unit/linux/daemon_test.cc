@@ -266,6 +266,29 @@ TEST_F(DaemonTest, AnRtosRestartIsReportedToEachClientOnce) {
   EXPECT_TRUE(c && Ping(*c, kTimeoutNs).ok());
 }
 
+TEST_F(DaemonTest, ARingFrozenByAForeignWriterIsReportedOnceAndReopened) {
+  std::atomic<bool> forge{false};
+  xen_.on_wait = [&] {
+    if (!forge.exchange(false)) return;
+    // Someone else writes the request page (a hand-written client ignoring the claim): a
+    // producer index far ahead, which the RTOS must treat as a broken peer and freeze.
+    auto* h = &rtos_.request_page->header;
+    tandem::channel::StoreRelease(&h->req_prod, tandem::channel::LoadRelaxed(&h->req_prod) + 100);
+    rtos_.server->OnNotification();
+    rtos_.kicked = true;
+  };
+  Start();
+  std::unique_ptr<DaemonPort> p = Client();
+  ASSERT_NE(p, nullptr);
+  ASSERT_TRUE(Ping(*p, kTimeoutNs).ok());
+  forge = true;
+  Result<void> first = Ping(*p, kTimeoutNs);
+  ASSERT_FALSE(first.ok());
+  EXPECT_EQ(first.error().code, Errc::kProtocol) << "as a direct session reports it";
+  EXPECT_NE(first.error().message.find("froze the ring"), std::string::npos)
+      << first.error().message;
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE(Ping(*p, kTimeoutNs).ok()) << "re-opened, reported once";
+}
 
 TEST_F(DaemonTest, ADestroyedDomainFailsWhatWasInFlightAndTheRecreatedOneIsFoundAgain) {
   std::atomic<int> step{0};

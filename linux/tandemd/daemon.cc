@@ -231,9 +231,22 @@ void Daemon::Expire() {
     }
     const Command cmd = *it;
     it = queue_.erase(it);
-    Answer(cmd, TimeoutFor(session_ && session_->connected()
-                               ? "a free slot of the channel (other clients' commands)"
-                               : "the RTOS to accept the session again"));
+    if (session_ && session_->connected()) {
+      Answer(cmd, TimeoutFor("a free slot of the channel (other clients' commands)"));
+      continue;
+    }
+    // As a direct Session::Call reports a session the RTOS does not take back: a protocol
+    // error, unless the domain itself is the reason (paused, gone).
+    Error e = TimeoutFor("the RTOS to accept the session again");
+    if (e.code == Errc::kTimeout) {
+      e = Error{Errc::kProtocol,
+                "the RTOS in " + Who() +
+                    " dropped the channel's session and did not take a new one before the "
+                    "deadline (it may have shut its channel down)",
+                "check the RTOS console (xl console " + std::to_string(domain_.domid) +
+                    "); restart the RTOS if its channel is closed"};
+    }
+    Answer(cmd, e);
   }
   for (auto it = in_flight_.begin(); it != in_flight_.end();) {
     if (it->second.deadline_ns > now) {

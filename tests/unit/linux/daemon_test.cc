@@ -290,6 +290,26 @@ TEST_F(DaemonTest, ARingFrozenByAForeignWriterIsReportedOnceAndReopened) {
   for (int i = 0; i < 5; ++i) EXPECT_TRUE(Ping(*p, kTimeoutNs).ok()) << "re-opened, reported once";
 }
 
+TEST_F(DaemonTest, AChannelTheRtosShutDownEndsEachCommandAtItsDeadlineAsADirectOneDoes) {
+  std::atomic<bool> shut{false};
+  xen_.now_step_ns = 1'000'000;  // the daemon's clock moves, so deadlines come
+  xen_.on_wait = [&] {
+    if (shut.exchange(false)) rtos_.server->Close();
+  };
+  Start();
+  std::unique_ptr<DaemonPort> p = Client();
+  ASSERT_NE(p, nullptr);
+  ASSERT_TRUE(Ping(*p, kTimeoutNs).ok());
+  shut = true;
+  for (int i = 0; i < 2; ++i) {
+    Result<void> r = Ping(*p, 500'000'000);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, Errc::kProtocol) << r.error().message;
+    EXPECT_NE(r.error().message.find("did not take a new one"), std::string::npos)
+        << r.error().message;
+  }
+}
+
 TEST_F(DaemonTest, ADestroyedDomainFailsWhatWasInFlightAndTheRecreatedOneIsFoundAgain) {
   std::atomic<int> step{0};
   std::unique_ptr<FakeRtos> recreated;

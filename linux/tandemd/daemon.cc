@@ -98,8 +98,9 @@ libtandem::Result<void> Daemon::Run(int stop_fd) {
     for (auto& [serial, c] : conns_) {
       if (!c->dead) ParseFrames(*c);
     }
-    // Events from the RTOS (the events ring, not there yet) would be read here and appended to
-    // every Conn whose `subscribed` mask has the event's kind (FrameType::kEvent).
+    // The place for the RTOS's events (the events ring, not there yet): read them here and
+    // append a FrameType::kEvent to every Conn subscribed to the event's kind (a mask for Conn,
+    // set by FrameType::kSubscribe, which clients.cc answers "refused" until then).
     for (auto it = conns_.begin(); it != conns_.end();) {
       if (it->second->dead) {
         close(it->second->fd);

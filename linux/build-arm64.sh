@@ -1,5 +1,5 @@
 #!/bin/sh
-# Cross-builds the dom0 tools (tandemctl, tandem-bench and the test aids tandem-loopback,
+# Cross-builds the dom0 tools (tandemctl, tandemd, tandem-bench and the test aids tandem-loopback,
 # tandem-pacer and tandem-vchan) as static arm64 executables (nothing else is needed in the
 # initramfs) and copies them to BUILD_DIR/bin, the directory platform/run puts into dom0's /usr/local/bin by default.
 # Prints the paths of the copies.
@@ -24,9 +24,9 @@ done
 cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_TOOLCHAIN_FILE="$repo/cmake/aarch64-linux.cmake" -DTANDEM_ARM64_SYSROOT="$sysroot" \
   -DTANDEM_ONLY="lib;channel;linux" -DTANDEM_SKIP= >/dev/null
-ninja -C "$build" -j2 tandemctl tandem-bench tandem-loopback tandem-pacer tandem-vchan >/dev/null
+ninja -C "$build" -j2 tandemctl tandemd tandem-bench tandem-loopback tandem-pacer tandem-vchan >/dev/null
 mkdir -p "$build/bin"
-for exe in tandemctl tandem-bench tandem-loopback tandem-pacer tandem-vchan; do
+for exe in tandemctl tandemd tandem-bench tandem-loopback tandem-pacer tandem-vchan; do
   cp "$build/linux/$exe" "$build/bin/$exe"
   echo "$build/bin/$exe"
 done

@@ -401,17 +401,22 @@ RtosIdentity Session::CurrentIdentity() const {
   return id;
 }
 
+Error RestartedError(const std::string& who, const RtosIdentity& before, const RtosIdentity& now,
+                     bool in_flight) {
+  return Error{Errc::kRtosRestarted,
+               "the RTOS in " + who + " restarted" +
+                   (in_flight ? " while the command was in flight (it may or may not have been "
+                                "carried out)"
+                              : "") +
+                   ": " + DescribeRestart(before, now) +
+                   ". What Linux had set on it (pins, statistics resets) is back to its start-up "
+                   "state",
+               "set again what your application needs (e.g. `tandemctl gpio set`); this is "
+               "reported once: the session goes on with the new boot"};
+}
+
 Error Session::RestartError(const RtosIdentity& now, bool in_flight) {
-  Error e{Errc::kRtosRestarted,
-          "the RTOS in " + Who() + " restarted" +
-              (in_flight ? " while the command was in flight (it may or may not have been "
-                           "carried out)"
-                         : "") +
-              ": " + DescribeRestart(identity_, now) +
-              ". What Linux had set on it (pins, statistics resets) is back to its start-up "
-              "state",
-          "set again what your application needs (e.g. `tandemctl gpio set`); this is reported "
-          "once: the session goes on with the new boot"};
+  Error e = RestartedError(Who(), identity_, now, in_flight);
   identity_ = now;
   return e;
 }
@@ -560,6 +565,28 @@ Result<std::vector<tandem::channel::Event>> Session::WaitEvents(uint64_t deadlin
   }
   got.resize(n);
   return got;
+}
+
+std::vector<tandem::channel::Event> Session::TakeEvents(size_t max) {
+  std::vector<tandem::channel::Event> got(max);
+  got.resize(events_->Take(got.data(), static_cast<uint32_t>(max)));
+  return got;
+}
+
+Result<bool> Session::Pump(bool reopen) {
+  if (closed_ || !port_bound_) {
+    return Fail(Errc::kInternal, "libtandem: Pump on a closed session", "open a session first");
+  }
+  Result<bool> ev = xen_.EvtchnWait(notifier_.port_, 0);
+  LIBTANDEM_TRY(ev);
+  if (ev.value()) client_->OnNotification();
+  client_->Poll();
+  // Connect() leaves kPeerDown at once when it starts a handshake, so this re-opens once per loss.
+  if (reopen && client_->phase() == ClientPhase::kPeerDown) (void)client_->Connect();
+  // Both armed before either is checked again (PumpUntil's rule): answers or events waiting.
+  const bool answers = client_->PrepareWait();
+  const bool events = events_->PrepareWait();
+  return !answers && !events;
 }
 
 Result<void> Session::WaitProgress(uint64_t deadline_ns) {

@@ -189,6 +189,8 @@ class RealXenBackend final : public XenBackend {
     return ProcessesWithOpen("/proc", "/dev/xen/evtchn", getpid());
   }
 
+  int EvtchnFd() override { return xenevtchn_fd(evtchn_); }
+
   Result<void> EvtchnUnbind(uint32_t local_port) override {
     if (xenevtchn_unbind(evtchn_, local_port) < 0) {
       return Fail(XenError("xenevtchn_unbind", errno));

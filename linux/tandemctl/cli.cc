@@ -1,6 +1,7 @@
 // tandemctl: command line (CLI11), one command per run, exit status = libtandem::Errc.
 #include "cli.h"
 
+#include <dirent.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -16,6 +17,7 @@
 
 #include "libtandem/app_commands.h"
 #include "libtandem/commands.h"
+#include "libtandem/daemon_port.h"
 #include "libtandem/discovery.h"
 #include "libtandem/events.h"
 #include "libtandem/session.h"
@@ -62,6 +64,9 @@ struct Options {
   std::string kinds = "default";
   uint64_t count = 0;        // 0: no limit
   uint32_t duration_ms = 0;  // 0: until interrupted
+  bool direct = false;   // --direct: never through tandemd
+  bool verbose = false;  // --verbose: say which way the command went
+  std::string socket_dir = libtandem::daemon::kDefaultSocketDir;
 };
 
 // Set by SIGINT/SIGTERM while `watch` runs: it stops and prints its summary.
@@ -99,20 +104,37 @@ class Runner {
   }
   // Opens Xen, resolves --domain, opens a session; on failure prints and returns the exit code.
   int Connect();
+  // Through tandemd when its socket for the domain is there (docs/daemon.md): 0 connected, -1
+  // no tandemd (go direct), else the exit code of a reported error.
+  int ConnectDaemon();
+  // Xen's clock when Xen is open (tests script it), else the monotonic clock.
+  uint64_t Now() const {
+    return xen_ ? xen_->NowNs()
+                : static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                            std::chrono::steady_clock::now().time_since_epoch())
+                                            .count());
+  }
   uint64_t Remaining() const {
-    const uint64_t now = xen_->NowNs();
+    const uint64_t now = Now();
     return deadline_ > now ? deadline_ - now : 0;
+  }
+  // The RTOS's channel counters, from the session or through tandemd.
+  Result<libtandem::RtosCounters> RtosCounters() {
+    if (daemon_ != nullptr) return daemon_->ReadRtosCounters(Remaining());
+    return session_->ReadRtosCounters();
   }
   JsonObject Base(const char* command) const {
     JsonObject j;
     j.Add("ok", true).Add("command", command);
-    const libtandem::RtosIdentity& rtos = session_->identity();
+    const libtandem::RtosIdentity& rtos =
+        daemon_ != nullptr ? daemon_->welcome().rtos : session_->identity();
     j.AddRaw("domain", JsonObject()
                            .Add("id", static_cast<uint64_t>(domain_.domid))
                            .Add("name", domain_.name)
                            .Add("boot_id", libtandem::BootIdText(rtos.boot_id))
                            .Add("generation", uint64_t{rtos.generation})
                            .Render());
+    j.Add("via", via_);
     return j;
   }
   std::string Who() const {
@@ -128,18 +150,75 @@ class Runner {
   std::unique_ptr<libtandem::XenBackend> xen_;
   libtandem::DomainEntry domain_;
   std::unique_ptr<libtandem::Session> session_;
-  std::unique_ptr<libtandem::SessionPort> port_;
+  std::unique_ptr<libtandem::CommandPort> port_;
+  libtandem::DaemonPort* daemon_ = nullptr;  // port_, when it goes through tandemd
+  std::string via_ = "direct";               // "direct" or tandemd's socket path
   uint64_t deadline_ = 0;
 };
 
+// The only tandemd socket in `dir` (for a caller that cannot ask XenStore which domain is meant).
+std::optional<std::string> OnlySocket(const std::string& dir) {
+  DIR* d = opendir(dir.c_str());
+  if (d == nullptr) return std::nullopt;
+  std::vector<std::string> found;
+  while (const dirent* e = readdir(d)) {
+    const std::string n = e->d_name;
+    if (n.size() > 5 && n.compare(n.size() - 5, 5, ".sock") == 0) found.push_back(n);
+  }
+  closedir(d);
+  if (found.size() != 1) return std::nullopt;
+  return dir + "/" + found[0];
+}
+
+int Runner::ConnectDaemon() {
+  // The socket is named after the domain. Without Xen (a user tandemd admits, not root), the
+  // name comes from --domain, or the socket is the only one there.
+  std::string path;
+  if (xen_) {
+    path = libtandem::daemon::SocketPath(
+        o_.socket_dir, domain_.name.empty() ? std::to_string(domain_.domid) : domain_.name);
+  } else if (o_.selector.by == libtandem::DomainSelector::By::kName) {
+    path = libtandem::daemon::SocketPath(o_.socket_dir, o_.selector.name);
+  } else if (o_.selector.by == libtandem::DomainSelector::By::kOnlyPublisher) {
+    path = OnlySocket(o_.socket_dir).value_or("");
+  }
+  if (path.empty()) return -1;
+  Result<std::unique_ptr<libtandem::DaemonPort>> d =
+      libtandem::DaemonPort::Connect(path, Remaining(), o_.expect_boot_id);
+  if (!d.ok()) return Report(d.error());
+  if (d.value() == nullptr) {
+    if (o_.verbose) err_ << "tandemctl: no tandemd at " << path << ": using the channel directly\n";
+    return -1;
+  }
+  daemon_ = d.value().get();
+  domain_.domid = daemon_->welcome().rtos.domid;
+  domain_.name = daemon_->welcome().name;
+  port_ = std::move(d.value());
+  via_ = path;
+  if (o_.verbose) err_ << "tandemctl: through tandemd at " << path << "\n";
+  return 0;
+}
+
 int Runner::Connect() {
   Result<std::unique_ptr<libtandem::XenBackend>> xen = open_backend_();
-  if (!xen.ok()) return Report(xen.error());
+  if (!xen.ok()) {
+    // No Xen for this user: tandemd may still serve it.
+    deadline_ = Now() + uint64_t{o_.timeout_ms} * 1'000'000;
+    if (!o_.direct) {
+      if (int rc = ConnectDaemon(); rc >= 0) return rc;
+    }
+    return Report(xen.error());
+  }
   xen_ = std::move(xen.value());
   deadline_ = xen_->NowNs() + uint64_t{o_.timeout_ms} * 1'000'000;
   Result<libtandem::DomainEntry> d = libtandem::ResolveDomain(*xen_, o_.selector);
   if (!d.ok()) return Report(d.error());
   domain_ = d.value();
+  if (!o_.direct) {
+    if (int rc = ConnectDaemon(); rc >= 0) return rc;
+  } else if (o_.verbose) {
+    err_ << "tandemctl: --direct: using the channel directly\n";
+  }
   // --expect-boot-id: the boot the caller knew. Another boot is reported by the first command
   // (exit 12) before it runs, as a long-lived Session reports a restart.
   libtandem::RtosIdentity expected{domain_.domid, o_.expect_boot_id, 0};
@@ -190,10 +269,10 @@ int Runner::List() {
 
 int Runner::Ping() {
   if (int rc = Connect()) return rc;
-  const uint64_t start = xen_->NowNs();
+  const uint64_t start = Now();
   Result<void> r = libtandem::Ping(*port_, Remaining());
   if (!r.ok()) return Report(r.error());
-  const uint64_t rtt_ns = xen_->NowNs() - start;
+  const uint64_t rtt_ns = Now() - start;
   if (o_.json) {
     out_ << Base("ping").Add("rtt_us", rtt_ns / 1000).Render() << "\n";
   } else {
@@ -278,7 +357,9 @@ int Runner::Stats() {
       *port_, Remaining(),
       o_.reset ? libtandem::StatsMode::kReadAndReset : libtandem::StatsMode::kRead);
   if (!r.ok()) return Report(r.error());
-  const libtandem::RtosCounters rtos = session_->ReadRtosCounters();
+  Result<libtandem::RtosCounters> counters = RtosCounters();
+  if (!counters.ok()) return Report(counters.error());
+  const libtandem::RtosCounters rtos = counters.value();
   if (o_.json) {
     std::vector<std::string> tasks;
     for (const auto& t : r.value()) {
@@ -496,7 +577,12 @@ int Runner::Watch() {
   }
   Result<uint64_t> mask = libtandem::ParseEventKinds(kinds, app.value());
   if (!mask.ok()) return Report(mask.error());
-  Result<void> sub = session_->SubscribeEvents(mask.value());
+  // Directly, or through tandemd (which subscribes its session for all its clients).
+  auto dropped_now = [&] {
+    return daemon_ != nullptr ? daemon_->events_dropped() : session_->events_dropped();
+  };
+  Result<void> sub = daemon_ != nullptr ? daemon_->SubscribeEvents(mask.value(), Remaining())
+                                        : session_->SubscribeEvents(mask.value());
   if (!sub.ok()) return Report(sub.error());
   if (!o_.json) {
     err_ << "tandemctl: watching " << kinds << " on " << Who()
@@ -507,18 +593,19 @@ int Runner::Watch() {
   g_stop_watching = 0;
   std::signal(SIGINT, StopWatching);
   std::signal(SIGTERM, StopWatching);
-  const uint64_t start = xen_->NowNs();
+  const uint64_t start = Now();
   const uint64_t end = o_.duration_ms ? start + uint64_t{o_.duration_ms} * 1'000'000 : UINT64_MAX;
-  const uint64_t dropped_at_start = session_->events_dropped();
+  const uint64_t dropped_at_start = dropped_now();
   uint64_t dropped_seen = dropped_at_start;
   uint64_t received = 0;
   int rc = 0;
   while (!g_stop_watching && (o_.count == 0 || received < o_.count)) {
-    const uint64_t now = xen_->NowNs();
+    const uint64_t now = Now();
     if (now >= end) break;
     // Short slices, so that Ctrl-C and --duration are honoured promptly.
+    const uint64_t slice = std::min<uint64_t>(end - now, 200'000'000);
     Result<std::vector<tandem::channel::Event>> got =
-        session_->WaitEvents(std::min(end, now + 200'000'000));
+        daemon_ != nullptr ? daemon_->WaitEvents(slice) : session_->WaitEvents(now + slice);
     if (!got.ok()) {
       rc = Report(got.error());
       break;
@@ -528,7 +615,7 @@ int Runner::Watch() {
       PrintEvent(e, app.value());
       ++received;
     }
-    const uint64_t dropped = session_->events_dropped();
+    const uint64_t dropped = dropped_now();
     if (dropped != dropped_seen) {  // said as it happens, not only at the end
       if (o_.json) {
         out_ << JsonObject()
@@ -549,12 +636,12 @@ int Runner::Watch() {
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
   if (rc != 0) return rc;
-  const uint64_t dropped = session_->events_dropped() - dropped_at_start;
+  const uint64_t dropped = dropped_now() - dropped_at_start;
   if (o_.json) {
     out_ << Base("watch")
                 .Add("events", received)
                 .Add("dropped", dropped)
-                .Add("resyncs", session_->events_resyncs())
+                .Add("resyncs", session_ != nullptr ? session_->events_resyncs() : 0)
                 .Render()
          << "\n";
   } else {
@@ -603,6 +690,15 @@ GlobalOptions AddGlobalOptions(CLI::App& app, Options& o) {
                  "milliseconds the whole command may take, connection included")
       ->capture_default_str()
       ->check(CLI::Range(1u, 600000u));
+  app.add_flag("--direct", o.direct,
+               "use the channel directly even when tandemd serves the domain (it then fails "
+               "with status 11, busy, while tandemd runs)");
+  app.add_flag("-v,--verbose", o.verbose,
+               "say on stderr whether the command went through tandemd (and its socket) or "
+               "directly; --json always says it as \"via\"");
+  app.add_option("--socket-dir", o.socket_dir,
+                 "where tandemd's sockets are (<dir>/<domain name>.sock)")
+      ->capture_default_str();
   g.expect_boot_id = app.add_option(
       "--expect-boot-id", o.expect_boot_id_text,
       "the RTOS boot (16 hex digits, from `list` or an earlier --json result) the command is "

@@ -31,7 +31,7 @@ CPUPOOLS = REPO / "platform" / "dom0" / "tandem-cpupools"
 LINUX_BUILD = REPO / "linux" / "build-arm64.sh"
 LINUX_OUT = REPO / "build" / "arm64-linux"
 # What linux/build-arm64.sh builds (found here when it is not run: --no-build).
-LINUX_TOOLS = ["linux/tandemctl", "linux/tandem-bench", "linux/tandem-loopback",
+LINUX_TOOLS = ["linux/tandemctl", "linux/tandemd", "linux/tandem-bench", "linux/tandem-loopback",
                "linux/tandem-pacer"]
 
 

@@ -16,6 +16,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import checks  # noqa: E402
 import checks_apps  # noqa: E402,F401 (registers the apps group)
 import checks_partitions  # noqa: E402,F401 (registers the partitions group)
+import checks_daemon  # noqa: E402,F401 (registers tandemd's check in group channel)
 import target  # noqa: E402
 
 

@@ -73,6 +73,11 @@ bool IsRestart(const RtosIdentity& before, const RtosIdentity& now);
 // "boot id 1a2b... before, 3c4d... now" and the like, for messages.
 std::string DescribeRestart(const RtosIdentity& before, const RtosIdentity& now);
 
+// The kRtosRestarted error a client is given once per restart, worded alike by Session and by
+// tandemd (which tells each of its clients). `who`: "domain 3 (tandem-rt)".
+Error RestartedError(const std::string& who, const RtosIdentity& before, const RtosIdentity& now,
+                     bool in_flight);
+
 std::string BackendPath(uint32_t domid);
 
 // How a session signals (docs/protocol.md, section 5; tandem/channel/wire.h kSignal*).
@@ -128,7 +133,20 @@ class Session {
   // Events the RTOS dropped because its ring was full (since its channel started), and how often
   // this reader had to skip to the RTOS's present (a restarted channel).
   uint64_t events_dropped() const { return events_ ? events_->dropped() : 0; }
+  // Never blocks (an event loop, after Pump): the events that arrived so far, oldest first.
+  std::vector<tandem::channel::Event> TakeEvents(size_t max = 64);
   uint64_t events_resyncs() const { return events_ ? events_->resyncs() : 0; }
+  // For an event loop that serves several callers on one session (tandemd, docs/daemon.md):
+  // the descriptor to poll for the RTOS's notifications (-1: the backend has none; then call
+  // Pump() every millisecond or so while commands are in flight).
+  int event_fd() { return xen_.EvtchnFd(); }
+  // Never blocks: consumes a pending notification, collects the responses published so far and
+  // follows the RTOS's state (a restarted RTOS is re-attached as soon as it is in InitWait). With
+  // `reopen`, a session the RTOS dropped or froze is re-opened, as Call() does before it sends.
+  // Returns true when the caller may sleep on event_fd() (the ring is armed: the RTOS notifies),
+  // false when it should Pump() again at once.
+  Result<bool> Pump(bool reopen);
+  bool connected() const { return client_ != nullptr && client_->connected(); }
 
   // Fault injection (tandem-bench --storm): one event-channel notification with nothing new on
   // the ring, as a misbehaving client sends them (Xen's XSA-391 class). The RTOS must stay

@@ -62,6 +62,10 @@ class XenBackend {
   // The other processes that have the event-channel device open: one of them holds a port that
   // Bind found busy (Xen does not say which). Best effort: empty when it cannot be found out.
   virtual std::vector<ProcessInfo> EvtchnUsers() = 0;
+  // A descriptor that polls readable when a bound port fired (xenevtchn_fd), for event loops
+  // that wait on sockets and the channel at once; EvtchnWait(port, 0) then consumes it. -1: the
+  // backend has none (the caller polls EvtchnWait on a short period instead).
+  virtual int EvtchnFd() { return -1; }
 
   // Grant mappings (libxengnttab): one page of `domid`'s grant `ref`.
   virtual Result<void*> GrantMap(uint32_t domid, uint32_t ref, bool writable) = 0;

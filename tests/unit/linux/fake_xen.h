@@ -177,6 +177,7 @@ class BorrowedXen : public XenBackend {
   Result<void> EvtchnNotify(uint32_t p) override { return x_.EvtchnNotify(p); }
   Result<bool> EvtchnWait(uint32_t p, uint64_t t) override { return x_.EvtchnWait(p, t); }
   std::vector<ProcessInfo> EvtchnUsers() override { return x_.EvtchnUsers(); }
+  int EvtchnFd() override { return x_.EvtchnFd(); }
   Result<void*> GrantMap(uint32_t d, uint32_t r, bool w) override { return x_.GrantMap(d, r, w); }
   Result<void> GrantUnmap(void* p) override { return x_.GrantUnmap(p); }
   uint64_t NowNs() override { return x_.NowNs(); }

@@ -59,7 +59,7 @@ tandem::Error<Error> HardwareError(const Request& request, const Response& rsp,
         break;
     }
   }
-  return Fail(Errc::kRefused, message, hint);
+  return Fail(Error{Errc::kRefused, message, hint, rsp.status});
 }
 
 // Sends and turns a non-OK status into kRefused; `what` names the command in messages. The
@@ -99,7 +99,8 @@ Result<Response> Send(CommandPort& port, const Request& request, const std::stri
       hint = "check the RTOS console";
       break;
   }
-  return Fail(Errc::kRefused, "the RTOS refused " + what + ": " + WireStatusName(rsp.status), hint);
+  return Fail(Error{Errc::kRefused, "the RTOS refused " + what + ": " + WireStatusName(rsp.status),
+                    hint, rsp.status});
 }
 
 std::string Printable(const uint8_t* bytes, uint32_t len) {

@@ -81,7 +81,8 @@ int Guard(tandem_error* err, Body body) noexcept {
 }
 
 Result<void> NeedArg(const void* p, const char* what) {
-  if (p == nullptr) return Fail(Errc::kUsage, std::string(what) + " is NULL", "pass a valid pointer");
+  if (p == nullptr)
+    return Fail(Errc::kUsage, std::string(what) + " is NULL", "pass a valid pointer");
   return {};
 }
 
@@ -274,7 +275,7 @@ int tandem_gpio_configure(tandem_rtos* rtos, uint32_t pin, int32_t direction, ui
 }
 
 int tandem_get_task_stats(tandem_rtos* rtos, int32_t reset, tandem_task_stats* out, size_t capacity,
-                      size_t* count, tandem_error* err) {
+                          size_t* count, tandem_error* err) {
   return Guard(err, [&]() -> Result<void> {
     LIBTANDEM_TRY(NeedArg(rtos, "rtos"));
     LIBTANDEM_TRY(NeedArg(count, "count"));
@@ -290,7 +291,7 @@ int tandem_get_task_stats(tandem_rtos* rtos, int32_t reset, tandem_task_stats* o
 }
 
 int tandem_get_channel_counters(tandem_rtos* rtos, tandem_channel_counters* out,
-                               tandem_error* err) {
+                                tandem_error* err) {
   return Guard(err, [&]() -> Result<void> {
     LIBTANDEM_TRY(NeedArg(rtos, "rtos"));
     LIBTANDEM_TRY(NeedArg(out, "out"));

@@ -125,14 +125,13 @@ int tandem_gpio_toggle(tandem_rtos* rtos, uint32_t pin, uint32_t* level, tandem_
 /* `level`: an output's initial level; must be 0 for an input. */
 int tandem_gpio_configure(tandem_rtos* rtos, uint32_t pin, int32_t direction, uint32_t level,
                           tandem_error* err);
-/* Every task's figures, as tandem_list_domains fills arrays. `reset` != 0: the RTOS clears each
- * task's counters as it reads them (a measurement window; protocol 1.1). A call whose array was
- * too small has still read (and, with `reset`, cleared) them all: size it from tandem_domain's
- * rule, or pass 256 (libtandem's bound on the task count). */
+/* Every task's figures: up to `capacity` entries in `out`, *count = how many tasks there are.
+ * `reset` != 0: the RTOS clears each task's counters as it reads them (a measurement window;
+ * protocol 1.1). All tasks are read (and cleared) even when `capacity` is too small, so pass
+ * 256, libtandem's bound on the task count. */
 int tandem_get_task_stats(tandem_rtos* rtos, int32_t reset, tandem_task_stats* out, size_t capacity,
-                      size_t* count, tandem_error* err);
-int tandem_get_channel_counters(tandem_rtos* rtos, tandem_channel_counters* out,
-                               tandem_error* err);
+                          size_t* count, tandem_error* err);
+int tandem_get_channel_counters(tandem_rtos* rtos, tandem_channel_counters* out, tandem_error* err);
 
 /* ---- Reserved for later (issue 14): declared when implemented, ABI version 2 on. ----
  * Application commands (part 1, `tandemctl call`), in the shape of the calls above:

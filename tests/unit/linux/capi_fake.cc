@@ -5,6 +5,7 @@
 // used from one thread.
 #include <stdint.h>
 
+#include <list>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -21,9 +22,16 @@ using libtandem::testing::BorrowedXen;
 using libtandem::testing::FakeRtos;
 using libtandem::testing::FakeXen;
 
+// A FakeRtos in place (not movable), destroyed as itself: it is a polymorphic Notifier without
+// a virtual destructor, which a container must not delete through a FakeRtos* (clang-tidy).
+struct RtosSlot {
+  RtosSlot(FakeXen& xen, uint32_t domid, const char* name) : rtos(xen, domid, name) {}
+  FakeRtos rtos;
+};
+
 struct World {
   FakeXen xen;
-  std::vector<std::unique_ptr<FakeRtos>> rtos;  // destroyed before xen (declared after it)
+  std::list<RtosSlot> rtos;  // destroyed before xen (declared after it)
   bool no_xen = false;
 };
 
@@ -41,8 +49,8 @@ World& W() {
 }
 
 FakeRtos* Find(uint32_t domid) {
-  for (auto& r : W().rtos) {
-    if (r->domid == domid) return r.get();
+  for (RtosSlot& r : W().rtos) {
+    if (r.rtos.domid == domid) return &r.rtos;
   }
   return nullptr;
 }
@@ -73,8 +81,8 @@ void tandem_fake_reset(void) {
 
 // An RTOS domain that publishes its channel (pins 0-3 exported, two tasks).
 void tandem_fake_add_rtos(uint32_t domid, const char* name) {
-  W().rtos.push_back(std::make_unique<FakeRtos>(W().xen, domid, name));
-  W().rtos.back()->Publish();
+  W().rtos.emplace_back(W().xen, domid, name);
+  W().rtos.back().rtos.Publish();
 }
 
 // Which pins the RTOS exports: bit n = pin n.

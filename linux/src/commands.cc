@@ -59,7 +59,7 @@ tandem::Error<Error> HardwareError(const Request& request, const Response& rsp,
         break;
     }
   }
-  return Fail(Errc::kRefused, message, hint);
+  return Fail(Error{Errc::kRefused, message, hint, rsp.status});
 }
 
 }  // namespace
@@ -101,7 +101,8 @@ Result<Response> SendRequest(CommandPort& port, const Request& request, const st
       hint = "check the RTOS console";
       break;
   }
-  return Fail(Errc::kRefused, "the RTOS refused " + what + ": " + WireStatusName(rsp.status), hint);
+  return Fail(Error{Errc::kRefused, "the RTOS refused " + what + ": " + WireStatusName(rsp.status),
+                    hint, rsp.status});
 }
 
 namespace {

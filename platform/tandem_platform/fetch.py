@@ -41,6 +41,7 @@ class Artifacts:
     modules: pathlib.Path      # lib/modules/<ver>/kernel/drivers/xen
     dom0_root: pathlib.Path    # busybox + toolstack + library closure
     sysroot: pathlib.Path      # arm64 libxen-dev sysroot
+    python_root: pathlib.Path = None  # Debian's python3.11 for dom0 (python.py)
 
 
 class _Apt:
@@ -237,6 +238,9 @@ def _fetch_locked(force_update) -> Artifacts:
         raise PlatformError(f"fetched packages lack {xen} or {kroot}/boot/vmlinuz-*; "
                             f"remove {stamp} and retry")
     kver = kernels[-1].name[len("vmlinuz-"):]
+    # Its own root and stamp: adding it leaves the toolstack's dom0 root as it is.
+    from . import python
     return Artifacts(xen=xen, kernel=kernels[-1], kernel_version=kver,
                      modules=kroot / "lib/modules" / kver / "kernel/drivers/xen",
-                     dom0_root=dom0_root, sysroot=sysroot)
+                     dom0_root=dom0_root, sysroot=sysroot,
+                     python_root=python.fetch_root(apt, _unpack_set))

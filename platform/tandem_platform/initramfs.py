@@ -11,6 +11,7 @@ import stat
 import subprocess
 
 from . import fetch as fetchmod
+from . import python
 from .config import Platform
 from .util import REPO, PlatformError, log
 from .xlcfg import rtos_config_path, rtos_kernel_path, xl_config
@@ -134,6 +135,32 @@ def _copy_path(c: Cpio, root: pathlib.Path, rel: str):
         c.file(rel, src.read_bytes(), 0o755 if os.access(src, os.X_OK) else 0o644)
 
 
+def _python_files(art: fetchmod.Artifacts, missing: dict):
+    """Python in dom0 (python.py) and what linux/build-arm64.sh staged for it: the files, and
+    the (root, path) of every library they need, looked up in the Python root (libexpat,
+    libffi) and then the toolstack's (libc, libz, the Xen libraries). Unresolved sonames go to
+    `missing`."""
+    if art.python_root is None:
+        return [], []
+    files = python.image_files(art.python_root, LINUX_OUT / "python-root")
+    roots = (art.python_root, art.dom0_root)
+    libs, todo, seen = {}, python.shared_objects(files), set()
+    while todo:
+        f = todo.pop()
+        if f in seen:
+            continue
+        seen.add(f)
+        for so in fetchmod._needed(f):
+            hit = next(((r, fetchmod.find_lib(r, so)) for r in roots if fetchmod.find_lib(r, so)),
+                       None)
+            if hit is None:
+                missing.setdefault(so, []).append(f.name)
+            elif so not in libs:
+                libs[so] = (hit[0], str(hit[1].relative_to(hit[0])))
+                todo.append(hit[1].resolve())
+    return files, list(libs.values())
+
+
 SCENARIO_DIR = "etc/tandem/scenarios"
 
 
@@ -170,6 +197,7 @@ def build(p: Platform, art: fetchmod.Artifacts, out: pathlib.Path, route: str,
         if lib is None:
             missing[so] = ["dlopen"]
         libs[so] = lib
+    py_files, py_libs = _python_files(art, missing)
     if missing:
         raise PlatformError(f"libraries missing for the dom0 image: {missing}")
     tmp = out.with_suffix(".tmp")
@@ -210,6 +238,12 @@ def build(p: Platform, art: fetchmod.Artifacts, out: pathlib.Path, route: str,
         c.file("usr/local/bin/tandem-cpupools", CPUPOOLS.read_bytes(), 0o755)
         for e in extra:
             c.file(f"usr/local/bin/{e.name}", e.read_bytes(), 0o755)
+        for name, src, mode in py_files:
+            c.file(name, src.read_bytes(), mode)
+        if py_files:
+            c.symlink("usr/bin/python3", f"python{python.VERSION}")
+        for lib_root, rel in py_libs:
+            _copy_path(c, lib_root, rel)
         for s in scenarios:
             for name, data, mode in scenario_files(s):
                 c.file(name, data, mode)

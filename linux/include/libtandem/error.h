@@ -63,6 +63,10 @@ struct Error {
   Errc code = Errc::kInternal;
   std::string message;  // what is wrong and where
   std::string hint;     // what to do (may be empty)
+  // kRefused by the RTOS: its answer (tandem::channel::WireStatus), so callers such as the C ABI
+  // (linux/capi) can tell "permission denied" from "hardware error" without parsing `message`.
+  // 0 for every other error.
+  uint32_t rtos_status = 0;
 };
 
 template <typename T>

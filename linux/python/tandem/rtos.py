@@ -1,0 +1,165 @@
+"""Rtos (one open session with a Tandem RT domain), open() and list_domains(): tandemctl's
+commands as Python calls over libtandem_c. Results are named tuples (`._asdict()` gives JSON)."""
+
+import collections
+import ctypes
+
+from . import _capi, errors
+
+__all__ = ["open", "list_domains", "Rtos", "Domain", "Identity", "TaskStats",
+           "ChannelCounters", "DEFAULT_TIMEOUT_MS"]
+
+DEFAULT_TIMEOUT_MS = 2000  # tandemctl --timeout's default
+
+Domain = collections.namedtuple("Domain", "domid name published channel boot_id")
+Identity = collections.namedtuple("Identity", "domid name boot_id generation")
+TaskStats = collections.namedtuple(
+    "TaskStats", "index name activations deadline_misses worst_response_us worst_execution_us")
+ChannelCounters = collections.namedtuple(
+    "ChannelCounters", "requests rejected broken notify_sent notify_received hypercalls "
+                       "generation boot_id state error")
+
+
+def boot_id_text(boot_id):
+    """16 hex digits, as tandemctl shows boot ids; "" for none (0)."""
+    return f"{boot_id:016x}" if boot_id else ""
+
+
+def list_domains():
+    """Every domain but dom0 (`tandemctl list`), as Domain tuples; boot_id as text."""
+    capacity = 64
+    while True:
+        out, count = (_capi.TandemDomain * capacity)(), ctypes.c_size_t()
+        _capi.call("tandem_list_domains", out, capacity, ctypes.byref(count))
+        if count.value <= capacity:
+            return [Domain(d.domid, _capi.text(d.name), bool(d.published), _capi.text(d.channel),
+                           boot_id_text(d.boot_id)) for d in out[:count.value]]
+        capacity = count.value
+
+
+def open(domain=None, timeout_ms=DEFAULT_TIMEOUT_MS):  # noqa: A001 (tandem.open, as io.open)
+    """Opens a session with an RTOS domain: a name, an id (int or digits) or None for the only
+    domain that publishes a channel (tandemctl's --domain rule). `timeout_ms` bounds the open and
+    then each command. Use it as a context manager, or call close()."""
+    return Rtos(domain, timeout_ms)
+
+
+class Rtos:
+    """One persistent session (libtandem's Session): every call reuses the mapped channel. Not
+    for use by several threads at once. A restart of the RTOS is reported once, as
+    tandem.RtosRestarted from the next call; the call after that runs."""
+
+    def __init__(self, domain=None, timeout_ms=DEFAULT_TIMEOUT_MS):
+        self._handle = None
+        if domain is not None and not isinstance(domain, (str, int)) or isinstance(domain, bool):
+            raise _usage(f"domain must be a name, an id or None, not {domain!r}")
+        handle = ctypes.c_void_p()
+        arg = None if domain is None else str(domain).encode()
+        _capi.call("tandem_open", arg, timeout_ms, ctypes.byref(handle))
+        self._handle = handle
+
+    def close(self):
+        """Ends the session (idempotent): the next client can open the channel."""
+        if self._handle is not None:
+            _capi.library().tandem_close(self._handle)
+            self._handle = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:  # interpreter shutdown: the library may be gone already
+            pass
+
+    def _h(self):
+        if self._handle is None:
+            raise ValueError("this Rtos session is closed")
+        return self._handle
+
+    def __repr__(self):
+        if self._handle is None:
+            return "<tandem.Rtos closed>"
+        i = self.identity()
+        return f"<tandem.Rtos {i.name or '-'} (domain {i.domid}) boot {i.boot_id or '-'}>"
+
+    def set_timeout(self, timeout_ms):
+        """How long each later command may take (1..600000 ms)."""
+        _capi.call("tandem_set_timeout", self._h(), timeout_ms)
+
+    def identity(self):
+        """Which RTOS this session talks to: Identity(domid, name, boot_id, generation)."""
+        out = _capi.TandemIdentity()
+        _capi.call("tandem_get_identity", self._h(), ctypes.byref(out))
+        return Identity(out.domid, _capi.text(out.name), boot_id_text(out.boot_id),
+                        out.generation)
+
+    def ping(self):
+        """One round trip (the RTOS echoes a payload); returns its time in seconds."""
+        rtt = ctypes.c_uint64()
+        _capi.call("tandem_ping", self._h(), ctypes.byref(rtt))
+        return rtt.value / 1e9
+
+    def gpio_set(self, pin, level):
+        """Drives an exported output pin to 0 or 1."""
+        _capi.call("tandem_gpio_set", self._h(), _u32(pin, "pin"), _u32(level, "level"))
+
+    def gpio_get(self, pin):
+        """Reads a pin: 0 or 1."""
+        level = ctypes.c_uint32()
+        _capi.call("tandem_gpio_get", self._h(), _u32(pin, "pin"), ctypes.byref(level))
+        return level.value
+
+    def gpio_toggle(self, pin):
+        """Inverts an output pin; returns its new level."""
+        level = ctypes.c_uint32()
+        _capi.call("tandem_gpio_toggle", self._h(), _u32(pin, "pin"), ctypes.byref(level))
+        return level.value
+
+    def gpio_configure(self, pin, direction, level=0):
+        """Makes a pin an input ("in") or an output ("out", starting at `level`)."""
+        if direction not in ("in", "out"):
+            raise _usage(f"direction must be 'in' or 'out', not {direction!r}")
+        _capi.call("tandem_gpio_configure", self._h(), _u32(pin, "pin"),
+                   1 if direction == "out" else 0, _u32(level, "level"))
+
+    def stats(self, reset=False):
+        """Every task's figures (`tandemctl stats`), as TaskStats tuples; worst_execution_us is
+        None where the RTOS predates protocol 1.5. reset=True has the RTOS clear them as it
+        reads them (`stats --reset`: a measurement window)."""
+        capacity = 256  # libtandem's bound on the task count: one call reads (and resets) all
+        out, count = (_capi.TandemTaskStats * capacity)(), ctypes.c_size_t()
+        _capi.call("tandem_get_task_stats", self._h(), 1 if reset else 0, out, capacity,
+                   ctypes.byref(count))
+        return [TaskStats(t.index, _capi.text(t.name), t.activations, t.deadline_misses,
+                          t.worst_response_us,
+                          t.worst_execution_us if t.has_worst_execution else None)
+                for t in out[:min(count.value, capacity)]]
+
+    def channel_counters(self):
+        """The counters the RTOS publishes on its response page (`tandemctl stats`, Channel)."""
+        c = _capi.TandemChannelCounters()
+        _capi.call("tandem_get_channel_counters", self._h(), ctypes.byref(c))
+        return ChannelCounters(c.requests, c.rejected, c.broken, c.notify_sent,
+                               c.notify_received, c.hypercalls, c.generation,
+                               boot_id_text(c.boot_id), c.state, c.error)
+
+    # Reserved (issue 14): call(command, args, payload) for application commands (part 1) and
+    # events() for the events ring (part 2) go here, over tandem_call / tandem_events_read
+    # (tandem_c.h), raising the same exceptions.
+
+
+def _u32(value, what):
+    """A Python int for a uint32_t argument: ctypes would silently wrap -1 to 4294967295."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 0xFFFFFFFF:
+        raise _usage(f"{what} must be a non-negative integer, not {value!r}")
+    return value
+
+
+def _usage(message):
+    """What the library says of a bad argument, for those Python must check first."""
+    return errors.UsageError(2, "usage", message)

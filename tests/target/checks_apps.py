@@ -132,3 +132,40 @@ def apps_deadline_miss_event(boot, prof):
     _, obj, out = _ctl(boot, "stats")
     require(_task(obj, CONTROL)["deadline_misses"] >= 1,
             f"stats does not count the provoked miss:\n{out}")
+
+
+@check("xl", group="apps")
+def apps_events_through_tandemd(boot, prof):
+    """Two dom0 clients at once through tandemd: a `tandemctl watch` subscribed to
+    period-changed receives the event of a `tandemctl call set-period` another process makes
+    meanwhile (docs/events.md, docs/daemon.md)."""
+    name = boot.platform.rtos_name
+    sock = f"/run/tandem/{name}.sock"
+    boot.sh("rm -f /tmp/pw.json /tmp/td.log")
+    boot.sh(f"tandemd -d {name} 2>/tmp/td.log & echo $! >/tmp/td.pid")
+    try:
+        deadline = time.monotonic() + _wall(boot, 30)
+        while boot.sh(f"test -S {sock}", check=False)[0] != 0:
+            require(time.monotonic() < deadline,
+                    "tandemd made no socket: " + boot.sh("cat /tmp/td.log", check=False)[1])
+            time.sleep(1)
+        boot.sh("tandemctl -t 20000 --json watch --kinds period-changed --count 1 "
+                "--duration 60000 >/tmp/pw.json 2>&1 & echo $! >/tmp/pw.pid")
+        time.sleep(_wall(boot, 3))  # the watcher subscribes through tandemd
+        _, obj, out = _ctl(boot, "call set-period 2")
+        require(obj.get("via") == sock and obj.get("results") == [1],
+                f"set-period did not go through tandemd or did not answer 1:\n{out}")
+        status, _ = boot.sh("wait $(cat /tmp/pw.pid)", check=False, timeout=_wall(boot, 60) + 30)
+        _, out = boot.sh("cat /tmp/pw.json", check=False)
+        events = [e for e in _json_lines(out) if e.get("event") == "period-changed"]
+        require(status == 0 and events, f"the watcher got no period-changed (exit {status}):\n"
+                f"{out}\n" + boot.sh("cat /tmp/td.log", check=False)[1])
+        e = events[0]
+        require(e.get("old-ms") == 1 and e.get("new-ms") == 2,
+                f"period-changed does not say 1 -> 2:\n{out}")
+        print(f"    through tandemd: the watcher got period-changed {e['old-ms']} -> "
+              f"{e['new-ms']} ms at {e['time_us']} us of RTOS time")
+        _ctl(boot, "call set-period 1")
+    finally:
+        boot.sh("kill -TERM $(cat /tmp/td.pid); wait $(cat /tmp/td.pid)", check=False,
+                timeout=_wall(boot, 30))

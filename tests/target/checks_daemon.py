@@ -2,7 +2,8 @@
 clients at once through it, one killed with SIGKILL midway; the other completes every command,
 a third client works afterwards, a --direct client is refused as busy while tandemd holds the
 channel, and once tandemd is stopped (SIGTERM) tandemctl uses the channel directly again.
-Group "channel" (one boot with the other channel checks); registered with checks.check."""
+Group "apps" (one boot with the other checks of issue 14, target_apps_xl); registered with
+checks.check."""
 
 import time
 
@@ -32,7 +33,7 @@ def _wait_lines(boot, path, n, wait_s, what):
         time.sleep(1)
 
 
-@check("xl", group="channel")
+@check("xl", group="apps")
 def channel_daemon_two_clients_one_killed(boot, prof):
     name = boot.platform.rtos_name
     dom = _wait_ping(boot, "before tandemd")

@@ -2,8 +2,8 @@
 Debian's python3 in the image imports it, loads libtandem_c.so.1 and, over the channel, pings,
 configures, sets, reads and toggles an exported pin (the PL061 read through QEMU's monitor
 agrees), and a pin the RTOS does not export raises tandem.PermissionDenied with code 7, which is
-tandemctl's exit status for the same command. Group "channel" (target_channel_xl's boot);
-registered with checks.check like the others."""
+tandemctl's exit status for the same command. Group "apps" (target_apps_xl's boot, with the
+other checks of issue 14); registered with checks.check like the others."""
 
 import json
 import re
@@ -47,7 +47,7 @@ def _type_file(boot, path, text):
         boot.sh(f"echo '{line}'>>$F")
 
 
-@check("xl", group="channel")
+@check("xl", group="apps")
 def channel_python(boot, prof):
     checks.channel_ping(boot, prof)  # waits for the channel when run alone (--check)
     pin, hidden = _pins(boot, prof)

@@ -16,7 +16,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import checks  # noqa: E402
 import checks_apps  # noqa: E402,F401 (registers the apps group)
 import checks_partitions  # noqa: E402,F401 (registers the partitions group)
-import checks_daemon  # noqa: E402,F401 (registers tandemd's check in group channel)
+import checks_daemon  # noqa: E402,F401 (registers tandemd's check in group apps)
 import checks_python  # noqa: E402,F401 (registers channel_python)
 import target  # noqa: E402
 

@@ -7,16 +7,20 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <algorithm>
 #include <exception>
 #include <iterator>
 #include <memory>
 #include <new>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "backend.h"
+#include "libtandem/app_commands.h"
 #include "libtandem/commands.h"
 #include "libtandem/discovery.h"
+#include "libtandem/events.h"
 #include "libtandem/session.h"
 
 using libtandem::Errc;
@@ -31,6 +35,10 @@ struct tandem_rtos {
   std::unique_ptr<libtandem::Session> session;
   std::unique_ptr<libtandem::SessionPort> port;
   uint64_t timeout_ns = 0;
+  // Read from the RTOS on first use (tandem_call, tandem_events_subscribe).
+  std::optional<std::vector<libtandem::AppCommandInfo>> commands;
+  std::optional<std::vector<libtandem::AppEventInfo>> event_kinds;
+  uint64_t dropped_at_subscribe = 0;
 };
 
 namespace {
@@ -40,6 +48,8 @@ static_assert(sizeof(tandem_domain) == 176, "tandem_c.h's structures never chang
 static_assert(sizeof(tandem_identity) == 112, "tandem_c.h's structures never change size");
 static_assert(sizeof(tandem_task_stats) == 84, "tandem_c.h's structures never change size");
 static_assert(sizeof(tandem_channel_counters) == 104, "tandem_c.h's structures never change size");
+static_assert(sizeof(tandem_call_result) == 80, "tandem_c.h's structures never change size");
+static_assert(sizeof(tandem_event) == 80, "tandem_c.h's structures never change size");
 
 constexpr uint32_t kMaxTimeoutMs = 600000;  // tandemctl --timeout's bound
 
@@ -137,6 +147,8 @@ size_t tandem_sizeof(const char* type) {
   if (t == "tandem_identity") return sizeof(tandem_identity);
   if (t == "tandem_task_stats") return sizeof(tandem_task_stats);
   if (t == "tandem_channel_counters") return sizeof(tandem_channel_counters);
+  if (t == "tandem_call_result") return sizeof(tandem_call_result);
+  if (t == "tandem_event") return sizeof(tandem_event);
   return 0;
 }
 
@@ -307,6 +319,96 @@ int tandem_get_channel_counters(tandem_rtos* rtos, tandem_channel_counters* out,
     out->generation = c.generation;
     out->state = c.state;
     out->error = c.error;
+    return {};
+  });
+}
+
+
+int tandem_call(tandem_rtos* rtos, const char* command, const uint32_t* args, size_t nargs,
+                const void* payload, size_t payload_len, tandem_call_result* out,
+                tandem_error* err) {
+  return Guard(err, [&]() -> Result<void> {
+    LIBTANDEM_TRY(NeedArg(rtos, "rtos"));
+    LIBTANDEM_TRY(NeedArg(command, "command"));
+    LIBTANDEM_TRY(NeedArg(out, "out"));
+    if (nargs != 0) LIBTANDEM_TRY(NeedArg(args, "args"));
+    if (payload_len != 0) LIBTANDEM_TRY(NeedArg(payload, "payload"));
+    if (!rtos->commands) {
+      Result<std::vector<libtandem::AppCommandInfo>> table =
+          libtandem::ListAppCommands(*rtos->port, rtos->timeout_ns);
+      LIBTANDEM_TRY(table);
+      rtos->commands = std::move(table.value());
+    }
+    Result<libtandem::AppCommandInfo> c = libtandem::FindAppCommand(*rtos->commands, command);
+    LIBTANDEM_TRY(c);
+    std::vector<uint32_t> words(args, args + nargs);
+    for (size_t i = 0; i < words.size() && i < c.value().arg_names.size(); ++i) {
+      // The same check (and message) as tandemctl's, on the number as given.
+      LIBTANDEM_TRY(libtandem::ParseAppArgument(c.value(), i, std::to_string(words[i])));
+    }
+    const auto* bytes = static_cast<const uint8_t*>(payload);
+    Result<libtandem::AppCallResult> r = libtandem::CallAppCommand(
+        *rtos->port, c.value(), words, std::vector<uint8_t>(bytes, bytes + payload_len),
+        rtos->timeout_ns);
+    LIBTANDEM_TRY(r);
+    memset(out, 0, sizeof(*out));
+    out->result_count = static_cast<uint32_t>(r.value().results.size());
+    for (size_t i = 0; i < r.value().results.size() && i < 4; ++i) {
+      out->results[i] = r.value().results[i];
+    }
+    out->payload_len = static_cast<uint32_t>(std::min<size_t>(r.value().payload.size(), 32));
+    memcpy(out->payload, r.value().payload.data(), out->payload_len);
+    return {};
+  });
+}
+
+int tandem_events_subscribe(tandem_rtos* rtos, const char* kinds, tandem_error* err) {
+  return Guard(err, [&]() -> Result<void> {
+    LIBTANDEM_TRY(NeedArg(rtos, "rtos"));
+    if (!rtos->event_kinds) {
+      Result<std::vector<libtandem::AppEventInfo>> table =
+          libtandem::ListAppEvents(*rtos->port, rtos->timeout_ns);
+      LIBTANDEM_TRY(table);
+      rtos->event_kinds = std::move(table.value());
+    }
+    std::string list = kinds != nullptr ? kinds : "";
+    if (kinds == nullptr) {  // tandemctl watch's default: every kind but task-state
+      list = "deadline-miss";
+      for (const auto& a : *rtos->event_kinds) list += "," + a.name;
+    }
+    Result<uint64_t> mask = libtandem::ParseEventKinds(list, *rtos->event_kinds);
+    LIBTANDEM_TRY(mask);
+    LIBTANDEM_TRY(rtos->session->SubscribeEvents(mask.value()));
+    rtos->dropped_at_subscribe = rtos->session->events_dropped();
+    return {};
+  });
+}
+
+int tandem_events_read(tandem_rtos* rtos, tandem_event* out, size_t capacity, size_t* count,
+                       uint32_t wait_ms, uint64_t* dropped, tandem_error* err) {
+  return Guard(err, [&]() -> Result<void> {
+    LIBTANDEM_TRY(NeedArg(rtos, "rtos"));
+    LIBTANDEM_TRY(NeedArg(count, "count"));
+    if (capacity != 0) LIBTANDEM_TRY(NeedArg(out, "out"));
+    *count = 0;
+    if (capacity == 0) return {};
+    const uint64_t deadline = rtos->xen->NowNs() + uint64_t{wait_ms} * 1'000'000;
+    Result<std::vector<tandem::channel::Event>> got =
+        rtos->session->WaitEvents(deadline, capacity);
+    LIBTANDEM_TRY(got);
+    const std::vector<libtandem::AppEventInfo> none;
+    const auto& app = rtos->event_kinds ? *rtos->event_kinds : none;
+    for (const tandem::channel::Event& e : got.value()) {
+      tandem_event& o = out[(*count)++];
+      memset(&o, 0, sizeof o);
+      o.time_us = e.time_us;
+      o.kind = e.kind;
+      o.source = e.source;
+      o.data_len = std::min<uint32_t>(e.data_len, sizeof o.data);
+      memcpy(o.data, e.data, o.data_len);
+      Copy(o.kind_name, libtandem::DescribeEvent(e, app).kind);
+    }
+    if (dropped != nullptr) *dropped = rtos->session->events_dropped() - rtos->dropped_at_subscribe;
     return {};
   });
 }

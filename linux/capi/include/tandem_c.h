@@ -26,7 +26,7 @@
 extern "C" {
 #endif
 
-#define TANDEM_C_ABI_VERSION 1u
+#define TANDEM_C_ABI_VERSION 2u /* 2: tandem_call, tandem_events_* (issue 14) */
 
 #define TANDEM_OK 0 /* every other status is a libtandem Errc (= tandemctl exit status) */
 
@@ -133,15 +133,42 @@ int tandem_get_task_stats(tandem_rtos* rtos, int32_t reset, tandem_task_stats* o
                           size_t* count, tandem_error* err);
 int tandem_get_channel_counters(tandem_rtos* rtos, tandem_channel_counters* out, tandem_error* err);
 
-/* ---- Reserved for later (issue 14): declared when implemented, ABI version 2 on. ----
- * Application commands (part 1, `tandemctl call`), in the shape of the calls above:
- *   int tandem_call(tandem_rtos*, const char* command, const uint32_t* args, size_t nargs,
- *                   const void* payload, size_t payload_len, tandem_call_result* out,
- *                   tandem_error* err);
- * Events (part 2, `tandemctl watch`): a bounded read that returns what the ring holds,
- *   int tandem_events_read(tandem_rtos*, tandem_event* out, size_t capacity, size_t* count,
- *                          uint32_t wait_ms, tandem_error* err);
- * Both report failures as every function here does (status = Errc, tandem_error filled). */
+/* ---- ABI version 2 (issue 14): application commands and events ---- */
+
+/* What an application command answered (docs/app-commands.md). */
+typedef struct tandem_call_result {
+  uint32_t results[4];
+  uint32_t result_count; /* the command's declared result words */
+  uint32_t payload_len;
+  uint8_t payload[32];
+  uint32_t reserved[6];
+} tandem_call_result;
+
+/* One event from the RTOS (docs/events.md). */
+typedef struct tandem_event {
+  uint64_t time_us; /* when the RTOS posted it, microseconds since its power-on */
+  uint32_t kind;
+  uint32_t source;
+  uint32_t data_len;
+  uint8_t data[16];
+  char kind_name[28]; /* "deadline-miss", "task-state" or the application's name */
+  uint32_t reserved[4];
+} tandem_event;
+
+/* Runs the application command `command` by name (`tandemctl call`): `nargs` arguments, each
+ * checked against the limits the RTOS publishes (status 2 naming the argument otherwise), and up
+ * to the command's payload limit of bytes. The RTOS's table is read once per handle. */
+int tandem_call(tandem_rtos* rtos, const char* command, const uint32_t* args, size_t nargs,
+                const void* payload, size_t payload_len, tandem_call_result* out,
+                tandem_error* err);
+/* Asks for events from now on (`tandemctl watch --kinds`): `kinds` is a comma-separated list of
+ * kind names or "all"; NULL: every kind but task-state. */
+int tandem_events_subscribe(tandem_rtos* rtos, const char* kinds, tandem_error* err);
+/* Up to `capacity` events that arrived, oldest first, waiting up to `wait_ms` for the first (0:
+ * do not wait); *count how many (0 at the end of the wait: not an error). *dropped (may be NULL):
+ * events the RTOS dropped since the subscription because its ring was full. */
+int tandem_events_read(tandem_rtos* rtos, tandem_event* out, size_t capacity, size_t* count,
+                       uint32_t wait_ms, uint64_t* dropped, tandem_error* err);
 
 #ifdef __cplusplus
 }

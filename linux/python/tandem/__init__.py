@@ -17,9 +17,9 @@ and every failure an exception whose `code` is tandemctl's exit status (tandem.e
 
 from .errors import *  # noqa: F401,F403 (the exception classes are part of the package)
 from .errors import __all__ as _errors_all
-from .rtos import (DEFAULT_TIMEOUT_MS, ChannelCounters, Domain, Identity, Rtos, TaskStats,
-                   list_domains, open)
+from .rtos import (DEFAULT_TIMEOUT_MS, CallResult, ChannelCounters, Domain, Event, Identity,
+                   Rtos, TaskStats, list_domains, open)
 
 __version__ = "1.0"
 __all__ = ["open", "list_domains", "Rtos", "Domain", "Identity", "TaskStats", "ChannelCounters",
-           "DEFAULT_TIMEOUT_MS", *_errors_all]
+           "CallResult", "Event", "DEFAULT_TIMEOUT_MS", *_errors_all]

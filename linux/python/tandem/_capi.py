@@ -14,7 +14,7 @@ import threading
 from . import errors
 
 LIBRARY = "libtandem_c.so.1"
-ABI_VERSION = 1  # TANDEM_C_ABI_VERSION this module was written against
+ABI_VERSION = 2  # TANDEM_C_ABI_VERSION this module was written against (2: call, events)
 
 
 class TandemError(ctypes.Structure):
@@ -51,7 +51,21 @@ class TandemChannelCounters(ctypes.Structure):
                 ("reserved", ctypes.c_uint32 * 9)]
 
 
-STRUCTS = {"tandem_error": TandemError, "tandem_domain": TandemDomain,
+class TandemCallResult(ctypes.Structure):
+    _fields_ = [("results", ctypes.c_uint32 * 4), ("result_count", ctypes.c_uint32),
+                ("payload_len", ctypes.c_uint32), ("payload", ctypes.c_uint8 * 32),
+                ("reserved", ctypes.c_uint32 * 6)]
+
+
+class TandemEvent(ctypes.Structure):
+    _fields_ = [("time_us", ctypes.c_uint64), ("kind", ctypes.c_uint32),
+                ("source", ctypes.c_uint32), ("data_len", ctypes.c_uint32),
+                ("data", ctypes.c_uint8 * 16), ("kind_name", ctypes.c_char * 28),
+                ("reserved", ctypes.c_uint32 * 4)]
+
+
+STRUCTS = {"tandem_error": TandemError, "tandem_call_result": TandemCallResult,
+           "tandem_event": TandemEvent, "tandem_domain": TandemDomain,
            "tandem_identity": TandemIdentity, "tandem_task_stats": TandemTaskStats,
            "tandem_channel_counters": TandemChannelCounters}
 
@@ -78,8 +92,12 @@ SIGNATURES = {
                                          _P(_size), _err]),
     "tandem_get_channel_counters": (ctypes.c_int, [ctypes.c_void_p, _P(TandemChannelCounters),
                                                   _err]),
-    # Reserved (tandem_c.h, ABI version 2): tandem_call (issue 14 part 1) and
-    # tandem_events_read (part 2) are declared here once the library has them.
+    # ABI version 2 (issue 14): application commands and events.
+    "tandem_call": (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p, _P(_u32), _size,
+                                   ctypes.c_void_p, _size, _P(TandemCallResult), _err]),
+    "tandem_events_subscribe": (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p, _err]),
+    "tandem_events_read": (ctypes.c_int, [ctypes.c_void_p, _P(TandemEvent), _size, _P(_size),
+                                          _u32, _P(ctypes.c_uint64), _err]),
 }
 
 _lib = None

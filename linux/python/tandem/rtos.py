@@ -7,7 +7,7 @@ import ctypes
 from . import _capi, errors
 
 __all__ = ["open", "list_domains", "Rtos", "Domain", "Identity", "TaskStats",
-           "ChannelCounters", "DEFAULT_TIMEOUT_MS"]
+           "ChannelCounters", "CallResult", "Event", "DEFAULT_TIMEOUT_MS"]
 
 DEFAULT_TIMEOUT_MS = 2000  # tandemctl --timeout's default
 
@@ -18,6 +18,13 @@ TaskStats = collections.namedtuple(
 ChannelCounters = collections.namedtuple(
     "ChannelCounters", "requests rejected broken notify_sent notify_received hypercalls "
                        "generation boot_id state error")
+CallResult = collections.namedtuple("CallResult", "results payload")
+Event = collections.namedtuple("Event", "time_us kind kind_name source data")
+
+
+class EventList(list):
+    """Rtos.events()'s answer: the events, and `dropped` (the RTOS's drops since subscribe)."""
+    dropped = 0
 
 
 def boot_id_text(boot_id):
@@ -148,9 +155,39 @@ class Rtos:
                                c.notify_received, c.hypercalls, c.generation,
                                boot_id_text(c.boot_id), c.state, c.error)
 
-    # Reserved (issue 14): call(command, args, payload) for application commands (part 1) and
-    # events() for the events ring (part 2) go here, over tandem_call / tandem_events_read
-    # (tandem_c.h), raising the same exceptions.
+    def call(self, command, *args, payload=b""):
+        """Runs the RTOS application's command `command` by name (`tandemctl call`), its
+        arguments checked against the limits the RTOS publishes (docs/app-commands.md).
+        Returns CallResult(results, payload)."""
+        words = [_u32(a, f"{command} argument {i + 1}") for i, a in enumerate(args)]
+        data = bytes(payload)
+        arr = (ctypes.c_uint32 * max(len(words), 1))(*words)
+        out = _capi.TandemCallResult()
+        _capi.call("tandem_call", self._h(), command.encode(), arr, len(words), data or None,
+                   len(data), ctypes.byref(out))
+        return CallResult(list(out.results[:out.result_count]),
+                          bytes(out.payload[:out.payload_len]))
+
+    def subscribe(self, kinds=None):
+        """Asks for events from now on (`tandemctl watch --kinds`): a list or comma-separated
+        string of kind names, or "all"; None: every kind but task-state (docs/events.md)."""
+        if kinds is not None and not isinstance(kinds, str):
+            kinds = ",".join(kinds)
+        _capi.call("tandem_events_subscribe", self._h(),
+                   None if kinds is None else kinds.encode())
+
+    def events(self, wait_ms=1000, max_events=64):
+        """The events that arrived, oldest first, waiting up to `wait_ms` for the first; []
+        when none came. Each an Event(time_us, kind, kind_name, source, data). `dropped` on
+        the returned list: events the RTOS dropped since subscribe() (its ring was full)."""
+        out, count, dropped = (_capi.TandemEvent * max_events)(), ctypes.c_size_t(), \
+            ctypes.c_uint64()
+        _capi.call("tandem_events_read", self._h(), out, max_events, ctypes.byref(count),
+                   _u32(wait_ms, "wait_ms"), ctypes.byref(dropped))
+        got = EventList(Event(e.time_us, e.kind, _capi.text(e.kind_name), e.source,
+                              bytes(e.data[:e.data_len])) for e in out[:count.value])
+        got.dropped = dropped.value
+        return got
 
 
 def _u32(value, what):

@@ -109,6 +109,56 @@ class OperationsTest(FakeXenTest):
         self.assertEqual(self.tandemctl("ping")[0], 0)
 
 
+class ApplicationTest(FakeXenTest):
+    """Application commands and events (ABI version 2; docs/app-commands.md, docs/events.md):
+    the fake RTOS declares set-period <period-ms 1..10> and posts period-changed."""
+
+    def test_call_by_name(self):
+        with tandem.open() as rtos:
+            got = rtos.call("set-period", 4)
+            self.assertEqual(got.results, [1])
+            self.assertEqual(got.payload, b"")
+            self.assertEqual(rtos.call("set-period", 1).results, [4])
+
+    def test_call_errors_are_tandemctls(self):
+        cases = (((11,), "11"), ((), ""), ((1, 2), "1 2"))
+        codes = []
+        with tandem.open() as rtos:
+            for args, _ in cases:
+                with self.assertRaises(tandem.UsageError, msg=repr(args)) as caught:
+                    rtos.call("set-period", *args)
+                codes.append(caught.exception.code)
+        # tandemctl once the handle is closed (the channel has one client at a time).
+        self.assertEqual(codes, [self.tandemctl(f"call set-period {w}".strip())[0]
+                                 for _, w in cases])
+        with tandem.open() as rtos:
+            with self.assertRaises(tandem.UsageError) as caught:
+                rtos.call("set-period", 11)
+            self.assertIn("period-ms 11 is out of range (1..10)", str(caught.exception))
+            with self.assertRaises(tandem.UsageError) as caught:
+                rtos.call("reboot")
+            self.assertIn("no command 'reboot'", str(caught.exception))
+            with self.assertRaises(tandem.UsageError):
+                rtos.call("set-period", 2, payload=b"x")
+
+    def test_events_of_the_kinds_subscribed(self):
+        with tandem.open() as rtos:
+            rtos.subscribe(["period-changed"])
+            self.assertEqual(rtos.events(wait_ms=0), [])
+            rtos.call("set-period", 3)  # the RTOS posts period-changed while it answers
+            got = rtos.events(wait_ms=100)
+            self.assertEqual(len(got), 1)
+            self.assertEqual((got[0].kind, got[0].kind_name), (16, "period-changed"))
+            self.assertEqual(got[0].data, (1).to_bytes(4, "little") + (3).to_bytes(4, "little"))
+            self.assertEqual(got.dropped, 0)
+            rtos.subscribe("deadline-miss")
+            rtos.call("set-period", 1)
+            self.assertEqual(rtos.events(wait_ms=50), [])
+            with self.assertRaises(tandem.UsageError) as caught:
+                rtos.subscribe("nonsense")
+            self.assertIn("no event kind 'nonsense'", str(caught.exception))
+
+
 class ErrorsTest(FakeXenTest):
     def test_not_exported_pin_is_permission_denied_code_7(self):
         with tandem.open() as rtos:

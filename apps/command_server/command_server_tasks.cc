@@ -25,6 +25,11 @@
 #include "tandem/xen/arm64_hypervisor.h"
 #include "tandem/xen/pv_control.h"
 #include "tandem/xen/shared_info.h"
+#if TANDEM_KERNEL_TRACE
+#include "tandem/apps/command_server/trace_command.h"
+#include "tandem/config.h"
+#include "tandem/names.h"
+#endif
 
 namespace tandem::apps {
 namespace {
@@ -100,6 +105,55 @@ uint64_t MonotonicMs() {
 void ReportIncidents() {
   (void)g_incident_lines.Report(g_frontend.server().incidents(), MonotonicMs());
 }
+
+#if TANDEM_KERNEL_TRACE
+// The application was built with tandem_add_app(... TRACE): dom0 may read the kernel's
+// scheduling trace (kTraceRead, docs/trace.md). Names come from the application's constant
+// tables, so dom0 labels each task's and ISR's track as the OIL file does.
+class KernelTraceSource final : public TraceSource {
+ public:
+  trace::TraceStatus Freeze() override { return trace::TraceFreeze(); }
+  trace::TraceStatus Resume() override { return trace::TraceResume(); }
+  trace::TraceStatus Status() override { return trace::TraceGetStatus(); }
+  trace::TraceStatus Copy(uint32_t cursor, TraceRecord* out, uint32_t max,
+                          uint32_t* copied) override {
+    return trace::TraceCopy(cursor, out, max, copied);
+  }
+  uint64_t ClockHz() override { return trace::TraceClockHz(); }
+  uint32_t Count(channel::TraceObject kind) override {
+    switch (kind) {
+      case channel::TraceObject::kTask:
+        return kAppConfig.task_count;
+      case channel::TraceObject::kIsr:
+        return kAppConfig.isr_count;
+      case channel::TraceObject::kAlarm:
+        return kAppConfig.alarm_count;
+      case channel::TraceObject::kService:
+        return kServiceCount;
+    }
+    return 0;
+  }
+  const char* Name(channel::TraceObject kind, uint32_t index) override {
+    if (index >= Count(kind)) return nullptr;
+    switch (kind) {
+      case channel::TraceObject::kTask:
+        return kAppConfig.tasks[index].name;
+      case channel::TraceObject::kIsr:
+        return kAppConfig.isrs[index].name;
+      case channel::TraceObject::kAlarm:
+        return kAppConfig.alarms[index].name;
+      case channel::TraceObject::kService:
+        return ServiceName(static_cast<OSServiceIdType>(index));
+    }
+    return nullptr;
+  }
+
+ private:
+  static constexpr uint32_t kServiceCount = OSServiceId_IncrementCounter + 1;  // os.h's last
+};
+KernelTraceSource g_trace_source;
+TraceCommand g_trace_command{g_trace_source};
+#endif
 
 alignas(GpioHandler) unsigned char g_gpio_storage[sizeof(GpioHandler)];
 alignas(TaskStatsCommand) unsigned char g_stats_storage[sizeof(TaskStatsCommand)];
@@ -296,6 +350,9 @@ bool StartCommandServer(const CommandServerSetup& setup) {
     auto* stats = new (g_stats_storage) TaskStatsCommand(*setup.stats);
     (void)stats->Install(g_frontend.server());
   }
+#if TANDEM_KERNEL_TRACE
+  (void)g_trace_command.Install(g_frontend.server());
+#endif
   // One id for this boot (docs/protocol.md, "Restart indication"): a client that sees another
   // knows the RTOS restarted, and with it every pin and counter Linux had set.
   const channel::FrontendStatus started =

@@ -46,6 +46,8 @@ const char* OpName(uint16_t op) {
       return "gpio configure";
     case Op::kTaskStats:
       return "task stats";
+    case Op::kTraceRead:
+      return "trace read";
   }
   return nullptr;
 }

@@ -442,14 +442,6 @@ void AddCommands(CLI::App& app, Options& o, Cmd& cmd) {
                   "show the task statistics, then have the RTOS clear them: the next `stats` "
                   "covers only what happened in between (channel counters are not reset)");
   stats->callback([&] { cmd = Cmd::kStats; });
-  auto* trace = app.add_subcommand(
-      "trace",
-      "pull the RTOS kernel's scheduling trace (task switches, ISRs, alarm expiries, service "
-      "calls) into a Chrome JSON trace file for Perfetto (ui.perfetto.dev); --timeout bounds "
-      "each command of the pull. Needs an RTOS image built with tracing (docs/trace.md)");
-  trace->add_option("-o,--out", o.trace_out, "the file to write (Chrome JSON trace format)")
-      ->required();
-  trace->callback([&] { cmd = Cmd::kTrace; });
   auto* gpio = app.add_subcommand("gpio", "GPIO pins the RTOS exports to Linux");
   gpio->require_subcommand(1);
   const auto pin_check = CLI::Range(0u, tandem::channel::kGpioMaxPin);
@@ -472,6 +464,14 @@ void AddCommands(CLI::App& app, Options& o, Cmd& cmd) {
   configure->add_option("--level", o.level, "initial level of an output (0 or 1)")
       ->check(CLI::Range(0u, 1u));
   configure->callback([&] { cmd = Cmd::kConfigure; });
+  auto* trace = app.add_subcommand(
+      "trace",
+      "pull the RTOS kernel's scheduling trace (task switches, ISRs, alarm expiries, service "
+      "calls) into a Chrome JSON trace file for Perfetto (ui.perfetto.dev); --timeout bounds "
+      "each command of the pull. Needs an RTOS image built with tracing (docs/trace.md)");
+  trace->add_option("-o,--out", o.trace_out, "the file to write (Chrome JSON trace format)")
+      ->required();
+  trace->callback([&] { cmd = Cmd::kTrace; });
 }
 
 // The exit statuses on every command's --help, not only the top level's.

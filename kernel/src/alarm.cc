@@ -46,7 +46,7 @@ void Arm(AlarmType a, TickType expiry, TickType cycle) {
 }
 
 void RunAction(AlarmType a) {
-  trace::TraceAlarmLocked(a);
+  TANDEM_TRACE_ALARM(a);
   const AlarmConfig& cfg = Cfg().alarms[a];
   switch (cfg.action) {
     case AlarmAction::kActivateTask:
@@ -127,7 +127,7 @@ void StartAutostartAlarms() {
 /// E_OS_CALLEVEL, E_OS_DISABLEDINT.
 StatusType GetAlarmBase(AlarmType AlarmID, AlarmBaseRefType Info) {
   CriticalSection cs;
-  trace::TraceServiceLocked(OSServiceId_GetAlarmBase, AlarmID);
+  TANDEM_TRACE_SERVICE(OSServiceId_GetAlarmBase, AlarmID);
   const uint64_t ref = reinterpret_cast<uintptr_t>(Info);
   if (Extended()) {
     if (!CalledFromHookOrTaskOrIsr2())
@@ -147,7 +147,7 @@ StatusType GetAlarmBase(AlarmType AlarmID, AlarmBaseRefType Info) {
 /// E_OS_DISABLEDINT.
 StatusType GetAlarm(AlarmType AlarmID, TickRefType Tick) {
   CriticalSection cs;
-  trace::TraceServiceLocked(OSServiceId_GetAlarm, AlarmID);
+  TANDEM_TRACE_SERVICE(OSServiceId_GetAlarm, AlarmID);
   const uint64_t ref = reinterpret_cast<uintptr_t>(Tick);
   if (Extended()) {
     if (!CalledFromHookOrTaskOrIsr2())
@@ -172,7 +172,7 @@ StatusType GetAlarm(AlarmType AlarmID, TickRefType Tick) {
 /// E_OS_DISABLEDINT.
 StatusType SetRelAlarm(AlarmType AlarmID, TickType increment, TickType cycle) {
   CriticalSection cs;
-  trace::TraceServiceLocked(OSServiceId_SetRelAlarm, AlarmID);
+  TANDEM_TRACE_SERVICE(OSServiceId_SetRelAlarm, AlarmID);
   if (Extended()) {
     if (!CalledFromTaskOrIsr2()) {
       return Fail(E_OS_CALLEVEL, OSServiceId_SetRelAlarm, AlarmID, increment, cycle);
@@ -202,7 +202,7 @@ StatusType SetRelAlarm(AlarmType AlarmID, TickType increment, TickType cycle) {
 /// not 0 and outside [mincycle, maxallowedvalue]), E_OS_CALLEVEL, E_OS_DISABLEDINT.
 StatusType SetAbsAlarm(AlarmType AlarmID, TickType start, TickType cycle) {
   CriticalSection cs;
-  trace::TraceServiceLocked(OSServiceId_SetAbsAlarm, AlarmID);
+  TANDEM_TRACE_SERVICE(OSServiceId_SetAbsAlarm, AlarmID);
   if (Extended()) {
     if (!CalledFromTaskOrIsr2()) {
       return Fail(E_OS_CALLEVEL, OSServiceId_SetAbsAlarm, AlarmID, start, cycle);
@@ -228,7 +228,7 @@ StatusType SetAbsAlarm(AlarmType AlarmID, TickType start, TickType cycle) {
 /// E_OS_CALLEVEL, E_OS_DISABLEDINT.
 StatusType CancelAlarm(AlarmType AlarmID) {
   CriticalSection cs;
-  trace::TraceServiceLocked(OSServiceId_CancelAlarm, AlarmID);
+  TANDEM_TRACE_SERVICE(OSServiceId_CancelAlarm, AlarmID);
   if (Extended()) {
     if (!CalledFromTaskOrIsr2()) return Fail(E_OS_CALLEVEL, OSServiceId_CancelAlarm, AlarmID);
     if (InCriticalSection()) return Fail(E_OS_DISABLEDINT, OSServiceId_CancelAlarm, AlarmID);
@@ -246,7 +246,7 @@ StatusType CancelAlarm(AlarmType AlarmID) {
 /// E_OS_CALLEVEL, E_OS_DISABLEDINT.
 StatusType IncrementCounter(CounterType CounterID) {
   CriticalSection cs;
-  trace::TraceServiceLocked(OSServiceId_IncrementCounter, CounterID);
+  TANDEM_TRACE_SERVICE(OSServiceId_IncrementCounter, CounterID);
   if (Extended()) {
     if (!CalledFromTaskOrIsr2())
       return Fail(E_OS_CALLEVEL, OSServiceId_IncrementCounter, CounterID);

@@ -97,11 +97,11 @@ void RunIsr(IsrCategory category, ISRType isr, Level level, Body body) {
     ++g_state.isr_nesting;
     OwnIsrContext context(category, isr, level);
     ApplyLevelLocked();
-    trace::TraceIsrLocked(true, isr);
+    TANDEM_TRACE_ISR(true, isr);
     arch::EnableAll();
     body();
     arch::DisableAll();
-    trace::TraceIsrLocked(false, isr);
+    TANDEM_TRACE_ISR(false, isr);
     if (isr != INVALID_ISR) ReleaseAllIsrResourcesLocked(isr);
     --g_state.isr_nesting;
   }

@@ -91,7 +91,7 @@ bool ValidResource(ResourceType r) {
 /// ceiling: for an ISR always RES_SCHEDULER's), E_OS_CALLEVEL, E_OS_DISABLEDINT.
 StatusType GetResource(ResourceType ResID) {
   CriticalSection cs;
-  trace::TraceServiceLocked(OSServiceId_GetResource, ResID);
+  TANDEM_TRACE_SERVICE(OSServiceId_GetResource, ResID);
   if (Extended()) {
     if (!CalledFromTaskOrIsr2()) return Fail(E_OS_CALLEVEL, OSServiceId_GetResource, ResID);
     if (InCriticalSection()) return Fail(E_OS_DISABLEDINT, OSServiceId_GetResource, ResID);
@@ -130,7 +130,7 @@ StatusType GetResource(ResourceType ResID) {
 /// E_OS_DISABLEDINT.
 StatusType ReleaseResource(ResourceType ResID) {
   CriticalSection cs;
-  trace::TraceServiceLocked(OSServiceId_ReleaseResource, ResID);
+  TANDEM_TRACE_SERVICE(OSServiceId_ReleaseResource, ResID);
   if (Extended()) {
     if (!CalledFromTaskOrIsr2()) return Fail(E_OS_CALLEVEL, OSServiceId_ReleaseResource, ResID);
     if (InCriticalSection()) return Fail(E_OS_DISABLEDINT, OSServiceId_ReleaseResource, ResID);

@@ -137,8 +137,8 @@ static void SwitchTo(arch::Context* from_slot, TaskType next) {
 
 static void StartTask(TaskType next) {
   // The task leaving the CPU (if any) already has its new state: preempted READY, WAITING, ...
-  const TaskType previous = g_state.running;
-  trace::TraceSwitchLocked(next, previous, previous == INVALID_TASK ? RUNNING : Tcb(previous).state);
+  TANDEM_TRACE_SWITCH(next, g_state.running,
+                      g_state.running == INVALID_TASK ? RUNNING : Tcb(g_state.running).state);
   TaskControl& tcb = Tcb(next);
   if (!tcb.started) {
     tcb.running_level = DispatchLevel(next);
@@ -200,7 +200,7 @@ void LeaveRunningLocked() {
   if (keep_context) KeepSections(cur);
   const TaskType next = PopHighestLocked();
   if (next == INVALID_TASK) {
-    trace::TraceSwitchLocked(INVALID_TASK, current, cur.state);
+    TANDEM_TRACE_SWITCH(INVALID_TASK, current, cur.state);
     g_state.running = INVALID_TASK;
     g_state.call_level = CallLevel::kIdle;
     ApplyLevelLocked();

@@ -51,7 +51,7 @@ void ForceTerminateRunningLocked() { TerminateRunningLocked(); }
 /// critical section; Tandem extension, os.h).
 StatusType ActivateTask(TaskType TaskID) {
   CriticalSection cs;
-  trace::TraceServiceLocked(OSServiceId_ActivateTask, TaskID);
+  TANDEM_TRACE_SERVICE(OSServiceId_ActivateTask, TaskID);
   if (Extended()) {
     if (!CalledFromTaskOrIsr2()) return Fail(E_OS_CALLEVEL, OSServiceId_ActivateTask, TaskID);
     if (InCriticalSection()) return Fail(E_OS_DISABLEDINT, OSServiceId_ActivateTask, TaskID);
@@ -68,7 +68,7 @@ StatusType ActivateTask(TaskType TaskID) {
 /// E_OS_DISABLEDINT (inside an interrupt critical section).
 StatusType TerminateTask(void) {
   CriticalSection cs;
-  trace::TraceServiceLocked(OSServiceId_TerminateTask, 0);
+  TANDEM_TRACE_SERVICE(OSServiceId_TerminateTask, 0);
   if (Extended()) {
     if (!CalledFromTask()) return Fail(E_OS_CALLEVEL, OSServiceId_TerminateTask);
     if (InCriticalSection()) return Fail(E_OS_DISABLEDINT, OSServiceId_TerminateTask);
@@ -84,7 +84,7 @@ StatusType TerminateTask(void) {
 /// Extended: also E_OS_ID, E_OS_RESOURCE, E_OS_CALLEVEL, E_OS_DISABLEDINT.
 StatusType ChainTask(TaskType TaskID) {
   CriticalSection cs;
-  trace::TraceServiceLocked(OSServiceId_ChainTask, TaskID);
+  TANDEM_TRACE_SERVICE(OSServiceId_ChainTask, TaskID);
   if (Extended()) {
     if (!CalledFromTask()) return Fail(E_OS_CALLEVEL, OSServiceId_ChainTask, TaskID);
     if (InCriticalSection()) return Fail(E_OS_DISABLEDINT, OSServiceId_ChainTask, TaskID);
@@ -113,7 +113,7 @@ StatusType ChainTask(TaskType TaskID) {
 /// E_OS_DISABLEDINT.
 StatusType Schedule(void) {
   CriticalSection cs;
-  trace::TraceServiceLocked(OSServiceId_Schedule, 0);
+  TANDEM_TRACE_SERVICE(OSServiceId_Schedule, 0);
   if (Extended()) {
     if (!CalledFromTask()) return Fail(E_OS_CALLEVEL, OSServiceId_Schedule);
     if (InCriticalSection()) return Fail(E_OS_DISABLEDINT, OSServiceId_Schedule);
@@ -142,7 +142,7 @@ StatusType Schedule(void) {
 /// (category 1 ISR, StartupHook, ShutdownHook, alarm callback), E_OS_DISABLEDINT.
 StatusType GetTaskID(TaskRefType TaskID) {
   CriticalSection cs;
-  trace::TraceServiceLocked(OSServiceId_GetTaskID, 0);
+  TANDEM_TRACE_SERVICE(OSServiceId_GetTaskID, 0);
   if (Extended()) {
     const uint64_t ref = reinterpret_cast<uintptr_t>(TaskID);
     if (!CalledFromHookOrTaskOrIsr2()) return Fail(E_OS_CALLEVEL, OSServiceId_GetTaskID, ref);
@@ -156,7 +156,7 @@ StatusType GetTaskID(TaskRefType TaskID) {
 /// E_OS_DISABLEDINT.
 StatusType GetTaskState(TaskType TaskID, TaskStateRefType State) {
   CriticalSection cs;
-  trace::TraceServiceLocked(OSServiceId_GetTaskState, TaskID);
+  TANDEM_TRACE_SERVICE(OSServiceId_GetTaskState, TaskID);
   if (Extended()) {
     const uint64_t ref = reinterpret_cast<uintptr_t>(State);
     if (!CalledFromHookOrTaskOrIsr2()) {

@@ -21,6 +21,15 @@ namespace {
 using tandem::TraceKind;
 using tandem::TraceRecord;
 
+// Appends every part: GCC 12's -O3 -Wrestrict misreads chains of `"literal" + std::string`
+// (GCC PR 105329) and the arm64 build treats warnings as errors.
+template <typename... Parts>
+std::string Cat(const Parts&... parts) {
+  std::string s;
+  (s.append(parts), ...);
+  return s;
+}
+
 std::string Escape(const std::string& s) {
   std::string out;
   for (const char ch : s) {
@@ -41,7 +50,7 @@ std::string Escape(const std::string& s) {
 
 std::string NameOr(const std::vector<std::string>& names, uint32_t index, const char* what) {
   if (index < names.size() && !names[index].empty()) return names[index];
-  return std::string(what) + " " + std::to_string(index);
+  return Cat(what, " ", std::to_string(index));
 }
 
 const char* LeftAs(uint8_t state) {
@@ -67,32 +76,33 @@ class Writer {
   std::string Micros(uint64_t time) const { return FormatMicros(time >= t0_ ? time - t0_ : 0); }
 
   void Meta(const char* what, uint32_t tid, const std::string& key, const std::string& value) {
-    Add("{\"ph\":\"M\",\"pid\":" + pid_ + ",\"tid\":" + std::to_string(tid) + ",\"name\":\"" +
-        what + "\",\"args\":{\"" + key + "\":" + value + "}}");
+    Add(Cat("{\"ph\":\"M\",\"pid\":", pid_, ",\"tid\":", std::to_string(tid), ",\"name\":\"",
+            what, "\",\"args\":{\"", key, "\":", value, "}}"));
   }
 
   void Slice(uint32_t tid, const std::string& name, uint64_t begin, uint64_t end,
              const std::string& args) {
-    Add("{\"ph\":\"X\",\"pid\":" + pid_ + ",\"tid\":" + std::to_string(tid) + ",\"name\":\"" +
-        Escape(name) + "\",\"ts\":" + Micros(begin) + ",\"dur\":" + Duration(begin, end) +
-        ",\"args\":{" + args + "}}");
+    Add(Cat("{\"ph\":\"X\",\"pid\":", pid_, ",\"tid\":", std::to_string(tid), ",\"name\":\"",
+            Escape(name), "\",\"ts\":", Micros(begin), ",\"dur\":", Duration(begin, end),
+            ",\"args\":{", args, "}}"));
   }
 
   // tid 0: process-wide.
   void Instant(uint32_t tid, const std::string& name, const std::string& cat, uint64_t at,
                const std::string& args) {
-    Add("{\"ph\":\"i\",\"s\":\"" + std::string(tid == 0 ? "p" : "t") + "\",\"pid\":" + pid_ +
-        ",\"tid\":" + std::to_string(tid) + ",\"name\":\"" + Escape(name) + "\",\"cat\":\"" +
-        cat + "\",\"ts\":" + Micros(at) + ",\"args\":{" + args + "}}");
+    Add(Cat("{\"ph\":\"i\",\"s\":\"", tid == 0 ? "p" : "t", "\",\"pid\":", pid_, ",\"tid\":",
+            std::to_string(tid), ",\"name\":\"", Escape(name), "\",\"cat\":\"", cat, "\",\"ts\":",
+            Micros(at), ",\"args\":{", args, "}}"));
   }
 
   std::string Render(const std::string& other) const {
-    std::string out = "{\"displayTimeUnit\":\"ns\",\"otherData\":{" + other + "},\"traceEvents\":[\n";
+    std::string out = Cat("{\"displayTimeUnit\":\"ns\",\"otherData\":{", other, "},\"traceEvents\":[\n");
     for (size_t i = 0; i < events_.size(); ++i) {
       out += events_[i];
       out += i + 1 < events_.size() ? ",\n" : "\n";
     }
-    return out + "]}\n";
+    out.append("]}\n");
+    return out;
   }
 
  private:
@@ -128,17 +138,17 @@ std::string ChromeTraceJson(const TraceCapture& c, const ChromeTraceOptions& o) 
   TraceCapture safe = c;
   if (safe.clock_hz == 0) safe.clock_hz = 1;  // never divide by zero on a hand-made capture
   Writer w(safe, o);
-  w.Meta("process_name", 0, "name", "\"" + Escape(o.process_name) + "\"");
+  w.Meta("process_name", 0, "name", Cat("\"", Escape(o.process_name), "\""));
   // Every task and ISR gets its track, also one that did not run in the captured window.
   for (uint32_t t = 0; t < c.tasks.size(); ++t) {
     w.Meta("thread_name", TaskTid(static_cast<uint16_t>(t)), "name",
-           "\"" + Escape(NameOr(c.tasks, t, "task")) + "\"");
+           Cat("\"", Escape(NameOr(c.tasks, t, "task")), "\""));
     w.Meta("thread_sort_index", TaskTid(static_cast<uint16_t>(t)), "sort_index",
            std::to_string(t));
   }
   for (uint32_t i = 0; i < c.isrs.size(); ++i) {
     w.Meta("thread_name", IsrTid(static_cast<uint16_t>(i)), "name",
-           "\"ISR " + Escape(NameOr(c.isrs, i, "isr")) + "\"");
+           Cat("\"ISR ", Escape(NameOr(c.isrs, i, "isr")), "\""));
     w.Meta("thread_sort_index", IsrTid(static_cast<uint16_t>(i)), "sort_index",
            std::to_string(1000 + i));
   }
@@ -174,7 +184,7 @@ std::string ChromeTraceJson(const TraceCapture& c, const ChromeTraceOptions& o) 
           // Before the first switch the slice's start was overwritten: it starts at `first`.
           const uint64_t since = running_known ? running_since : first;
           w.Slice(TaskTid(previous), task_name(previous), since, r.time,
-                  std::string("\"left_as\":\"") + LeftAs(r.detail) + "\"");
+                  Cat("\"left_as\":\"", LeftAs(r.detail), "\""));
         }
         running = r.object;
         running_since = r.time;
@@ -194,13 +204,13 @@ std::string ChromeTraceJson(const TraceCapture& c, const ChromeTraceOptions& o) 
         break;
       }
       case TraceKind::kAlarmExpiry:
-        w.Instant(here(), "alarm " + NameOr(c.alarms, r.object, "alarm"), "alarm", r.time,
-                  "\"alarm\":" + std::to_string(r.object));
+        w.Instant(here(), Cat("alarm ", NameOr(c.alarms, r.object, "alarm")), "alarm", r.time,
+                  Cat("\"alarm\":", std::to_string(r.object)));
         break;
       case TraceKind::kService:
         w.Instant(here(), NameOr(c.services, r.detail, "service"), "service", r.time,
-                  "\"service_id\":" + std::to_string(r.detail) +
-                      ",\"param\":" + std::to_string(r.arg));
+                  Cat("\"service_id\":", std::to_string(r.detail), ",\"param\":",
+                      std::to_string(r.arg)));
         break;
       case TraceKind::kNone:
       default:
@@ -215,11 +225,10 @@ std::string ChromeTraceJson(const TraceCapture& c, const ChromeTraceOptions& o) 
     w.Slice(TaskTid(running), task_name(running), running_since, last, "\"open_at_end\":true");
   }
   const std::string other =
-      "\"source\":\"Tandem RT kernel trace (docs/trace.md)\",\"clock_hz\":" +
-      std::to_string(c.clock_hz) + ",\"records\":" + std::to_string(c.records.size()) +
-      ",\"ring_capacity\":" + std::to_string(c.capacity) +
-      ",\"overwritten\":" + std::to_string(c.overwritten) +
-      ",\"dropped_while_frozen\":" + std::to_string(c.dropped);
+      Cat("\"source\":\"Tandem RT kernel trace (docs/trace.md)\",\"clock_hz\":",
+          std::to_string(c.clock_hz), ",\"records\":", std::to_string(c.records.size()),
+          ",\"ring_capacity\":", std::to_string(c.capacity), ",\"overwritten\":",
+          std::to_string(c.overwritten), ",\"dropped_while_frozen\":", std::to_string(c.dropped));
   return w.Render(other);
 }
 

@@ -15,6 +15,7 @@ import traceback
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import checks  # noqa: E402
 import checks_partitions  # noqa: E402,F401 (registers the partitions group)
+import checks_trace  # noqa: E402,F401 (registers trace_file in the channel group)
 import target  # noqa: E402
 
 

@@ -68,7 +68,7 @@ TEST(ChromeTraceJson, OneNamedTrackPerTaskAndIsrWithSlicesAndInstants) {
   c.capacity = 64;
   uint32_t n = 0;
   c.records.resize(18);
-  (void)source.Copy(0, c.records.data(), 18, &n);
+  (void)source.CopyRecords(0, c.records.data(), 18, &n);
   ASSERT_EQ(n, 18u);
   c.tasks = {"Control", "Background", "Status \"quoted\"\n"};
   c.isrs = {"XenEvents"};
@@ -200,7 +200,7 @@ TEST_F(TraceReadTest, ReadTraceTakesOneConsistentSnapshotWhileTheKernelWritesOn)
   EXPECT_EQ(c.services[2], "TerminateTask");
   EXPECT_EQ(seen.back(), 31u);
   // Resumed and emptied afterwards: recording goes on.
-  const auto status = source_.Status();
+  const auto status = source_.RingStatus();
   EXPECT_FALSE(status.frozen);
   EXPECT_EQ(status.dropped, 0u);
 }
@@ -212,7 +212,7 @@ TEST_F(TraceReadTest, AReaderThatSeesTheSnapshotChangeSaysSo) {
   SessionPort port(*s.value());
   int commands = 0;
   hook_ = [&] {
-    if (++commands == 4) source_.Resume();  // another client resumed it mid-pull
+    if (++commands == 4) source_.ResumeRing();  // another client resumed it mid-pull
     source_.Write(TraceKind::kIsrEnter, 0, kXenEvents, 0, ++now_);
   };
   Result<TraceCapture> r = ReadTrace(port, 500 * kMs);
@@ -238,7 +238,7 @@ TEST_F(TraceReadTest, TandemctlTraceWritesAFilePerfettoOpens) {
       EXPECT_EQ(e["args"]["name"].string, "tandem-rt (domain 3)");
     }
   }
-  EXPECT_FALSE(source_.Status().frozen);
+  EXPECT_FALSE(source_.RingStatus().frozen);
 
   ASSERT_EQ(Run({"--json", "trace", "-o", path_.c_str()}), 0) << err_.str();
   const Json result = JsonReader::Parse(out_.str());
@@ -266,7 +266,7 @@ TEST_F(TraceReadTest, TandemctlTraceChecksTheFileBeforeAskingTheRtos) {
             std::string::npos)
       << err_.str();
   EXPECT_EQ(trace_commands_, before);
-  EXPECT_FALSE(source_.Status().frozen);
+  EXPECT_FALSE(source_.RingStatus().frozen);
   EXPECT_EQ(Run({"trace"}), 2);
   EXPECT_NE(err_.str().find("--out"), std::string::npos) << err_.str();
   EXPECT_EQ(Run({"trace", "--help"}), 0);

@@ -28,25 +28,25 @@ class FakeTraceSource final : public TraceSource {
     ++written_;
   }
 
-  trace::TraceStatus Freeze() override {
+  trace::TraceStatus FreezeRing() override {
     frozen_ = true;
-    return Status();
+    return RingStatus();
   }
-  trace::TraceStatus Resume() override {
+  trace::TraceStatus ResumeRing() override {
     written_ = 0;
     dropped_ = 0;
     frozen_ = false;
-    return Status();
+    return RingStatus();
   }
-  trace::TraceStatus Status() override {
+  trace::TraceStatus RingStatus() override {
     const uint64_t cap = ring_.size();
     const uint64_t count = written_ < cap ? written_ : cap;
     return {static_cast<uint32_t>(written_ - count), static_cast<uint32_t>(written_),
             static_cast<uint32_t>(count), dropped_, static_cast<uint32_t>(cap), frozen_};
   }
-  trace::TraceStatus Copy(uint32_t cursor, TraceRecord* out, uint32_t max,
+  trace::TraceStatus CopyRecords(uint32_t cursor, TraceRecord* out, uint32_t max,
                           uint32_t* copied) override {
-    const trace::TraceStatus s = Status();
+    const trace::TraceStatus s = RingStatus();
     const uint32_t offset = cursor - s.oldest;
     uint32_t n = 0;
     if (offset < s.count) {
@@ -57,10 +57,10 @@ class FakeTraceSource final : public TraceSource {
     return s;
   }
   uint64_t ClockHz() override { return clock_hz; }
-  uint32_t Count(channel::TraceObject kind) override {
+  uint32_t ObjectCount(channel::TraceObject kind) override {
     return static_cast<uint32_t>(Names(kind).size());
   }
-  const char* Name(channel::TraceObject kind, uint32_t index) override {
+  const char* ObjectName(channel::TraceObject kind, uint32_t index) override {
     const std::vector<std::string>& names = Names(kind);
     return index < names.size() ? names[index].c_str() : nullptr;
   }

@@ -20,15 +20,15 @@ namespace tandem::apps {
 
 class TraceSource {
  public:
-  virtual trace::TraceStatus Freeze() = 0;
-  virtual trace::TraceStatus Resume() = 0;
-  virtual trace::TraceStatus Status() = 0;
-  virtual trace::TraceStatus Copy(uint32_t cursor, TraceRecord* out, uint32_t max,
+  virtual trace::TraceStatus FreezeRing() = 0;
+  virtual trace::TraceStatus ResumeRing() = 0;
+  virtual trace::TraceStatus RingStatus() = 0;
+  virtual trace::TraceStatus CopyRecords(uint32_t cursor, TraceRecord* out, uint32_t max,
                                   uint32_t* copied) = 0;
   virtual uint64_t ClockHz() = 0;
-  virtual uint32_t Count(channel::TraceObject kind) = 0;
+  virtual uint32_t ObjectCount(channel::TraceObject kind) = 0;
   // nullptr when there is no such object.
-  virtual const char* Name(channel::TraceObject kind, uint32_t index) = 0;
+  virtual const char* ObjectName(channel::TraceObject kind, uint32_t index) = 0;
 
  protected:
   ~TraceSource() = default;
@@ -48,22 +48,22 @@ class TraceCommand final : public channel::CommandHandler {
     const uint32_t cursor = request.arg[0];
     switch (static_cast<channel::TraceAction>(request.arg[1])) {
       case channel::TraceAction::kFreeze:
-        (void)source_.Freeze();
+        (void)source_.FreezeRing();
         return ReadRecords(cursor, response);
       case channel::TraceAction::kRead:
         return ReadRecords(cursor, response);
       case channel::TraceAction::kResume:
         if (cursor != 0) return channel::WireStatus::kBadArgument;
-        PutStatus(source_.Resume(), response);
+        PutStatus(source_.ResumeRing(), response);
         return channel::WireStatus::kOk;
       case channel::TraceAction::kInfo: {
         if (cursor != 0) return channel::WireStatus::kBadArgument;
         const uint64_t hz = source_.ClockHz();
         response.result[0] = hz > 0xFFFFFFFFu ? 0xFFFFFFFFu : static_cast<uint32_t>(hz);
-        response.result[1] = source_.Status().capacity;
-        response.result[2] = Clamp16(source_.Count(channel::TraceObject::kTask)) |
-                             Clamp16(source_.Count(channel::TraceObject::kIsr)) << 16;
-        response.result[3] = source_.Count(channel::TraceObject::kAlarm);
+        response.result[1] = source_.RingStatus().capacity;
+        response.result[2] = Clamp16(source_.ObjectCount(channel::TraceObject::kTask)) |
+                             Clamp16(source_.ObjectCount(channel::TraceObject::kIsr)) << 16;
+        response.result[3] = source_.ObjectCount(channel::TraceObject::kAlarm);
         return channel::WireStatus::kOk;
       }
       case channel::TraceAction::kName:
@@ -86,7 +86,7 @@ class TraceCommand final : public channel::CommandHandler {
     TraceRecord records[channel::kTraceRecordsPerResponse];
     uint32_t copied = 0;
     const trace::TraceStatus s =
-        source_.Copy(cursor, records, channel::kTraceRecordsPerResponse, &copied);
+        source_.CopyRecords(cursor, records, channel::kTraceRecordsPerResponse, &copied);
     if (copied > channel::kTraceRecordsPerResponse) copied = 0;  // a source bug: send nothing
     PutStatus(s, response);
     for (uint32_t i = 0; i < copied; ++i) {
@@ -98,7 +98,7 @@ class TraceCommand final : public channel::CommandHandler {
 
   channel::WireStatus PutName(uint32_t kind, uint32_t index, channel::Response& response) {
     if (kind > channel::kTraceObjectMax) return channel::WireStatus::kBadArgument;
-    const char* name = source_.Name(static_cast<channel::TraceObject>(kind), index);
+    const char* name = source_.ObjectName(static_cast<channel::TraceObject>(kind), index);
     if (name == nullptr) return channel::WireStatus::kBadArgument;
     uint16_t len = 0;
     while (len < channel::kMaxPayload && name[len] != '\0') {

@@ -122,7 +122,7 @@ class KernelTraceSource final : public TraceSource {
   trace::TraceStatus ResumeRing() override { return trace::TraceResume(); }
   trace::TraceStatus RingStatus() override { return trace::TraceGetStatus(); }
   trace::TraceStatus CopyRecords(uint32_t cursor, TraceRecord* out, uint32_t max,
-                          uint32_t* copied) override {
+                                 uint32_t* copied) override {
     return trace::TraceCopy(cursor, out, max, copied);
   }
   uint64_t ClockHz() override { return trace::TraceClockHz(); }

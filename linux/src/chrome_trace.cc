@@ -68,16 +68,15 @@ const char* LeftAs(uint8_t state) {
 
 class Writer {
  public:
-  Writer(const TraceCapture& c, const ChromeTraceOptions& o)
-      : c_(c), pid_(std::to_string(o.pid)) {
+  Writer(const TraceCapture& c, const ChromeTraceOptions& o) : c_(c), pid_(std::to_string(o.pid)) {
     t0_ = c.records.empty() ? 0 : c.records.front().time;
   }
 
   std::string Micros(uint64_t time) const { return FormatMicros(time >= t0_ ? time - t0_ : 0); }
 
   void Meta(const char* what, uint32_t tid, const std::string& key, const std::string& value) {
-    Add(Cat("{\"ph\":\"M\",\"pid\":", pid_, ",\"tid\":", std::to_string(tid), ",\"name\":\"",
-            what, "\",\"args\":{\"", key, "\":", value, "}}"));
+    Add(Cat("{\"ph\":\"M\",\"pid\":", pid_, ",\"tid\":", std::to_string(tid), ",\"name\":\"", what,
+            "\",\"args\":{\"", key, "\":", value, "}}"));
   }
 
   void Slice(uint32_t tid, const std::string& name, uint64_t begin, uint64_t end,
@@ -90,13 +89,14 @@ class Writer {
   // tid 0: process-wide.
   void Instant(uint32_t tid, const std::string& name, const std::string& cat, uint64_t at,
                const std::string& args) {
-    Add(Cat("{\"ph\":\"i\",\"s\":\"", tid == 0 ? "p" : "t", "\",\"pid\":", pid_, ",\"tid\":",
-            std::to_string(tid), ",\"name\":\"", Escape(name), "\",\"cat\":\"", cat, "\",\"ts\":",
-            Micros(at), ",\"args\":{", args, "}}"));
+    Add(Cat("{\"ph\":\"i\",\"s\":\"", tid == 0 ? "p" : "t", "\",\"pid\":", pid_,
+            ",\"tid\":", std::to_string(tid), ",\"name\":\"", Escape(name), "\",\"cat\":\"", cat,
+            "\",\"ts\":", Micros(at), ",\"args\":{", args, "}}"));
   }
 
   std::string Render(const std::string& other) const {
-    std::string out = Cat("{\"displayTimeUnit\":\"ns\",\"otherData\":{", other, "},\"traceEvents\":[\n");
+    std::string out =
+        Cat("{\"displayTimeUnit\":\"ns\",\"otherData\":{", other, "},\"traceEvents\":[\n");
     for (size_t i = 0; i < events_.size(); ++i) {
       out += events_[i];
       out += i + 1 < events_.size() ? ",\n" : "\n";
@@ -143,8 +143,7 @@ std::string ChromeTraceJson(const TraceCapture& c, const ChromeTraceOptions& o) 
   for (uint32_t t = 0; t < c.tasks.size(); ++t) {
     w.Meta("thread_name", TaskTid(static_cast<uint16_t>(t)), "name",
            Cat("\"", Escape(NameOr(c.tasks, t, "task")), "\""));
-    w.Meta("thread_sort_index", TaskTid(static_cast<uint16_t>(t)), "sort_index",
-           std::to_string(t));
+    w.Meta("thread_sort_index", TaskTid(static_cast<uint16_t>(t)), "sort_index", std::to_string(t));
   }
   for (uint32_t i = 0; i < c.isrs.size(); ++i) {
     w.Meta("thread_name", IsrTid(static_cast<uint16_t>(i)), "name",
@@ -208,9 +207,9 @@ std::string ChromeTraceJson(const TraceCapture& c, const ChromeTraceOptions& o) 
                   Cat("\"alarm\":", std::to_string(r.object)));
         break;
       case TraceKind::kService:
-        w.Instant(here(), NameOr(c.services, r.detail, "service"), "service", r.time,
-                  Cat("\"service_id\":", std::to_string(r.detail), ",\"param\":",
-                      std::to_string(r.arg)));
+        w.Instant(
+            here(), NameOr(c.services, r.detail, "service"), "service", r.time,
+            Cat("\"service_id\":", std::to_string(r.detail), ",\"param\":", std::to_string(r.arg)));
         break;
       case TraceKind::kNone:
       default:
@@ -227,8 +226,9 @@ std::string ChromeTraceJson(const TraceCapture& c, const ChromeTraceOptions& o) 
   const std::string other =
       Cat("\"source\":\"Tandem RT kernel trace (docs/trace.md)\",\"clock_hz\":",
           std::to_string(c.clock_hz), ",\"records\":", std::to_string(c.records.size()),
-          ",\"ring_capacity\":", std::to_string(c.capacity), ",\"overwritten\":",
-          std::to_string(c.overwritten), ",\"dropped_while_frozen\":", std::to_string(c.dropped));
+          ",\"ring_capacity\":", std::to_string(c.capacity),
+          ",\"overwritten\":", std::to_string(c.overwritten),
+          ",\"dropped_while_frozen\":", std::to_string(c.dropped));
   return w.Render(other);
 }
 

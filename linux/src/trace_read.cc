@@ -83,9 +83,8 @@ Result<void> ReadRecords(CommandPort& port, uint64_t timeout_ns, const TraceProg
   const uint32_t count = end - oldest;  // modulo 2^32, as the RTOS counts
   if ((frozen.value().result[3] & tandem::channel::kTraceFrozen) == 0 || count > c.capacity) {
     return Fail(Errc::kProtocol,
-                "trace: the RTOS's answer to the freeze is inconsistent (" +
-                    std::to_string(count) + " records in a ring of " +
-                    std::to_string(c.capacity) + ")",
+                "trace: the RTOS's answer to the freeze is inconsistent (" + std::to_string(count) +
+                    " records in a ring of " + std::to_string(c.capacity) + ")",
                 "check the RTOS console");
   }
   c.first = oldest;

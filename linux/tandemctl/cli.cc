@@ -4,8 +4,8 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <chrono>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -356,10 +356,10 @@ int Runner::Trace() {
     return fail(Error{Errc::kUsage, "writing the trace file '" + o_.trace_out + "' failed",
                       "is the file system full?"});
   }
-  const double span_ms =
-      c.records.size() < 2 ? 0.0
-                           : static_cast<double>(c.records.back().time - c.records.front().time) *
-                                 1e3 / static_cast<double>(c.clock_hz);
+  const double span_ms = c.records.size() < 2
+                             ? 0.0
+                             : static_cast<double>(c.records.back().time - c.records.front().time) *
+                                   1e3 / static_cast<double>(c.clock_hz);
   if (o_.json) {
     out_ << Base("trace")
                 .Add("file", o_.trace_out)

@@ -9,6 +9,7 @@ import base64
 import gzip
 import hashlib
 import json
+import pathlib
 import re
 import time
 
@@ -46,7 +47,11 @@ def trace_file(boot, prof):
         time.sleep(1)
     require(status == 0 and obj and obj.get("ok"), f"tandemctl trace exited {status}:\n{out}")
     require(obj["records"] > 100, f"only {obj['records']} records in the trace:\n{out}")
-    doc = json.loads(_fetch(boot, TRACE_FILE, _wall(boot, 120)))
+    data = _fetch(boot, TRACE_FILE, _wall(boot, 120))
+    # Kept beside the console log, for Perfetto and for whoever reads a failure.
+    saved = pathlib.Path(boot.system.console_log).parent / "trace.json"
+    saved.write_bytes(data)
+    doc = json.loads(data)
     events = doc["traceEvents"]
     require(events, "no traceEvents")
 
@@ -85,4 +90,4 @@ def trace_file(boot, prof):
         require(all(a["ts"] <= b["ts"] for a, b in zip(s, s[1:])), f"{track}: slices out of order")
     print(f"  trace: {obj['records']} records, {span_us / 1000:.1f} ms, {len(control)} Control "
           f"jobs, {len(ticks)} ticks, dropped while read {obj['dropped']}, "
-          f"tracks {sorted(tracks)}")
+          f"tracks {sorted(tracks)}; file {saved}")

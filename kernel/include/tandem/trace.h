@@ -45,8 +45,8 @@ struct TraceStatus {
 
 // The reader's side (traced kernel only). Each runs inside a short kernel critical section of
 // bounded length (at most `max` 16-byte copies) and may be called from a task, an ISR or a hook.
-TraceStatus TraceFreeze();   // stop recording; the ring stays as it is
-TraceStatus TraceResume();   // empty the ring, count from 0 again, record
+TraceStatus TraceFreeze();  // stop recording; the ring stays as it is
+TraceStatus TraceResume();  // empty the ring, count from 0 again, record
 TraceStatus TraceGetStatus();
 // Copies up to `max` records from sequence `cursor` on (only the ones still held) to `out`;
 // *copied says how many (0 if the cursor is outside [oldest, end)).

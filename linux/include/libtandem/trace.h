@@ -18,9 +18,9 @@
 namespace libtandem {
 
 struct TraceCapture {
-  uint64_t clock_hz = 0;  // the RTOS's trace clock
-  uint32_t capacity = 0;  // records its ring holds
-  uint32_t first = 0;     // sequence number of records[0]
+  uint64_t clock_hz = 0;     // the RTOS's trace clock
+  uint32_t capacity = 0;     // records its ring holds
+  uint32_t first = 0;        // sequence number of records[0]
   uint32_t overwritten = 0;  // records the ring lost to newer ones before it was frozen (= first)
   uint32_t dropped = 0;      // records not taken while frozen (this pull's own traffic included)
   std::vector<tandem::TraceRecord> records;  // oldest first
@@ -36,8 +36,7 @@ using TraceProgress = std::function<void(uint32_t done, uint32_t total)>;
 // `keep_frozen`. `timeout_ns` bounds each command. An RTOS built without tracing (or older than
 // protocol 1.6) fails with kRefused, saying so and how to enable it.
 Result<TraceCapture> ReadTrace(CommandPort& port, uint64_t timeout_ns,
-                               const TraceProgress& progress = nullptr,
-                               bool keep_frozen = false);
+                               const TraceProgress& progress = nullptr, bool keep_frozen = false);
 
 struct ChromeTraceOptions {
   uint32_t pid = 0;          // the RTOS's domain id: one process per RTOS domain

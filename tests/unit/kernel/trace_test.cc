@@ -1,8 +1,9 @@
 // The kernel's scheduling trace (tandem/trace.h, docs/trace.md) on the host port: what each trace
 // point records, in order, and how the ring behaves when full and when frozen.
+#include "tandem/trace.h"
+
 #include <vector>
 
-#include "tandem/trace.h"
 #include "unit_test.h"
 
 namespace {

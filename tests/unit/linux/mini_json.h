@@ -72,12 +72,26 @@ class JsonReader {
       const char e = Peek();
       ++i_;
       switch (e) {
-        case '"': case '\\': case '/': s += e; break;
-        case 'b': s += '\b'; break;
-        case 'f': s += '\f'; break;
-        case 'n': s += '\n'; break;
-        case 'r': s += '\r'; break;
-        case 't': s += '\t'; break;
+        case '"':
+        case '\\':
+        case '/':
+          s += e;
+          break;
+        case 'b':
+          s += '\b';
+          break;
+        case 'f':
+          s += '\f';
+          break;
+        case 'n':
+          s += '\n';
+          break;
+        case 'r':
+          s += '\r';
+          break;
+        case 't':
+          s += '\t';
+          break;
         case 'u': {
           if (i_ + 4 > t_.size()) Fail("short \\u escape");
           for (int k = 0; k < 4; ++k) {
@@ -101,7 +115,10 @@ class JsonReader {
       v.type = Json::Type::kObject;
       ++i_;
       Space();
-      if (Peek() == '}') { ++i_; return v; }
+      if (Peek() == '}') {
+        ++i_;
+        return v;
+      }
       for (;;) {
         Space();
         std::string key = String();
@@ -110,7 +127,10 @@ class JsonReader {
         if (v.object.count(key) != 0) Fail("duplicate key " + key);
         v.object[key] = Value();
         Space();
-        if (Peek() == ',') { ++i_; continue; }
+        if (Peek() == ',') {
+          ++i_;
+          continue;
+        }
         Expect('}');
         return v;
       }
@@ -119,11 +139,17 @@ class JsonReader {
       v.type = Json::Type::kArray;
       ++i_;
       Space();
-      if (Peek() == ']') { ++i_; return v; }
+      if (Peek() == ']') {
+        ++i_;
+        return v;
+      }
       for (;;) {
         v.array.push_back(Value());
         Space();
-        if (Peek() == ',') { ++i_; continue; }
+        if (Peek() == ',') {
+          ++i_;
+          continue;
+        }
         Expect(']');
         return v;
       }
@@ -133,9 +159,21 @@ class JsonReader {
       v.string = String();
       return v;
     }
-    if (c == 't') { Word("true"); v.type = Json::Type::kBool; v.boolean = true; return v; }
-    if (c == 'f') { Word("false"); v.type = Json::Type::kBool; return v; }
-    if (c == 'n') { Word("null"); return v; }
+    if (c == 't') {
+      Word("true");
+      v.type = Json::Type::kBool;
+      v.boolean = true;
+      return v;
+    }
+    if (c == 'f') {
+      Word("false");
+      v.type = Json::Type::kBool;
+      return v;
+    }
+    if (c == 'n') {
+      Word("null");
+      return v;
+    }
     const size_t start = i_;
     if (Peek() == '-') ++i_;
     if (!std::isdigit(static_cast<unsigned char>(Peek()))) Fail("expected a value");

@@ -173,8 +173,8 @@ class TraceReadTest : public TandemctlTest {
   std::function<void()> hook_;
   uint64_t trace_commands_ = 0;
   uint64_t now_ = 5000;
-  std::string path_ = ::testing::TempDir() + "/tandem-trace-test-" + std::to_string(getpid()) +
-                      ".json";
+  std::string path_ =
+      ::testing::TempDir() + "/tandem-trace-test-" + std::to_string(getpid()) + ".json";
 };
 
 TEST_F(TraceReadTest, ReadTraceTakesOneConsistentSnapshotWhileTheKernelWritesOn) {

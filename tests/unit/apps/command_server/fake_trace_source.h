@@ -23,8 +23,8 @@ class FakeTraceSource final : public TraceSource {
       ++dropped_;
       return;
     }
-    ring_[written_ % ring_.size()] = TraceRecord{time, static_cast<uint8_t>(kind), detail, object,
-                                                 arg};
+    ring_[written_ % ring_.size()] =
+        TraceRecord{time, static_cast<uint8_t>(kind), detail, object, arg};
     ++written_;
   }
 
@@ -41,11 +41,15 @@ class FakeTraceSource final : public TraceSource {
   trace::TraceStatus RingStatus() override {
     const uint64_t cap = ring_.size();
     const uint64_t count = written_ < cap ? written_ : cap;
-    return {static_cast<uint32_t>(written_ - count), static_cast<uint32_t>(written_),
-            static_cast<uint32_t>(count), dropped_, static_cast<uint32_t>(cap), frozen_};
+    return {static_cast<uint32_t>(written_ - count),
+            static_cast<uint32_t>(written_),
+            static_cast<uint32_t>(count),
+            dropped_,
+            static_cast<uint32_t>(cap),
+            frozen_};
   }
   trace::TraceStatus CopyRecords(uint32_t cursor, TraceRecord* out, uint32_t max,
-                          uint32_t* copied) override {
+                                 uint32_t* copied) override {
     const trace::TraceStatus s = RingStatus();
     const uint32_t offset = cursor - s.oldest;
     uint32_t n = 0;

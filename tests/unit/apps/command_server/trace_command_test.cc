@@ -1,9 +1,10 @@
 // kTraceRead's handler (trace_command.h) over a scripted ring: each action's results, the cursor
 // window, names, and the validation the op table does before the handler sees a request.
+#include "tandem/apps/command_server/trace_command.h"
+
 #include <gtest/gtest.h>
 
 #include "fake_trace_source.h"
-#include "tandem/apps/command_server/trace_command.h"
 
 namespace {
 
@@ -107,7 +108,7 @@ TEST_F(TraceCommandTest, NamesOfEveryKindAndRefusalsForTheRest) {
   EXPECT_EQ(name(TraceObject::kService, 2), "TerminateTask");
   EXPECT_EQ(name(TraceObject::kTask, 2), "<refused>");
   EXPECT_EQ(Send(TraceAction::kName, 4u << 16), WireStatus::kBadArgument);  // no such kind
-  source_.tasks[0] = std::string(40, 'x');  // cut to the payload
+  source_.tasks[0] = std::string(40, 'x');                                  // cut to the payload
   EXPECT_EQ(name(TraceObject::kTask, 0), std::string(32, 'x'));
 }
 

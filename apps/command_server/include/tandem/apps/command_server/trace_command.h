@@ -24,7 +24,7 @@ class TraceSource {
   virtual trace::TraceStatus ResumeRing() = 0;
   virtual trace::TraceStatus RingStatus() = 0;
   virtual trace::TraceStatus CopyRecords(uint32_t cursor, TraceRecord* out, uint32_t max,
-                                  uint32_t* copied) = 0;
+                                         uint32_t* copied) = 0;
   virtual uint64_t ClockHz() = 0;
   virtual uint32_t ObjectCount(channel::TraceObject kind) = 0;
   // nullptr when there is no such object.

@@ -12,8 +12,8 @@ namespace tandem {
 enum class TraceKind : uint8_t {
   kNone = 0,
   // object: the task now running (kTraceIdle: the idle loop); arg: the task that ran before
-  // (kTraceIdle: idle); detail: that task's new state (OSEK TaskStateType: 0 RUNNING is never
-  // written, 1 WAITING, 2 READY = preempted or activated again, 3 SUSPENDED).
+  // (kTraceIdle: idle); detail: that task's new state (OSEK TaskStateType: 1 WAITING, 2 READY =
+  // preempted or activated again, 3 SUSPENDED; 0 when it was the idle loop).
   kTaskSwitch = 1,
   // object: the ISR (kTraceSystemTimer: the system timer tick, which is no OSEK ISR).
   kIsrEnter = 2,

@@ -21,6 +21,8 @@ COLUMNS = ("text", "rodata", "data", "bss")
 # Archive (by file name) -> component. Anything not from an archive is the application's.
 COMPONENTS = {
     "libtandem_kernel.a": "kernel",
+    # The kernel with its scheduling trace (docs/trace.md), which the demo links.
+    "libtandem_kernel_trace.a": "kernel",
     "libtandem_port_arm64.a": "port (arm64)",
     "libtandem_xen.a": "Xen layer",
     "libtandem_channel.a": "channel",

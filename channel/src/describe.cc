@@ -50,6 +50,8 @@ const char* OpName(uint16_t op) {
       return "command info";
     case Op::kEventInfo:
       return "event info";
+    case Op::kTraceRead:
+      return "trace read";
   }
   return nullptr;
 }

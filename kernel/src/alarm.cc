@@ -2,6 +2,7 @@
 // alarms; a tick compares each one's expiry with the new counter value. Lists are short in
 // static OSEK systems and this keeps arming O(1) and the tick cost bounded by the alarm count.
 #include "kernel.h"
+#include "trace_points.h"
 
 using namespace tandem;
 using namespace tandem::kernel;
@@ -45,6 +46,7 @@ void Arm(AlarmType a, TickType expiry, TickType cycle) {
 }
 
 void RunAction(AlarmType a) {
+  TANDEM_TRACE_ALARM(a);
   const AlarmConfig& cfg = Cfg().alarms[a];
   switch (cfg.action) {
     case AlarmAction::kActivateTask:
@@ -125,6 +127,7 @@ void StartAutostartAlarms() {
 /// E_OS_CALLEVEL, E_OS_DISABLEDINT.
 StatusType GetAlarmBase(AlarmType AlarmID, AlarmBaseRefType Info) {
   CriticalSection cs;
+  TANDEM_TRACE_SERVICE(OSServiceId_GetAlarmBase, AlarmID);
   const uint64_t ref = reinterpret_cast<uintptr_t>(Info);
   if (Extended()) {
     if (!CalledFromHookOrTaskOrIsr2())
@@ -144,6 +147,7 @@ StatusType GetAlarmBase(AlarmType AlarmID, AlarmBaseRefType Info) {
 /// E_OS_DISABLEDINT.
 StatusType GetAlarm(AlarmType AlarmID, TickRefType Tick) {
   CriticalSection cs;
+  TANDEM_TRACE_SERVICE(OSServiceId_GetAlarm, AlarmID);
   const uint64_t ref = reinterpret_cast<uintptr_t>(Tick);
   if (Extended()) {
     if (!CalledFromHookOrTaskOrIsr2())
@@ -168,6 +172,7 @@ StatusType GetAlarm(AlarmType AlarmID, TickRefType Tick) {
 /// E_OS_DISABLEDINT.
 StatusType SetRelAlarm(AlarmType AlarmID, TickType increment, TickType cycle) {
   CriticalSection cs;
+  TANDEM_TRACE_SERVICE(OSServiceId_SetRelAlarm, AlarmID);
   if (Extended()) {
     if (!CalledFromTaskOrIsr2()) {
       return Fail(E_OS_CALLEVEL, OSServiceId_SetRelAlarm, AlarmID, increment, cycle);
@@ -197,6 +202,7 @@ StatusType SetRelAlarm(AlarmType AlarmID, TickType increment, TickType cycle) {
 /// not 0 and outside [mincycle, maxallowedvalue]), E_OS_CALLEVEL, E_OS_DISABLEDINT.
 StatusType SetAbsAlarm(AlarmType AlarmID, TickType start, TickType cycle) {
   CriticalSection cs;
+  TANDEM_TRACE_SERVICE(OSServiceId_SetAbsAlarm, AlarmID);
   if (Extended()) {
     if (!CalledFromTaskOrIsr2()) {
       return Fail(E_OS_CALLEVEL, OSServiceId_SetAbsAlarm, AlarmID, start, cycle);
@@ -222,6 +228,7 @@ StatusType SetAbsAlarm(AlarmType AlarmID, TickType start, TickType cycle) {
 /// E_OS_CALLEVEL, E_OS_DISABLEDINT.
 StatusType CancelAlarm(AlarmType AlarmID) {
   CriticalSection cs;
+  TANDEM_TRACE_SERVICE(OSServiceId_CancelAlarm, AlarmID);
   if (Extended()) {
     if (!CalledFromTaskOrIsr2()) return Fail(E_OS_CALLEVEL, OSServiceId_CancelAlarm, AlarmID);
     if (InCriticalSection()) return Fail(E_OS_DISABLEDINT, OSServiceId_CancelAlarm, AlarmID);
@@ -239,6 +246,7 @@ StatusType CancelAlarm(AlarmType AlarmID) {
 /// E_OS_CALLEVEL, E_OS_DISABLEDINT.
 StatusType IncrementCounter(CounterType CounterID) {
   CriticalSection cs;
+  TANDEM_TRACE_SERVICE(OSServiceId_IncrementCounter, CounterID);
   if (Extended()) {
     if (!CalledFromTaskOrIsr2())
       return Fail(E_OS_CALLEVEL, OSServiceId_IncrementCounter, CounterID);

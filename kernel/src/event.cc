@@ -1,5 +1,6 @@
 // Event control (OSEK OS 2.2.3 13.5). Only extended tasks own events.
 #include "kernel.h"
+#include "trace_points.h"
 
 using namespace tandem;
 using namespace tandem::kernel;
@@ -27,6 +28,7 @@ static bool ValidTask(TaskType t) { return t < Cfg().task_count; }
 /// suspended), E_OS_CALLEVEL, E_OS_DISABLEDINT.
 StatusType SetEvent(TaskType TaskID, EventMaskType Mask) {
   CriticalSection cs;
+  TANDEM_TRACE_SERVICE(OSServiceId_SetEvent, TaskID);
   if (Extended()) {
     if (!CalledFromTaskOrIsr2()) return Fail(E_OS_CALLEVEL, OSServiceId_SetEvent, TaskID, Mask);
     if (InCriticalSection()) return Fail(E_OS_DISABLEDINT, OSServiceId_SetEvent, TaskID, Mask);
@@ -45,6 +47,7 @@ StatusType SetEvent(TaskType TaskID, EventMaskType Mask) {
 /// Extended: E_OS_ACCESS (not an extended task), E_OS_CALLEVEL (not a task), E_OS_DISABLEDINT.
 StatusType ClearEvent(EventMaskType Mask) {
   CriticalSection cs;
+  TANDEM_TRACE_SERVICE(OSServiceId_ClearEvent, static_cast<uint32_t>(Mask));
   if (Extended()) {
     if (!CalledFromTask()) return Fail(E_OS_CALLEVEL, OSServiceId_ClearEvent, Mask);
     if (InCriticalSection()) return Fail(E_OS_DISABLEDINT, OSServiceId_ClearEvent, Mask);
@@ -59,6 +62,7 @@ StatusType ClearEvent(EventMaskType Mask) {
 /// E_OS_DISABLEDINT.
 StatusType GetEvent(TaskType TaskID, EventMaskRefType Event) {
   CriticalSection cs;
+  TANDEM_TRACE_SERVICE(OSServiceId_GetEvent, TaskID);
   const uint64_t ref = reinterpret_cast<uintptr_t>(Event);
   if (Extended()) {
     if (!CalledFromHookOrTaskOrIsr2())
@@ -77,6 +81,7 @@ StatusType GetEvent(TaskType TaskID, EventMaskRefType Event) {
 /// E_OS_CALLEVEL (not a task), E_OS_DISABLEDINT.
 StatusType WaitEvent(EventMaskType Mask) {
   CriticalSection cs;
+  TANDEM_TRACE_SERVICE(OSServiceId_WaitEvent, static_cast<uint32_t>(Mask));
   if (Extended()) {
     if (!CalledFromTask()) return Fail(E_OS_CALLEVEL, OSServiceId_WaitEvent, Mask);
     if (InCriticalSection()) return Fail(E_OS_DISABLEDINT, OSServiceId_WaitEvent, Mask);

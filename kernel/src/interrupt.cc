@@ -1,6 +1,7 @@
 // Interrupt services (OSEK OS 2.2.3 13.3) and the ISR entry the port calls. The state of the
 // services is the running context's own (g_state.sections, see InterruptSections).
 #include "kernel.h"
+#include "trace_points.h"
 
 using namespace tandem;
 using namespace tandem::kernel;
@@ -96,9 +97,11 @@ void RunIsr(IsrCategory category, ISRType isr, Level level, Body body) {
     ++g_state.isr_nesting;
     OwnIsrContext context(category, isr, level);
     ApplyLevelLocked();
+    TANDEM_TRACE_ISR(true, isr);
     arch::EnableAll();
     body();
     arch::DisableAll();
+    TANDEM_TRACE_ISR(false, isr);
     if (isr != INVALID_ISR) ReleaseAllIsrResourcesLocked(isr);
     --g_state.isr_nesting;
   }

@@ -2,6 +2,7 @@
 // The ceiling lives on the one priority scale: occupying a resource shared with an ISR masks
 // that ISR (and every source below it) until the release.
 #include "kernel.h"
+#include "trace_points.h"
 
 using namespace tandem;
 using namespace tandem::kernel;
@@ -90,6 +91,7 @@ bool ValidResource(ResourceType r) {
 /// ceiling: for an ISR always RES_SCHEDULER's), E_OS_CALLEVEL, E_OS_DISABLEDINT.
 StatusType GetResource(ResourceType ResID) {
   CriticalSection cs;
+  TANDEM_TRACE_SERVICE(OSServiceId_GetResource, ResID);
   if (Extended()) {
     if (!CalledFromTaskOrIsr2()) return Fail(E_OS_CALLEVEL, OSServiceId_GetResource, ResID);
     if (InCriticalSection()) return Fail(E_OS_DISABLEDINT, OSServiceId_GetResource, ResID);
@@ -128,6 +130,7 @@ StatusType GetResource(ResourceType ResID) {
 /// E_OS_DISABLEDINT.
 StatusType ReleaseResource(ResourceType ResID) {
   CriticalSection cs;
+  TANDEM_TRACE_SERVICE(OSServiceId_ReleaseResource, ResID);
   if (Extended()) {
     if (!CalledFromTaskOrIsr2()) return Fail(E_OS_CALLEVEL, OSServiceId_ReleaseResource, ResID);
     if (InCriticalSection()) return Fail(E_OS_DISABLEDINT, OSServiceId_ReleaseResource, ResID);

@@ -2,6 +2,7 @@
 // inside one priority (OSEK OS 2.2.3 4.6: a preempted task is the oldest of its current
 // priority; a newly activated one the youngest).
 #include "kernel.h"
+#include "trace_points.h"
 
 namespace tandem::kernel {
 
@@ -135,6 +136,9 @@ static void SwitchTo(arch::Context* from_slot, TaskType next) {
 }
 
 static void StartTask(TaskType next) {
+  // The task leaving the CPU (if any) already has its new state: preempted READY, WAITING, ...
+  TANDEM_TRACE_SWITCH(next, g_state.running,
+                      g_state.running == INVALID_TASK ? RUNNING : Tcb(g_state.running).state);
   TaskControl& tcb = Tcb(next);
   if (!tcb.started) {
     tcb.running_level = DispatchLevel(next);
@@ -196,6 +200,7 @@ void LeaveRunningLocked() {
   if (keep_context) KeepSections(cur);
   const TaskType next = PopHighestLocked();
   if (next == INVALID_TASK) {
+    TANDEM_TRACE_SWITCH(INVALID_TASK, current, cur.state);
     g_state.running = INVALID_TASK;
     g_state.call_level = CallLevel::kIdle;
     ApplyLevelLocked();

@@ -1,5 +1,6 @@
 // Task management services (OSEK OS 2.2.3 13.2).
 #include "kernel.h"
+#include "trace_points.h"
 
 using namespace tandem;
 using namespace tandem::kernel;
@@ -50,6 +51,7 @@ void ForceTerminateRunningLocked() { TerminateRunningLocked(); }
 /// critical section; Tandem extension, os.h).
 StatusType ActivateTask(TaskType TaskID) {
   CriticalSection cs;
+  TANDEM_TRACE_SERVICE(OSServiceId_ActivateTask, TaskID);
   if (Extended()) {
     if (!CalledFromTaskOrIsr2()) return Fail(E_OS_CALLEVEL, OSServiceId_ActivateTask, TaskID);
     if (InCriticalSection()) return Fail(E_OS_DISABLEDINT, OSServiceId_ActivateTask, TaskID);
@@ -66,6 +68,7 @@ StatusType ActivateTask(TaskType TaskID) {
 /// E_OS_DISABLEDINT (inside an interrupt critical section).
 StatusType TerminateTask(void) {
   CriticalSection cs;
+  TANDEM_TRACE_SERVICE(OSServiceId_TerminateTask, 0);
   if (Extended()) {
     if (!CalledFromTask()) return Fail(E_OS_CALLEVEL, OSServiceId_TerminateTask);
     if (InCriticalSection()) return Fail(E_OS_DISABLEDINT, OSServiceId_TerminateTask);
@@ -81,6 +84,7 @@ StatusType TerminateTask(void) {
 /// Extended: also E_OS_ID, E_OS_RESOURCE, E_OS_CALLEVEL, E_OS_DISABLEDINT.
 StatusType ChainTask(TaskType TaskID) {
   CriticalSection cs;
+  TANDEM_TRACE_SERVICE(OSServiceId_ChainTask, TaskID);
   if (Extended()) {
     if (!CalledFromTask()) return Fail(E_OS_CALLEVEL, OSServiceId_ChainTask, TaskID);
     if (InCriticalSection()) return Fail(E_OS_DISABLEDINT, OSServiceId_ChainTask, TaskID);
@@ -109,6 +113,7 @@ StatusType ChainTask(TaskType TaskID) {
 /// E_OS_DISABLEDINT.
 StatusType Schedule(void) {
   CriticalSection cs;
+  TANDEM_TRACE_SERVICE(OSServiceId_Schedule, 0);
   if (Extended()) {
     if (!CalledFromTask()) return Fail(E_OS_CALLEVEL, OSServiceId_Schedule);
     if (InCriticalSection()) return Fail(E_OS_DISABLEDINT, OSServiceId_Schedule);
@@ -137,6 +142,7 @@ StatusType Schedule(void) {
 /// (category 1 ISR, StartupHook, ShutdownHook, alarm callback), E_OS_DISABLEDINT.
 StatusType GetTaskID(TaskRefType TaskID) {
   CriticalSection cs;
+  TANDEM_TRACE_SERVICE(OSServiceId_GetTaskID, 0);
   if (Extended()) {
     const uint64_t ref = reinterpret_cast<uintptr_t>(TaskID);
     if (!CalledFromHookOrTaskOrIsr2()) return Fail(E_OS_CALLEVEL, OSServiceId_GetTaskID, ref);
@@ -150,6 +156,7 @@ StatusType GetTaskID(TaskRefType TaskID) {
 /// E_OS_DISABLEDINT.
 StatusType GetTaskState(TaskType TaskID, TaskStateRefType State) {
   CriticalSection cs;
+  TANDEM_TRACE_SERVICE(OSServiceId_GetTaskState, TaskID);
   if (Extended()) {
     const uint64_t ref = reinterpret_cast<uintptr_t>(State);
     if (!CalledFromHookOrTaskOrIsr2()) {

@@ -5,9 +5,11 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -21,6 +23,7 @@
 #include "libtandem/discovery.h"
 #include "libtandem/events.h"
 #include "libtandem/session.h"
+#include "libtandem/trace.h"
 #include "output.h"
 #include "tandem/channel/boot_id.h"
 #include "usage.h"
@@ -67,6 +70,7 @@ struct Options {
   bool direct = false;   // --direct: never through tandemd
   bool verbose = false;  // --verbose: say which way the command went
   std::string socket_dir = libtandem::daemon::kDefaultSocketDir;
+  std::string trace_out;  // trace --out
 };
 
 // Set by SIGINT/SIGTERM while `watch` runs: it stops and prints its summary.
@@ -88,6 +92,7 @@ class Runner {
   int Commands();
   int Call();
   int Watch();
+  int Trace();
 
  private:
   Result<std::vector<uint8_t>> ReadPayload() const;
@@ -651,6 +656,72 @@ int Runner::Watch() {
   return 0;
 }
 
+// `trace --out FILE`: the kernel's scheduling trace as a Chrome JSON trace (docs/trace.md). The
+// file is opened before anything is asked of the RTOS, so a path that cannot be written costs no
+// freeze; it is removed again if the pull fails. --timeout bounds each of the pull's commands.
+int Runner::Trace() {
+  std::ofstream file(o_.trace_out, std::ios::out | std::ios::trunc);
+  if (!file) {
+    const int e = errno;
+    return Report(Error{Errc::kUsage,
+                        "cannot write the trace file '" + o_.trace_out + "': " + strerror(e),
+                        "choose a path in a writable directory (e.g. --out /tmp/trace.json)"});
+  }
+  auto fail = [&](const Error& e) {
+    file.close();
+    std::remove(o_.trace_out.c_str());
+    return Report(e);
+  };
+  if (int rc = Connect()) {
+    file.close();
+    std::remove(o_.trace_out.c_str());
+    return rc;
+  }
+  // Progress for pulls long enough to wait for (two records per round trip), on stderr only.
+  uint32_t shown = 0;
+  auto progress = [&](uint32_t done, uint32_t total) {
+    if (total < 1024 || (done - shown < total / 4 && done != total)) return;
+    shown = done;
+    err_ << "tandemctl: trace: " << done << "/" << total << " records read\n";
+  };
+  Result<libtandem::TraceCapture> r =
+      libtandem::ReadTrace(*port_, uint64_t{o_.timeout_ms} * 1'000'000, progress);
+  if (!r.ok()) return fail(r.error());
+  const libtandem::TraceCapture& c = r.value();
+  file << libtandem::ChromeTraceJson(
+      c, {domain_.domid, (domain_.name.empty() ? "Tandem RT" : domain_.name) + " (domain " +
+                             std::to_string(domain_.domid) + ")"});
+  file.close();
+  if (!file) {
+    return fail(Error{Errc::kUsage, "writing the trace file '" + o_.trace_out + "' failed",
+                      "is the file system full?"});
+  }
+  const double span_ms = c.records.size() < 2
+                             ? 0.0
+                             : static_cast<double>(c.records.back().time - c.records.front().time) *
+                                   1e3 / static_cast<double>(c.clock_hz);
+  if (o_.json) {
+    out_ << Base("trace")
+                .Add("file", o_.trace_out)
+                .Add("records", uint64_t{c.records.size()})
+                .Add("span_us", static_cast<uint64_t>(span_ms * 1000))
+                .Add("overwritten", uint64_t{c.overwritten})
+                .Add("dropped", uint64_t{c.dropped})
+                .Add("tasks", uint64_t{c.tasks.size()})
+                .Add("isrs", uint64_t{c.isrs.size()})
+                .Render()
+         << "\n";
+    return 0;
+  }
+  std::ostringstream span;
+  span << std::fixed << std::setprecision(3) << span_ms;
+  out_ << "trace of " << Who() << ": " << c.records.size() << " records over " << span.str()
+       << " ms (" << c.overwritten << " older ones overwritten, " << c.dropped
+       << " not recorded while it was read), " << c.tasks.size() << " tasks, " << c.isrs.size()
+       << " ISRs\nwritten to " << o_.trace_out
+       << ": open it in https://ui.perfetto.dev (Open trace file) or chrome://tracing\n";
+  return 0;
+}
 
 void StartWatchdog(uint32_t timeout_ms, bool json) {
   std::thread([timeout_ms, json] {
@@ -668,7 +739,8 @@ void StartWatchdog(uint32_t timeout_ms, bool json) {
 }
 
 enum class Cmd {
-  kNone, kList, kPing, kSet, kGet, kToggle, kConfigure, kStats, kCommands, kCall, kWatch };
+  kNone, kList, kPing, kSet, kGet, kToggle, kConfigure, kStats, kCommands, kCall, kWatch,
+  kTrace };
 
 // The options every command takes; `domain` and `expect_boot_id` tell whether they were given.
 struct GlobalOptions {
@@ -766,6 +838,14 @@ void AddCommands(CLI::App& app, Options& o, Cmd& cmd) {
   configure->add_option("--level", o.level, "initial level of an output (0 or 1)")
       ->check(CLI::Range(0u, 1u));
   configure->callback([&] { cmd = Cmd::kConfigure; });
+  auto* trace = app.add_subcommand(
+      "trace",
+      "pull the RTOS kernel's scheduling trace (task switches, ISRs, alarm expiries, service "
+      "calls) into a Chrome JSON trace file for Perfetto (ui.perfetto.dev); --timeout bounds "
+      "each command of the pull. Needs an RTOS image built with tracing (docs/trace.md)");
+  trace->add_option("-o,--out", o.trace_out, "the file to write (Chrome JSON trace format)")
+      ->required();
+  trace->callback([&] { cmd = Cmd::kTrace; });
 }
 
 // The exit statuses on every command's --help, not only the top level's.
@@ -821,6 +901,8 @@ int RunCommand(Runner& run, Cmd cmd, const Options& o, std::ostream& out, std::o
         return run.Call();
       case Cmd::kWatch:
         return run.Watch();
+      case Cmd::kTrace:
+        return run.Trace();
       case Cmd::kNone:
         break;
     }
@@ -861,7 +943,11 @@ int RunTandemctl(int argc, const char* const* argv, const BackendFactory& open_b
   if (!parsed.ok()) return ReportError(parsed.error(), o.json, out, err);
 
   // `watch` runs for as long as asked: --timeout bounds only its connection and table reads.
-  if (watchdog && cmd != Cmd::kWatch) StartWatchdog(o.timeout_ms, o.json);
+  // A trace pull is many commands, each bounded by --timeout: the watchdog (for a hung Xen call)
+  // allows the longest --timeout there is.
+  if (watchdog && cmd != Cmd::kWatch) {
+    StartWatchdog(cmd == Cmd::kTrace ? 600000u : o.timeout_ms, o.json);
+  }
   Runner run(o, open_backend, out, err);
   return RunCommand(run, cmd, o, out, err);
 }

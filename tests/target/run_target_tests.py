@@ -18,6 +18,7 @@ import checks_apps  # noqa: E402,F401 (registers the apps group)
 import checks_partitions  # noqa: E402,F401 (registers the partitions group)
 import checks_daemon  # noqa: E402,F401 (registers tandemd's check in group apps)
 import checks_python  # noqa: E402,F401 (registers channel_python)
+import checks_trace  # noqa: E402,F401 (registers trace_file in the apps group)
 import target  # noqa: E402
 
 

@@ -60,6 +60,12 @@ void Init();
 // the application may run after ShutdownOS, nor in the next StartOS.
 void Shutdown(StatusType error);
 
+// The scheduling trace's clock (kernel/include/tandem/trace.h; called by the traced kernel
+// only, so an untraced image keeps neither): a free-running count and its frequency in Hz. On
+// arm64 the virtual counter (CNTVCT_EL0, the system timer's own time base).
+uint64_t TraceClock();
+uint64_t TraceClockHz();
+
 // Internal invariant broken: print and stop. Never used for external input.
 [[noreturn]] void Panic(const char* message);
 

@@ -9,13 +9,19 @@ function(tandem_kernel_test_harness)
   endif()
 endfunction()
 
-# tandem_kernel_test(<target> OIL <file> LABEL <label> SOURCES <src>... [DEFINES <def>...])
+# tandem_kernel_test(<target> OIL <file> LABEL <label> SOURCES <src>... [DEFINES <def>...]
+#                    [TRACE <records>])
 #
 # One OSEK application (one OIL configuration) = one GoogleTest executable; each TEST runs the
-# system once (StartOS ... ShutdownOS). Tests are registered one by one with ctest.
+# system once (StartOS ... ShutdownOS). Tests are registered one by one with ctest. TRACE: the
+# traced kernel (tandem_add_app's TRACE, docs/trace.md).
 function(tandem_kernel_test target)
-  cmake_parse_arguments(T "" "OIL;LABEL" "SOURCES;DEFINES" ${ARGN})
-  tandem_add_app(${target} OIL ${T_OIL} SOURCES ${T_SOURCES}
+  cmake_parse_arguments(T "" "OIL;LABEL;TRACE" "SOURCES;DEFINES" ${ARGN})
+  set(trace "")
+  if(T_TRACE)
+    set(trace TRACE ${T_TRACE})
+  endif()
+  tandem_add_app(${target} OIL ${T_OIL} SOURCES ${T_SOURCES} ${trace}
                  LIBS tandem_test_harness GTest::gtest_main)
   if(T_DEFINES)
     target_compile_definitions(${target} PRIVATE ${T_DEFINES})

@@ -33,6 +33,9 @@ enum class Op : uint16_t {
   // (1.6) The application event kinds (events.h): arg[0] entry index, arg[1] EventInfoPart.
   // result[0] is the number of entries; beyond it, result[0] alone. Answered by the channel.
   kEventInfo = 0x0301,
+  // (1.6) The kernel's scheduling trace (docs/trace.md): arg[0] cursor (a record's sequence
+  // number; for kTraceName the object), arg[1] TraceAction. Results per action, below.
+  kTraceRead = 0x0400,
 };
 
 // Ops in [kAppOpFirst, kAppOpLast] belong to applications (Server::RegisterAppCommand with an
@@ -58,6 +61,29 @@ inline constexpr uint32_t kTaskStatsFlagsMax = kTaskStatsReset | kTaskStatsExecu
 inline constexpr uint32_t kMaxCommandIndex = 0xFFFF;
 inline constexpr uint32_t kCommandInfoPartLast = 3;
 inline constexpr uint32_t kEventInfoPartLast = 1;
+
+// kTraceRead arg[1] (1.6). A dom0 reader freezes the RTOS's trace ring, reads it in chunks while
+// nothing is written to it (so the chunks are one consistent snapshot, however long the pull
+// takes), then resumes it; the RTOS never waits for the reader (docs/trace.md).
+enum class TraceAction : uint32_t {
+  // Records [arg[0], arg[0] + kTraceRecordsPerResponse) that the ring still holds, as payload
+  // (16 bytes each, tandem/trace_record.h). result[0] oldest sequence held, [1] end (next to
+  // write), [2] records dropped while frozen (saturating), [3] kTraceFrozen if frozen.
+  kRead = 0,
+  kFreeze = 1,  // stop recording first, then as kRead
+  kResume = 2,  // empty the ring (sequence numbers from 0) and record again; arg[0] must be 0
+  // result[0] clock frequency in Hz (saturating), [1] ring capacity in records, [2] tasks |
+  // ISRs << 16, [3] alarms; arg[0] must be 0
+  kInfo = 3,
+  // payload: the name (no NUL, cut to 32 bytes) of object arg[0] = TraceObject << 16 | index;
+  // kBadArgument if there is none
+  kName = 4,
+};
+inline constexpr uint32_t kTraceActionMax = 4;
+enum class TraceObject : uint32_t { kTask = 0, kIsr = 1, kAlarm = 2, kService = 3 };
+inline constexpr uint32_t kTraceObjectMax = 3;
+inline constexpr uint32_t kTraceFrozen = 1u << 0;
+inline constexpr uint32_t kTraceRecordsPerResponse = 2;  // kMaxPayload / 16-byte records
 
 enum class GpioDirection : uint32_t { kInput = 0, kOutput = 1 };
 
@@ -102,6 +128,7 @@ inline constexpr OpSpec kOpSpecs[] = {
     {Op::kTaskStats, {kMaxTaskIndex, kTaskStatsFlagsMax, 0, 0}, 0},
     {Op::kCommandInfo, {kMaxCommandIndex, kCommandInfoPartLast, 0, 0}, 0},
     {Op::kEventInfo, {kMaxCommandIndex, kEventInfoPartLast, 0, 0}, 0},
+    {Op::kTraceRead, {kAny, kTraceActionMax, 0, 0}, 0},
 };
 
 // A request of `op` with argument words a0..a3, everything else zero (id, flags, payload): what

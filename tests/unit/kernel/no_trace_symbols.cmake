@@ -1,0 +1,17 @@
+# cmake -DNM=nm -DPLAIN=libtandem_kernel.a -DTRACED=libtandem_kernel_trace.a -P this file.
+# Fails when the untraced kernel mentions any trace symbol, or the traced one does not.
+foreach(lib PLAIN TRACED)
+  execute_process(COMMAND ${NM} -C ${${lib}} OUTPUT_VARIABLE syms RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "${NM} ${${lib}} failed (${rc})")
+  endif()
+  string(REGEX MATCHALL "[^\n]*(tandem::trace::|TraceClock)[^\n]*" hits "${syms}")
+  list(LENGTH hits n)
+  if(lib STREQUAL "PLAIN" AND n GREATER 0)
+    message(FATAL_ERROR "the untraced kernel has trace code: ${hits}")
+  endif()
+  if(lib STREQUAL "TRACED" AND n EQUAL 0)
+    message(FATAL_ERROR "the traced kernel has no trace symbol: this check would see nothing")
+  endif()
+  message(STATUS "${${lib}}: ${n} trace symbol lines")
+endforeach()

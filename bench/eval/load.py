@@ -55,8 +55,9 @@ FUNCTIONS = [
     "s(){ while :; do tandem-bench -d $N -n 1 -b 1 -S 100000 -t 60000 >/dev/null 2>&1; done; }",
     "a(){ while :; do tandem-bench -d $N -n 1 -b 10000 -S 100000 -t 60000 >/dev/null 2>&1; done; }",
     # One watcher until killed (SIGTERM: it prints its summary); the stream outlasts any window.
-    "e(){ tandemctl -d $N call test-events 1000000 >/dev/null && "
-    "tandemctl -d $N -t 20000 --json watch --kinds test-event,task-state >/tmp/ev.json 2>&1; }",
+    # (two functions: Xen takes 128 bytes of console input at a time)
+    "c(){ tandemctl -d $N call test-events 1000000 >/dev/null; }",
+    "e(){ c && tandemctl -d $N -t 20000 --json watch -k test-event,task-state >/tmp/ev.json; }",
 ]
 HIST = re.compile(r"tandem-rt: hist t=(\d+) (release|response)(\+?)((?: n=\d+ max=\d+:)?)"
                   r"((?: \d+:\d+)*)")

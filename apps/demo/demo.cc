@@ -282,7 +282,7 @@ void BurnIfAsked() {
   const uint32_t us = __atomic_exchange_n(&g_burn_us, 0, __ATOMIC_RELAXED);
   if (us == 0) return;
   const uint64_t until =
-      tandem::arm64::CounterNow() + tandem::arm64::CounterFrequency() / 1000000 * us;
+      tandem::arm64::CounterNow() + tandem::arm64::CounterFrequency() * us / 1000000;
   while (tandem::arm64::CounterNow() < until) {
   }
 }

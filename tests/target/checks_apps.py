@@ -125,9 +125,10 @@ def apps_deadline_miss_event(boot, prof):
     for e in events:
         print(f"    deadline-miss: task {e.get('name')} response {e.get('response_us')} us, "
               f"deadline {e.get('deadline_us')} us")
-    late = [e for e in events if e.get("name") == CONTROL and e.get("response_us", 0) >= 5000
+    late = [e for e in events if e.get("name") == CONTROL and e.get("response_us", 0) >= 4500
             and e.get("deadline_us") == 1000]
-    require(late, f"no event describes the late job (response >= 5000 us, deadline 1000):\n{out}")
+    require(late, f"no event describes the late job (response about 5000 us, deadline 1000):\n"
+            f"{out}")
     require(all(e.get("name") == CONTROL for e in events), f"misses of other tasks:\n{out}")
     _, obj, out = _ctl(boot, "stats")
     require(_task(obj, CONTROL)["deadline_misses"] >= 1,
@@ -149,8 +150,9 @@ def apps_events_through_tandemd(boot, prof):
             require(time.monotonic() < deadline,
                     "tandemd made no socket: " + boot.sh("cat /tmp/td.log", check=False)[1])
             time.sleep(1)
-        boot.sh("tandemctl -t 20000 --json watch --kinds period-changed --count 1 "
-                "--duration 60000 >/tmp/pw.json 2>&1 & echo $! >/tmp/pw.pid")
+        # (short: Xen takes 128 bytes of console input at a time; killed below if it hangs)
+        boot.sh("tandemctl --json watch -k period-changed -n 1 >/tmp/pw.json 2>&1 & "
+                "echo $! >/tmp/pw.pid")
         time.sleep(_wall(boot, 3))  # the watcher subscribes through tandemd
         _, obj, out = _ctl(boot, "call set-period 2")
         require(obj.get("via") == sock and obj.get("results") == [1],
@@ -167,5 +169,5 @@ def apps_events_through_tandemd(boot, prof):
               f"{e['new-ms']} ms at {e['time_us']} us of RTOS time")
         _ctl(boot, "call set-period 1")
     finally:
-        boot.sh("kill -TERM $(cat /tmp/td.pid); wait $(cat /tmp/td.pid)", check=False,
-                timeout=_wall(boot, 30))
+        boot.sh("kill $(cat /tmp/pw.pid) 2>/dev/null; kill -TERM $(cat /tmp/td.pid); "
+                "wait $(cat /tmp/td.pid)", check=False, timeout=_wall(boot, 30))

@@ -589,7 +589,7 @@ int Runner::Watch() {
   Result<void> sub = daemon_ != nullptr ? daemon_->SubscribeEvents(mask.value(), Remaining())
                                         : session_->SubscribeEvents(mask.value());
   if (!sub.ok()) return Report(sub.error());
-  if (!o_.json) {
+  {  // on stderr in both modes: a script waits for this line before it makes events happen
     err_ << "tandemctl: watching " << kinds << " on " << Who()
          << (o_.count ? ", until " + std::to_string(o_.count) + " events" : std::string())
          << (o_.duration_ms ? ", for " + std::to_string(o_.duration_ms) + " ms" : std::string())

@@ -109,30 +109,83 @@ def apps_events_stream_keeps_control_on_time(boot, prof):
             f"Control missed deadlines while events streamed:\n{stats_out}")
 
 
+class _Tandemd:
+    """tandemd in dom0 for the duration of a `with` block (docs/daemon.md)."""
+
+    def __init__(self, boot):
+        self.boot = boot
+        self.sock = f"/run/tandem/{boot.platform.rtos_name}.sock"
+
+    def __enter__(self):
+        boot = self.boot
+        boot.sh("rm -f /tmp/td.log")
+        boot.sh(f"tandemd -d {boot.platform.rtos_name} 2>/tmp/td.log & echo $! >/tmp/td.pid")
+        deadline = time.monotonic() + _wall(boot, 30)
+        while boot.sh(f"test -S {self.sock}", check=False)[0] != 0:
+            require(time.monotonic() < deadline,
+                    "tandemd made no socket: " + boot.sh("cat /tmp/td.log", check=False)[1])
+            time.sleep(1)
+        return self
+
+    def __exit__(self, *exc):
+        self.boot.sh("kill -TERM $(cat /tmp/td.pid); wait $(cat /tmp/td.pid)", check=False,
+                     timeout=_wall(self.boot, 30))
+
+    def watch(self, kinds, count, tag):
+        """Starts `tandemctl --json watch` through tandemd in the background and returns once it
+        has subscribed (its "watching" line on stderr): what happens next reaches it."""
+        boot = self.boot
+        boot.sh(f"rm -f /tmp/{tag}.json /tmp/{tag}.err")
+        # (short: Xen takes 128 bytes of console input at a time)
+        boot.sh(f"tandemctl --json watch -k {kinds} -n {count} >/tmp/{tag}.json "
+                f"2>/tmp/{tag}.err & echo $! >/tmp/{tag}.pid")
+        deadline = time.monotonic() + _wall(boot, 60)
+        while boot.sh(f"grep -q watching /tmp/{tag}.err", check=False)[0] != 0:
+            require(time.monotonic() < deadline, "the watcher did not subscribe: "
+                    + boot.sh(f"cat /tmp/{tag}.err /tmp/td.log", check=False)[1])
+            time.sleep(1)
+
+    def events(self, tag, kind, wait_s=60):
+        """The watcher's events of `kind` once it ended (its summary line), killed after
+        `wait_s` (guest-paced) seconds if it does not."""
+        boot = self.boot
+        deadline = time.monotonic() + _wall(boot, wait_s)
+        while boot.sh(f"grep -q '\"command\":\"watch\"' /tmp/{tag}.json", check=False)[0] != 0:
+            if time.monotonic() > deadline:
+                boot.sh(f"kill $(cat /tmp/{tag}.pid)", check=False)
+                time.sleep(2)
+                break
+            time.sleep(1)
+        _, out = boot.sh(f"cat /tmp/{tag}.json /tmp/{tag}.err", check=False)
+        return [e for e in _json_lines(out) if e.get("event") == kind], out
+
+
 @check("xl", group="apps")
 def apps_deadline_miss_event(boot, prof):
-    """A deadline miss provoked on purpose (test-overrun: a Control job spins 5 ms, 3 s later)
-    arrives as deadline-miss events naming Control at a watcher subscribed to deadline misses:
-    the activations the spin made the alarm lose (E_OS_LIMIT in the ErrorHook: response not
-    known) and the late job itself, with its response time above the 1 ms deadline; `tandemctl
-    stats` counts them."""
-    _ctl(boot, "call test-overrun 5000 3000")
-    status, out = boot.sh(
-        "tandemctl -t 20000 --json watch --kinds deadline-miss --duration 8000",
-        timeout=_wall(boot, 8) + 60, check=False)
-    events = [e for e in _json_lines(out) if e.get("event") == "deadline-miss"]
-    require(status == 0 and events, f"no deadline-miss event (exit {status}):\n{out}")
-    for e in events:
-        print(f"    deadline-miss: task {e.get('name')} response {e.get('response_us')} us, "
-              f"deadline {e.get('deadline_us')} us")
-    late = [e for e in events if e.get("name") == CONTROL and e.get("response_us", 0) >= 4500
-            and e.get("deadline_us") == 1000]
-    require(late, f"no event describes the late job (response about 5000 us, deadline 1000):\n"
-            f"{out}")
-    require(all(e.get("name") == CONTROL for e in events), f"misses of other tasks:\n{out}")
-    _, obj, out = _ctl(boot, "stats")
-    require(_task(obj, CONTROL)["deadline_misses"] >= 1,
-            f"stats does not count the provoked miss:\n{out}")
+    """A deadline miss provoked on purpose (test-overrun: a Control job spins 4.5 ms) arrives as
+    deadline-miss events naming Control at a watcher subscribed to deadline misses (through
+    tandemd, so the watcher is connected when it happens): the activations the spin made the
+    alarm lose (E_OS_LIMIT in the ErrorHook: response not known) and the late job itself, with
+    its response time above the 1 ms deadline; `tandemctl stats` counts them."""
+    with _Tandemd(boot) as td:
+        # 4.5 ms: the ticks at +1..+4 ms find the job still running (4 lost activations), and it
+        # ends before the fifth: 5 events.
+        td.watch("deadline-miss", 5, "dm")
+        _, obj, out = _ctl(boot, "call test-overrun 4500 0")
+        require(obj.get("via") == td.sock, f"test-overrun did not go through tandemd:\n{out}")
+        events, out = td.events("dm", "deadline-miss")
+        require(events, f"no deadline-miss event:\n{out}")
+        for e in events:
+            print(f"    deadline-miss: task {e.get('name')} response {e.get('response_us')} us, "
+                  f"deadline {e.get('deadline_us')} us")
+        late = [e for e in events if e.get("name") == CONTROL and e.get("response_us", 0) >= 4000
+                and e.get("deadline_us") == 1000]
+        require(late, f"no event describes the late job (response about 4500 us, deadline "
+                f"1000):\n{out}")
+        require(all(e.get("name") == CONTROL for e in events), f"misses of other tasks:\n{out}")
+        _, obj, out = _ctl(boot, "stats")
+        require(_task(obj, CONTROL)["deadline_misses"] >= 1,
+                f"stats does not count the provoked miss:\n{out}")
 
 
 @check("xl", group="apps")
@@ -140,34 +193,18 @@ def apps_events_through_tandemd(boot, prof):
     """Two dom0 clients at once through tandemd: a `tandemctl watch` subscribed to
     period-changed receives the event of a `tandemctl call set-period` another process makes
     meanwhile (docs/events.md, docs/daemon.md)."""
-    name = boot.platform.rtos_name
-    sock = f"/run/tandem/{name}.sock"
-    boot.sh("rm -f /tmp/pw.json /tmp/td.log")
-    boot.sh(f"tandemd -d {name} 2>/tmp/td.log & echo $! >/tmp/td.pid")
-    try:
-        deadline = time.monotonic() + _wall(boot, 30)
-        while boot.sh(f"test -S {sock}", check=False)[0] != 0:
-            require(time.monotonic() < deadline,
-                    "tandemd made no socket: " + boot.sh("cat /tmp/td.log", check=False)[1])
-            time.sleep(1)
-        # (short: Xen takes 128 bytes of console input at a time; killed below if it hangs)
-        boot.sh("tandemctl --json watch -k period-changed -n 1 >/tmp/pw.json 2>&1 & "
-                "echo $! >/tmp/pw.pid")
-        time.sleep(_wall(boot, 3))  # the watcher subscribes through tandemd
-        _, obj, out = _ctl(boot, "call set-period 2")
-        require(obj.get("via") == sock and obj.get("results") == [1],
-                f"set-period did not go through tandemd or did not answer 1:\n{out}")
-        status, _ = boot.sh("wait $(cat /tmp/pw.pid)", check=False, timeout=_wall(boot, 60) + 30)
-        _, out = boot.sh("cat /tmp/pw.json", check=False)
-        events = [e for e in _json_lines(out) if e.get("event") == "period-changed"]
-        require(status == 0 and events, f"the watcher got no period-changed (exit {status}):\n"
-                f"{out}\n" + boot.sh("cat /tmp/td.log", check=False)[1])
-        e = events[0]
-        require(e.get("old-ms") == 1 and e.get("new-ms") == 2,
-                f"period-changed does not say 1 -> 2:\n{out}")
-        print(f"    through tandemd: the watcher got period-changed {e['old-ms']} -> "
-              f"{e['new-ms']} ms at {e['time_us']} us of RTOS time")
-        _ctl(boot, "call set-period 1")
-    finally:
-        boot.sh("kill $(cat /tmp/pw.pid) 2>/dev/null; kill -TERM $(cat /tmp/td.pid); "
-                "wait $(cat /tmp/td.pid)", check=False, timeout=_wall(boot, 30))
+    with _Tandemd(boot) as td:
+        td.watch("period-changed", 1, "pw")
+        try:
+            _, obj, out = _ctl(boot, "call set-period 2")
+            require(obj.get("via") == td.sock and obj.get("results") == [1],
+                    f"set-period did not go through tandemd or did not answer 1:\n{out}")
+            events, out = td.events("pw", "period-changed")
+            require(events, f"the watcher got no period-changed:\n{out}")
+            e = events[0]
+            require(e.get("old-ms") == 1 and e.get("new-ms") == 2,
+                    f"period-changed does not say 1 -> 2:\n{out}")
+            print(f"    through tandemd: the watcher got period-changed {e['old-ms']} -> "
+                  f"{e['new-ms']} ms at {e['time_us']} us of RTOS time")
+        finally:
+            _ctl(boot, "call set-period 1", check_status=False)

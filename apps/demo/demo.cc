@@ -281,8 +281,9 @@ void BurnIfAsked() {
   }
   const uint32_t us = __atomic_exchange_n(&g_burn_us, 0, __ATOMIC_RELAXED);
   if (us == 0) return;
+  // 64-bit product: the frequency is a uint32_t, and 62.5 MHz x 4,500 us overflows 32 bits.
   const uint64_t until =
-      tandem::arm64::CounterNow() + tandem::arm64::CounterFrequency() * us / 1000000;
+      tandem::arm64::CounterNow() + uint64_t{tandem::arm64::CounterFrequency()} * us / 1000000;
   while (tandem::arm64::CounterNow() < until) {
   }
 }

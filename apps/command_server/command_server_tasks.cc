@@ -318,14 +318,22 @@ void ServiceXenStore() {
 
 const char* SpecErrorName(channel::SpecError e) {
   switch (e) {
-    case channel::SpecError::kNone: return "ok";
-    case channel::SpecError::kOpOutOfRange: return "op outside 0x8000-0xffff";
-    case channel::SpecError::kBadName: return "name not 1-24 of [a-z0-9-] starting with a letter";
-    case channel::SpecError::kBadArgCount: return "more than 4 arguments or results";
-    case channel::SpecError::kBadLimits: return "a minimum above its maximum, or a bound on an unused argument";
-    case channel::SpecError::kBadPayloadMax: return "payload limit above 32 bytes";
-    case channel::SpecError::kTextTooLong: return "summary or argument names above 32 bytes";
-    case channel::SpecError::kArgNamesMismatch: return "argument names do not match the argument count";
+    case channel::SpecError::kNone:
+      return "ok";
+    case channel::SpecError::kOpOutOfRange:
+      return "op outside 0x8000-0xffff";
+    case channel::SpecError::kBadName:
+      return "name not 1-24 of [a-z0-9-] starting with a letter";
+    case channel::SpecError::kBadArgCount:
+      return "more than 4 arguments or results";
+    case channel::SpecError::kBadLimits:
+      return "a minimum above its maximum, or a bound on an unused argument";
+    case channel::SpecError::kBadPayloadMax:
+      return "payload limit above 32 bytes";
+    case channel::SpecError::kTextTooLong:
+      return "summary or argument names above 32 bytes";
+    case channel::SpecError::kArgNamesMismatch:
+      return "argument names do not match the argument count";
   }
   return "malformed";
 }
@@ -339,7 +347,7 @@ void RegisterApplication(const CommandServerSetup& setup) {
     const channel::SpecError why = channel::CheckSpec(*c.spec);
     arm64::ConsolePrintf("tandem-rt: application command %u (op 0x%04x) refused: %s\n",
                          static_cast<unsigned>(i), static_cast<unsigned>(c.spec->op),
-                         why != channel::SpecError::kNone ? SpecErrorName(why)
+                         why != channel::SpecError::kNone            ? SpecErrorName(why)
                          : s == channel::ServerStatus::kAlreadyTaken ? "op registered twice"
                          : s == channel::ServerStatus::kNameTaken    ? "name registered twice"
                          : s == channel::ServerStatus::kTableFull    ? "more than 16 commands"
@@ -348,24 +356,24 @@ void RegisterApplication(const CommandServerSetup& setup) {
   for (uint32_t i = 0; i < setup.event_count; ++i) {
     const channel::ServerStatus s = server.RegisterAppEvent(setup.events[i]);
     if (s == channel::ServerStatus::kOk) continue;
-    arm64::ConsolePrintf(
-        "tandem-rt: application event kind %u refused: %s\n",
-        static_cast<unsigned>(setup.events[i].kind),
-        s == channel::ServerStatus::kBadSpec
-            ? "kind outside 16-63, bad name, or more than 4 fields"
-            : s == channel::ServerStatus::kTableFull ? "more than 16 kinds" : "registered twice");
+    arm64::ConsolePrintf("tandem-rt: application event kind %u refused: %s\n",
+                         static_cast<unsigned>(setup.events[i].kind),
+                         s == channel::ServerStatus::kBadSpec
+                             ? "kind outside 16-63, bad name, or more than 4 fields"
+                         : s == channel::ServerStatus::kTableFull ? "more than 16 kinds"
+                                                                  : "registered twice");
   }
 }
 
-void ObserveMiss(void*, uint32_t task, const char* name, uint64_t response_us,
-                 uint64_t deadline_us, bool in_hook) {
+void ObserveMiss(void*, uint32_t task, const char* name, uint64_t response_us, uint64_t deadline_us,
+                 bool in_hook) {
   PostDeadlineMiss(task, name, response_us, deadline_us, in_hook);
 }
 
 channel::PostStatus Post(uint16_t kind, uint32_t source, const void* data, uint32_t data_len) {
   SuspendAllInterrupts();  // posters of every priority share the ring's index (events.h)
-  const channel::PostStatus s = g_frontend.server().events().Post(
-      kind, source, data, data_len, arm64::MicrosSincePowerOn());
+  const channel::PostStatus s =
+      g_frontend.server().events().Post(kind, source, data, data_len, arm64::MicrosSincePowerOn());
   ResumeAllInterrupts();
   return s;
 }
@@ -383,8 +391,7 @@ uint32_t AppendName(uint8_t (&data)[channel::kEventDataMax], uint32_t prefix, co
 
 }  // namespace
 
-channel::PostStatus PostEvent(uint16_t kind, uint32_t source, const void* data,
-                              uint32_t data_len) {
+channel::PostStatus PostEvent(uint16_t kind, uint32_t source, const void* data, uint32_t data_len) {
   const channel::PostStatus s = Post(kind, source, data, data_len);
   if (s == channel::PostStatus::kPostedNotify) (void)SetEvent(ChannelServer, ChannelNotify);
   return s;
@@ -399,8 +406,8 @@ channel::PostStatus PostEventFromHook(uint16_t kind, uint32_t source, const void
   return s;
 }
 
-void PostDeadlineMiss(uint32_t task, const char* name, uint64_t response_us,
-                      uint64_t deadline_us, bool in_hook) {
+void PostDeadlineMiss(uint32_t task, const char* name, uint64_t response_us, uint64_t deadline_us,
+                      bool in_hook) {
   uint8_t data[channel::kEventDataMax] = {};
   const uint32_t words[2] = {Saturate32(response_us), Saturate32(deadline_us)};
   __builtin_memcpy(data, words, sizeof(words));
@@ -511,8 +518,8 @@ TASK(ChannelServer) {
     }
     if ((got & ChannelPoll) != 0) FollowUp(g_frontend.PolledPass());
     // Events posted while Linux slept (events.h): one notification for all of them.
-    const bool hook_posted = __atomic_exchange_n(&tandem::apps::g_notify_pending, false,
-                                                 __ATOMIC_ACQ_REL);
+    const bool hook_posted =
+        __atomic_exchange_n(&tandem::apps::g_notify_pending, false, __ATOMIC_ACQ_REL);
     if ((got & ChannelNotify) != 0 || hook_posted) g_frontend.server().NotifyPeer();
     tandem::apps::FollowPolling();
     tandem::apps::ReportFirstSession();

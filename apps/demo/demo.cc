@@ -214,8 +214,8 @@ class SetPeriod final : public CommandHandler {
     // Control (priority 10) may run between these calls; a job released on the old period and
     // checked against the new, longer one is judged leniently once, never falsely missed.
     (void)CancelAlarm(ControlPeriod);
-    __atomic_store_n(&g_control_period_counts,
-                     tandem::arm64::CounterFrequency() / 1000 * new_ms, __ATOMIC_RELAXED);
+    __atomic_store_n(&g_control_period_counts, tandem::arm64::CounterFrequency() / 1000 * new_ms,
+                     __ATOMIC_RELAXED);
     __atomic_store_n(&g_period_ms, new_ms, __ATOMIC_RELAXED);
     if (SetRelAlarm(ControlPeriod, new_ms, new_ms) != E_OK) return WireStatus::kInternal;
     const uint32_t fields[2] = {old_ms, new_ms};
@@ -233,10 +233,10 @@ uint64_t g_burn_at = 0;  // counter value
 class TestOverrun final : public CommandHandler {
  public:
   WireStatus Handle(const Request& r, Response&) override {
-    __atomic_store_n(&g_burn_at,
-                     tandem::arm64::CounterNow() +
-                         tandem::arm64::CounterFrequency() / 1000 * uint64_t{r.arg[1]},
-                     __ATOMIC_RELAXED);
+    __atomic_store_n(
+        &g_burn_at,
+        tandem::arm64::CounterNow() + tandem::arm64::CounterFrequency() / 1000 * uint64_t{r.arg[1]},
+        __ATOMIC_RELAXED);
     __atomic_store_n(&g_burn_us, r.arg[0], __ATOMIC_RELEASE);
     return WireStatus::kOk;
   }
@@ -257,15 +257,28 @@ class TestEvents final : public CommandHandler {
 SetPeriod g_set_period;
 TestOverrun g_test_overrun;
 TestEvents g_test_events;
-constexpr AppCommandSpec kSetPeriodSpec = {
-    0x8000, "set-period", 1, 1, {1, 0, 0, 0}, {kMaxPeriodMs, 0, 0, 0}, 0,
-    "control task period in ms", "period-ms"};
-constexpr AppCommandSpec kTestOverrunSpec = {
-    0x8001, "test-overrun", 2, 0, {1, 0, 0, 0}, {100000, 60000, 0, 0}, 0,
-    "test: a Control job spins", "spin-us delay-ms"};
+constexpr AppCommandSpec kSetPeriodSpec = {0x8000,
+                                           "set-period",
+                                           1,
+                                           1,
+                                           {1, 0, 0, 0},
+                                           {kMaxPeriodMs, 0, 0, 0},
+                                           0,
+                                           "control task period in ms",
+                                           "period-ms"};
+constexpr AppCommandSpec kTestOverrunSpec = {0x8001,
+                                             "test-overrun",
+                                             2,
+                                             0,
+                                             {1, 0, 0, 0},
+                                             {100000, 60000, 0, 0},
+                                             0,
+                                             "test: a Control job spins",
+                                             "spin-us delay-ms"};
 constexpr AppCommandSpec kTestEventsSpec = {
-    0x8002, "test-events", 1, 0, {1, 0, 0, 0}, {1000000, 0, 0, 0}, 0,
-    "test: post test-event events", "count"};
+    0x8002,       "test-events",      1, 0,
+    {1, 0, 0, 0}, {1000000, 0, 0, 0}, 0, "test: post test-event events",
+    "count"};
 constexpr tandem::apps::AppCommand kCommands[] = {
     {&kSetPeriodSpec, &g_set_period},
 #if TANDEM_DEMO_TEST_COMMANDS

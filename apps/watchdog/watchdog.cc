@@ -137,7 +137,8 @@ TASK(SamplePin) {
   g_stats.RecordResponse(kStatsSample, CountsToMicros(done - release));
   if (done >= release + g_period_counts) {
     g_late_finishes = g_late_finishes + 1;
-    g_stats.RecordMiss(kStatsSample, CountsToMicros(done - release), CountsToMicros(g_period_counts));
+    g_stats.RecordMiss(kStatsSample, CountsToMicros(done - release),
+                       CountsToMicros(g_period_counts));
   }
   TerminateTask();
 }

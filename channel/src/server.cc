@@ -340,8 +340,10 @@ void Server::Dispatch(const Request& request, Response& response) {
         spec == nullptr ? WireStatus::kUnknownOp : ValidateAppRequest(*spec, request);
     if (app_valid != WireStatus::kOk) {
       ++counters_.rejected;
-      incidents_.Record(
-          {IncidentKind::kRejectedRequest, request.op, session_, {static_cast<uint32_t>(app_valid)}});
+      incidents_.Record({IncidentKind::kRejectedRequest,
+                         request.op,
+                         session_,
+                         {static_cast<uint32_t>(app_valid)}});
       response.status = static_cast<uint32_t>(app_valid);
       return;
     }

@@ -323,7 +323,6 @@ int tandem_get_channel_counters(tandem_rtos* rtos, tandem_channel_counters* out,
   });
 }
 
-
 int tandem_call(tandem_rtos* rtos, const char* command, const uint32_t* args, size_t nargs,
                 const void* payload, size_t payload_len, tandem_call_result* out,
                 tandem_error* err) {
@@ -393,8 +392,7 @@ int tandem_events_read(tandem_rtos* rtos, tandem_event* out, size_t capacity, si
     *count = 0;
     if (capacity == 0) return {};
     const uint64_t deadline = rtos->xen->NowNs() + uint64_t{wait_ms} * 1'000'000;
-    Result<std::vector<tandem::channel::Event>> got =
-        rtos->session->WaitEvents(deadline, capacity);
+    Result<std::vector<tandem::channel::Event>> got = rtos->session->WaitEvents(deadline, capacity);
     LIBTANDEM_TRY(got);
     const std::vector<libtandem::AppEventInfo> none;
     const auto& app = rtos->event_kinds ? *rtos->event_kinds : none;

@@ -14,7 +14,6 @@
 namespace libtandem {
 namespace {
 
-using tandem::channel::CommandInfoPart;
 using tandem::channel::EventInfoPart;
 using tandem::channel::MakeRequest;
 using tandem::channel::Op;
@@ -53,16 +52,15 @@ Error Malformed(const std::string& table, uint32_t index, const std::string& why
 }
 
 // Asks part `part` of entry `index`; an RTOS before 1.6 does not know the op.
-Result<Response> AskInfo(CommandPort& port, Op op, uint32_t index, uint32_t part,
-                         const char* what, uint64_t timeout_ns) {
+Result<Response> AskInfo(CommandPort& port, Op op, uint32_t index, uint32_t part, const char* what,
+                         uint64_t timeout_ns) {
   WireStatus status = WireStatus::kOk;
-  Result<Response> r =
-      SendRequest(port, MakeRequest(op, index, part), what, timeout_ns, &status);
+  Result<Response> r = SendRequest(port, MakeRequest(op, index, part), what, timeout_ns, &status);
   if (!r.ok() && status == WireStatus::kUnknownOp) {
-    return Fail(Errc::kRefused,
-                std::string("this RTOS publishes no ") + what +
-                    " (it speaks a protocol before 1.6)",
-                "update the RTOS image; docs/app-commands.md");
+    return Fail(
+        Errc::kRefused,
+        std::string("this RTOS publishes no ") + what + " (it speaks a protocol before 1.6)",
+        "update the RTOS image; docs/app-commands.md");
   }
   return r;
 }
@@ -76,7 +74,8 @@ Result<std::vector<AppCommandInfo>> ListAppCommands(CommandPort& port, uint64_t 
     Result<Response> id = AskInfo(port, Op::kCommandInfo, i, 0, "command table", timeout_ns);
     LIBTANDEM_TRY(id);
     const uint32_t count = id.value().result[0];
-    if (count > kMaxEntries) return Fail(Malformed("command table", i, "it claims " + std::to_string(count) + " entries"));
+    if (count > kMaxEntries)
+      return Fail(Malformed("command table", i, "it claims " + std::to_string(count) + " entries"));
     if (i >= count) break;
     AppCommandInfo c;
     const uint32_t packed = id.value().result[1];
@@ -85,19 +84,25 @@ Result<std::vector<AppCommandInfo>> ListAppCommands(CommandPort& port, uint64_t 
     c.result_count = packed >> 24;
     c.payload_max = id.value().result[2];
     c.name = Text(id.value());
-    if (!tandem::channel::IsAppOp(c.op)) return Fail(Malformed("command table", i, "op outside 0x8000-0xffff"));
+    if (!tandem::channel::IsAppOp(c.op))
+      return Fail(Malformed("command table", i, "op outside 0x8000-0xffff"));
     if (!ValidName(c.name)) return Fail(Malformed("command table", i, "bad name"));
-    if (!names.insert(c.name).second) return Fail(Malformed("command table", i, "name '" + c.name + "' given twice"));
-    if (arg_count > 4 || c.result_count > 4) return Fail(Malformed("command table", i, "more than 4 arguments or results"));
-    if (c.payload_max > tandem::channel::kMaxPayload) return Fail(Malformed("command table", i, "payload limit above 32"));
+    if (!names.insert(c.name).second)
+      return Fail(Malformed("command table", i, "name '" + c.name + "' given twice"));
+    if (arg_count > 4 || c.result_count > 4)
+      return Fail(Malformed("command table", i, "more than 4 arguments or results"));
+    if (c.payload_max > tandem::channel::kMaxPayload)
+      return Fail(Malformed("command table", i, "payload limit above 32"));
 
     Result<Response> limits = AskInfo(port, Op::kCommandInfo, i, 1, "command table", timeout_ns);
     LIBTANDEM_TRY(limits);
-    if (limits.value().payload_len != 16) return Fail(Malformed("command table", i, "limits are not 16 bytes"));
+    if (limits.value().payload_len != 16)
+      return Fail(Malformed("command table", i, "limits are not 16 bytes"));
     for (uint32_t a = 0; a < 4; ++a) {
       c.arg_min[a] = limits.value().result[a];
       memcpy(&c.arg_max[a], limits.value().payload + 4 * a, 4);
-      if (a < arg_count && c.arg_min[a] > c.arg_max[a]) return Fail(Malformed("command table", i, "a minimum above its maximum"));
+      if (a < arg_count && c.arg_min[a] > c.arg_max[a])
+        return Fail(Malformed("command table", i, "a minimum above its maximum"));
     }
     Result<Response> summary = AskInfo(port, Op::kCommandInfo, i, 2, "command table", timeout_ns);
     LIBTANDEM_TRY(summary);
@@ -120,12 +125,13 @@ Result<std::vector<AppEventInfo>> ListAppEvents(CommandPort& port, uint64_t time
   std::vector<AppEventInfo> table;
   std::set<std::string> names;
   for (uint32_t i = 0;; ++i) {
-    Result<Response> id = AskInfo(port, Op::kEventInfo, i,
-                                  static_cast<uint32_t>(EventInfoPart::kIdentity),
-                                  "event table", timeout_ns);
+    Result<Response> id =
+        AskInfo(port, Op::kEventInfo, i, static_cast<uint32_t>(EventInfoPart::kIdentity),
+                "event table", timeout_ns);
     LIBTANDEM_TRY(id);
     const uint32_t count = id.value().result[0];
-    if (count > kMaxEntries) return Fail(Malformed("event table", i, "it claims " + std::to_string(count) + " entries"));
+    if (count > kMaxEntries)
+      return Fail(Malformed("event table", i, "it claims " + std::to_string(count) + " entries"));
     if (i >= count) break;
     AppEventInfo e;
     const uint32_t kind = id.value().result[1];
@@ -134,10 +140,11 @@ Result<std::vector<AppEventInfo>> ListAppEvents(CommandPort& port, uint64_t time
       return Fail(Malformed("event table", i, "kind " + std::to_string(kind) + " outside 16-63"));
     }
     e.kind = static_cast<uint16_t>(kind);
-    if (!ValidName(e.name) || !names.insert(e.name).second) return Fail(Malformed("event table", i, "bad or repeated name"));
-    Result<Response> fields = AskInfo(port, Op::kEventInfo, i,
-                                      static_cast<uint32_t>(EventInfoPart::kFields),
-                                      "event table", timeout_ns);
+    if (!ValidName(e.name) || !names.insert(e.name).second)
+      return Fail(Malformed("event table", i, "bad or repeated name"));
+    Result<Response> fields =
+        AskInfo(port, Op::kEventInfo, i, static_cast<uint32_t>(EventInfoPart::kFields),
+                "event table", timeout_ns);
     LIBTANDEM_TRY(fields);
     e.fields = Words(Text(fields.value()));
     if (e.fields.size() > 4) return Fail(Malformed("event table", i, "more than 4 fields"));
@@ -163,8 +170,9 @@ Result<AppCommandInfo> FindAppCommand(const std::vector<AppCommandInfo>& table,
 
 Result<uint32_t> ParseAppArgument(const AppCommandInfo& command, size_t index,
                                   const std::string& text) {
-  const std::string name = index < command.arg_names.size() ? command.arg_names[index]
-                                                              : "argument " + std::to_string(index + 1);
+  const std::string name = index < command.arg_names.size()
+                               ? command.arg_names[index]
+                               : "argument " + std::to_string(index + 1);
   const std::string range =
       std::to_string(command.arg_min[index]) + ".." + std::to_string(command.arg_max[index]);
   errno = 0;
@@ -210,9 +218,8 @@ Result<AppCallResult> CallAppCommand(CommandPort& port, const AppCommandInfo& co
   LIBTANDEM_TRY(rsp);
   AppCallResult out;
   out.results.assign(rsp.value().result, rsp.value().result + command.result_count);
-  const uint32_t len = rsp.value().payload_len > tandem::channel::kMaxPayload
-                           ? 0
-                           : rsp.value().payload_len;
+  const uint32_t len =
+      rsp.value().payload_len > tandem::channel::kMaxPayload ? 0 : rsp.value().payload_len;
   out.payload.assign(rsp.value().payload, rsp.value().payload + len);
   return out;
 }

@@ -199,7 +199,7 @@ Result<void> DaemonPort::SubscribeEvents(uint64_t kinds, uint64_t timeout_ns) {
 }
 
 Result<std::vector<tandem::channel::Event>> DaemonPort::WaitEvents(uint64_t timeout_ns,
-                                                                    size_t max) {
+                                                                   size_t max) {
   const uint64_t deadline_ns = Now() + timeout_ns;
   while (events_.empty() && Now() < deadline_ns) {
     Result<Frame> f = Receive(deadline_ns, "events");

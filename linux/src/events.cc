@@ -78,8 +78,8 @@ Result<uint64_t> ParseEventKinds(const std::string& list, const std::vector<AppE
 
 EventView DescribeEvent(const Event& e, const std::vector<AppEventInfo>& app) {
   EventView v;
-  const size_t len = e.data_len > tandem::channel::kEventDataMax ? tandem::channel::kEventDataMax
-                                                                  : e.data_len;
+  const size_t len =
+      e.data_len > tandem::channel::kEventDataMax ? tandem::channel::kEventDataMax : e.data_len;
   if (e.kind == kMiss) {
     v.kind = "deadline-miss";
     v.numbers = {{"task", e.source}, {"response_us", Word(e, 0)}, {"deadline_us", Word(e, 1)}};

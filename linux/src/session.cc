@@ -546,8 +546,7 @@ Result<void> Session::SubscribeEvents(uint64_t kinds) {
   return {};
 }
 
-Result<std::vector<tandem::channel::Event>> Session::WaitEvents(uint64_t deadline_ns,
-                                                                 size_t max) {
+Result<std::vector<tandem::channel::Event>> Session::WaitEvents(uint64_t deadline_ns, size_t max) {
   std::vector<tandem::channel::Event> got(max);
   size_t n = 0;
   client_->Poll();

@@ -67,8 +67,8 @@ struct Options {
   std::string kinds = "default";
   uint64_t count = 0;        // 0: no limit
   uint32_t duration_ms = 0;  // 0: until interrupted
-  bool direct = false;   // --direct: never through tandemd
-  bool verbose = false;  // --verbose: say which way the command went
+  bool direct = false;       // --direct: never through tandemd
+  bool verbose = false;      // --verbose: say which way the command went
   std::string socket_dir = libtandem::daemon::kDefaultSocketDir;
   std::string trace_out;  // trace --out
 };
@@ -96,8 +96,7 @@ class Runner {
 
  private:
   Result<std::vector<uint8_t>> ReadPayload() const;
-  void PrintEvent(const tandem::channel::Event& e,
-                  const std::vector<libtandem::AppEventInfo>& app);
+  void PrintEvent(const tandem::channel::Event& e, const std::vector<libtandem::AppEventInfo>& app);
   int Report(Error e) {
     if (e.code == Errc::kRtosRestarted && session_ != nullptr) {
       const std::string now = libtandem::BootIdText(session_->identity().boot_id);
@@ -509,7 +508,8 @@ int Runner::Call() {
   Result<std::vector<libtandem::AppCommandInfo>> table =
       libtandem::ListAppCommands(*port_, Remaining());
   if (!table.ok()) return Report(table.error());
-  Result<libtandem::AppCommandInfo> command = libtandem::FindAppCommand(table.value(), o_.call_name);
+  Result<libtandem::AppCommandInfo> command =
+      libtandem::FindAppCommand(table.value(), o_.call_name);
   if (!command.ok()) return Report(command.error());
   const libtandem::AppCommandInfo& c = command.value();
   std::vector<uint32_t> args;
@@ -571,8 +571,7 @@ void Runner::PrintEvent(const tandem::channel::Event& e,
 
 int Runner::Watch() {
   if (int rc = Connect()) return rc;
-  Result<std::vector<libtandem::AppEventInfo>> app =
-      libtandem::ListAppEvents(*port_, Remaining());
+  Result<std::vector<libtandem::AppEventInfo>> app = libtandem::ListAppEvents(*port_, Remaining());
   if (!app.ok()) return Report(app.error());
   // By default every kind but task-state, which comes at the scheduling rate (ask for it).
   std::string kinds = o_.kinds;
@@ -630,9 +629,8 @@ int Runner::Watch() {
                     .Render()
              << "\n";
       } else {
-        out_ << "(" << dropped - dropped_seen
-             << " events dropped by the RTOS: its ring was full; " << dropped - dropped_at_start
-             << " since watch started)\n";
+        out_ << "(" << dropped - dropped_seen << " events dropped by the RTOS: its ring was full; "
+             << dropped - dropped_at_start << " since watch started)\n";
       }
       out_.flush();
       dropped_seen = dropped;
@@ -739,8 +737,19 @@ void StartWatchdog(uint32_t timeout_ms, bool json) {
 }
 
 enum class Cmd {
-  kNone, kList, kPing, kSet, kGet, kToggle, kConfigure, kStats, kCommands, kCall, kWatch,
-  kTrace };
+  kNone,
+  kList,
+  kPing,
+  kSet,
+  kGet,
+  kToggle,
+  kConfigure,
+  kStats,
+  kCommands,
+  kCall,
+  kWatch,
+  kTrace
+};
 
 // The options every command takes; `domain` and `expect_boot_id` tell whether they were given.
 struct GlobalOptions {
@@ -812,8 +821,9 @@ void AddCommands(CLI::App& app, Options& o, Cmd& cmd) {
                     "comma-separated event kinds, or all (default: every kind but task-state, "
                     "which comes at the scheduling rate); `commands` lists them");
   watch->add_option("-n,--count", o.count, "stop after this many events (default: no limit)");
-  watch->add_option("--duration", o.duration_ms,
-                    "stop after this many milliseconds (default: until Ctrl-C)")
+  watch
+      ->add_option("--duration", o.duration_ms,
+                   "stop after this many milliseconds (default: until Ctrl-C)")
       ->check(CLI::Range(1u, 86400000u));
   watch->callback([&] { cmd = Cmd::kWatch; });
   auto* gpio = app.add_subcommand("gpio", "GPIO pins the RTOS exports to Linux");

@@ -163,8 +163,8 @@ void Daemon::FanOutEvents() {
           ++c->events_dropped;  // it is not reading: its events are counted, not piled up
           continue;
         }
-        libtandem::daemon::AppendEvent(c->out,
-                                       libtandem::daemon::EventBody{e, rtos_dropped, c->events_dropped});
+        libtandem::daemon::AppendEvent(
+            c->out, libtandem::daemon::EventBody{e, rtos_dropped, c->events_dropped});
       }
     }
   }

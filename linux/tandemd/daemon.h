@@ -115,7 +115,7 @@ class Daemon {
   uint64_t next_serial_ = 0;
   uint64_t next_liveness_ns_ = 0;
   uint64_t next_reopen_ns_ = 0;
-  uint64_t subscribed_ = 0;            // the union the session asked the RTOS for
+  uint64_t subscribed_ = 0;  // the union the session asked the RTOS for
   uint64_t rtos_dropped_at_subscribe_ = 0;
   Stats stats_;
 };

@@ -54,8 +54,7 @@ const char* WireStatusName(uint32_t status);
 // 3") naming the command and a hint for the status; kProtocol if the answer is for another op.
 // The RTOS's status, when it answered, goes to *answered.
 Result<Response> SendRequest(CommandPort& port, const Request& request, const std::string& what,
-                             uint64_t timeout_ns,
-                             tandem::channel::WireStatus* answered = nullptr);
+                             uint64_t timeout_ns, tandem::channel::WireStatus* answered = nullptr);
 
 struct TaskStats {
   uint32_t index = 0;

@@ -28,10 +28,10 @@ std::vector<EventKindName> EventKindNames(const std::vector<AppEventInfo>& app);
 Result<uint64_t> ParseEventKinds(const std::string& list, const std::vector<AppEventInfo>& app);
 
 struct EventView {
-  std::string kind;                                         // its name, or "kind-N"
-  std::vector<std::pair<std::string, uint64_t>> numbers;    // named numeric fields
-  std::vector<std::pair<std::string, std::string>> texts;   // named text fields (task names)
-  std::string raw_hex;                                      // data no field describes
+  std::string kind;                                        // its name, or "kind-N"
+  std::vector<std::pair<std::string, uint64_t>> numbers;   // named numeric fields
+  std::vector<std::pair<std::string, std::string>> texts;  // named text fields (task names)
+  std::string raw_hex;                                     // data no field describes
 };
 // Everything comes from the RTOS: lengths are bounded, text is made printable.
 EventView DescribeEvent(const tandem::channel::Event& e, const std::vector<AppEventInfo>& app);

@@ -1,11 +1,12 @@
 // The application command table (app_commands.h): what a spec may declare, how the server
 // validates requests against it, and how it publishes the table (kCommandInfo, protocol 1.6).
+#include "tandem/channel/app_commands.h"
+
 #include <gtest/gtest.h>
 
 #include <cstring>
 #include <string>
 
-#include "tandem/channel/app_commands.h"
 #include "test_support.h"
 
 namespace tandem::channel {
@@ -27,11 +28,11 @@ class Recorder final : public CommandHandler {
   }
 };
 
-constexpr AppCommandSpec kSetPeriod = {
-    0x8000, "set-period", 1, 1, {1, 0, 0, 0}, {10, 0, 0, 0}, 0,
-    "control period in ms",  "period-ms"};
-constexpr AppCommandSpec kBlob = {
-    0x8001, "blob", 2, 0, {0, 5, 0, 0}, {3, 9, 0, 0}, 8, "stores 8 bytes", "slot tag"};
+constexpr AppCommandSpec kSetPeriod = {0x8000, "set-period",           1,
+                                       1,      {1, 0, 0, 0},           {10, 0, 0, 0},
+                                       0,      "control period in ms", "period-ms"};
+constexpr AppCommandSpec kBlob = {0x8001,           "blob",    2, 0, {0, 5, 0, 0}, {3, 9, 0, 0}, 8,
+                                  "stores 8 bytes", "slot tag"};
 
 static_assert(CheckSpec(kSetPeriod) == SpecError::kNone);
 static_assert(CheckSpec(kBlob) == SpecError::kNone);

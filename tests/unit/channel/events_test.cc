@@ -1,6 +1,8 @@
 // The event ring (events.h, protocol 1.6): subscription, the full ring (the new event dropped and
 // counted), notification suppression, a reader that writes garbage where it should only keep its
 // own indices, an RTOS whose channel restarts, and a poster and a reader on two threads.
+#include "tandem/channel/events.h"
+
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -8,7 +10,6 @@
 #include <thread>
 #include <vector>
 
-#include "tandem/channel/events.h"
 #include "tandem/channel/shared_access.h"
 #include "test_support.h"
 
@@ -87,7 +88,7 @@ TEST_F(EventsTest, AFullRingDropsTheNewEventAndCountsIt) {
   std::vector<Event> got = TakeAll();
   ASSERT_EQ(got.size(), kEventSlots);
   for (uint32_t i = 0; i < kEventSlots; ++i) EXPECT_EQ(got[i].source, i);  // the oldest kept
-  EXPECT_EQ(Post(kApp, 33), PostStatus::kPosted);  // room again
+  EXPECT_EQ(Post(kApp, 33), PostStatus::kPosted);                          // room again
   got = TakeAll();
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].source, 33u);
@@ -158,11 +159,20 @@ TEST_F(EventsTest, AHostileReaderCannotMakeTheRtosWriteElsewhere) {
         StoreRelaxed(&h.evt_cons,
                      static_cast<uint32_t>(LoadRelaxed(&pages_.rsp->header.evt_prod) - rng() % 40));
         break;
-      case 0: StoreRelaxed(&h.evt_cons, static_cast<uint32_t>(rng())); break;
-      case 1: StoreRelaxed(&h.evt_event, static_cast<uint32_t>(rng())); break;
-      case 2: StoreRelaxed(&h.evt_kinds_lo, static_cast<uint32_t>(rng())); break;
-      case 3: StoreRelaxed(&h.evt_kinds_hi, static_cast<uint32_t>(rng())); break;
-      default: break;
+      case 0:
+        StoreRelaxed(&h.evt_cons, static_cast<uint32_t>(rng()));
+        break;
+      case 1:
+        StoreRelaxed(&h.evt_event, static_cast<uint32_t>(rng()));
+        break;
+      case 2:
+        StoreRelaxed(&h.evt_kinds_lo, static_cast<uint32_t>(rng()));
+        break;
+      case 3:
+        StoreRelaxed(&h.evt_kinds_hi, static_cast<uint32_t>(rng()));
+        break;
+      default:
+        break;
     }
     const PostStatus s = Post(static_cast<uint16_t>(rng() % kEventKinds), i);
     if (s == PostStatus::kPosted || s == PostStatus::kPostedNotify) ++posted;

@@ -71,8 +71,8 @@ class FakeGpio final : public CommandHandler {
 // A permissive application command (four words of any value, any payload) for tests of the
 // dispatch path; the spec must outlive the server, so tests keep it beside it.
 inline AppCommandSpec AnyArgsSpec(uint16_t op, const char* name) {
-  return {op, name, 4, 4, {0, 0, 0, 0}, {kAny, kAny, kAny, kAny}, kMaxPayload, "for tests",
-          "a b c d"};
+  return {op,          name,        4,        4, {0, 0, 0, 0}, {kAny, kAny, kAny, kAny},
+          kMaxPayload, "for tests", "a b c d"};
 }
 
 inline void InstallGpio(Server& server, FakeGpio& gpio) {

@@ -34,7 +34,8 @@ class AppPlatformTest : public TandemctlTest {
   }
   int Lines(const std::string& text, const std::string& needle) {
     int n = 0;
-    for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+    for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1))
+      ++n;
     return n;
   }
 };
@@ -46,8 +47,7 @@ TEST_F(AppPlatformTest, CommandsListsTheTableWithLimitsAndEventKinds) {
   EXPECT_NE(out_.str().find("deadline-miss task-state period-changed"), std::string::npos)
       << out_.str();
   ASSERT_EQ(Run({"--json", "commands"}), 0);
-  EXPECT_NE(out_.str().find(R"("name":"set-period","op":32768)"), std::string::npos)
-      << out_.str();
+  EXPECT_NE(out_.str().find(R"("name":"set-period","op":32768)"), std::string::npos) << out_.str();
   EXPECT_NE(out_.str().find(R"("args":[{"name":"period-ms","min":1,"max":10}])"),
             std::string::npos);
 }
@@ -65,8 +65,7 @@ TEST_F(AppPlatformTest, CallRunsTheCommandByName) {
 TEST_F(AppPlatformTest, CallRefusesBadInputBeforeSendingAndNamesWhatIsWrong) {
   const uint64_t before = rtos_.server->counters().requests;
   EXPECT_EQ(Run({"call", "set-period", "11"}), 2);
-  EXPECT_NE(err_.str().find("set-period: period-ms 11 is out of range (1..10)"),
-            std::string::npos)
+  EXPECT_NE(err_.str().find("set-period: period-ms 11 is out of range (1..10)"), std::string::npos)
       << err_.str();
   EXPECT_EQ(Run({"call", "set-period", "five"}), 2);
   EXPECT_NE(err_.str().find("period-ms 'five' is not a number"), std::string::npos);
@@ -84,8 +83,7 @@ TEST_F(AppPlatformTest, CallRefusesBadInputBeforeSendingAndNamesWhatIsWrong) {
   ASSERT_EQ(write(fd, "abc", 3), 3);
   close(fd);
   EXPECT_EQ(Run({"call", "set-period", "2", "--payload", path}), 2);
-  EXPECT_NE(err_.str().find("set-period takes at most 0 payload bytes, 3 given"),
-            std::string::npos)
+  EXPECT_NE(err_.str().find("set-period takes at most 0 payload bytes, 3 given"), std::string::npos)
       << err_.str();
   unlink(path);
   EXPECT_EQ(Run({"call", "set-period", "2", "--payload", "/nonexistent/file"}), 2);
@@ -114,7 +112,8 @@ TEST_F(AppPlatformTest, WatchPrintsEventsAsJsonLines) {
     rtos_.PostEvent(kMiss, 0, {1500, 1000}, 2'000'000);
     rtos_.PostEvent(16, 0, {1, 4}, 2'000'100);
   });
-  ASSERT_EQ(Run({"--json", "watch", "--count", "2", "--duration", "60000"}), 0) << out_.str() << err_.str();
+  ASSERT_EQ(Run({"--json", "watch", "--count", "2", "--duration", "60000"}), 0)
+      << out_.str() << err_.str();
   const std::string out = out_.str();
   EXPECT_NE(out.find(R"({"event":"deadline-miss","time_us":2000000,"task":0,"response_us":1500,)"
                      R"("deadline_us":1000})"),
@@ -153,14 +152,13 @@ TEST_F(AppPlatformTest, WatchSubscribesOnlyToTheKindsAsked) {
     EXPECT_EQ(rtos_.PostEvent(16, 0, {1, 2}), PostStatus::kNotSubscribed);
     EXPECT_NE(rtos_.PostEvent(kMiss, 2, {5, 1}), PostStatus::kNotSubscribed);
   });
-  ASSERT_EQ(Run({"watch", "--kinds", "deadline-miss", "-n", "1", "--duration", "60000"}), 0) << err_.str();
-  EXPECT_NE(out_.str().find("deadline-miss task=2 response_us=5 deadline_us=1"),
-            std::string::npos)
+  ASSERT_EQ(Run({"watch", "--kinds", "deadline-miss", "-n", "1", "--duration", "60000"}), 0)
+      << err_.str();
+  EXPECT_NE(out_.str().find("deadline-miss task=2 response_us=5 deadline_us=1"), std::string::npos)
       << out_.str();
   EXPECT_EQ(Run({"watch", "--kinds", "deadline-miss,nonsense"}), 2);
   EXPECT_NE(err_.str().find("no event kind 'nonsense' on this RTOS"), std::string::npos);
-  EXPECT_NE(err_.str().find("it has: deadline-miss, task-state, period-changed"),
-            std::string::npos)
+  EXPECT_NE(err_.str().find("it has: deadline-miss, task-state, period-changed"), std::string::npos)
       << err_.str();
 }
 

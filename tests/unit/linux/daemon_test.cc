@@ -364,8 +364,8 @@ TEST_F(DaemonTest, EventsReachEachSubscriberOfTheirKind) {
   constexpr uint16_t kPeriodChanged = 16;  // the fake RTOS's set-period posts it
   const uint64_t miss = tandem::channel::EventKindBit(
       static_cast<uint16_t>(tandem::channel::EventKind::kDeadlineMiss));
-  ASSERT_TRUE(app_watcher->SubscribeEvents(tandem::channel::EventKindBit(kPeriodChanged),
-                                           kTimeoutNs).ok());
+  ASSERT_TRUE(
+      app_watcher->SubscribeEvents(tandem::channel::EventKindBit(kPeriodChanged), kTimeoutNs).ok());
   ASSERT_TRUE(miss_watcher->SubscribeEvents(miss, kTimeoutNs).ok());
   EXPECT_EQ(rtos_.request_page->header.evt_kinds_lo,
             static_cast<uint32_t>(tandem::channel::EventKindBit(kPeriodChanged) | miss))

@@ -91,7 +91,7 @@ class FakeRtos::Stats final : public CommandHandler {
 
 constexpr uint16_t kPeriodChanged = 16;
 constexpr tandem::channel::AppCommandSpec kSetPeriodSpec = {
-    0x8000, "set-period", 1, 1, {1, 0, 0, 0}, {10, 0, 0, 0}, 0, "control task period in ms",
+    0x8000,     "set-period", 1, 1, {1, 0, 0, 0}, {10, 0, 0, 0}, 0, "control task period in ms",
     "period-ms"};
 constexpr tandem::channel::AppEventSpec kPeriodChangedSpec = {kPeriodChanged, "period-changed",
                                                               "old-ms new-ms"};

@@ -50,7 +50,8 @@ TEST_F(TandemctlUsageTest, StrayArgumentIsNamedWithItsCommand) {
 }
 
 TEST_F(TandemctlUsageTest, MissingCommandSaysWhichCommandsThereAre) {
-  EXPECT_PRED2(Has, Refused({}), "no command given: expected one of list, ping, stats, commands, call, watch, gpio");
+  EXPECT_PRED2(Has, Refused({}),
+               "no command given: expected one of list, ping, stats, commands, call, watch, gpio");
   EXPECT_PRED2(Has, Refused({"gpio"}),
                "`tandemctl gpio` needs a command: one of set, get, toggle, configure");
 }

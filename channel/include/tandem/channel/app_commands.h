@@ -29,9 +29,9 @@ struct AppCommandSpec {
   uint8_t result_count;  // result words the handler fills (0..4): what tandemctl prints
   uint32_t arg_min[4];   // inclusive bounds per used word
   uint32_t arg_max[4];
-  uint32_t payload_max;  // 0..kMaxPayload bytes
-  const char* summary;   // one line for `tandemctl commands`, <= kMaxCommandText bytes
-  const char* arg_names; // space-separated, one per used word, <= kMaxCommandText bytes
+  uint32_t payload_max;   // 0..kMaxPayload bytes
+  const char* summary;    // one line for `tandemctl commands`, <= kMaxCommandText bytes
+  const char* arg_names;  // space-separated, one per used word, <= kMaxCommandText bytes
 };
 
 // kCommandInfo's arg[1]: which part of entry arg[0] the RTOS answers (docs/protocol.md, 7).
@@ -74,13 +74,13 @@ constexpr uint32_t BoundedLength(const char* s, uint32_t limit) {
 // Why a spec is refused at registration (Server::RegisterAppCommand).
 enum class SpecError : uint8_t {
   kNone,
-  kOpOutOfRange,    // not in [kAppOpFirst, kAppOpLast]
-  kBadName,         // see kMaxCommandName
-  kBadArgCount,     // arg_count or result_count > 4
-  kBadLimits,       // arg_min > arg_max, or bounds on an unused word
-  kBadPayloadMax,   // > kMaxPayload
-  kTextTooLong,     // summary or arg_names > kMaxCommandText
-  kArgNamesMismatch // arg_names does not name exactly arg_count words
+  kOpOutOfRange,     // not in [kAppOpFirst, kAppOpLast]
+  kBadName,          // see kMaxCommandName
+  kBadArgCount,      // arg_count or result_count > 4
+  kBadLimits,        // arg_min > arg_max, or bounds on an unused word
+  kBadPayloadMax,    // > kMaxPayload
+  kTextTooLong,      // summary or arg_names > kMaxCommandText
+  kArgNamesMismatch  // arg_names does not name exactly arg_count words
 };
 
 constexpr uint32_t CountWords(const char* s) {

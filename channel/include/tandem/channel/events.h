@@ -18,12 +18,12 @@ namespace tandem::channel {
 
 // One event, as it sits in an EventSlot (little-endian).
 struct Event {
-  uint64_t time_us;   // 0x00 when it was posted: microseconds since the RTOS's power-on
-  uint16_t kind;      // 0x08 EventKind or an application kind
-  uint8_t data_len;   // 0x0A 0..kEventDataMax bytes of data valid
-  uint8_t reserved;   // 0x0B zero
-  uint32_t source;    // 0x0C what it is about (a task's stats index, a pin, ...): kind-specific
-  uint8_t data[16];   // 0x10
+  uint64_t time_us;  // 0x00 when it was posted: microseconds since the RTOS's power-on
+  uint16_t kind;     // 0x08 EventKind or an application kind
+  uint8_t data_len;  // 0x0A 0..kEventDataMax bytes of data valid
+  uint8_t reserved;  // 0x0B zero
+  uint32_t source;   // 0x0C what it is about (a task's stats index, a pin, ...): kind-specific
+  uint8_t data[16];  // 0x10
 };
 inline constexpr uint32_t kEventDataMax = 16;
 static_assert(sizeof(Event) == kEventSlotSize);

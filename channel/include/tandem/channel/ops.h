@@ -152,8 +152,8 @@ constexpr const OpSpec* FindOpSpec(uint16_t op) {
 }
 
 // Validates a request already copied out of shared memory against the op table. App ops get the
-// generic checks only here; the server then checks them against their spec (app_commands.h). Never reads twice:
-// the argument is a private copy.
+// generic checks only here; the server then checks them against their spec (app_commands.h). Never
+// reads twice: the argument is a private copy.
 constexpr WireStatus ValidateRequest(const Request& r) {
   if (r.flags != 0) return WireStatus::kBadFlags;
   if (r.payload_len > kMaxPayload) return WireStatus::kBadPayload;

@@ -123,15 +123,15 @@ enum class ChannelState : uint32_t {
 
 // Written by Linux only (page 0, granted read-write).
 struct RequestPageHeader {
-  uint32_t magic;        // 0x00 kRequestPageMagic
-  uint32_t version;      // 0x04 Linux's kProtocolVersion
-  uint32_t state;        // 0x08 Linux's ChannelState
-  uint32_t session;      // 0x0C non-zero, new for every handshake
-  uint32_t generation;   // 0x10 the RTOS generation this session was opened against
-  uint32_t req_prod;     // 0x14 request producer index (free-running, mod 2^32)
-  uint32_t rsp_event;    // 0x18 "notify me when rsp_prod passes this" (Xen ring.h rsp_event)
-  uint32_t rsp_cons;     // 0x1C Linux's response consumer index (informative)
-  uint32_t signalling;   // 0x20 (1.4) how this session signals: kSignal* (0: event indices)
+  uint32_t magic;       // 0x00 kRequestPageMagic
+  uint32_t version;     // 0x04 Linux's kProtocolVersion
+  uint32_t state;       // 0x08 Linux's ChannelState
+  uint32_t session;     // 0x0C non-zero, new for every handshake
+  uint32_t generation;  // 0x10 the RTOS generation this session was opened against
+  uint32_t req_prod;    // 0x14 request producer index (free-running, mod 2^32)
+  uint32_t rsp_event;   // 0x18 "notify me when rsp_prod passes this" (Xen ring.h rsp_event)
+  uint32_t rsp_cons;    // 0x1C Linux's response consumer index (informative)
+  uint32_t signalling;  // 0x20 (1.4) how this session signals: kSignal* (0: event indices)
   // 0x24 (1.6) the event ring (events.h), read by Linux, written by the RTOS on page 1:
   uint32_t evt_cons;      // 0x24 events consumed (free-running, like the ring indices)
   uint32_t evt_event;     // 0x28 "notify me when evt_prod passes this" (kEventIndexNever: don't)

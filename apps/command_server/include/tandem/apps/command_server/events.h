@@ -14,8 +14,7 @@ namespace tandem::apps {
 // time: 32 bytes and two indices); when Linux sleeps waiting for events, the ChannelServer task
 // (priority 4 in command_server.oil) is told to notify it, so the hypercall is made there, at
 // the channel's priority, not at the poster's.
-channel::PostStatus PostEvent(uint16_t kind, uint32_t source, const void* data,
-                              uint32_t data_len);
+channel::PostStatus PostEvent(uint16_t kind, uint32_t source, const void* data, uint32_t data_len);
 
 // The same from an OSEK hook (PreTaskHook, PostTaskHook, ErrorHook), where no OSEK event may be
 // set: a sleeping reader is woken by the ChannelServer's next pass (its 10 Hz tick at the
@@ -24,8 +23,8 @@ channel::PostStatus PostEventFromHook(uint16_t kind, uint32_t source, const void
                                       uint32_t data_len);
 
 // Built-in kinds (channel::EventKind), posted with the task's stats index as source.
-void PostDeadlineMiss(uint32_t task, const char* name, uint64_t response_us,
-                      uint64_t deadline_us, bool in_hook);
+void PostDeadlineMiss(uint32_t task, const char* name, uint64_t response_us, uint64_t deadline_us,
+                      bool in_hook);
 // From PreTaskHook (running = true) / PostTaskHook (false): only when a reader subscribed to
 // kTaskState does it cost more than a few loads.
 void PostTaskState(uint32_t task, const char* name, bool running);

@@ -24,8 +24,8 @@ namespace {
 
 // An application command with bounds (app_commands.h): the server must enforce them before the
 // handler sees a request.
-constexpr AppCommandSpec kAppSpec = {
-    0x8001, "fuzz", 2, 2, {1, 0, 0, 0}, {100, 5, 0, 0}, 16, "fuzzed", "a b"};
+constexpr AppCommandSpec kAppSpec = {0x8001,         "fuzz", 2,        2,    {1, 0, 0, 0},
+                                     {100, 5, 0, 0}, 16,     "fuzzed", "a b"};
 
 struct NullNotifier : Notifier {
   void Notify() override {}

@@ -85,6 +85,10 @@ def channel_session(quick, icount="shift=0,sleep=off", xen_build="source", timeo
                      icount=icount, xen_build=xen_build, timeout=timeout) as boot:
         boot.wait_ready()
         name = boot.platform.rtos_name
+        status, out = boot.wait_channel(timeout / 4)
+        if status != 0:
+            raise EvalError(f"the RTOS's channel does not answer (tandemctl ping exited "
+                            f"{status}):\n{out}")
         boot.sh(f"b(){{ tandem-bench -d {name} -t 60000 --json \"$@\"; }}")
         for mode, phase, args in plan:
             status, out = boot.sh(f"b {args}", timeout=timeout, check=False)

@@ -137,6 +137,10 @@ def run(quick, seconds=None, timeout=1800, loads=None, pacer_us=None, boot_dir=N
         pacer = boot.platform.icount_pacer_us
         boot.wait_ready()
         name = boot.platform.rtos_name
+        status, out = boot.wait_channel(timeout / 4)
+        if status != 0:
+            raise LoadError(f"the RTOS's channel does not answer (tandemctl ping exited "
+                            f"{status}):\n{out}")
         boot.sh(f"N={name}")
         for fn in FUNCTIONS:
             boot.sh(fn)

@@ -308,12 +308,9 @@ def _pins(boot, prof):
 def channel_ping(boot, prof):
     """The first check: also waits (20 s at most, longer under -icount) for the RTOS to
     publish its channel."""
-    deadline = time.monotonic() + _wall(boot, 20)
-    while True:
-        status, obj, out = _tandemctl(boot, "ping")
-        if status != 4 or time.monotonic() > deadline:  # 4: channel not published (yet)
-            break
-        time.sleep(1)
+    status, out = boot.wait_channel(_wall(boot, 20))
+    require(status == 0, f"tandemctl ping exited {status}:\n{out}")
+    status, obj, out = _tandemctl(boot, "ping")
     require(status == 0 and obj and obj.get("ok"), f"tandemctl ping exited {status}:\n{out}")
 
 

@@ -11,7 +11,6 @@ import hashlib
 import json
 import pathlib
 import re
-import time
 
 from checks import _tandemctl, _wall, check
 from target import require
@@ -39,12 +38,9 @@ def _fetch(boot, path, seconds):
 @check("xl", group="apps")
 def trace_file(boot, prof):
     require(prof["channel"], "the image has no command channel")
-    deadline = time.monotonic() + _wall(boot, 20)  # as channel_ping: the channel may be late
-    while True:
-        status, obj, out = _tandemctl(boot, f"trace --out {TRACE_FILE}", timeout_ms=30000)
-        if status != 4 or time.monotonic() > deadline:  # 4: channel not published (yet)
-            break
-        time.sleep(1)
+    status, out = boot.wait_channel(_wall(boot, 20))  # as channel_ping: it may be late
+    require(status == 0, f"tandemctl ping exited {status}:\n{out}")
+    status, obj, out = _tandemctl(boot, f"trace --out {TRACE_FILE}", timeout_ms=30000)
     require(status == 0 and obj and obj.get("ok"), f"tandemctl trace exited {status}:\n{out}")
     require(obj["records"] > 100, f"only {obj['records']} records in the trace:\n{out}")
     data = _fetch(boot, TRACE_FILE, _wall(boot, 120))

@@ -132,6 +132,20 @@ class Boot:
             self.con.sendline(MARKER_FUNCTIONS)
             self.sh("true", timeout=30, _ready=True)
 
+    def wait_channel(self, wall_s, name=None):
+        """Waits (wall_s wall seconds at most) until the RTOS named `name` (the platform's RTOS
+        by default) has published its command channel: on route dom0less it gets XenStore only
+        from dom0's init-dom0less, so it publishes after dom0's ready marker. Returns
+        (status, output) of the last `tandemctl ping`: 0 once it answered, 4 (not published)
+        if the time ran out, any other status as soon as it is seen."""
+        name = name or self.platform.rtos_name
+        deadline = time.monotonic() + wall_s
+        while True:
+            status, out = self.sh(f"tandemctl -d {name} -t 5000 ping", timeout=60, check=False)
+            if status != 4 or time.monotonic() > deadline:
+                return status, out
+            time.sleep(1)
+
     def sh(self, cmd, timeout=30, check=True, _ready=False):
         """Runs cmd in dom0's shell (after waiting for dom0); returns (status, output).
         A command that would not fit Xen's input buffer for dom0 is refused here, before it is

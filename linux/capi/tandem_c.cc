@@ -21,19 +21,18 @@
 #include "libtandem/commands.h"
 #include "libtandem/discovery.h"
 #include "libtandem/events.h"
-#include "libtandem/session.h"
+#include "libtandem/link.h"
 
 using libtandem::Errc;
 using libtandem::Error;
 using libtandem::Fail;
 using libtandem::Result;
 
-// One open session; what tandemctl's Runner holds for one command, kept across calls.
+// One open link (a session of its own, or through tandemd); what tandemctl's Runner holds for
+// one command, kept across calls.
 struct tandem_rtos {
-  std::unique_ptr<libtandem::XenBackend> xen;
-  libtandem::DomainEntry domain;
-  std::unique_ptr<libtandem::Session> session;
-  std::unique_ptr<libtandem::SessionPort> port;
+  std::unique_ptr<libtandem::Link> link;
+  libtandem::CommandPort* port = nullptr;  // link's
   uint64_t timeout_ns = 0;
   // Read from the RTOS on first use (tandem_call, tandem_events_subscribe).
   std::optional<std::vector<libtandem::AppCommandInfo>> commands;
@@ -167,37 +166,45 @@ int tandem_list_domains(tandem_domain* out, size_t capacity, size_t* count, tand
 }
 
 int tandem_open(const char* domain, uint32_t timeout_ms, tandem_rtos** out, tandem_error* err) {
+  return tandem_open_with(domain, timeout_ms, 0, nullptr, out, err);
+}
+
+int tandem_open_with(const char* domain, uint32_t timeout_ms, uint32_t flags,
+                     const char* socket_dir, tandem_rtos** out, tandem_error* err) {
   return Guard(err, [&]() -> Result<void> {
     LIBTANDEM_TRY(NeedArg(out, "out"));
     *out = nullptr;
     Result<uint64_t> timeout = TimeoutNs(timeout_ms);
     LIBTANDEM_TRY(timeout);
+    if ((flags & ~uint32_t{TANDEM_OPEN_DIRECT}) != 0) {
+      return Fail(Errc::kUsage, "unknown flags " + std::to_string(flags),
+                  "0 or TANDEM_OPEN_DIRECT (1)");
+    }
     // The --domain rule, checked before Xen is asked (a malformed domain is a usage error).
     Result<libtandem::DomainSelector> selector = libtandem::ParseDomainSelector(
         domain != nullptr ? std::optional<std::string>(domain) : std::nullopt);
     LIBTANDEM_TRY(selector);
+    libtandem::LinkOptions options;
+    options.direct = (flags & TANDEM_OPEN_DIRECT) != 0;
+    if (socket_dir != nullptr) options.socket_dir = socket_dir;
+    Result<std::unique_ptr<libtandem::Link>> link = libtandem::Link::Open(
+        libtandem::capi::OpenBackend(), selector.value(), options, timeout.value());
+    LIBTANDEM_TRY(link);
     auto rtos = std::make_unique<tandem_rtos>();
     rtos->timeout_ns = timeout.value();
-    Result<std::unique_ptr<libtandem::XenBackend>> xen = libtandem::capi::OpenBackend();
-    LIBTANDEM_TRY(xen);
-    rtos->xen = std::move(xen.value());
-    const uint64_t deadline = rtos->xen->NowNs() + rtos->timeout_ns;
-    Result<libtandem::DomainEntry> d = libtandem::ResolveDomain(*rtos->xen, selector.value());
-    LIBTANDEM_TRY(d);
-    rtos->domain = d.value();
-    const uint64_t now = rtos->xen->NowNs();
-    Result<std::unique_ptr<libtandem::Session>> s = libtandem::Session::Open(
-        *rtos->xen, rtos->domain.domid, deadline > now ? deadline - now : 0);
-    LIBTANDEM_TRY(s);
-    rtos->session = std::move(s.value());
-    rtos->port = std::make_unique<libtandem::SessionPort>(*rtos->session);
+    rtos->link = std::move(link.value());
+    rtos->port = &rtos->link->port();
     *out = rtos.release();
     return {};
   });
 }
 
+const char* tandem_via(const tandem_rtos* rtos) {
+  return rtos != nullptr ? rtos->link->via().c_str() : "";
+}
+
 void tandem_close(tandem_rtos* rtos) {
-  // The destructors close the session (Session::Close is idempotent and does not throw).
+  // The destructors close the session or tandemd's connection (neither throws).
   delete rtos;
 }
 
@@ -216,11 +223,11 @@ int tandem_get_identity(tandem_rtos* rtos, tandem_identity* out, tandem_error* e
     LIBTANDEM_TRY(NeedArg(rtos, "rtos"));
     LIBTANDEM_TRY(NeedArg(out, "out"));
     memset(out, 0, sizeof(*out));
-    const libtandem::RtosIdentity& id = rtos->session->identity();
+    const libtandem::RtosIdentity& id = rtos->link->identity();
     out->domid = id.domid;
     out->generation = id.generation;
     out->boot_id = id.boot_id;
-    Copy(out->name, rtos->domain.name);
+    Copy(out->name, rtos->link->domain().name);
     return {};
   });
 }
@@ -228,9 +235,9 @@ int tandem_get_identity(tandem_rtos* rtos, tandem_identity* out, tandem_error* e
 int tandem_ping(tandem_rtos* rtos, uint64_t* rtt_ns, tandem_error* err) {
   return Guard(err, [&]() -> Result<void> {
     LIBTANDEM_TRY(NeedArg(rtos, "rtos"));
-    const uint64_t start = rtos->xen->NowNs();
+    const uint64_t start = rtos->link->NowNs();
     LIBTANDEM_TRY(libtandem::Ping(*rtos->port, rtos->timeout_ns));
-    if (rtt_ns != nullptr) *rtt_ns = rtos->xen->NowNs() - start;
+    if (rtt_ns != nullptr) *rtt_ns = rtos->link->NowNs() - start;
     return {};
   });
 }
@@ -307,7 +314,9 @@ int tandem_get_channel_counters(tandem_rtos* rtos, tandem_channel_counters* out,
   return Guard(err, [&]() -> Result<void> {
     LIBTANDEM_TRY(NeedArg(rtos, "rtos"));
     LIBTANDEM_TRY(NeedArg(out, "out"));
-    const libtandem::RtosCounters c = rtos->session->ReadRtosCounters();
+    Result<libtandem::RtosCounters> counters = rtos->link->ReadRtosCounters(rtos->timeout_ns);
+    LIBTANDEM_TRY(counters);
+    const libtandem::RtosCounters& c = counters.value();
     memset(out, 0, sizeof(*out));
     out->requests = c.requests;
     out->rejected = c.rejected;
@@ -377,8 +386,8 @@ int tandem_events_subscribe(tandem_rtos* rtos, const char* kinds, tandem_error* 
     }
     Result<uint64_t> mask = libtandem::ParseEventKinds(list, *rtos->event_kinds);
     LIBTANDEM_TRY(mask);
-    LIBTANDEM_TRY(rtos->session->SubscribeEvents(mask.value()));
-    rtos->dropped_at_subscribe = rtos->session->events_dropped();
+    LIBTANDEM_TRY(rtos->link->SubscribeEvents(mask.value(), rtos->timeout_ns));
+    rtos->dropped_at_subscribe = rtos->link->events_dropped();
     return {};
   });
 }
@@ -391,8 +400,8 @@ int tandem_events_read(tandem_rtos* rtos, tandem_event* out, size_t capacity, si
     if (capacity != 0) LIBTANDEM_TRY(NeedArg(out, "out"));
     *count = 0;
     if (capacity == 0) return {};
-    const uint64_t deadline = rtos->xen->NowNs() + uint64_t{wait_ms} * 1'000'000;
-    Result<std::vector<tandem::channel::Event>> got = rtos->session->WaitEvents(deadline, capacity);
+    Result<std::vector<tandem::channel::Event>> got =
+        rtos->link->WaitEvents(uint64_t{wait_ms} * 1'000'000, capacity);
     LIBTANDEM_TRY(got);
     const std::vector<libtandem::AppEventInfo> none;
     const auto& app = rtos->event_kinds ? *rtos->event_kinds : none;
@@ -406,7 +415,7 @@ int tandem_events_read(tandem_rtos* rtos, tandem_event* out, size_t capacity, si
       memcpy(o.data, e.data, o.data_len);
       Copy(o.kind_name, libtandem::DescribeEvent(e, app).kind);
     }
-    if (dropped != nullptr) *dropped = rtos->session->events_dropped() - rtos->dropped_at_subscribe;
+    if (dropped != nullptr) *dropped = rtos->link->events_dropped() - rtos->dropped_at_subscribe;
     return {};
   });
 }

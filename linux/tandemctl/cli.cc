@@ -1,7 +1,6 @@
 // tandemctl: command line (CLI11), one command per run, exit status = libtandem::Errc.
 #include "cli.h"
 
-#include <dirent.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -19,9 +18,9 @@
 
 #include "libtandem/app_commands.h"
 #include "libtandem/commands.h"
-#include "libtandem/daemon_port.h"
 #include "libtandem/discovery.h"
 #include "libtandem/events.h"
+#include "libtandem/link.h"
 #include "libtandem/session.h"
 #include "libtandem/trace.h"
 #include "output.h"
@@ -98,47 +97,36 @@ class Runner {
   Result<std::vector<uint8_t>> ReadPayload() const;
   void PrintEvent(const tandem::channel::Event& e, const std::vector<libtandem::AppEventInfo>& app);
   int Report(Error e) {
-    if (e.code == Errc::kRtosRestarted && session_ != nullptr) {
-      const std::string now = libtandem::BootIdText(session_->identity().boot_id);
+    if (e.code == Errc::kRtosRestarted && link_ && link_->session() != nullptr) {
+      const std::string now = libtandem::BootIdText(link_->session()->identity().boot_id);
       e.hint = "it runs boot " + (now.empty() ? std::string("(no boot id)") : now) +
                " now: set again what it lost (pins, ...), then expect that boot (" +
                "--expect-boot-id " + now + ")";
     }
     return ReportError(e, o_.json, out_, err_);
   }
-  // Opens Xen, resolves --domain, opens a session; on failure prints and returns the exit code.
+  // Opens Xen, resolves --domain, goes through tandemd or opens a session (libtandem::Link);
+  // on failure prints and returns the exit code.
   int Connect();
-  // Through tandemd when its socket for the domain is there (docs/daemon.md): 0 connected, -1
-  // no tandemd (go direct), else the exit code of a reported error.
-  int ConnectDaemon();
-  // Xen's clock when Xen is open (tests script it), else the monotonic clock.
-  uint64_t Now() const {
-    return xen_ ? xen_->NowNs()
-                : static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                            std::chrono::steady_clock::now().time_since_epoch())
-                                            .count());
-  }
+  // The link's clock (Xen's when open: tests script it); 0 before Connect.
+  uint64_t Now() const { return link_ ? link_->NowNs() : 0; }
   uint64_t Remaining() const {
     const uint64_t now = Now();
     return deadline_ > now ? deadline_ - now : 0;
   }
   // The RTOS's channel counters, from the session or through tandemd.
-  Result<libtandem::RtosCounters> RtosCounters() {
-    if (daemon_ != nullptr) return daemon_->ReadRtosCounters(Remaining());
-    return session_->ReadRtosCounters();
-  }
+  Result<libtandem::RtosCounters> RtosCounters() { return link_->ReadRtosCounters(Remaining()); }
   JsonObject Base(const char* command) const {
     JsonObject j;
     j.Add("ok", true).Add("command", command);
-    const libtandem::RtosIdentity& rtos =
-        daemon_ != nullptr ? daemon_->welcome().rtos : session_->identity();
+    const libtandem::RtosIdentity& rtos = link_->identity();
     j.AddRaw("domain", JsonObject()
                            .Add("id", static_cast<uint64_t>(domain_.domid))
                            .Add("name", domain_.name)
                            .Add("boot_id", libtandem::BootIdText(rtos.boot_id))
                            .Add("generation", uint64_t{rtos.generation})
                            .Render());
-    j.Add("via", via_);
+    j.Add("via", link_->via());
     return j;
   }
   std::string Who() const {
@@ -151,86 +139,27 @@ class Runner {
   const BackendFactory& open_backend_;
   std::ostream& out_;
   std::ostream& err_;
-  std::unique_ptr<libtandem::XenBackend> xen_;
+  std::unique_ptr<libtandem::Link> link_;
   libtandem::DomainEntry domain_;
-  std::unique_ptr<libtandem::Session> session_;
-  std::unique_ptr<libtandem::CommandPort> port_;
-  libtandem::DaemonPort* daemon_ = nullptr;  // port_, when it goes through tandemd
-  std::string via_ = "direct";               // "direct" or tandemd's socket path
+  libtandem::CommandPort* port_ = nullptr;  // link_'s
   uint64_t deadline_ = 0;
 };
 
-// The only tandemd socket in `dir` (for a caller that cannot ask XenStore which domain is meant).
-std::optional<std::string> OnlySocket(const std::string& dir) {
-  DIR* d = opendir(dir.c_str());
-  if (d == nullptr) return std::nullopt;
-  std::vector<std::string> found;
-  while (const dirent* e = readdir(d)) {
-    const std::string n = e->d_name;
-    if (n.size() > 5 && n.compare(n.size() - 5, 5, ".sock") == 0) found.push_back(n);
-  }
-  closedir(d);
-  if (found.size() != 1) return std::nullopt;
-  return dir + "/" + found[0];
-}
-
-int Runner::ConnectDaemon() {
-  // The socket is named after the domain. Without Xen (a user tandemd admits, not root), the
-  // name comes from --domain, or the socket is the only one there.
-  std::string path;
-  if (xen_) {
-    path = libtandem::daemon::SocketPath(
-        o_.socket_dir, domain_.name.empty() ? std::to_string(domain_.domid) : domain_.name);
-  } else if (o_.selector.by == libtandem::DomainSelector::By::kName) {
-    path = libtandem::daemon::SocketPath(o_.socket_dir, o_.selector.name);
-  } else if (o_.selector.by == libtandem::DomainSelector::By::kOnlyPublisher) {
-    path = OnlySocket(o_.socket_dir).value_or("");
-  }
-  if (path.empty()) return -1;
-  Result<std::unique_ptr<libtandem::DaemonPort>> d =
-      libtandem::DaemonPort::Connect(path, Remaining(), o_.expect_boot_id);
-  if (!d.ok()) return Report(d.error());
-  if (d.value() == nullptr) {
-    if (o_.verbose) err_ << "tandemctl: no tandemd at " << path << ": using the channel directly\n";
-    return -1;
-  }
-  daemon_ = d.value().get();
-  domain_.domid = daemon_->welcome().rtos.domid;
-  domain_.name = daemon_->welcome().name;
-  port_ = std::move(d.value());
-  via_ = path;
-  if (o_.verbose) err_ << "tandemctl: through tandemd at " << path << "\n";
-  return 0;
-}
-
 int Runner::Connect() {
-  Result<std::unique_ptr<libtandem::XenBackend>> xen = open_backend_();
-  if (!xen.ok()) {
-    // No Xen for this user: tandemd may still serve it.
-    deadline_ = Now() + uint64_t{o_.timeout_ms} * 1'000'000;
-    if (!o_.direct) {
-      if (int rc = ConnectDaemon(); rc >= 0) return rc;
-    }
-    return Report(xen.error());
-  }
-  xen_ = std::move(xen.value());
-  deadline_ = xen_->NowNs() + uint64_t{o_.timeout_ms} * 1'000'000;
-  Result<libtandem::DomainEntry> d = libtandem::ResolveDomain(*xen_, o_.selector);
-  if (!d.ok()) return Report(d.error());
-  domain_ = d.value();
-  if (!o_.direct) {
-    if (int rc = ConnectDaemon(); rc >= 0) return rc;
-  } else if (o_.verbose) {
-    err_ << "tandemctl: --direct: using the channel directly\n";
-  }
-  // --expect-boot-id: the boot the caller knew. Another boot is reported by the first command
-  // (exit 12) before it runs, as a long-lived Session reports a restart.
-  libtandem::RtosIdentity expected{domain_.domid, o_.expect_boot_id, 0};
-  Result<std::unique_ptr<libtandem::Session>> s = libtandem::Session::Open(
-      *xen_, domain_.domid, Remaining(), o_.expect_boot_id != 0 ? &expected : nullptr);
-  if (!s.ok()) return Report(s.error());
-  session_ = std::move(s.value());
-  port_ = std::make_unique<libtandem::SessionPort>(*session_);
+  libtandem::LinkOptions options;
+  options.direct = o_.direct;
+  options.socket_dir = o_.socket_dir;
+  options.expect_boot_id = o_.expect_boot_id;
+  if (o_.verbose)
+    options.verbose = [this](const std::string& line) { err_ << "tandemctl: " << line << "\n"; };
+  const uint64_t timeout = uint64_t{o_.timeout_ms} * 1'000'000;
+  Result<std::unique_ptr<libtandem::Link>> link =
+      libtandem::Link::Open(open_backend_(), o_.selector, options, timeout);
+  if (!link.ok()) return Report(link.error());
+  link_ = std::move(link.value());
+  deadline_ = link_->opened_at_ns() + timeout;  // the open counts, as it did in the timeout
+  domain_ = link_->domain();
+  port_ = &link_->port();
   return 0;
 }
 
@@ -582,11 +511,8 @@ int Runner::Watch() {
   Result<uint64_t> mask = libtandem::ParseEventKinds(kinds, app.value());
   if (!mask.ok()) return Report(mask.error());
   // Directly, or through tandemd (which subscribes its session for all its clients).
-  auto dropped_now = [&] {
-    return daemon_ != nullptr ? daemon_->events_dropped() : session_->events_dropped();
-  };
-  Result<void> sub = daemon_ != nullptr ? daemon_->SubscribeEvents(mask.value(), Remaining())
-                                        : session_->SubscribeEvents(mask.value());
+  auto dropped_now = [&] { return link_->events_dropped(); };
+  Result<void> sub = link_->SubscribeEvents(mask.value(), Remaining());
   if (!sub.ok()) return Report(sub.error());
   {  // on stderr in both modes: a script waits for this line before it makes events happen
     err_ << "tandemctl: watching " << kinds << " on " << Who()
@@ -608,8 +534,7 @@ int Runner::Watch() {
     if (now >= end) break;
     // Short slices, so that Ctrl-C and --duration are honoured promptly.
     const uint64_t slice = std::min<uint64_t>(end - now, 200'000'000);
-    Result<std::vector<tandem::channel::Event>> got =
-        daemon_ != nullptr ? daemon_->WaitEvents(slice) : session_->WaitEvents(now + slice);
+    Result<std::vector<tandem::channel::Event>> got = link_->WaitEvents(slice);
     if (!got.ok()) {
       rc = Report(got.error());
       break;
@@ -644,7 +569,7 @@ int Runner::Watch() {
     out_ << Base("watch")
                 .Add("events", received)
                 .Add("dropped", dropped)
-                .Add("resyncs", session_ != nullptr ? session_->events_resyncs() : 0)
+                .Add("resyncs", link_->events_resyncs())
                 .Render()
          << "\n";
   } else {

@@ -55,15 +55,19 @@ libtandem::Result<int> LockInstance(const std::string& dir, const std::string& n
 }
 
 libtandem::Result<int> Listen(const std::string& path, uint32_t mode) {
+  // Bound, opened up and listening under a temporary name, then renamed into place: a client
+  // that finds the socket can connect (one that found a bound socket not yet listening would be
+  // refused, and take tandemd for dead).
+  const std::string staging = path + ".new";
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
-  if (path.size() >= sizeof addr.sun_path) {
+  if (staging.size() >= sizeof addr.sun_path) {
     return Fail(Errc::kUsage, "socket path too long: " + path, "choose a shorter --socket-dir");
   }
-  memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  memcpy(addr.sun_path, staging.c_str(), staging.size() + 1);
   const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return Fail(SysError("socket(AF_UNIX)", errno));
-  (void)unlink(path.c_str());  // a dead tandemd's (we hold the lock)
+  (void)unlink(staging.c_str());  // a dead tandemd's (we hold the lock)
   // Created without permissions for anyone but the owner; opened up by chmod only once bound,
   // so no client connects through a wider mode in between.
   const mode_t old_mask = umask(0177);
@@ -72,12 +76,14 @@ libtandem::Result<int> Listen(const std::string& path, uint32_t mode) {
   umask(old_mask);
   if (rc != 0) {
     close(fd);
-    return Fail(SysError("cannot bind " + path, err));
+    return Fail(SysError("cannot bind " + staging, err));
   }
-  if (chmod(path.c_str(), mode) != 0 || listen(fd, 64) != 0) {
+  // rename(2) replaces a dead tandemd's socket at `path` atomically.
+  if (chmod(staging.c_str(), mode) != 0 || listen(fd, 64) != 0 ||
+      rename(staging.c_str(), path.c_str()) != 0) {
     const int e = errno;
     close(fd);
-    (void)unlink(path.c_str());
+    (void)unlink(staging.c_str());
     return Fail(SysError("cannot set up " + path, e));
   }
   return fd;

@@ -16,8 +16,9 @@ namespace tandemd {
 // naming the other daemon's pid, when another tandemd holds it. Returns the lock's descriptor.
 libtandem::Result<int> LockInstance(const std::string& dir, const std::string& name);
 
-// A listening, non-blocking Unix stream socket at `path` with file mode `mode`. Only call with
-// the instance lock held: a socket file already there was left by a dead tandemd and is replaced.
+// A listening, non-blocking Unix stream socket at `path` with file mode `mode`, in place only
+// once it listens (set up as <path>.new, then renamed). Only call with the instance lock held:
+// a socket file already there was left by a dead tandemd and is replaced.
 libtandem::Result<int> Listen(const std::string& path, uint32_t mode);
 
 }  // namespace tandemd

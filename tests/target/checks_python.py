@@ -2,7 +2,8 @@
 Debian's python3 in the image imports it, loads libtandem_c.so.1 and, over the channel, pings,
 configures, sets, reads and toggles an exported pin (the PL061 read through QEMU's monitor
 agrees), and a pin the RTOS does not export raises tandem.PermissionDenied with code 7, which is
-tandemctl's exit status for the same command. Group "apps" (target_apps_xl's boot, with the
+tandemctl's exit status for the same command. While tandemd holds the channel, Python goes
+through it (and --direct is busy, as tandemctl's). Group "apps" (target_apps_xl's boot, with the
 other checks of issue 14); registered with checks.check like the others."""
 
 import json
@@ -11,7 +12,8 @@ import time
 
 import checks
 from checks import _pins, _tandemctl, check
-from target import PL061_DATA, require
+from checks_apps import _Tandemd
+from target import PL061_DATA, last_json, require
 
 # The script dom0 runs (typed line by line: Xen takes at most 128 bytes of one typed line).
 # argv: domain, an exported pin, a pin that is not exported. Prints one "PYJSON {...}" line.
@@ -82,9 +84,20 @@ def channel_python(boot, prof):
     require(got.get("not_found") == 3, f"open('no-such-domain') gave {got.get('not_found')}")
     require(got["identity"]["name"] == name, f"identity {got['identity']}")
     require(got["tasks"] and got["requests"] > 0, f"stats {got['tasks']}, {got['requests']}")
+    # While tandemd owns the channel: through it (python3 -m tandem says which way), a direct
+    # open is busy (11), as tandemctl --direct.
+    with _Tandemd(boot) as td:
+        status, out = boot.sh("python3 -m tandem --json ping", timeout=120, check=False)
+        via = last_json(out) or {}
+        require(status == 0 and via.get("via") == td.sock,
+                f"python3 -m tandem ping with tandemd running exited {status}:\n{out}")
+        status, out = boot.sh("python3 -m tandem -t 1000 --direct ping", timeout=120, check=False)
+        require(status == 11, f"python3 -m tandem --direct ping beside tandemd exited {status} "
+                f"(11 busy expected):\n{out}")
     print(f"  python {got['version']} in dom0: ping {got['ping_s'] * 1e3:.2f} ms; guest time "
           f"`python3 -c pass` {start[0]} s, `-c 'import tandem'` {start[1]} s; wall, first "
-          f"`import tandem; ping` {first_s:.1f} s; refused: {refused[3]}", flush=True)
+          f"`import tandem; ping` {first_s:.1f} s; refused: {refused[3]}; through tandemd: "
+          f"ping via {via['via']}, --direct busy", flush=True)
 
 
 def _guest_seconds(boot, args):

@@ -9,9 +9,11 @@
  *   - Every operation takes a `tandem_error*` last (may be NULL) and fills it on failure: the
  *     code, its name, what went wrong and where, what to do. No C++ exception crosses the ABI:
  *     anything unexpected is status 1 (internal).
- *   - A tandem_rtos is one persistent session with one RTOS domain. It is not thread-safe: one
- *     thread at a time per handle (a second handle on the same domain waits for the first, the
- *     channel has one writer: status 11 busy after its timeout).
+ *   - A tandem_rtos is one persistent link to one RTOS domain: through tandemd when tandemd
+ *     serves the domain (docs/daemon.md; any number of processes at once), else a session of its
+ *     own (the channel has one writer: a second handle on the same domain then waits for the
+ *     first, status 11 busy after its timeout). It is not thread-safe: one thread at a time per
+ *     handle.
  *   - Structures are never resized; their `reserved` words are zero and may gain meaning later.
  *     New operations are new functions (see "Reserved for later" below); existing signatures
  *     never change. tandem_abi_version() tells which functions exist.
@@ -26,7 +28,8 @@
 extern "C" {
 #endif
 
-#define TANDEM_C_ABI_VERSION 2u /* 2: tandem_call, tandem_events_* (issue 14) */
+#define TANDEM_C_ABI_VERSION \
+  3u /* 2: tandem_call, tandem_events_*; 3: tandem_open_with, tandem_via */
 
 #define TANDEM_OK 0 /* every other status is a libtandem Errc (= tandemctl exit status) */
 
@@ -107,11 +110,12 @@ size_t tandem_sizeof(const char* type);
  * again with a bigger array if it exceeds `capacity`). */
 int tandem_list_domains(tandem_domain* out, size_t capacity, size_t* count, tandem_error* err);
 
-/* Opens a session. `domain`: a name or an id, by tandemctl's --domain rule; NULL: the only domain
+/* Opens a link. `domain`: a name or an id, by tandemctl's --domain rule; NULL: the only domain
  * that publishes a channel. `timeout_ms` (1..600000) bounds the open and, later, each command.
+ * Through tandemd when its socket for the domain is in /run/tandem, else directly (as tandemctl).
  * On success *out is the handle, to be closed with tandem_close. */
 int tandem_open(const char* domain, uint32_t timeout_ms, tandem_rtos** out, tandem_error* err);
-/* Ends the session (unbind, unmap, release the claim). NULL is accepted. */
+/* Ends the session or tandemd's connection (unbind, unmap, release the claim). NULL is accepted. */
 void tandem_close(tandem_rtos* rtos);
 int tandem_set_timeout(tandem_rtos* rtos, uint32_t timeout_ms, tandem_error* err);
 int tandem_get_identity(tandem_rtos* rtos, tandem_identity* out, tandem_error* err);
@@ -169,6 +173,18 @@ int tandem_events_subscribe(tandem_rtos* rtos, const char* kinds, tandem_error* 
  * events the RTOS dropped since the subscription because its ring was full. */
 int tandem_events_read(tandem_rtos* rtos, tandem_event* out, size_t capacity, size_t* count,
                        uint32_t wait_ms, uint64_t* dropped, tandem_error* err);
+
+/* ---- ABI version 3: the way to the RTOS (docs/daemon.md) ---- */
+
+#define TANDEM_OPEN_DIRECT 1u /* never through tandemd (tandemctl --direct) */
+
+/* tandem_open with options: `flags` 0 or TANDEM_OPEN_DIRECT; `socket_dir`: where tandemd's
+ * sockets are (NULL: /run/tandem, tandemctl --socket-dir). Without access to Xen (a user tandemd
+ * admits), only tandemd can serve: its socket is named by `domain`, or is the only one there. */
+int tandem_open_with(const char* domain, uint32_t timeout_ms, uint32_t flags,
+                     const char* socket_dir, tandem_rtos** out, tandem_error* err);
+/* "direct", or the path of tandemd's socket the handle goes through; "" for NULL. */
+const char* tandem_via(const tandem_rtos* rtos);
 
 #ifdef __cplusplus
 }

@@ -26,6 +26,10 @@ def parse(argv):
                     metavar="MS", help="milliseconds for the open and each command "
                     "(default %(default)s)")
     ap.add_argument("-j", "--json", action="store_true", help="print one JSON object")
+    ap.add_argument("--direct", action="store_true", help="use the channel directly even when "
+                    "tandemd serves the domain (it then fails busy while tandemd holds it)")
+    ap.add_argument("--socket-dir", metavar="DIR", help="where tandemd's sockets are "
+                    "(default /run/tandem)")
     sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub.add_parser("list", help="domains and whether they publish a channel")
     sub.add_parser("ping", help="round trip through the channel")
@@ -55,9 +59,9 @@ def run(a):
                  f"{d['channel'] if d['published'] else '-':<17} {d['boot_id'] or '-'}"
                  for d in domains]
         return {"domains": domains}, "\n".join(lines) or "(no domains other than dom0)"
-    with tandem.open(a.domain, a.timeout) as rtos:
+    with tandem.open(a.domain, a.timeout, direct=a.direct, socket_dir=a.socket_dir) as rtos:
         who = rtos.identity()
-        base = {"domain": who._asdict()}
+        base = {"domain": who._asdict(), "via": rtos.via}
         if a.command == "ping":
             rtt = rtos.ping()
             return {**base, "rtt_us": int(rtt * 1e6)}, f"pong from {who.name} in {rtt * 1e3:.3f} ms"

@@ -14,7 +14,8 @@ import threading
 from . import errors
 
 LIBRARY = "libtandem_c.so.1"
-ABI_VERSION = 2  # TANDEM_C_ABI_VERSION this module was written against (2: call, events)
+ABI_VERSION = 3  # TANDEM_C_ABI_VERSION this module was written against (2: call, events; 3: via)
+OPEN_DIRECT = 1  # TANDEM_OPEN_DIRECT
 
 
 class TandemError(ctypes.Structure):
@@ -98,6 +99,10 @@ SIGNATURES = {
     "tandem_events_subscribe": (ctypes.c_int, [ctypes.c_void_p, ctypes.c_char_p, _err]),
     "tandem_events_read": (ctypes.c_int, [ctypes.c_void_p, _P(TandemEvent), _size, _P(_size),
                                           _u32, _P(ctypes.c_uint64), _err]),
+    # ABI version 3: the way to the RTOS (through tandemd or directly).
+    "tandem_open_with": (ctypes.c_int, [ctypes.c_char_p, _u32, _u32, ctypes.c_char_p,
+                                        _P(ctypes.c_void_p), _err]),
+    "tandem_via": (ctypes.c_char_p, [ctypes.c_void_p]),
 }
 
 _lib = None

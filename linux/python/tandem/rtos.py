@@ -44,29 +44,44 @@ def list_domains():
         capacity = count.value
 
 
-def open(domain=None, timeout_ms=DEFAULT_TIMEOUT_MS):  # noqa: A001 (tandem.open, as io.open)
-    """Opens a session with an RTOS domain: a name, an id (int or digits) or None for the only
+def open(domain=None, timeout_ms=DEFAULT_TIMEOUT_MS, direct=False,  # noqa: A001 (as io.open)
+         socket_dir=None):
+    """Opens a link to an RTOS domain: a name, an id (int or digits) or None for the only
     domain that publishes a channel (tandemctl's --domain rule). `timeout_ms` bounds the open and
-    then each command. Use it as a context manager, or call close()."""
-    return Rtos(domain, timeout_ms)
+    then each command. Through tandemd when it serves the domain (docs/daemon.md), so that other
+    programs keep using the RTOS meanwhile; `direct=True`: a session of its own (tandemctl
+    --direct). `socket_dir`: where tandemd's sockets are (default /run/tandem). Use it as a
+    context manager, or call close()."""
+    return Rtos(domain, timeout_ms, direct=direct, socket_dir=socket_dir)
 
 
 class Rtos:
-    """One persistent session (libtandem's Session): every call reuses the mapped channel. Not
-    for use by several threads at once. A restart of the RTOS is reported once, as
-    tandem.RtosRestarted from the next call; the call after that runs."""
+    """One persistent link: through tandemd, or a session of its own (libtandem's Session) whose
+    every call reuses the mapped channel (`via` says which). Not for use by several threads at
+    once. A restart of the RTOS is reported once, as tandem.RtosRestarted from the next call; the
+    call after that runs."""
 
-    def __init__(self, domain=None, timeout_ms=DEFAULT_TIMEOUT_MS):
+    def __init__(self, domain=None, timeout_ms=DEFAULT_TIMEOUT_MS, direct=False, socket_dir=None):
         self._handle = None
         if domain is not None and not isinstance(domain, (str, int)) or isinstance(domain, bool):
             raise _usage(f"domain must be a name, an id or None, not {domain!r}")
+        if socket_dir is not None and not isinstance(socket_dir, str):
+            raise _usage(f"socket_dir must be a path or None, not {socket_dir!r}")
         handle = ctypes.c_void_p()
         arg = None if domain is None else str(domain).encode()
-        _capi.call("tandem_open", arg, timeout_ms, ctypes.byref(handle))
+        flags = _capi.OPEN_DIRECT if direct else 0
+        sockets = None if socket_dir is None else socket_dir.encode()
+        _capi.call("tandem_open_with", arg, timeout_ms, flags, sockets, ctypes.byref(handle))
         self._handle = handle
 
+    @property
+    def via(self):
+        """"direct", or the path of the tandemd socket this link goes through."""
+        return _capi.library().tandem_via(self._h()).decode()
+
     def close(self):
-        """Ends the session (idempotent): the next client can open the channel."""
+        """Ends the session or tandemd's connection (idempotent): a direct session frees the
+        channel for the next client."""
         if self._handle is not None:
             _capi.library().tandem_close(self._handle)
             self._handle = None

@@ -35,7 +35,18 @@ int main(void) {
              strcmp(err.name, "refused") == 0 && strstr(err.message, "pin 5") != NULL,
          "set on a pin not exported is refused", &err);
   Expect(tandem_ping(rtos, NULL, NULL) == TANDEM_OK, "ping without error buffer", &err);
+  Expect(strcmp(tandem_via(rtos), "direct") == 0, "no tandemd: direct", &err);
   tandem_close(rtos);
+  /* No tandemd socket in the directory: directly, as tandem_open. */
+  Expect(tandem_open_with("tandem-rt", 2000, TANDEM_OPEN_DIRECT, "/nonexistent", &rtos, &err) ==
+                 TANDEM_OK &&
+             strcmp(tandem_via(rtos), "direct") == 0,
+         "open_with direct", &err);
+  tandem_close(rtos);
+  Expect(tandem_open_with(NULL, 2000, 6, NULL, &rtos, &err) == 2 && rtos == NULL &&
+             strstr(err.message, "unknown flags 6") != NULL,
+         "unknown flags are a usage error", &err);
+  Expect(strcmp(tandem_via(NULL), "") == 0, "via of NULL", &err);
   Expect(tandem_open("nope", 2000, &rtos, &err) == 3 && rtos == NULL, "unknown domain", &err);
   Expect(tandem_open(NULL, 0, &rtos, &err) == 2, "timeout 0 is a usage error", &err);
   Expect(tandem_gpio_get(NULL, 1, &level, &err) == 2, "NULL handle is a usage error", &err);

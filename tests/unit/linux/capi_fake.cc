@@ -4,16 +4,23 @@
 // TANDEM_C_LIBRARY names it (tests/unit/linux/python). One process-wide fake: the library is
 // used from one thread.
 #include <stdint.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <list>
 #include <memory>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "backend.h"
 #include "cli.h"
 #include "fake_xen.h"
+#include "libtandem/daemon_wire.h"
+#include "startup.h"
 
 namespace {
 
@@ -29,10 +36,19 @@ struct RtosSlot {
   FakeRtos rtos;
 };
 
+// tandemd (RunTandemd, as its main runs it) on a thread of its own over the fake.
+struct Tandemd {
+  std::thread thread;
+  int stop[2] = {-1, -1};
+  std::atomic<int> status{-1};  // -1 while it runs
+  std::ostringstream out, err;
+};
+
 struct World {
   FakeXen xen;
   std::list<RtosSlot> rtos;  // destroyed before xen (declared after it)
   bool no_xen = false;
+  std::unique_ptr<Tandemd> tandemd;
 };
 
 std::unique_ptr<World>& TheWorld() {
@@ -73,8 +89,11 @@ Result<std::unique_ptr<XenBackend>> OpenBackend() {
 
 extern "C" {
 
+int32_t tandem_fake_tandemd_stop(void);
+
 // A fresh fake Xen: dom0 only.
 void tandem_fake_reset(void) {
+  tandem_fake_tandemd_stop();
   TheWorld().reset();
   W();
 }
@@ -135,5 +154,54 @@ int32_t tandem_fake_tandemctl(const char* args) {
 }
 
 const char* tandem_fake_tandemctl_output(void) { return last_out.c_str(); }
+
+// Starts tandemd for the domain `name`, its socket in `socket_dir`, and waits (5 s at most) for
+// the socket. While it runs the fake Xen is the daemon's alone (the fake is not thread-safe):
+// the library's own opens fail as outside Xen, as for a user tandemd admits but who may not use
+// Xen. 0 once it serves; else tandemd's exit status (its words: tandem_fake_tandemctl_output).
+int32_t tandem_fake_tandemd_start(const char* name, const char* socket_dir) {
+  if (W().tandemd) return -1;
+  W().no_xen = true;
+  auto d = std::make_unique<Tandemd>();
+  if (pipe(d->stop) != 0) return -1;
+  Tandemd* raw = d.get();
+  const std::string domain = name, dir = socket_dir;
+  d->thread = std::thread([raw, domain, dir] {
+    // This user admitted too, so that the tests also run as another user than root.
+    const std::string uid = std::to_string(getuid());
+    const char* argv[] = {"tandemd",   "-d",          domain.c_str(), "--socket-dir",
+                          dir.c_str(), "--allow-uid", uid.c_str()};
+    raw->status = tandemd::RunTandemd(
+        7, argv,
+        []() -> libtandem::Result<std::unique_ptr<libtandem::XenBackend>> {
+          return std::unique_ptr<libtandem::XenBackend>(std::make_unique<BorrowedXen>(W().xen));
+        },
+        raw->out, raw->err, raw->stop[0]);
+  });
+  W().tandemd = std::move(d);
+  const std::string sock = libtandem::daemon::SocketPath(dir, domain);
+  for (int i = 0; i < 5000 && raw->status == -1; ++i) {
+    struct stat st;
+    if (stat(sock.c_str(), &st) == 0) return 0;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return tandem_fake_tandemd_stop();
+}
+
+// Stops tandemd (as SIGTERM does) and returns its exit status; -1 if none ran. The library
+// uses the fake Xen again.
+int32_t tandem_fake_tandemd_stop(void) {
+  if (!TheWorld() || !TheWorld()->tandemd) return -1;
+  Tandemd& d = *TheWorld()->tandemd;
+  if (write(d.stop[1], "x", 1) != 1) return -1;
+  d.thread.join();
+  close(d.stop[0]);
+  close(d.stop[1]);
+  const int32_t status = d.status;
+  last_out = d.out.str() + d.err.str();
+  TheWorld()->tandemd.reset();
+  TheWorld()->no_xen = false;
+  return status;
+}
 
 }  // extern "C"

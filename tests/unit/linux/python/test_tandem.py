@@ -10,8 +10,10 @@ Run by ctest (linux_python_tests), which sets TANDEM_C_LIBRARY and PYTHONPATH; b
 import ctypes
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import unittest
 
 import tandem
@@ -27,6 +29,7 @@ def fake():
     lib.tandem_fake_store_write.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
     lib.tandem_fake_tandemctl.argtypes = [ctypes.c_char_p]
     lib.tandem_fake_tandemctl_output.restype = ctypes.c_char_p
+    lib.tandem_fake_tandemd_start.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
     return lib
 
 
@@ -157,6 +160,68 @@ class ApplicationTest(FakeXenTest):
             with self.assertRaises(tandem.UsageError) as caught:
                 rtos.subscribe("nonsense")
             self.assertIn("no event kind 'nonsense'", str(caught.exception))
+
+
+class ThroughTandemdTest(FakeXenTest):
+    """tandemd (its real code, on a thread over the fake) serves the RTOS: handles go through
+    it, several at once (docs/daemon.md). Meanwhile the library has no Xen of its own."""
+
+    def setUp(self):
+        super().setUp()
+        self.dir = tempfile.mkdtemp(prefix="tandem-py-")
+        self.sock = os.path.join(self.dir, NAME + ".sock")
+        status = self.fake.tandem_fake_tandemd_start(NAME.encode(), self.dir.encode())
+        self.assertEqual(status, 0, self.fake.tandem_fake_tandemctl_output().decode())
+
+    def tearDown(self):
+        status = self.fake.tandem_fake_tandemd_stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+        self.assertEqual(status, 0, self.fake.tandem_fake_tandemctl_output().decode())
+
+    def test_two_handles_at_once_through_tandemd(self):
+        with tandem.open(NAME, socket_dir=self.dir) as a, tandem.open(socket_dir=self.dir) as b:
+            self.assertEqual((a.via, b.via), (self.sock, self.sock))
+            who = a.identity()
+            self.assertEqual((who.domid, who.name), (DOMID, NAME))
+            self.assertRegex(who.boot_id, "^[0-9a-f]{16}$")
+            a.gpio_configure(1, "out", level=0)
+            a.gpio_set(1, 1)
+            self.assertEqual(b.gpio_get(1), 1)
+            self.assertEqual(b.call("set-period", 4).results, [1])
+            self.assertEqual(a.call("set-period", 2).results, [4])
+            self.assertGreater(b.channel_counters().requests, 0)
+            a.close()
+            self.assertGreaterEqual(b.ping(), 0.0)  # one leaving costs the other nothing
+
+    def test_events_through_tandemd(self):
+        with tandem.open(NAME, socket_dir=self.dir) as watcher, \
+                tandem.open(NAME, socket_dir=self.dir) as actor:
+            watcher.subscribe(["period-changed"])
+            actor.call("set-period", 3)
+            got = watcher.events(wait_ms=2000)
+            self.assertEqual([(e.kind, e.kind_name) for e in got], [(16, "period-changed")])
+            self.assertEqual(got[0].data, (1).to_bytes(4, "little") + (3).to_bytes(4, "little"))
+            self.assertEqual(got.dropped, 0)
+
+    def test_errors_keep_their_codes_through_tandemd(self):
+        with tandem.open(NAME, socket_dir=self.dir) as rtos:
+            with self.assertRaises(tandem.PermissionDenied) as caught:
+                rtos.gpio_set(5, 1)
+            self.assertEqual(caught.exception.code, 7)
+            with self.assertRaises(tandem.UsageError):
+                rtos.call("set-period", 11)
+
+    def test_direct_never_asks_tandemd(self):
+        # The library has no Xen while the fake's tandemd runs: a direct open fails as outside
+        # Xen (8), where through tandemd it succeeds; so does one with no tandemd socket there.
+        with self.assertRaises(tandem.XenError) as caught:
+            tandem.open(NAME, socket_dir=self.dir, direct=True)
+        self.assertEqual(caught.exception.code, 8)
+        with self.assertRaises(tandem.XenError) as caught:
+            tandem.open(NAME, socket_dir="/nonexistent")
+        self.assertSameAsTandemctl(caught.exception, "--socket-dir /nonexistent ping")
+        with self.assertRaises(tandem.UsageError):
+            tandem.open(NAME, socket_dir=42)
 
 
 class ErrorsTest(FakeXenTest):

@@ -34,8 +34,8 @@ std::string OnlyDaemonSocket(const std::string& dir) {
 }
 
 Result<std::unique_ptr<Link>> Link::Open(Result<std::unique_ptr<XenBackend>> xen,
-                                         const DomainSelector& selector,
-                                         const LinkOptions& options, uint64_t timeout_ns) {
+                                         const DomainSelector& selector, const LinkOptions& options,
+                                         uint64_t timeout_ns) {
   std::unique_ptr<Link> link(new Link());
   if (xen.ok()) link->xen_ = std::move(xen.value());
   link->opened_at_ns_ = link->NowNs();
@@ -81,9 +81,8 @@ Result<bool> Link::TryDaemon(const DomainSelector& selector, const LinkOptions& 
   // socket is the only one there.
   std::string path;
   if (xen_) {
-    path = daemon::SocketPath(options.socket_dir, domain_.name.empty()
-                                                      ? std::to_string(domain_.domid)
-                                                      : domain_.name);
+    path = daemon::SocketPath(options.socket_dir,
+                              domain_.name.empty() ? std::to_string(domain_.domid) : domain_.name);
   } else if (selector.by == DomainSelector::By::kName) {
     path = daemon::SocketPath(options.socket_dir, selector.name);
   } else if (selector.by == DomainSelector::By::kOnlyPublisher) {

@@ -460,17 +460,19 @@ Error Session::LossError(ClientStatus status) {
   return e;
 }
 
+void Session::ConnectAgain() {
+  (void)client_->Connect();
+  // Connect starts with no events wanted (a dead process's wishes are forgotten): ours again.
+  const uint64_t kinds = events_->subscribed();
+  events_->Subscribe(0);
+  events_->Subscribe(kinds);
+}
+
 Result<void> Session::Reconnect(uint64_t deadline_ns) {
   client_->Poll();
   // A ring the RTOS froze as broken is re-opened only on request: this is the request (the
   // caller has been told, TakeUnreported). Connect() also serves a session lost otherwise.
-  if (client_->phase() == ClientPhase::kPeerDown) {
-    (void)client_->Connect();
-    // Connect starts with no events wanted (a dead process's wishes are forgotten): ours again.
-    const uint64_t kinds = events_->subscribed();
-    events_->Subscribe(0);
-    events_->Subscribe(kinds);
-  }
+  if (client_->phase() == ClientPhase::kPeerDown) ConnectAgain();
   const ClientPhase phase = client_->phase();
   if (phase != ClientPhase::kAwaitingAck && phase != ClientPhase::kPeerDown) return {};
   // The RTOS restarted or dropped us; the Client re-opens a session as soon as the RTOS is back
@@ -581,7 +583,7 @@ Result<bool> Session::Pump(bool reopen) {
   if (ev.value()) client_->OnNotification();
   client_->Poll();
   // Connect() leaves kPeerDown at once when it starts a handshake, so this re-opens once per loss.
-  if (reopen && client_->phase() == ClientPhase::kPeerDown) (void)client_->Connect();
+  if (reopen && client_->phase() == ClientPhase::kPeerDown) ConnectAgain();
   // Both armed before either is checked again (PumpUntil's rule): answers or events waiting.
   const bool answers = client_->PrepareWait();
   const bool events = events_->PrepareWait();

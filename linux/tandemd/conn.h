@@ -20,11 +20,12 @@ struct Daemon::Conn {
   libtandem::RtosIdentity known;  // the RTOS boot this client has been told about
   bool known_set = false;         // false until its Hello or first command
   std::string in, out;
-  uint32_t outstanding = 0;     // commands queued or in flight
-  bool closing = false;         // write `out`, then disconnect (a refusal, a protocol error)
-  bool dead = false;            // to be closed and removed by the loop
-  uint64_t kinds = 0;           // the event kinds it subscribed to (docs/events.md)
-  uint64_t events_dropped = 0;  // events not queued for it: its output was full (not reading)
+  uint32_t outstanding = 0;        // commands queued or in flight
+  bool closing = false;            // write `out`, then disconnect (a refusal, a protocol error)
+  bool dead = false;               // to be closed and removed by the loop
+  uint64_t kinds = 0;              // the event kinds it subscribed to (docs/events.md)
+  uint64_t events_dropped = 0;     // events not queued for it: its output was full (not reading)
+  uint64_t rtos_dropped_base = 0;  // Daemon::RtosDropped() when it subscribed
 
   bool CanRead() const {
     return !closing && !dead && in.size() < kInLimit && out.size() < kOutLimit;

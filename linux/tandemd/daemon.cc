@@ -76,7 +76,9 @@ libtandem::Result<void> Daemon::Run(int stop_fd) {
       owners.push_back(serial);
     }
     int timeout_ms = -1;  // idle: the RTOS's notification or a client wakes us
-    const bool busy = !queue_.empty() || !in_flight_.empty();
+    // A client waiting for events keeps the liveness check going without any command: an RTOS
+    // restart or a lost domain is then noticed, and the session re-opened, by itself.
+    const bool busy = !in_flight_.empty() || Wanted();
     if (!may_sleep) {
       timeout_ms = 0;
     } else if (busy) {
@@ -127,7 +129,27 @@ void Daemon::Subscribe(Conn& c, uint64_t kinds) {
     libtandem::daemon::AppendError(c.out, 0, r.error());
     return;
   }
+  c.rtos_dropped_base = RtosDropped();  // drops before this subscription are not its
   libtandem::daemon::AppendSubscribed(c.out, libtandem::daemon::SubscribeBody{kinds});
+}
+
+bool Daemon::Wanted() const {
+  if (!queue_.empty()) return true;
+  for (const auto& [serial, c] : conns_) {
+    if (!c->dead && c->kinds != 0) return true;
+  }
+  return false;
+}
+
+uint64_t Daemon::RtosDropped() {
+  if (session_) {
+    // The RTOS's count starts again with each session (and anything it writes is untrusted):
+    // only increases are added.
+    const uint64_t now = session_->events_dropped();
+    if (now > session_dropped_seen_) rtos_dropped_total_ += now - session_dropped_seen_;
+    session_dropped_seen_ = now;
+  }
+  return rtos_dropped_total_;
 }
 
 libtandem::Result<void> Daemon::FollowSubscriptions() {
@@ -145,7 +167,6 @@ libtandem::Result<void> Daemon::FollowSubscriptions() {
   FanOutEvents();
   LIBTANDEM_TRY(session_->SubscribeEvents(wanted));
   subscribed_ = wanted;
-  rtos_dropped_at_subscribe_ = session_->events_dropped();
   return {};
 }
 
@@ -154,7 +175,7 @@ void Daemon::FanOutEvents() {
   for (;;) {
     const std::vector<tandem::channel::Event> events = session_->TakeEvents();
     if (events.empty()) return;
-    const uint64_t rtos_dropped = session_->events_dropped() - rtos_dropped_at_subscribe_;
+    const uint64_t rtos_dropped = RtosDropped();
     for (const tandem::channel::Event& e : events) {
       const uint64_t bit = tandem::channel::EventKindBit(e.kind);
       for (auto& [serial, c] : conns_) {
@@ -164,7 +185,8 @@ void Daemon::FanOutEvents() {
           continue;
         }
         libtandem::daemon::AppendEvent(
-            c->out, libtandem::daemon::EventBody{e, rtos_dropped, c->events_dropped});
+            c->out, libtandem::daemon::EventBody{e, rtos_dropped - c->rtos_dropped_base,
+                                                 c->events_dropped});
       }
     }
   }
@@ -172,11 +194,11 @@ void Daemon::FanOutEvents() {
 
 bool Daemon::Service() {
   if (!session_) {
-    if (queue_.empty()) return true;
+    if (!Wanted()) return true;
     Reopen();
     if (!session_) return true;
   }
-  libtandem::Result<bool> pumped = session_->Pump(/*reopen=*/!queue_.empty());
+  libtandem::Result<bool> pumped = session_->Pump(/*reopen=*/Wanted());
   if (!pumped.ok()) {
     LoseSession(pumped.error());
     return true;
@@ -344,8 +366,10 @@ void Daemon::LoseSession(const Error& why, bool keep_queued) {
     Answer(cmd, why);
   }
   if (session_) {
+    RtosDropped();  // what this session counted stays in the total
     session_->Close();
     session_.reset();
+    session_dropped_seen_ = 0;
     subscribed_ = 0;  // the next session subscribes anew (Reopen)
     Log("closed the channel of " + Who());
   }
@@ -367,6 +391,7 @@ void Daemon::Reopen() {
   }
   domain_ = d.value();
   session_ = std::move(s.value());
+  session_dropped_seen_ = 0;
   subscribed_ = 0;
   Log("opened the channel of " + Who() + " again (boot " +
       libtandem::BootIdText(Current().boot_id) + ")");

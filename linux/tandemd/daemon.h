@@ -96,6 +96,12 @@ class Daemon {
   void Subscribe(Conn& c, uint64_t kinds);
   libtandem::Result<void> FollowSubscriptions();
   void FanOutEvents();
+  // Whether the channel is wanted now: commands wait, or a client waits for events (then a lost
+  // or restarted session is opened again without any command coming).
+  bool Wanted() const;
+  // The RTOS's event drops over every session this daemon held; each client is told those since
+  // its own subscription (Conn::rtos_dropped_base).
+  uint64_t RtosDropped();
   Conn* Find(uint64_t serial);
 
   libtandem::RtosIdentity Current() const;
@@ -116,7 +122,8 @@ class Daemon {
   uint64_t next_liveness_ns_ = 0;
   uint64_t next_reopen_ns_ = 0;
   uint64_t subscribed_ = 0;  // the union the session asked the RTOS for
-  uint64_t rtos_dropped_at_subscribe_ = 0;
+  uint64_t rtos_dropped_total_ = 0;
+  uint64_t session_dropped_seen_ = 0;  // session_->events_dropped() already in the total
   Stats stats_;
 };
 

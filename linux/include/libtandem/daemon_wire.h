@@ -88,7 +88,7 @@ static_assert(sizeof(SubscribeBody) == 8);
 
 struct EventBody {
   tandem::channel::Event event;
-  uint64_t rtos_dropped;    // events the RTOS dropped (its ring full) since the daemon subscribed
+  uint64_t rtos_dropped;    // events the RTOS dropped (its ring full) since this client subscribed
   uint64_t daemon_dropped;  // events tandemd dropped for this client (it did not read them)
 };
 static_assert(sizeof(EventBody) == 48);

@@ -24,7 +24,8 @@ namespace libtandem {
 struct LinkOptions {
   bool direct = false;  // never through tandemd (its socket is then not even looked at)
   std::string socket_dir = daemon::kDefaultSocketDir;
-  uint64_t expect_boot_id = 0;  // the RTOS boot the caller knew (0: none): another is kRtosRestarted
+  uint64_t expect_boot_id =
+      0;  // the RTOS boot the caller knew (0: none): another is kRtosRestarted
   // Says which way was taken and why ("through tandemd at ...", ...); may be empty.
   std::function<void(const std::string&)> verbose;
 };

@@ -189,6 +189,8 @@ class Session {
   // kBusy: another client holds the channel; `holder` says who, or what shows it.
   Error BusyError(const std::string& holder) const;
   Result<void> Reconnect(uint64_t deadline_ns);
+  // Starts a new session on the channel (after a loss) with this one's event subscription.
+  void ConnectAgain();
   void SetBackendState(uint32_t state);
   // Sleeps on the event channel (in liveness slices) until `done()` after a client Poll() is
   // true, or fails with kTimeout / kDomainDown / kXen at the deadline.

@@ -399,6 +399,75 @@ TEST_F(DaemonTest, EventsReachEachSubscriberOfTheirKind) {
   Stop();
 }
 
+// A watcher needs no command to flow: after an RTOS restart tandemd opens the session again and
+// subscribes it again by itself, and the events come back.
+TEST_F(DaemonTest, EventsComeBackAfterAnRtosRestartWithoutAnyCommand) {
+  constexpr uint16_t kPeriodChanged = 16;
+  std::atomic<bool> reboot{false}, post{false};
+  std::atomic<int> posted{0};
+  xen_.on_wait = [&] {
+    if (reboot.exchange(false)) rtos_.Reboot();
+    if (post.exchange(false) &&
+        rtos_.PostEvent(kPeriodChanged, 0, {7, 8}) != tandem::channel::PostStatus::kNotSubscribed) {
+      ++posted;
+    }
+    rtos_.responsive = true;
+  };
+  Start();
+  std::unique_ptr<DaemonPort> watcher = Client();
+  ASSERT_TRUE(watcher);
+  ASSERT_TRUE(
+      watcher->SubscribeEvents(tandem::channel::EventKindBit(kPeriodChanged), kTimeoutNs).ok());
+  post = true;
+  Result<std::vector<tandem::channel::Event>> got = watcher->WaitEvents(kTimeoutNs);
+  ASSERT_TRUE(got.ok() && got.value().size() == 1u);
+  reboot = true;
+  ASSERT_TRUE(Eventually([&] { return !reboot.load(); }));
+  // Posts until the RTOS sees the subscription again (the session's handshake comes first).
+  size_t received = 0;
+  EXPECT_TRUE(Eventually([&] {
+    post = true;
+    Result<std::vector<tandem::channel::Event>> more = watcher->WaitEvents(10'000'000);
+    if (more.ok()) received += more.value().size();
+    return received != 0;
+  })) << "no event after the restart; "
+      << posted.load() << " posted";
+  Stop();
+}
+
+// Each client's "dropped" counts the RTOS's drops since its own subscription.
+TEST_F(DaemonTest, DropsBeforeAClientSubscribedAreNotItsOwn) {
+  constexpr uint16_t kPeriodChanged = 16;
+  std::atomic<int> burst{0};
+  xen_.on_wait = [&] {
+    // More than the ring holds at once, before tandemd reads any: the rest is dropped.
+    for (int n = burst.exchange(0); n > 0; --n) (void)rtos_.PostEvent(kPeriodChanged, 0, {1, 2});
+    rtos_.responsive = true;
+  };
+  Start();
+  const uint64_t bit = tandem::channel::EventKindBit(kPeriodChanged);
+  std::unique_ptr<DaemonPort> early = Client();
+  ASSERT_TRUE(early && early->SubscribeEvents(bit, kTimeoutNs).ok());
+  const int slots = tandem::channel::LoadRelaxed(&rtos_.response_page->header.evt_slot_count);
+  burst = slots + 8;
+  size_t early_got = 0;
+  ASSERT_TRUE(Eventually([&] {
+    Result<std::vector<tandem::channel::Event>> e = early->WaitEvents(10'000'000);
+    if (e.ok()) early_got += e.value().size();
+    return early_got == static_cast<size_t>(slots);
+  })) << early_got;
+  std::unique_ptr<DaemonPort> late = Client();
+  ASSERT_TRUE(late && late->SubscribeEvents(bit, kTimeoutNs).ok());
+  burst = 1;
+  for (DaemonPort* p : {early.get(), late.get()}) {
+    Result<std::vector<tandem::channel::Event>> e = p->WaitEvents(kTimeoutNs);
+    ASSERT_TRUE(e.ok() && e.value().size() == 1u);
+  }
+  EXPECT_EQ(early->events_dropped(), 8u);
+  EXPECT_EQ(late->events_dropped(), 0u) << "the 8 were dropped before it subscribed";
+  Stop();
+}
+
 TEST_F(DaemonTest, ASubscriptionAnRtosCannotServeIsRefused) {
   Start();
   std::unique_ptr<DaemonPort> p = Client();

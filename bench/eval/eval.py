@@ -10,7 +10,9 @@ and calls this; run it directly once they are built.
                build/eval/quick/ (never into docs/); checks the report's structure and budgets
   (default)    the full run: docs/evaluation.md and docs/evaluation/*.png
   --only PART  one part measured again into the last run's results (timing, p1 ... timeline)
-  --long       P3's long run (10^6 periods), added to the last full run's results
+  --long       P3's long run (10^6 periods), added to the last full run's results; its figures
+               are also kept in docs/evaluation/long-run.json (committed with the report), so a
+               full run from a new checkout keeps the last long run
 
 Exit status: 0 report written and every budget kept, 1 set-up or build error, 2 a boot or a
 measurement failed, 3 a budget was broken or the report lacks a section (the report is still
@@ -235,6 +237,33 @@ def remeasure(a, results_path):
 
 
 LONG_SECONDS = 1000  # 10^6 periods of the 1 kHz control task
+# The long run's raw figures, committed beside the report (results.json is build output): a
+# full run from a new checkout keeps the last long run instead of losing it for 1.5 hours.
+LONG_RECORD = REPO / "docs/evaluation/long-run.json"
+
+
+def keep_long_run(results):
+    """Writes the long run's figures to LONG_RECORD when they differ from what is there."""
+    long = results.get("p3_long")
+    if not long:
+        return
+    text = json.dumps(long, indent=1, sort_keys=True) + "\n"
+    if not LONG_RECORD.exists() or LONG_RECORD.read_text() != text:
+        LONG_RECORD.write_text(text)
+        progress(f"long run's figures kept in {LONG_RECORD.relative_to(REPO)} (commit it)")
+
+
+def earlier_long_run(previous):
+    """The last long run: the previous results.json's, else the committed record's."""
+    if previous.get("p3_long"):
+        return previous["p3_long"]
+    if LONG_RECORD.exists():
+        try:
+            return json.loads(LONG_RECORD.read_text())
+        except ValueError as e:
+            raise Failure(1, f"{LONG_RECORD.relative_to(REPO)} is not JSON ({e}): restore it "
+                             f"from git, or delete it and run ./eval.sh --long again")
+    return None
 
 
 def long_run(a, results_path):
@@ -273,7 +302,8 @@ def parse_args(argv):
     ap.add_argument("--long", action="store_true",
                     help="only P3's long run, added to the last full run's results (the report "
                          "is re-written): 10^6 control periods (1,000 guest seconds) with "
-                         "dom0's CPU fully busy (two CPU hogs); about 1.5 hours of wall time")
+                         "dom0's CPU fully busy (two CPU hogs); about 1.5 hours of wall time; "
+                         "kept in docs/evaluation/long-run.json for later full runs")
     ap.add_argument("--only", choices=PART_NAMES,
                     help="measure this part again (with --quick: of the quick run) and re-write "
                          "the report; the rest stays as the last run measured it, and the "
@@ -316,11 +346,14 @@ def main():
             results["footprint"] = {k: {"by_component": v.by_component, "sections": v.sections}
                                     for k, v in fps.items()}
             if not a.no_boot:
-                if previous.get("p3_long"):
-                    results["p3_long"] = previous["p3_long"]  # an earlier --long run's
+                long = earlier_long_run(previous) if not a.quick else previous.get("p3_long")
+                if long:
+                    results["p3_long"] = long  # an earlier --long run's
                 measure(a, parts(a), results, results_path)
             results["meta"]["wall_s"] = round(time.monotonic() - t0)
             results_path.write_text(json.dumps(results, indent=1))
+        if not a.quick:
+            keep_long_run(results)
         fps = {k: footprint.Footprint(v["by_component"], v["sections"])
                for k, v in (results.get("footprint") or {}).items()}
         view = dict(results, footprint_parsed=fps)

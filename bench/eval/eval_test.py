@@ -218,6 +218,26 @@ class ReportTest(unittest.TestCase):
                       "7000 s wall): 1,000,000 control jobs in all, 0 missed.", text)
         self.assertIn("| busy: everything but the storm | 1000 | 1,000,000 | 0 |", text)
 
+    def test_the_long_run_is_kept_beside_the_report_for_a_new_checkout(self):
+        long_run = {"loads": [], "commit": "abc1234", "dirty": False, "date": "2026-12-05"}
+        with tempfile.TemporaryDirectory() as d:
+            record = pathlib.Path(d) / "long-run.json"
+            with mock.patch.object(evaluation, "LONG_RECORD", record), \
+                    mock.patch.object(evaluation, "REPO", pathlib.Path(d)):
+                self.assertIsNone(evaluation.earlier_long_run({}))
+                evaluation.keep_long_run({"p3_long": long_run})
+                self.assertEqual(json.loads(record.read_text()), long_run)
+                # A new checkout: no results.json, the committed record supplies it.
+                self.assertEqual(evaluation.earlier_long_run({}), long_run)
+                newer = dict(long_run, commit="def5678")
+                self.assertEqual(evaluation.earlier_long_run({"p3_long": newer}), newer)
+                evaluation.keep_long_run({})  # a run without a long run leaves the record
+                self.assertEqual(json.loads(record.read_text()), long_run)
+                record.write_text("{broken")
+                with self.assertRaises(evaluation.Failure) as e:
+                    evaluation.earlier_long_run({})
+                self.assertIn("long-run.json is not JSON", str(e.exception))
+
     def test_the_event_stream_is_reported_with_its_rate_and_drops(self):
         hist = {"n": 3000, "max": 20, "bins": {"1": 2900, "7": 100}}
         row = {"load": "events", "what": "an event stream", "from_second": 5, "to_second": 8,

@@ -81,6 +81,10 @@ libtandem::Result<void> Daemon::Run(int stop_fd) {
     const bool busy = !in_flight_.empty() || Wanted();
     if (!may_sleep) {
       timeout_ms = 0;
+    } else if (!session_ && queue_.empty() && in_flight_.empty() && busy) {
+      // Only watchers wait and the channel is gone: try again at the re-open period, not
+      // at the pump's (the RTOS may stay down for long).
+      timeout_ms = static_cast<int>(kReopenPeriodNs / 1'000'000);
     } else if (busy) {
       timeout_ms = event_fd >= 0 ? static_cast<int>(kLivenessNs / 1'000'000) : kPumpPeriodMs;
     }
@@ -385,10 +389,15 @@ void Daemon::Reopen() {
       d.ok() ? libtandem::Session::Open(xen_, d.value().domid, kReopenTimeoutNs)
              : libtandem::Fail(d.error());
   if (!s.ok()) {
-    Log("cannot open the channel again: " + s.error().message);
+    // Said once per reason: a watcher may wait through a long outage, tried every period.
+    if (s.error().message != last_reopen_error_) {
+      Log("cannot open the channel again: " + s.error().message);
+      last_reopen_error_ = s.error().message;
+    }
     LoseSession(s.error());
     return;
   }
+  last_reopen_error_.clear();
   domain_ = d.value();
   session_ = std::move(s.value());
   session_dropped_seen_ = 0;

@@ -121,7 +121,8 @@ class Daemon {
   uint64_t next_serial_ = 0;
   uint64_t next_liveness_ns_ = 0;
   uint64_t next_reopen_ns_ = 0;
-  uint64_t subscribed_ = 0;  // the union the session asked the RTOS for
+  uint64_t subscribed_ = 0;        // the union the session asked the RTOS for
+  std::string last_reopen_error_;  // logged already; "" once the channel is open again
   uint64_t rtos_dropped_total_ = 0;
   uint64_t session_dropped_seen_ = 0;  // session_->events_dropped() already in the total
   Stats stats_;

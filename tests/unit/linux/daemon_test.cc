@@ -353,6 +353,33 @@ TEST_F(DaemonTest, ADestroyedDomainFailsWhatWasInFlightAndTheRecreatedOneIsFound
       << Log();
 }
 
+// While the domain stays gone, tandemd tries to open its channel again every period (a command
+// or a watcher waits), and says why it cannot once, not at every try.
+TEST_F(DaemonTest, ALastingOutageIsLoggedOnceNotAtEveryTry) {
+  std::atomic<bool> destroy{false};
+  xen_.now_step_ns = 100'000'000;  // the daemon's clock runs fast: many re-open periods pass
+  xen_.on_wait = [&] {
+    if (!destroy.exchange(false)) return;
+    xen_.run_state.erase(3);
+    for (auto it = xen_.store.begin(); it != xen_.store.end();) {
+      it = it->first.rfind("/local/domain/3/", 0) == 0 ? xen_.store.erase(it) : std::next(it);
+    }
+  };
+  Start();
+  std::unique_ptr<DaemonPort> p = Client();
+  ASSERT_TRUE(p && Ping(*p, kTimeoutNs).ok());
+  destroy = true;
+  for (int i = 0; i < 3; ++i) EXPECT_FALSE(Ping(*p, kTimeoutNs).ok()) << i;
+  Stop();
+  const std::string log = Log();
+  size_t lines = 0;
+  for (size_t at = log.find("cannot open the channel again"); at != std::string::npos;
+       at = log.find("cannot open the channel again", at + 1)) {
+    ++lines;
+  }
+  EXPECT_EQ(lines, 1u) << log;
+}
+
 // Events through tandemd (docs/events.md): each client gets the kinds it subscribed to, while
 // other clients send commands; a client that leaves narrows the daemon's subscription.
 TEST_F(DaemonTest, EventsReachEachSubscriberOfTheirKind) {
